@@ -1,1 +1,1 @@
-Console.WriteLine("x");
+return await Switchyard.Hosting.Cli.RunAsync(args);

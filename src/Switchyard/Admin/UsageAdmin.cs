@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Switchyard.Billing;
+using Switchyard.Storage;
+
+namespace Switchyard.Admin;
+
+/// <summary><c>GET /admin/usage?from=&amp;to=&amp;group_by=&amp;format=csv</c>: ledger sums by one dimension.</summary>
+public sealed class UsageAdmin(UsageReport report, LedgerWriter ledger)
+{
+    public async Task<IResult> GetAsync(HttpContext http)
+    {
+        var query = http.Request.Query;
+        var groupByText = query["group_by"].ToString();
+        if (groupByText.Length == 0)
+        {
+            groupByText = "model";
+        }
+        if (!Enum.TryParse<UsageGrouping>(groupByText, ignoreCase: true, out var grouping) || groupByText.Any(char.IsUpper) || int.TryParse(groupByText, out _))
+        {
+            return AdminEndpoints.Error(400, $"'group_by' must be one of key, user, group, model, channel, day, month; got '{groupByText}'.", "group_by");
+        }
+        if (!TryParseBound(query["from"].ToString(), endOfDay: false, out var from) || !TryParseBound(query["to"].ToString(), endOfDay: true, out var to))
+        {
+            return AdminEndpoints.Error(400, "'from' and 'to' must be dates (2026-11-01) or timestamps (2026-11-01T08:00:00Z).", "from");
+        }
+        // Reports count what this instance has accepted so far, not only what the batch writer reached.
+        using (var wait = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted))
+        {
+            wait.CancelAfter(TimeSpan.FromSeconds(2));
+            try
+            {
+                await ledger.FlushAsync(wait.Token);
+            }
+            catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+            {
+            }
+        }
+        var rows = await report.QueryAsync(grouping, from, to, http.RequestAborted);
+        var views = rows.Select(r => new UsageRowView(r.Key, r.Requests, r.InputTokens, r.OutputTokens, r.CachedTokens,
+            r.CacheWriteTokens, r.ReasoningTokens, FormatUsd(r.CostUsd))).ToList();
+        if (query["format"].ToString() == "csv")
+        {
+            return Results.Text(ToCsv(views), "text/csv; charset=utf-8");
+        }
+        return Results.Json(new UsageView(groupByText, from, to, views), AdminJsonContext.Default.UsageView);
+    }
+
+    /// <summary>A date alone means the whole UTC day: <c>to=2026-11-30</c> includes the 30th.</summary>
+    private static bool TryParseBound(string text, bool endOfDay, out DateTimeOffset? value)
+    {
+        value = null;
+        if (text.Length == 0)
+        {
+            return true;
+        }
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            var start = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            value = endOfDay ? start.AddDays(1) : start;
+            return true;
+        }
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
+        {
+            value = instant;
+            return true;
+        }
+        return false;
+    }
+
+    public static string FormatUsd(decimal usd) => usd.ToString("0.############", CultureInfo.InvariantCulture);
+
+    private static string ToCsv(IReadOnlyList<UsageRowView> rows)
+    {
+        var csv = new StringBuilder("key,requests,input_tokens,output_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost_usd\n");
+        foreach (var r in rows)
+        {
+            csv.Append(Escape(r.Key)).Append(',').Append(r.Requests).Append(',').Append(r.InputTokens).Append(',')
+                .Append(r.OutputTokens).Append(',').Append(r.CachedTokens).Append(',').Append(r.CacheWriteTokens).Append(',')
+                .Append(r.ReasoningTokens).Append(',').Append(r.CostUsd).Append('\n');
+        }
+        return csv.ToString();
+    }
+
+    private static string Escape(string? value)
+    {
+        if (value is null)
+        {
+            return "";
+        }
+        return value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
+    }
+}

@@ -1,0 +1,184 @@
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Switchyard.Configuration;
+
+/// <summary>YAML text → a validated <see cref="GatewayConfig"/>, or a <see cref="ConfigException"/> listing every problem.</summary>
+public static class ConfigLoader
+{
+    public static GatewayConfig LoadFile(string path, Func<string, string?>? environment = null)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException([$"{path}: cannot read the config file: {e.Message}"]);
+        }
+        return Parse(text, environment);
+    }
+
+    public static GatewayConfig Parse(string yaml, Func<string, string?>? environment = null)
+    {
+        var problems = new ConfigProblems(environment ?? Environment.GetEnvironmentVariable);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigException([$"(line {e.Start.Line}, column {e.Start.Column}): invalid YAML: {e.InnerException?.Message ?? e.Message}"]);
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            return ConfigValidator.Validate(new GatewayConfig());
+        }
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new ConfigException(["(root): the config must be a mapping of sections"]);
+        }
+        var config = Read(new YamlFields(root, "", problems));
+        if (problems.All.Count > 0)
+        {
+            throw new ConfigException(problems.All);
+        }
+        return ConfigValidator.Validate(config);
+    }
+
+    private static GatewayConfig Read(YamlFields root)
+    {
+        var config = new GatewayConfig
+        {
+            Server = ReadSection(root, "server", ReadServer) ?? new ServerConfig(),
+            Storage = ReadSection(root, "storage", ReadStorage) ?? new StorageConfig(),
+            Security = ReadSection(root, "security", ReadSecurity) ?? new SecurityConfig(),
+            Channels = root.List("channels", ReadChannel),
+            Models = root.List("models", ReadModel),
+            Groups = root.List("groups", ReadGroup),
+            Users = root.List("users", ReadUser),
+            Keys = root.List("keys", ReadKey),
+            Router = ReadSection(root, "router", ReadRouter) ?? new RouterConfig(),
+            HealthChecks = ReadSection(root, "health_checks", ReadHealthChecks) ?? new HealthCheckConfig(),
+        };
+        root.RejectUnknown();
+        return config;
+    }
+
+    private static T? ReadSection<T>(YamlFields parent, string name, Func<YamlFields, T> read) where T : class
+    {
+        var fields = parent.Mapping(name);
+        if (fields is null)
+        {
+            return null;
+        }
+        var value = read(fields);
+        fields.RejectUnknown();
+        return value;
+    }
+
+    private static ServerConfig ReadServer(YamlFields f) => new()
+    {
+        Listen = f.String("listen") ?? ServerConfig.DefaultListen,
+        MaxBodyBytes = f.Long("max_body_bytes", min: 1) ?? new ServerConfig().MaxBodyBytes,
+    };
+
+    private static StorageConfig ReadStorage(YamlFields f) => new()
+    {
+        Database = f.String("database") ?? new StorageConfig().Database,
+        Redis = f.String("redis"),
+    };
+
+    private static SecurityConfig ReadSecurity(YamlFields f) => new()
+    {
+        MasterKey = f.String("master_key"),
+        SecretKey = f.String("secret_key"),
+    };
+
+    private static ChannelConfig ReadChannel(YamlFields f) => new()
+    {
+        Name = f.String("name", required: true) ?? "",
+        Type = f.String("type", required: true) ?? "",
+        BaseUrl = f.String("base_url", required: true) ?? "",
+        Keys = f.StringList("keys"),
+        Models = f.StringList("models"),
+        ModelMap = f.StringMap("model_map"),
+        Groups = f.StringList("groups"),
+        Priority = (int)(f.Long("priority", min: int.MinValue) ?? 0),
+        Weight = (int)(f.Long("weight", min: 0) ?? 1),
+        Headers = f.StringMap("headers"),
+    };
+
+    private static ModelConfig ReadModel(YamlFields f) => new()
+    {
+        Name = f.String("name", required: true) ?? "",
+        Aliases = f.StringList("aliases"),
+        Price = ReadSection(f, "price", p => new PriceConfig
+        {
+            Input = p.Decimal("input") ?? 0,
+            Output = p.Decimal("output") ?? 0,
+            CachedInput = p.Decimal("cached_input"),
+            CacheWrite = p.Decimal("cache_write"),
+            Reasoning = p.Decimal("reasoning"),
+        }),
+        Fallbacks = f.StringList("fallbacks"),
+    };
+
+    private static LimitsConfig? ReadLimits(YamlFields f) => ReadSection(f, "limits", l => new LimitsConfig
+    {
+        Rpm = l.Long("rpm", min: 0),
+        Tpm = l.Long("tpm", min: 0),
+        TokensPerDay = l.Long("tokens_per_day", min: 0),
+        TokensPerMonth = l.Long("tokens_per_month", min: 0),
+        UsdPerDay = l.Decimal("usd_per_day"),
+        UsdPerMonth = l.Decimal("usd_per_month"),
+        UsdTotal = l.Decimal("usd_total"),
+        MaxParallel = l.Long("max_parallel", min: 0),
+    });
+
+    private static GroupConfig ReadGroup(YamlFields f) => new()
+    {
+        Name = f.String("name", required: true) ?? "",
+        Models = f.StringList("models"),
+        Limits = ReadLimits(f),
+    };
+
+    private static UserConfig ReadUser(YamlFields f) => new()
+    {
+        Name = f.String("name", required: true) ?? "",
+        Group = f.String("group", required: true) ?? "",
+        Role = f.String("role") ?? Roles.User,
+        Limits = ReadLimits(f),
+    };
+
+    private static KeyConfig ReadKey(YamlFields f) => new()
+    {
+        Name = f.String("name", required: true) ?? "",
+        Secret = f.String("secret"),
+        User = f.String("user"),
+        Group = f.String("group", required: true) ?? "",
+        Models = f.StringList("models"),
+        Limits = ReadLimits(f),
+        ExpiresAt = f.Timestamp("expires_at"),
+    };
+
+    private static RouterConfig ReadRouter(YamlFields f)
+    {
+        var defaults = new RouterConfig();
+        return new RouterConfig
+        {
+            NumRetries = (int)(f.Long("num_retries", min: 0) ?? defaults.NumRetries),
+            RequestTimeout = f.Duration("request_timeout") ?? defaults.RequestTimeout,
+            FirstByteTimeout = f.Duration("first_byte_timeout") ?? defaults.FirstByteTimeout,
+            AllowedFails = (int)(f.Long("allowed_fails", min: 1) ?? defaults.AllowedFails),
+            Cooldown = f.Duration("cooldown") ?? defaults.Cooldown,
+        };
+    }
+
+    private static HealthCheckConfig ReadHealthChecks(YamlFields f) => new()
+    {
+        Interval = f.Duration("interval") ?? new HealthCheckConfig().Interval,
+    };
+}

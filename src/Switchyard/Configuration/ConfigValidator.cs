@@ -1,0 +1,132 @@
+namespace Switchyard.Configuration;
+
+/// <summary>Cross-field rules: names unique, references resolve, URLs usable.</summary>
+public static class ConfigValidator
+{
+    public static readonly IReadOnlySet<string> ChannelTypes = new HashSet<string>(StringComparer.Ordinal) { "openai" };
+
+    public static GatewayConfig Validate(GatewayConfig config)
+    {
+        var problems = new List<string>();
+        void Add(string path, string message) => problems.Add($"{path}: {message}");
+
+        if (!Uri.TryCreate(config.Server.Listen, UriKind.Absolute, out var listen) || listen.Scheme is not ("http" or "https"))
+        {
+            Add("server.listen", $"must be an http:// or https:// URL, got '{config.Server.Listen}'");
+        }
+        if (!Storage.DatabaseLocation.TryParse(config.Storage.Database, out _, out var databaseError))
+        {
+            Add("storage.database", databaseError!);
+        }
+
+        var groups = UniqueNames(config.Groups, g => g.Name, "groups", Add);
+        var users = UniqueNames(config.Users, u => u.Name, "users", Add);
+        UniqueNames(config.Keys, k => k.Name, "keys", Add);
+        UniqueNames(config.Channels, c => c.Name, "channels", Add);
+        var models = UniqueNames(config.Models, m => m.Name, "models", Add);
+
+        for (var i = 0; i < config.Channels.Count; i++)
+        {
+            var channel = config.Channels[i];
+            var path = $"channels[{i}]";
+            if (channel.Type.Length > 0 && !ChannelTypes.Contains(channel.Type))
+            {
+                Add($"{path}.type", $"unknown channel type '{channel.Type}' (known: {string.Join(", ", ChannelTypes)})");
+            }
+            if (channel.BaseUrl.Length > 0 && (!Uri.TryCreate(channel.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https")))
+            {
+                Add($"{path}.base_url", $"must be an http:// or https:// URL, got '{channel.BaseUrl}'");
+            }
+            if (channel.Models.Count == 0 && channel.ModelMap.Count == 0)
+            {
+                Add($"{path}.models", "a channel must serve at least one model (models or model_map)");
+            }
+            for (var g = 0; g < channel.Groups.Count; g++)
+            {
+                if (groups.Count > 0 && !groups.Contains(channel.Groups[g]))
+                {
+                    Add($"{path}.groups[{g}]", $"unknown group '{channel.Groups[g]}'");
+                }
+            }
+        }
+
+        var aliases = new HashSet<string>(models, StringComparer.Ordinal);
+        for (var i = 0; i < config.Models.Count; i++)
+        {
+            var model = config.Models[i];
+            for (var a = 0; a < model.Aliases.Count; a++)
+            {
+                if (!aliases.Add(model.Aliases[a]))
+                {
+                    Add($"models[{i}].aliases[{a}]", $"'{model.Aliases[a]}' is already a model name or alias");
+                }
+            }
+            for (var f = 0; f < model.Fallbacks.Count; f++)
+            {
+                if (model.Fallbacks[f] == model.Name)
+                {
+                    Add($"models[{i}].fallbacks[{f}]", "a model cannot fall back to itself");
+                }
+            }
+        }
+
+        for (var i = 0; i < config.Users.Count; i++)
+        {
+            var user = config.Users[i];
+            if (user.Group.Length > 0 && !groups.Contains(user.Group))
+            {
+                Add($"users[{i}].group", $"unknown group '{user.Group}'");
+            }
+            if (!Roles.All.Contains(user.Role))
+            {
+                Add($"users[{i}].role", $"must be one of super_admin, group_admin, user, got '{user.Role}'");
+            }
+        }
+
+        for (var i = 0; i < config.Keys.Count; i++)
+        {
+            var key = config.Keys[i];
+            if (key.Group.Length > 0 && !groups.Contains(key.Group))
+            {
+                Add($"keys[{i}].group", $"unknown group '{key.Group}'");
+            }
+            if (key.User is not null && !users.Contains(key.User))
+            {
+                Add($"keys[{i}].user", $"unknown user '{key.User}'");
+            }
+            else if (key.User is not null && config.Users.First(u => u.Name == key.User).Group != key.Group)
+            {
+                Add($"keys[{i}].group", $"user '{key.User}' belongs to another group");
+            }
+            if (key.Secret is { Length: < 16 })
+            {
+                Add($"keys[{i}].secret", "must be at least 16 characters");
+            }
+        }
+
+        if (config.Security.MasterKey is { Length: < 16 })
+        {
+            Add("security.master_key", "must be at least 16 characters");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    private static HashSet<string> UniqueNames<T>(IReadOnlyList<T> items, Func<T, string> name, string section, Action<string, string> add)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var value = name(items[i]);
+            if (value.Length > 0 && !seen.Add(value))
+            {
+                add($"{section}[{i}].name", $"duplicate name '{value}'");
+            }
+        }
+        return seen;
+    }
+}

@@ -1,0 +1,127 @@
+namespace Switchyard.Configuration;
+
+/// <summary>The validated configuration: what the YAML file (or demo mode) declares.</summary>
+public sealed record GatewayConfig
+{
+    public ServerConfig Server { get; init; } = new();
+    public StorageConfig Storage { get; init; } = new();
+    public SecurityConfig Security { get; init; } = new();
+    public IReadOnlyList<ChannelConfig> Channels { get; init; } = [];
+    public IReadOnlyList<ModelConfig> Models { get; init; } = [];
+    public IReadOnlyList<GroupConfig> Groups { get; init; } = [];
+    public IReadOnlyList<UserConfig> Users { get; init; } = [];
+    public IReadOnlyList<KeyConfig> Keys { get; init; } = [];
+    public RouterConfig Router { get; init; } = new();
+    public HealthCheckConfig HealthChecks { get; init; } = new();
+}
+
+public sealed record ServerConfig
+{
+    public const string DefaultListen = "http://127.0.0.1:4000";
+    public string Listen { get; init; } = DefaultListen;
+    public long MaxBodyBytes { get; init; } = 10 * 1024 * 1024;
+}
+
+public sealed record StorageConfig
+{
+    public string Database { get; init; } = "sqlite:data/switchyard.db";
+    public string? Redis { get; init; }
+}
+
+public sealed record SecurityConfig
+{
+    public string? MasterKey { get; init; }
+    public string? SecretKey { get; init; }
+}
+
+public sealed record ChannelConfig
+{
+    public required string Name { get; init; }
+    public required string Type { get; init; }
+    public required string BaseUrl { get; init; }
+    public IReadOnlyList<string> Keys { get; init; } = [];
+    public IReadOnlyList<string> Models { get; init; } = [];
+    public IReadOnlyDictionary<string, string> ModelMap { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<string> Groups { get; init; } = [];
+    public int Priority { get; init; }
+    public int Weight { get; init; } = 1;
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+}
+
+public sealed record ModelConfig
+{
+    public required string Name { get; init; }
+    public IReadOnlyList<string> Aliases { get; init; } = [];
+    public PriceConfig? Price { get; init; }
+    public IReadOnlyList<string> Fallbacks { get; init; } = [];
+}
+
+/// <summary>USD per one million tokens.</summary>
+public sealed record PriceConfig
+{
+    public decimal Input { get; init; }
+    public decimal Output { get; init; }
+    public decimal? CachedInput { get; init; }
+    public decimal? CacheWrite { get; init; }
+    public decimal? Reasoning { get; init; }
+}
+
+public sealed record LimitsConfig
+{
+    public long? Rpm { get; init; }
+    public long? Tpm { get; init; }
+    public long? TokensPerDay { get; init; }
+    public long? TokensPerMonth { get; init; }
+    public decimal? UsdPerDay { get; init; }
+    public decimal? UsdPerMonth { get; init; }
+    public decimal? UsdTotal { get; init; }
+    public long? MaxParallel { get; init; }
+}
+
+public sealed record GroupConfig
+{
+    public required string Name { get; init; }
+    public IReadOnlyList<string> Models { get; init; } = [];
+    public LimitsConfig? Limits { get; init; }
+}
+
+public static class Roles
+{
+    public const string SuperAdmin = "super_admin";
+    public const string GroupAdmin = "group_admin";
+    public const string User = "user";
+    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { SuperAdmin, GroupAdmin, User };
+}
+
+public sealed record UserConfig
+{
+    public required string Name { get; init; }
+    public required string Group { get; init; }
+    public string Role { get; init; } = Roles.User;
+    public LimitsConfig? Limits { get; init; }
+}
+
+public sealed record KeyConfig
+{
+    public required string Name { get; init; }
+    public string? Secret { get; init; }
+    public string? User { get; init; }
+    public required string Group { get; init; }
+    public IReadOnlyList<string> Models { get; init; } = [];
+    public LimitsConfig? Limits { get; init; }
+    public DateTimeOffset? ExpiresAt { get; init; }
+}
+
+public sealed record RouterConfig
+{
+    public int NumRetries { get; init; } = 2;
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(600);
+    public TimeSpan FirstByteTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public int AllowedFails { get; init; } = 3;
+    public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed record HealthCheckConfig
+{
+    public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,94 @@
+using Switchyard.Configuration;
+using Switchyard.MockUpstream;
+
+namespace Switchyard.Hosting;
+
+/// <summary>The process entry: parse arguments, load or make the config, run until stopped.</summary>
+public static class Cli
+{
+    public const int ConfigErrorExitCode = 2;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var command = CommandLine.Parse(args, out var argumentError);
+        if (argumentError is not null)
+        {
+            await Console.Error.WriteLineAsync($"error: {argumentError}\n{CommandLine.Usage}");
+            return ConfigErrorExitCode;
+        }
+        if (command.Help)
+        {
+            Console.WriteLine(CommandLine.Usage);
+            return 0;
+        }
+
+        await using var mock = command.Demo ? await MockUpstreamServer.StartAsync(0) : null;
+        GatewayConfig config;
+        (string ClientKey, string MasterKey)? demoSecrets = null;
+        try
+        {
+            if (mock is not null)
+            {
+                demoSecrets = DemoConfig.NewSecrets();
+                config = DemoConfig.Create(mock.BaseAddress, demoSecrets.Value.ClientKey, demoSecrets.Value.MasterKey);
+            }
+            else
+            {
+                var path = command.ResolveConfigPath(Environment.GetEnvironmentVariable, File.Exists);
+                config = path is null ? ConfigValidator.Validate(new GatewayConfig()) : ConfigLoader.LoadFile(path);
+            }
+            if (command.Listen is not null)
+            {
+                config = ConfigValidator.Validate(config with { Server = config.Server with { Listen = command.Listen } });
+            }
+        }
+        catch (ConfigException e)
+        {
+            foreach (var problem in e.Problems)
+            {
+                await Console.Error.WriteLineAsync(problem);
+            }
+            return ConfigErrorExitCode;
+        }
+
+        SwitchyardHost host;
+        try
+        {
+            host = await SwitchyardHost.StartAsync(config);
+        }
+        catch (Exception e) when (e is IOException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"error: the gateway could not start: {e.Message}");
+            return 1;
+        }
+        await using (host)
+        {
+            foreach (var key in host.GeneratedKeys)
+            {
+                Console.WriteLine($"Generated key '{key.Name}' (shown once, stored only as a hash): {key.Secret}");
+            }
+            if (demoSecrets is { } secrets)
+            {
+                PrintDemo(host.Address, secrets.ClientKey, secrets.MasterKey);
+            }
+            await host.App.WaitForShutdownAsync();
+        }
+        return 0;
+    }
+
+    private static void PrintDemo(Uri address, string clientKey, string masterKey)
+    {
+        var baseUrl = address.ToString().TrimEnd('/');
+        Console.WriteLine($$"""
+
+            Switchyard demo is running on {{baseUrl}} (mock upstream in-process, SQLite under ./data)
+              client key: {{clientKey}}
+              admin key:  {{masterKey}}
+
+            Try:
+              curl {{baseUrl}}/v1/chat/completions -H "Authorization: Bearer {{clientKey}}" -H "Content-Type: application/json" -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}'
+              curl "{{baseUrl}}/admin/usage?group_by=model" -H "Authorization: Bearer {{masterKey}}"
+
+            """);
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Admin;
+using Switchyard.Protocols.OpenAi;
+using Switchyard.Relay;
+using Switchyard.Storage;
+
+namespace Switchyard.Hosting;
+
+public static class EndpointMapping
+{
+    public static IEndpointRouteBuilder MapSwitchyard(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => Results.Text("{\"status\":\"ok\"}", "application/json"));
+        app.MapGet("/readyz", ReadyAsync);
+
+        var relay = app.ServiceProvider.GetRequiredService<OpenAiRelay>();
+        app.MapPost("/v1/chat/completions", (HttpContext http) => relay.HandleAsync(http, OpenAiEndpoint.ChatCompletions));
+        app.MapPost("/v1/embeddings", (HttpContext http) => relay.HandleAsync(http, OpenAiEndpoint.Embeddings));
+        var models = app.ServiceProvider.GetRequiredService<ModelsEndpoint>();
+        app.MapGet("/v1/models", models.ListAsync);
+        app.MapGet("/v1/models/{**model}", (HttpContext http, string model) => models.GetAsync(http, model));
+        app.Map("/v1/{**rest}", (HttpContext http) => OpenAiErrors.WriteAsync(http.Response,
+            new RelayError(RelayErrorKind.InvalidRequest, 404, $"Unknown endpoint {http.Request.Method} {http.Request.Path}.") { Code = "unknown_url" },
+            http.RequestAborted));
+
+        app.MapAdmin();
+        return app;
+    }
+
+    private static async Task ReadyAsync(HttpContext http, SqlDialect dialect)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            await using var connection = await dialect.OpenAsync(timeout.Token);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(timeout.Token);
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync("{\"status\":\"ready\"}", http.RequestAborted);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
+        {
+            http.Response.StatusCode = 503;
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync("{\"status\":\"unavailable\",\"reason\":\"database unreachable\"}", http.RequestAborted);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using Switchyard.Billing;
+using Switchyard.Configuration;
+using Switchyard.Routing;
+
+namespace Switchyard.Hosting;
+
+/// <summary>The immutable run-time view built once from the config: what every request reads, without locks.</summary>
+public sealed class GatewayRuntime(GatewayConfig config)
+{
+    public GatewayConfig Config { get; } = config;
+    public ModelCatalog Catalog { get; } = new(config);
+    public PriceBook Prices { get; } = new(config.Models);
+    public ChannelSelector Selector { get; } = new(Random.Shared);
+}

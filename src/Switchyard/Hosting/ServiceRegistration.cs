@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Admin;
+using Switchyard.Billing;
+using Switchyard.Configuration;
+using Switchyard.Relay;
+using Switchyard.Storage;
+using Switchyard.Tenancy;
+
+namespace Switchyard.Hosting;
+
+public static class ServiceRegistration
+{
+    public static IServiceCollection AddSwitchyard(this IServiceCollection services, GatewayConfig config)
+    {
+        DatabaseLocation.TryParse(config.Storage.Database, out var location, out _);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new GatewayRuntime(config));
+        services.AddSingleton(SqlDialect.For(location!));
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<KeyStore>();
+        services.AddSingleton<KeyRing>();
+        services.AddSingleton<ConfigKeySeeder>();
+        services.AddSingleton<LedgerStore>();
+        services.AddSingleton<UsageReport>();
+        services.AddSingleton<LedgerWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
+        services.AddHostedService<KeyRingRefresher>();
+        services.AddSingleton<UpstreamClient>();
+        services.AddSingleton<OpenAiRelay>();
+        services.AddSingleton<ModelsEndpoint>();
+        services.AddSingleton<AdminAuthorization>();
+        services.AddSingleton<StorageBootstrap>();
+        return services;
+    }
+}

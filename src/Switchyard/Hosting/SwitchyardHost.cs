@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Switchyard.Configuration;
+using Switchyard.Tenancy;
+
+namespace Switchyard.Hosting;
+
+/// <summary>Builds, prepares and starts the gateway; shared by the CLI and the integration tests.</summary>
+public sealed class SwitchyardHost : IAsyncDisposable
+{
+    private SwitchyardHost(WebApplication app, Uri address, IReadOnlyList<ConfigKeySeeder.GeneratedKey> generatedKeys)
+    {
+        App = app;
+        Address = address;
+        GeneratedKeys = generatedKeys;
+    }
+
+    public WebApplication App { get; }
+
+    /// <summary>The address actually bound (the real port when the config asked for port 0).</summary>
+    public Uri Address { get; }
+
+    /// <summary>Config keys without a fixed secret that were generated at this start: shown once, stored only hashed.</summary>
+    public IReadOnlyList<ConfigKeySeeder.GeneratedKey> GeneratedKeys { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<SwitchyardHost> StartAsync(GatewayConfig config, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(config.Server.Listen);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // The relay enforces server.max_body_bytes itself, so the refusal comes in the caller's error format.
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        logging?.Invoke(builder.Logging);
+        builder.Services.AddSwitchyard(config);
+
+        var app = builder.Build();
+        app.MapSwitchyard();
+        var generated = await app.Services.GetRequiredService<StorageBootstrap>().PrepareAsync(cancellationToken);
+        await app.StartAsync(cancellationToken);
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new SwitchyardHost(app, new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), generated);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}

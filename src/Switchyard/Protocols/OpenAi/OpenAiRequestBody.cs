@@ -1,0 +1,149 @@
+using System.Buffers;
+using System.Text.Json;
+using Switchyard.Relay;
+
+namespace Switchyard.Protocols.OpenAi;
+
+/// <summary>
+/// The few fields of an OpenAI request body the gateway needs, read once with a JsonDocument
+/// (no reflection); the body itself is forwarded with only the model and stream options rewritten.
+/// </summary>
+public sealed class OpenAiRequestBody : IDisposable
+{
+    private readonly JsonDocument _document;
+
+    private OpenAiRequestBody(JsonDocument document, string model, bool stream, bool includeUsage, long? maxOutputTokens)
+    {
+        _document = document;
+        Model = model;
+        Stream = stream;
+        ClientWantsUsage = includeUsage;
+        MaxOutputTokens = maxOutputTokens;
+    }
+
+    public string Model { get; }
+    public bool Stream { get; }
+
+    /// <summary>The client set <c>stream_options.include_usage</c>; the usage chunk is passed on only then.</summary>
+    public bool ClientWantsUsage { get; }
+
+    public long? MaxOutputTokens { get; }
+
+    public JsonElement Root => _document.RootElement;
+
+    /// <param name="requiredArray">A top-level array the endpoint needs (messages for chat), or null.</param>
+    public static OpenAiRequestBody? Parse(ReadOnlyMemory<byte> body, string? requiredArray, string? requiredInput, out RelayError? error)
+    {
+        error = null;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 128 });
+        }
+        catch (JsonException e)
+        {
+            error = new RelayError(RelayErrorKind.MalformedJson, 400,
+                $"We could not parse the JSON body of your request: {e.Message} (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+            return null;
+        }
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            error = new RelayError(RelayErrorKind.InvalidRequest, 400, "The request body must be a JSON object.");
+            return null;
+        }
+        if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.String || model.GetString() is not { Length: > 0 } modelName)
+        {
+            document.Dispose();
+            error = new RelayError(RelayErrorKind.InvalidRequest, 400, "You must provide a model parameter (a non-empty string).") { Param = "model" };
+            return null;
+        }
+        if (requiredArray is not null && (!root.TryGetProperty(requiredArray, out var array) || array.ValueKind != JsonValueKind.Array))
+        {
+            document.Dispose();
+            error = new RelayError(RelayErrorKind.InvalidRequest, 400, $"'{requiredArray}' is a required property and must be an array.") { Param = requiredArray };
+            return null;
+        }
+        if (requiredInput is not null && !root.TryGetProperty(requiredInput, out _))
+        {
+            document.Dispose();
+            error = new RelayError(RelayErrorKind.InvalidRequest, 400, $"'{requiredInput}' is a required property.") { Param = requiredInput };
+            return null;
+        }
+        var stream = false;
+        if (root.TryGetProperty("stream", out var streamElement))
+        {
+            if (streamElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null))
+            {
+                document.Dispose();
+                error = new RelayError(RelayErrorKind.InvalidRequest, 400, "'stream' must be a boolean.") { Param = "stream" };
+                return null;
+            }
+            stream = streamElement.ValueKind == JsonValueKind.True;
+        }
+        var includeUsage = root.TryGetProperty("stream_options", out var options) && options.ValueKind == JsonValueKind.Object
+            && options.TryGetProperty("include_usage", out var include) && include.ValueKind == JsonValueKind.True;
+        long? maxTokens = null;
+        foreach (var name in (ReadOnlySpan<string>)["max_completion_tokens", "max_tokens"])
+        {
+            if (root.TryGetProperty(name, out var max) && max.ValueKind == JsonValueKind.Number && max.TryGetInt64(out var value))
+            {
+                maxTokens = value;
+                break;
+            }
+        }
+        return new OpenAiRequestBody(document, modelName, stream, includeUsage, maxTokens);
+    }
+
+    /// <summary>
+    /// Writes the body for the upstream: the upstream model name, and for streams
+    /// <c>stream_options.include_usage: true</c> so every stream can be billed from real usage.
+    /// </summary>
+    public void WriteUpstreamBody(IBufferWriter<byte> output, string upstreamModel)
+    {
+        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+        writer.WriteStartObject();
+        var wroteStreamOptions = false;
+        foreach (var property in _document.RootElement.EnumerateObject())
+        {
+            if (property.NameEquals("model"u8))
+            {
+                writer.WriteString("model"u8, upstreamModel);
+            }
+            else if (Stream && property.NameEquals("stream_options"u8))
+            {
+                WriteStreamOptions(writer, property.Value);
+                wroteStreamOptions = true;
+            }
+            else
+            {
+                property.WriteTo(writer);
+            }
+        }
+        if (Stream && !wroteStreamOptions)
+        {
+            WriteStreamOptions(writer, default);
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void WriteStreamOptions(Utf8JsonWriter writer, JsonElement existing)
+    {
+        writer.WriteStartObject("stream_options"u8);
+        if (existing.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var option in existing.EnumerateObject())
+            {
+                if (!option.NameEquals("include_usage"u8))
+                {
+                    option.WriteTo(writer);
+                }
+            }
+        }
+        writer.WriteBoolean("include_usage"u8, true);
+        writer.WriteEndObject();
+    }
+
+    public void Dispose() => _document.Dispose();
+}

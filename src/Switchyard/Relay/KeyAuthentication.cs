@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+using Switchyard.Tenancy;
+
+namespace Switchyard.Relay;
+
+/// <summary>Finds the client's virtual key in the request and checks it against the key ring.</summary>
+public static class KeyAuthentication
+{
+    public static ReadOnlySpan<char> BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization;
+        if (StringValues.IsNullOrEmpty(header))
+        {
+            return default;
+        }
+        var value = header.ToString().AsSpan().Trim();
+        return value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value[7..].Trim() : default;
+    }
+
+    public static RelayError? Authenticate(KeyRing keys, ReadOnlySpan<char> presented, RelayContext context)
+    {
+        var check = keys.Authenticate(presented, out var key);
+        context.Key = check == KeyCheck.Valid ? key : null;
+        // Messages never echo the presented key, not even in part.
+        return check switch
+        {
+            KeyCheck.Valid => null,
+            KeyCheck.Missing => new RelayError(RelayErrorKind.MissingKey, 401,
+                "You didn't provide an API key. Send it in the Authorization header as 'Bearer <key>'."),
+            KeyCheck.Revoked => new RelayError(RelayErrorKind.InvalidKey, 401, "This API key has been revoked."),
+            KeyCheck.Expired => new RelayError(RelayErrorKind.InvalidKey, 401, "This API key has expired."),
+            _ => new RelayError(RelayErrorKind.InvalidKey, 401, "Incorrect API key provided."),
+        };
+    }
+}

@@ -1,0 +1,77 @@
+using Switchyard.Billing;
+using Switchyard.Routing;
+using Switchyard.Tenancy;
+
+namespace Switchyard.Relay;
+
+/// <summary>The typed state of one client request as it moves through the pipeline; becomes its ledger record.</summary>
+public sealed class RelayContext(string endpoint, TimeProvider time)
+{
+    private readonly long _started = time.GetTimestamp();
+    private long _upstreamTicks;
+
+    public string RequestId { get; } = Ids.NewRequestId();
+    public string Endpoint { get; } = endpoint;
+    public DateTimeOffset CreatedAt { get; } = time.GetUtcNow();
+    public VirtualKey? Key { get; set; }
+    public string? RequestedModel { get; set; }
+    public string? CanonicalModel { get; set; }
+    public ChannelRoute? Route { get; set; }
+    public bool Stream { get; set; }
+    public int Status { get; set; } = 200;
+    public RelayError? Error { get; private set; }
+    public TokenUsage Usage { get; set; }
+    public long? TtfbMs { get; private set; }
+
+    public void Fail(RelayError error)
+    {
+        Error = error;
+        Status = error.Status;
+    }
+
+    public void MarkFirstByte() => TtfbMs ??= (long)time.GetElapsedTime(_started).TotalMilliseconds;
+
+    /// <summary>Runs an upstream wait and books its time apart, so the overhead header shows the gateway's own time.</summary>
+    public async Task<T> TimeUpstreamAsync<T>(Task<T> upstream)
+    {
+        var start = time.GetTimestamp();
+        try
+        {
+            return await upstream;
+        }
+        finally
+        {
+            _upstreamTicks += time.GetTimestamp() - start;
+        }
+    }
+
+    public double OverheadMs
+    {
+        get
+        {
+            var total = time.GetTimestamp() - _started;
+            return Math.Max(0, (total - _upstreamTicks) * 1000.0 / time.TimestampFrequency);
+        }
+    }
+
+    public UsageRecord ToRecord(PriceBook prices) => new()
+    {
+        RequestId = RequestId,
+        CreatedAt = CreatedAt,
+        Endpoint = Endpoint,
+        KeyId = Key?.Id,
+        KeyName = Key?.Name,
+        User = Key?.User,
+        Group = Key?.Group,
+        RequestedModel = RequestedModel,
+        ServedModel = Route?.UpstreamModel,
+        Channel = Route?.Channel.Name,
+        Status = Status,
+        Usage = Usage,
+        CostUsd = CanonicalModel is null ? 0m : PriceBook.Cost(prices.For(CanonicalModel), Usage),
+        LatencyMs = (long)time.GetElapsedTime(_started).TotalMilliseconds,
+        TtfbMs = TtfbMs,
+        Stream = Stream,
+        ErrorKind = Error?.LedgerName,
+    };
+}

@@ -1,0 +1,25 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Switchyard.Configuration;
+
+namespace Switchyard.Storage;
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(List<string>))]
+[JsonSerializable(typeof(LimitsConfig))]
+internal sealed partial class StorageJsonContext : JsonSerializerContext;
+
+internal static class StorageJson
+{
+    public static string? Models(IReadOnlyList<string> models) =>
+        models.Count == 0 ? null : JsonSerializer.Serialize(models.ToList(), StorageJsonContext.Default.ListString);
+
+    public static IReadOnlyList<string> Models(string? json) =>
+        json is null ? [] : JsonSerializer.Deserialize(json, StorageJsonContext.Default.ListString) ?? [];
+
+    public static string? Limits(LimitsConfig? limits) =>
+        limits is null ? null : JsonSerializer.Serialize(limits, StorageJsonContext.Default.LimitsConfig);
+
+    public static LimitsConfig? Limits(string? json) =>
+        json is null ? null : JsonSerializer.Deserialize(json, StorageJsonContext.Default.LimitsConfig);
+}

@@ -41,11 +41,13 @@ public static class ConfigLoader
             throw new ConfigException(["(root): the config must be a mapping of sections"]);
         }
         var config = Read(new YamlFields(root, "", problems));
-        if (problems.All.Count > 0)
+        // Cross-field rules run even after field errors, so one start reports everything wrong with the file.
+        var all = problems.All.Concat(ConfigValidator.Problems(config)).ToList();
+        if (all.Count > 0)
         {
-            throw new ConfigException(problems.All);
+            throw new ConfigException(all);
         }
-        return ConfigValidator.Validate(config);
+        return config;
     }
 
     private static GatewayConfig Read(YamlFields root)

@@ -7,6 +7,16 @@ public static class ConfigValidator
 
     public static GatewayConfig Validate(GatewayConfig config)
     {
+        var problems = Problems(config);
+        if (problems.Count > 0)
+        {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    public static List<string> Problems(GatewayConfig config)
+    {
         var problems = new List<string>();
         void Add(string path, string message) => problems.Add($"{path}: {message}");
 
@@ -109,11 +119,7 @@ public static class ConfigValidator
             Add("security.master_key", "must be at least 16 characters");
         }
 
-        if (problems.Count > 0)
-        {
-            throw new ConfigException(problems);
-        }
-        return config;
+        return problems;
     }
 
     private static HashSet<string> UniqueNames<T>(IReadOnlyList<T> items, Func<T, string> name, string section, Action<string, string> add)

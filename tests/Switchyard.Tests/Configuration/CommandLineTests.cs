@@ -1,0 +1,34 @@
+using Switchyard.Hosting;
+
+namespace Switchyard.Tests.Configuration;
+
+public sealed class CommandLineTests
+{
+    [Fact]
+    public void Parse_AllOptions_AreRead()
+    {
+        var command = CommandLine.Parse(["--config", "a.yaml", "--listen=http://127.0.0.1:5000", "--demo"], out var error);
+
+        Assert.Null(error);
+        Assert.Equal(new CommandLine("a.yaml", "http://127.0.0.1:5000", Demo: true, Help: false), command);
+    }
+
+    [Fact]
+    public void Parse_UnknownArgument_IsAnError()
+    {
+        CommandLine.Parse(["--bogus"], out var error);
+
+        Assert.Equal("unknown argument '--bogus'", error);
+    }
+
+    [Fact]
+    public void ResolveConfigPath_FollowsFlagThenEnvironmentThenLocalFile()
+    {
+        var none = new CommandLine(null, null, false, false);
+
+        Assert.Equal("x.yaml", (none with { ConfigPath = "x.yaml" }).ResolveConfigPath(_ => "env.yaml", _ => true));
+        Assert.Equal("env.yaml", none.ResolveConfigPath(_ => "env.yaml", _ => true));
+        Assert.Equal("switchyard.yaml", none.ResolveConfigPath(_ => null, _ => true));
+        Assert.Null(none.ResolveConfigPath(_ => null, _ => false));
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Switchyard.MockUpstream;
+
+/// <summary>Registration shared by <see cref="MockUpstreamServer"/> and the standalone program.</summary>
+public static class MockUpstreamExtensions
+{
+    /// <summary>Adds the mock's services. <paramref name="recordRequests"/> off spares the benchmark the copying.</summary>
+    public static IServiceCollection AddMockUpstream(this IServiceCollection services, bool recordRequests = true)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(new RequestJournal(recordRequests));
+        services.TryAddSingleton<MockPipeline>();
+        services.TryAddSingleton<ChatCompletionsEndpoint>();
+        services.TryAddSingleton<EmbeddingsEndpoint>();
+        services.TryAddSingleton<ModelsEndpoint>();
+        return services;
+    }
+
+    /// <summary>
+    /// Maps the OpenAI routes under <c>/v1</c>, plus a fallback answering OpenAI's "Invalid URL" 404, so
+    /// map it into an application of its own.
+    /// </summary>
+    public static IEndpointRouteBuilder MapMockUpstream(this IEndpointRouteBuilder endpoints)
+    {
+        var services = endpoints.ServiceProvider;
+        var pipeline = services.GetRequiredService<MockPipeline>();
+        var chat = services.GetRequiredService<ChatCompletionsEndpoint>();
+        var embeddings = services.GetRequiredService<EmbeddingsEndpoint>();
+        var models = services.GetRequiredService<ModelsEndpoint>();
+
+        endpoints.MapPost("/v1/chat/completions", pipeline.Authenticated(chat.HandleAsync));
+        endpoints.MapPost("/v1/embeddings", pipeline.Authenticated(embeddings.HandleAsync));
+        endpoints.MapGet("/v1/models", pipeline.Authenticated(models.ListAsync));
+        endpoints.MapGet("/v1/models/{**id}", pipeline.Authenticated(models.GetAsync));
+        endpoints.MapFallback(pipeline.Anonymous(static (context, _, _) => OpenAiErrors.InvalidUrlAsync(context)));
+        return endpoints;
+    }
+}

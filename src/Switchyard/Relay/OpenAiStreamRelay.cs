@@ -41,13 +41,14 @@ public static class OpenAiStreamRelay
                 {
                     read = await input.ReadAsync(deadline);
                 }
-                catch (IOException)
+                catch (Exception e) when (e is IOException or HttpRequestException)
                 {
-                    return await BreakAsync(http, context, sawFinish);
+                    return await BreakAsync(http, context, Broken(sawFinish));
                 }
-                catch (HttpRequestException)
+                catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
                 {
-                    return await BreakAsync(http, context, sawFinish);
+                    return await BreakAsync(http, context, new RelayError(RelayErrorKind.UpstreamTimeout, 504,
+                        "The upstream stream did not finish in time (router.request_timeout)."));
                 }
                 var buffer = read.Buffer;
                 var wrote = false;
@@ -109,7 +110,7 @@ public static class OpenAiStreamRelay
         {
             if (!sawFinish)
             {
-                return await BreakAsync(http, context, sawFinish);
+                return await BreakAsync(http, context, Broken(sawFinish));
             }
             // Some OpenAI-compatible upstreams end without [DONE]; clients that wait for it would hang.
             output.Write(Done);
@@ -118,14 +119,15 @@ public static class OpenAiStreamRelay
         return null;
     }
 
+    private static RelayError Broken(bool sawFinish) => new(RelayErrorKind.UpstreamStreamBroken, 502,
+        sawFinish ? "The upstream stream ended without its final event." : "The upstream stream broke before it completed.");
+
     /// <summary>
-    /// The upstream stream broke after the response started: no status can change now, so the client gets an error
-    /// event and the connection is cut, which SDKs report as an incomplete stream rather than a silent truncation.
+    /// The upstream stream failed after the response started: the status can no longer change, so the client gets
+    /// an error event, as OpenAI itself sends mid-stream, and the stream ends without <c>[DONE]</c>.
     /// </summary>
-    private static async Task<RelayError> BreakAsync(HttpContext http, RelayContext context, bool sawFinish)
+    private static async Task<RelayError> BreakAsync(HttpContext http, RelayContext context, RelayError error)
     {
-        var error = new RelayError(RelayErrorKind.UpstreamStreamBroken, 502,
-            sawFinish ? "The upstream stream ended without its final event." : "The upstream stream broke before it completed.");
         var output = http.Response.BodyWriter;
         output.Write("data: "u8);
         using (var writer = new System.Text.Json.Utf8JsonWriter(output, OpenAiErrors.WriterOptions))
@@ -135,7 +137,6 @@ public static class OpenAiStreamRelay
         output.Write(FrameEnd);
         await output.FlushAsync(CancellationToken.None);
         context.MarkFirstByte();
-        http.Abort();
         return error;
     }
 }

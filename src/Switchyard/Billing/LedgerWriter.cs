@@ -7,31 +7,38 @@ namespace Switchyard.Billing;
 
 /// <summary>
 /// Takes usage records off the request path and writes them to the ledger in batches.
-/// A failed batch is kept and retried with backoff, so a database outage delays records but does not drop them;
-/// on shutdown the queue is drained before the process exits.
+/// A batch the database refuses goes to the local <see cref="LedgerJournal"/> (fsynced) and is replayed when the
+/// database is back, so an outage delays records but never loses them; on shutdown the queue is drained.
 /// </summary>
-public sealed partial class LedgerWriter(LedgerStore store, ILogger<LedgerWriter> logger) : BackgroundService
+public sealed partial class LedgerWriter(LedgerStore store, LedgerJournal journal, TimeProvider time, ILogger<LedgerWriter> logger) : BackgroundService
 {
+    public static readonly TimeSpan ReplayInterval = TimeSpan.FromSeconds(5);
     private const int MaxBatch = 500;
     private readonly Channel<UsageRecord> _queue = System.Threading.Channels.Channel.CreateUnbounded<UsageRecord>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private long _pending;
+    private long _nextReplay;
 
-    /// <summary>Records accepted but not yet written.</summary>
+    /// <summary>Records accepted but neither in the database nor in the journal yet.</summary>
     public long Pending => Interlocked.Read(ref _pending);
 
     public void Enqueue(UsageRecord record)
     {
         Interlocked.Increment(ref _pending);
-        _queue.Writer.TryWrite(record);
+        if (!_queue.Writer.TryWrite(record))
+        {
+            // Only after shutdown began; the record still reaches the journal rather than vanishing.
+            Interlocked.Decrement(ref _pending);
+            _ = journal.AppendAsync([record], CancellationToken.None);
+        }
     }
 
-    /// <summary>Waits until every record enqueued so far is written (used by tests and reports that must be current).</summary>
+    /// <summary>Waits until every record enqueued so far is written or journaled.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         while (Pending > 0)
         {
-            await Task.Delay(10, cancellationToken);
+            await Task.Delay(5, cancellationToken);
         }
     }
 
@@ -39,17 +46,34 @@ public sealed partial class LedgerWriter(LedgerStore store, ILogger<LedgerWriter
     {
         var batch = new List<UsageRecord>(MaxBatch);
         var reader = _queue.Reader;
+        await ReplayAsync(stoppingToken);
         try
         {
-            while (await reader.WaitToReadAsync(stoppingToken))
+            while (true)
             {
-                // A short pause lets a burst accumulate into one transaction instead of one per request.
-                await Task.Delay(20, stoppingToken);
+                using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+                {
+                    wait.CancelAfter(ReplayInterval);
+                    try
+                    {
+                        await reader.WaitToReadAsync(wait.Token);
+                    }
+                    catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                    {
+                    }
+                }
                 while (batch.Count < MaxBatch && reader.TryRead(out var record))
                 {
                     batch.Add(record);
                 }
-                await WriteWithRetryAsync(batch, stoppingToken);
+                if (batch.Count > 0)
+                {
+                    await WriteAsync(batch);
+                }
+                if (time.GetUtcNow().ToUnixTimeMilliseconds() >= Interlocked.Read(ref _nextReplay))
+                {
+                    await ReplayAsync(stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -61,48 +85,81 @@ public sealed partial class LedgerWriter(LedgerStore store, ILogger<LedgerWriter
     private async Task DrainAsync(List<UsageRecord> batch)
     {
         _queue.Writer.TryComplete();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        try
+        while (_queue.Reader.TryRead(out var record))
         {
-            while (_queue.Reader.TryRead(out var record))
-            {
-                batch.Add(record);
-            }
-            if (batch.Count > 0)
-            {
-                await WriteWithRetryAsync(batch, deadline.Token);
-            }
+            batch.Add(record);
         }
-        catch (OperationCanceledException)
+        if (batch.Count > 0)
         {
-            LogDrainAbandoned(logger, batch.Count);
+            await WriteAsync(batch);
         }
     }
 
-    private async Task WriteWithRetryAsync(List<UsageRecord> batch, CancellationToken cancellationToken)
+    /// <summary>Database first; if it fails, the journal. Either way the batch is safe when this returns.</summary>
+    private async Task WriteAsync(List<UsageRecord> batch)
     {
-        var delay = TimeSpan.FromMilliseconds(200);
-        while (true)
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await store.InsertAsync(batch, timeout.Token);
+        }
+        catch (Exception e)
+        {
+            LogWriteFailed(logger, batch.Count, e.Message);
+            await JournalAsync(batch);
+        }
+        Interlocked.Add(ref _pending, -batch.Count);
+        batch.Clear();
+    }
+
+    private async Task JournalAsync(List<UsageRecord> batch)
+    {
+        for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await store.InsertAsync(batch, CancellationToken.None);
-                Interlocked.Add(ref _pending, -batch.Count);
-                batch.Clear();
+                await journal.AppendAsync(batch, CancellationToken.None);
                 return;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (IOException e) when (attempt < 5)
             {
-                LogWriteFailed(logger, batch.Count, e.Message);
-                await Task.Delay(delay, cancellationToken);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 10_000));
+                LogJournalFailed(logger, batch.Count, e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), CancellationToken.None);
             }
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Ledger write of {Count} records failed, will retry: {Reason}")]
+    /// <summary>Moves journaled records into the database; stops at the first failure and tries again later.</summary>
+    private async Task ReplayAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _nextReplay, time.GetUtcNow().Add(ReplayInterval).ToUnixTimeMilliseconds());
+        foreach (var file in journal.PendingFiles())
+        {
+            try
+            {
+                var records = await LedgerJournal.ReadAsync(file, cancellationToken);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(15));
+                await store.InsertAsync(records, timeout.Token);
+                LedgerJournal.Complete(file);
+                LogReplayed(logger, records.Count);
+            }
+            catch (FileNotFoundException)
+            {
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Ledger write of {Count} records failed; journaling them locally: {Reason}")]
     private static partial void LogWriteFailed(ILogger logger, int count, string reason);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Shutdown deadline reached with {Count} usage records unwritten")]
-    private static partial void LogDrainAbandoned(ILogger logger, int count);
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Journal append of {Count} records failed, retrying: {Reason}")]
+    private static partial void LogJournalFailed(ILogger logger, int count, string reason);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Replayed {Count} journaled usage records into the ledger")]
+    private static partial void LogReplayed(ILogger logger, int count);
 }

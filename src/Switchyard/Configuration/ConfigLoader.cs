@@ -91,6 +91,7 @@ public static class ConfigLoader
     {
         Database = f.String("database") ?? new StorageConfig().Database,
         Redis = f.String("redis"),
+        Journal = f.String("journal") ?? new StorageConfig().Journal,
     };
 
     private static SecurityConfig ReadSecurity(YamlFields f) => new()

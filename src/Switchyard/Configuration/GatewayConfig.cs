@@ -26,6 +26,9 @@ public sealed record StorageConfig
 {
     public string Database { get; init; } = "sqlite:data/switchyard.db";
     public string? Redis { get; init; }
+
+    /// <summary>Folder for usage records the database could not take; replayed when it answers again.</summary>
+    public string Journal { get; init; } = "data/journal";
 }
 
 public sealed record SecurityConfig

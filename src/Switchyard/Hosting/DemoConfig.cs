@@ -10,7 +10,7 @@ public static class DemoConfig
 
     public static GatewayConfig Create(Uri mockBaseAddress, string clientKey, string masterKey) => new()
     {
-        Storage = new StorageConfig { Database = "sqlite:data/switchyard.db" },
+        Storage = new StorageConfig { Database = "sqlite:data/switchyard.db", Journal = "data/journal" },
         Security = new SecurityConfig { MasterKey = masterKey },
         Channels =
         [

@@ -22,6 +22,7 @@ public static class ServiceRegistration
         services.AddSingleton<ConfigKeySeeder>();
         services.AddSingleton<LedgerStore>();
         services.AddSingleton<UsageReport>();
+        services.AddSingleton(new LedgerJournal(config.Storage.Journal));
         services.AddSingleton<LedgerWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddHostedService<KeyRingRefresher>();

@@ -47,7 +47,7 @@ public sealed class GatewayHarness : IAsyncDisposable
     public static GatewayConfig DefaultConfig(Uri mockBase, string database) => new()
     {
         Server = new ServerConfig { Listen = "http://127.0.0.1:0", MaxBodyBytes = 64 * 1024 },
-        Storage = new StorageConfig { Database = database },
+        Storage = new StorageConfig { Database = database, Journal = Directory.CreateTempSubdirectory("switchyard-journal-").FullName },
         Security = new SecurityConfig { MasterKey = MasterKey },
         Channels =
         [

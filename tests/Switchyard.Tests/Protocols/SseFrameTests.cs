@@ -79,4 +79,15 @@ public sealed class SseFrameTests
             return next;
         }
     }
+
+    [Theory]
+    [InlineData("event: message_start\ndata: {}", "message_start")]
+    [InlineData("event:ping\r\ndata: {}", "ping")]
+    [InlineData("data: {}", "")]
+    public void EventName_ReadsTheEventLine(string frame, string expected)
+    {
+        var name = SseFrame.EventName(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(frame)));
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(name));
+    }
 }

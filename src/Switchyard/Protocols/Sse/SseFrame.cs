@@ -94,5 +94,45 @@ public static class SseFrame
         return writer.WrittenMemory;
     }
 
+    /// <summary>The value of the frame's <c>event:</c> line, or empty when it has none (the SSE default, "message").</summary>
+    public static ReadOnlySpan<byte> EventName(in ReadOnlySequence<byte> frame)
+    {
+        var span = frame.IsSingleSegment ? frame.FirstSpan : frame.ToArray();
+        while (span.Length > 0)
+        {
+            var end = span.IndexOf((byte)'\n');
+            var line = end < 0 ? span : span[..end];
+            if (line.Length > 0 && line[^1] == (byte)'\r')
+            {
+                line = line[..^1];
+            }
+            if (line.StartsWith("event:"u8))
+            {
+                var value = line[6..];
+                return value.Length > 0 && value[0] == (byte)' ' ? value[1..] : value;
+            }
+            if (end < 0)
+            {
+                break;
+            }
+            span = span[(end + 1)..];
+        }
+        return default;
+    }
+
+    /// <summary>Writes one SSE frame: an optional <c>event:</c> line, one <c>data:</c> line, a blank line.</summary>
+    public static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data)
+    {
+        if (!eventName.IsEmpty)
+        {
+            output.Write("event: "u8);
+            output.Write(eventName);
+            output.Write("\n"u8);
+        }
+        output.Write("data: "u8);
+        output.Write(data);
+        output.Write("\n\n"u8);
+    }
+
     public static bool IsDone(ReadOnlySpan<byte> data) => data.SequenceEqual("[DONE]"u8);
 }

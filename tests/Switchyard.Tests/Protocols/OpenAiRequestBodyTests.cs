@@ -91,4 +91,27 @@ public sealed class OpenAiRequestBodyTests
 
         Assert.Contains("line 3", error!.Message);
     }
+
+    [Fact]
+    public void WriteUpstreamBody_KeepsOtherBytesExactly()
+    {
+        const string json = "{ \"messages\": [{\"role\":\"user\",\"content\":\"\\u00e9 1.50e3\"}], \"model\" : \"mini\", \"temperature\": 1.50, \"x_vendor\": {\"k\": [1, 2]} }";
+        using var body = Parse(json);
+        var output = new ArrayBufferWriter<byte>();
+
+        body.WriteUpstreamBody(output, "gpt-4o-mini");
+
+        Assert.Equal(json.Replace("\"mini\"", "\"gpt-4o-mini\""), Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Fact]
+    public void WriteUpstreamBody_StreamWithoutOptions_InsertsUsageOption()
+    {
+        using var body = Parse("""{"model":"m","messages":[],"stream":true}""");
+        var output = new ArrayBufferWriter<byte>();
+
+        body.WriteUpstreamBody(output, "up");
+
+        Assert.Equal("""{"stream_options":{"include_usage":true},"model":"up","messages":[],"stream":true}""", Encoding.UTF8.GetString(output.WrittenSpan));
+    }
 }

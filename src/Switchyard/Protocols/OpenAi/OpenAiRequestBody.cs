@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Switchyard.Relay;
+using Switchyard.Protocols;
 
 namespace Switchyard.Protocols.OpenAi;
 
@@ -12,9 +13,14 @@ public sealed class OpenAiRequestBody : IDisposable
 {
     private readonly JsonDocument _document;
 
-    private OpenAiRequestBody(JsonDocument document, string model, bool stream, bool includeUsage, long? maxOutputTokens)
+    private readonly ReadOnlyMemory<byte> _body;
+    private readonly bool _hasStreamOptions;
+
+    private OpenAiRequestBody(ReadOnlyMemory<byte> body, JsonDocument document, string model, bool stream, bool includeUsage, long? maxOutputTokens)
     {
+        _body = body;
         _document = document;
+        _hasStreamOptions = document.RootElement.TryGetProperty("stream_options", out _);
         Model = model;
         Stream = stream;
         ClientWantsUsage = includeUsage;
@@ -93,7 +99,7 @@ public sealed class OpenAiRequestBody : IDisposable
                 break;
             }
         }
-        return new OpenAiRequestBody(document, modelName, stream, includeUsage, maxTokens);
+        return new OpenAiRequestBody(body, document, modelName, stream, includeUsage, maxTokens);
     }
 
     /// <summary>
@@ -101,6 +107,30 @@ public sealed class OpenAiRequestBody : IDisposable
     /// <c>stream_options.include_usage: true</c> so every stream can be billed from real usage.
     /// </summary>
     public void WriteUpstreamBody(IBufferWriter<byte> output, string upstreamModel)
+    {
+        var body = _body.Span;
+        // Common case: splice the bytes so every other field reaches the upstream exactly as the client wrote it.
+        if (!Stream || ClientWantsUsage)
+        {
+            if (JsonSplice.ReplaceString(body, "model"u8, upstreamModel, output))
+            {
+                return;
+            }
+        }
+        else if (!_hasStreamOptions)
+        {
+            var withModel = new ArrayBufferWriter<byte>(body.Length + 64);
+            if (JsonSplice.ReplaceString(body, "model"u8, upstreamModel, withModel))
+            {
+                JsonSplice.InsertFirst(withModel.WrittenSpan, "\"stream_options\":{\"include_usage\":true}"u8, output);
+                return;
+            }
+        }
+        Rewrite(output, upstreamModel);
+    }
+
+    /// <summary>Re-serialises the body: only when stream_options must be merged with the client's own.</summary>
+    private void Rewrite(IBufferWriter<byte> output, string upstreamModel)
     {
         using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
         writer.WriteStartObject();

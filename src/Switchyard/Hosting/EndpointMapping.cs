@@ -16,9 +16,10 @@ public static class EndpointMapping
         app.MapGet("/healthz", () => Results.Text("{\"status\":\"ok\"}", "application/json"));
         app.MapGet("/readyz", ReadyAsync);
 
-        var relay = app.ServiceProvider.GetRequiredService<OpenAiRelay>();
-        app.MapPost("/v1/chat/completions", (HttpContext http) => relay.HandleAsync(http, OpenAiEndpoint.ChatCompletions));
-        app.MapPost("/v1/embeddings", (HttpContext http) => relay.HandleAsync(http, OpenAiEndpoint.Embeddings));
+        var relay = app.ServiceProvider.GetRequiredService<ChatRelay>();
+        var protocols = app.ServiceProvider.GetRequiredService<ClientProtocols>();
+        app.MapPost("/v1/chat/completions", (HttpContext http) => relay.HandleAsync(http, protocols.OpenAiChat));
+        app.MapPost("/v1/embeddings", (HttpContext http) => relay.HandleAsync(http, protocols.OpenAiEmbeddings));
         var models = app.ServiceProvider.GetRequiredService<ModelsEndpoint>();
         app.MapGet("/v1/models", models.ListAsync);
         app.MapGet("/v1/models/{**model}", (HttpContext http, string model) => models.GetAsync(http, model));

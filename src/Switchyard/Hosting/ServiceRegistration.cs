@@ -27,7 +27,8 @@ public static class ServiceRegistration
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddHostedService<KeyRingRefresher>();
         services.AddSingleton<UpstreamClient>();
-        services.AddSingleton<OpenAiRelay>();
+        services.AddSingleton<ChatRelay>();
+        services.AddSingleton<ClientProtocols>();
         services.AddSingleton<ModelsEndpoint>();
         services.AddSingleton<AdminAuthorization>();
         services.AddSingleton<StorageBootstrap>();

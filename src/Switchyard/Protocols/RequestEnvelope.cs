@@ -1,22 +1,22 @@
 using System.Buffers;
 using System.Text.Json;
 using Switchyard.Relay;
-using Switchyard.Protocols;
 
-namespace Switchyard.Protocols.OpenAi;
+namespace Switchyard.Protocols;
 
 /// <summary>
-/// The few fields of an OpenAI request body the gateway needs, read once with a JsonDocument
-/// (no reflection); the body itself is forwarded with only the model and stream options rewritten.
+/// The few fields of a client's request body the relay needs (model, stream, usage option), read once with a
+/// JsonDocument (no reflection). On the fast path the body itself is forwarded with only the model (and, for
+/// OpenAI streams, the usage option) spliced in.
 /// </summary>
-public sealed class OpenAiRequestBody : IDisposable
+public sealed class RequestEnvelope : IDisposable
 {
     private readonly JsonDocument _document;
 
     private readonly ReadOnlyMemory<byte> _body;
     private readonly bool _hasStreamOptions;
 
-    private OpenAiRequestBody(ReadOnlyMemory<byte> body, JsonDocument document, string model, bool stream, bool includeUsage, long? maxOutputTokens)
+    private RequestEnvelope(ReadOnlyMemory<byte> body, JsonDocument document, string model, bool stream, bool includeUsage, long? maxOutputTokens)
     {
         _body = body;
         _document = document;
@@ -38,7 +38,7 @@ public sealed class OpenAiRequestBody : IDisposable
     public JsonElement Root => _document.RootElement;
 
     /// <param name="requiredArray">A top-level array the endpoint needs (messages for chat), or null.</param>
-    public static OpenAiRequestBody? Parse(ReadOnlyMemory<byte> body, string? requiredArray, string? requiredInput, out RelayError? error)
+    public static RequestEnvelope? Parse(ReadOnlyMemory<byte> body, string? requiredArray, string? requiredInput, out RelayError? error)
     {
         error = null;
         JsonDocument document;
@@ -99,18 +99,21 @@ public sealed class OpenAiRequestBody : IDisposable
                 break;
             }
         }
-        return new OpenAiRequestBody(body, document, modelName, stream, includeUsage, maxTokens);
+        return new RequestEnvelope(body, document, modelName, stream, includeUsage, maxTokens);
     }
 
     /// <summary>
     /// Writes the body for the upstream: the upstream model name, and for streams
     /// <c>stream_options.include_usage: true</c> so every stream can be billed from real usage.
     /// </summary>
-    public void WriteUpstreamBody(IBufferWriter<byte> output, string upstreamModel)
+    public ReadOnlyMemory<byte> Body => _body;
+
+    /// <param name="askForStreamUsage">Set <c>stream_options.include_usage</c> on streams (OpenAI upstreams).</param>
+    public void WriteUpstreamBody(IBufferWriter<byte> output, string upstreamModel, bool askForStreamUsage = true)
     {
         var body = _body.Span;
         // Common case: splice the bytes so every other field reaches the upstream exactly as the client wrote it.
-        if (!Stream || ClientWantsUsage)
+        if (!askForStreamUsage || !Stream || ClientWantsUsage)
         {
             if (JsonSplice.ReplaceString(body, "model"u8, upstreamModel, output))
             {

@@ -1,21 +1,22 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Switchyard.Protocols;
 using Switchyard.Protocols.OpenAi;
 using Switchyard.Relay;
 
 namespace Switchyard.Tests.Protocols;
 
-public sealed class OpenAiRequestBodyTests
+public sealed class RequestEnvelopeTests
 {
-    private static OpenAiRequestBody Parse(string json)
+    private static RequestEnvelope Parse(string json)
     {
-        var body = OpenAiRequestBody.Parse(Encoding.UTF8.GetBytes(json), "messages", null, out var error);
+        var body = RequestEnvelope.Parse(Encoding.UTF8.GetBytes(json), "messages", null, out var error);
         Assert.Null(error);
         return body!;
     }
 
-    private static JsonElement Rewrite(OpenAiRequestBody body, string model)
+    private static JsonElement Rewrite(RequestEnvelope body, string model)
     {
         var output = new ArrayBufferWriter<byte>();
         body.WriteUpstreamBody(output, model);
@@ -76,7 +77,7 @@ public sealed class OpenAiRequestBodyTests
     [InlineData("{\"model\":\"m\",\"messages\":[],\"stream\":\"yes\"}", RelayErrorKind.InvalidRequest, "stream")]
     public void Parse_BadBody_Explains(string json, RelayErrorKind kind, string? param)
     {
-        var body = OpenAiRequestBody.Parse(Encoding.UTF8.GetBytes(json), "messages", null, out var error);
+        var body = RequestEnvelope.Parse(Encoding.UTF8.GetBytes(json), "messages", null, out var error);
 
         Assert.Null(body);
         Assert.Equal(kind, error!.Kind);
@@ -87,7 +88,7 @@ public sealed class OpenAiRequestBodyTests
     [Fact]
     public void Parse_MalformedJson_SaysWhere()
     {
-        OpenAiRequestBody.Parse("{\n  \"model\": \"m\",\n  \"messages\": [,]\n}"u8.ToArray(), "messages", null, out var error);
+        RequestEnvelope.Parse("{\n  \"model\": \"m\",\n  \"messages\": [,]\n}"u8.ToArray(), "messages", null, out var error);
 
         Assert.Contains("line 3", error!.Message);
     }

@@ -1,0 +1,42 @@
+using System.Buffers;
+using Switchyard.Billing;
+using Switchyard.Relay;
+
+namespace Switchyard.Protocols.Anthropic;
+
+/// <summary>
+/// Taps an Anthropic stream passing through unchanged: input and cache usage from <c>message_start</c>,
+/// cumulative output from <c>message_delta</c>; complete only after <c>message_stop</c>.
+/// </summary>
+public sealed class AnthropicStreamTap : IStreamTap
+{
+    private AnthropicUsageReader.Fields _fields;
+    private bool _stopped;
+    private RelayError? _streamError;
+
+    public TokenUsage Usage => _fields.ToUsage();
+
+    public bool OnFrame(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data)
+    {
+        if (eventName.SequenceEqual("message_start"u8) || eventName.SequenceEqual("message_delta"u8))
+        {
+            if (AnthropicUsageReader.TryRead(data, out var fields))
+            {
+                _fields = fields.MergedOver(_fields);
+            }
+        }
+        else if (eventName.SequenceEqual("message_stop"u8))
+        {
+            _stopped = true;
+        }
+        else if (eventName.SequenceEqual("error"u8))
+        {
+            // The client already gets the upstream's own error event; the ledger notes the failure.
+            _streamError = new RelayError(RelayErrorKind.UpstreamError, 502, "The upstream reported an error inside the stream.");
+        }
+        return true;
+    }
+
+    public RelayError? Complete(IBufferWriter<byte> output) =>
+        _streamError ?? (_stopped ? null : new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed."));
+}

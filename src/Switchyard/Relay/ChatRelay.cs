@@ -1,0 +1,191 @@
+using System.Buffers;
+using System.Collections.Frozen;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Switchyard.Billing;
+using Switchyard.Hosting;
+using Switchyard.Protocols;
+using Switchyard.Protocols.Canonical;
+using Switchyard.Tenancy;
+
+namespace Switchyard.Relay;
+
+/// <summary>
+/// The request pipeline for every client protocol: authenticate, read, resolve the route, call the upstream
+/// (byte fast path when both sides speak the same protocol, canonical conversion otherwise), answer, and settle
+/// the ledger record whatever happened.
+/// </summary>
+public sealed partial class ChatRelay(
+    GatewayRuntime runtime,
+    KeyRing keys,
+    UpstreamClient upstream,
+    LedgerWriter ledger,
+    IEnumerable<IProviderAdapter> providers,
+    TimeProvider time,
+    ILogger<ChatRelay> logger)
+{
+    private readonly FrozenDictionary<string, IProviderAdapter> _providers = providers.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
+
+    public async Task HandleAsync(HttpContext http, ClientProtocol protocol)
+    {
+        var context = new RelayContext(protocol.Endpoint, time);
+        http.Response.Headers["x-request-id"] = context.RequestId;
+        var aborted = http.RequestAborted;
+        try
+        {
+            if (await RunAsync(http, protocol, context) is { } error)
+            {
+                context.Fail(error);
+                if (!http.Response.HasStarted)
+                {
+                    RelayHeaders.WriteOverhead(http.Response, context);
+                    await WriteErrorAsync(http.Response, protocol, error);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            context.Fail(StreamResponse.ClientLeft);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !aborted.IsCancellationRequested)
+        {
+            LogRelayFailed(logger, context.RequestId, e);
+            var error = new RelayError(RelayErrorKind.Internal, 500, "The gateway failed to process the request.");
+            context.Fail(error);
+            if (!http.Response.HasStarted)
+            {
+                await WriteErrorAsync(http.Response, protocol, error);
+            }
+            else
+            {
+                http.Abort();
+            }
+        }
+        finally
+        {
+            ledger.Enqueue(context.ToRecord(runtime.Prices));
+        }
+    }
+
+    public static async Task WriteErrorAsync(HttpResponse response, ClientProtocol protocol, RelayError error)
+    {
+        response.StatusCode = error.Status;
+        response.ContentType = "application/json";
+        if (!error.UpstreamBody.IsEmpty)
+        {
+            await response.Body.WriteAsync(error.UpstreamBody);
+            return;
+        }
+        protocol.WriteError(response.BodyWriter, error);
+        await response.BodyWriter.FlushAsync();
+    }
+
+    private async Task<RelayError?> RunAsync(HttpContext http, ClientProtocol protocol, RelayContext context)
+    {
+        if (KeyAuthentication.Authenticate(keys, protocol.ApiKey(http.Request), context) is { } authError)
+        {
+            return authError;
+        }
+        var (body, bodyError) = await RequestBodyReader.ReadAsync(http.Request, runtime.Config.Server.MaxBodyBytes, http.RequestAborted);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+        using var envelope = RequestEnvelope.Parse(body, protocol.RequiredArray, protocol.RequiredField, out var parseError);
+        if (envelope is null)
+        {
+            return parseError;
+        }
+        context.Stream = protocol.CanStream && envelope.Stream;
+        if (RouteResolution.Resolve(runtime, context, envelope.Model) is { } routeError)
+        {
+            return routeError;
+        }
+        var route = context.Route!;
+        http.Response.Headers["x-switchyard-model"] = route.UpstreamModel;
+        if (route.Channel.Config.Type == protocol.Family)
+        {
+            return await ForwardAsync(http, protocol, envelope, context);
+        }
+        if (protocol.Codec is not { } codec || !_providers.TryGetValue(route.Channel.Config.Type, out var provider))
+        {
+            return new RelayError(RelayErrorKind.InvalidRequest, 400,
+                $"The model '{envelope.Model}' is served by a '{route.Channel.Config.Type}' channel, which cannot answer this endpoint.") { Param = "model" };
+        }
+        var request = codec.ReadRequest(body, out var convertError);
+        if (request is null)
+        {
+            return convertError;
+        }
+        return await ConvertAsync(http, protocol, codec, provider, request with { Stream = context.Stream }, context);
+    }
+
+    private async Task<RelayError?> ForwardAsync(HttpContext http, ClientProtocol protocol, RequestEnvelope envelope, RelayContext context)
+    {
+        var route = context.Route!;
+        var upstreamBody = new ArrayBufferWriter<byte>(envelope.Body.Length + 64);
+        protocol.WriteUpstreamBody(envelope, route.UpstreamModel, upstreamBody);
+        using var message = NewMessage(route, protocol.UpstreamPath, upstreamBody.WrittenMemory, context.Stream);
+        protocol.AddUpstreamHeaders(message, http.Request, route.Channel.NextKey());
+        return await ExchangeAsync(http, message, context, protocol, (response, call) => FastPathExchange.RelayAsync(http, response, call, protocol, envelope, context),
+            (status, bytes) => UpstreamCall.Classify(status, bytes, route.Channel.Name, protocol.IsOwnErrorShape(bytes)));
+    }
+
+    private async Task<RelayError?> ConvertAsync(HttpContext http, ClientProtocol protocol, IClientCodec codec, IProviderAdapter provider, ChatRequest request, RelayContext context)
+    {
+        var route = context.Route!;
+        var upstreamBody = new ArrayBufferWriter<byte>(1024);
+        provider.WriteRequest(upstreamBody, request, route.UpstreamModel);
+        using var message = NewMessage(route, provider.RequestPath(request), upstreamBody.WrittenMemory, context.Stream);
+        provider.AddHeaders(message, route.Channel.NextKey());
+        return await ExchangeAsync(http, message, context, protocol, (response, call) => ConvertedExchange.RelayAsync(http, response, call, protocol, codec, provider, request, context),
+            (status, bytes) => provider.ReadError(status, bytes));
+    }
+
+    private async Task<RelayError?> ExchangeAsync(HttpContext http, HttpRequestMessage message, RelayContext context, ClientProtocol protocol,
+        Func<HttpResponseMessage, UpstreamCall, Task<RelayError?>> relay, Func<int, byte[], RelayError> readError)
+    {
+        var router = runtime.Config.Router;
+        using var call = new UpstreamCall(router.RequestTimeout, http.RequestAborted);
+        var (response, sendError) = await call.SendAsync(upstream.Invoker, message, router.FirstByteTimeout, context, context.Route!.Channel.Name);
+        if (response is null)
+        {
+            return sendError;
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                return readError((int)response.StatusCode, await call.ReadErrorBodyAsync(response));
+            }
+            try
+            {
+                return await relay(response, call);
+            }
+            catch (OperationCanceledException) when (!call.ClientGone)
+            {
+                return UpstreamCall.Timeout("request_timeout");
+            }
+        }
+    }
+
+    private static HttpRequestMessage NewMessage(Routing.ChannelRoute route, string path, ReadOnlyMemory<byte> body, bool stream)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, new Uri(route.Channel.BaseUrl, path))
+        {
+            Content = new ReadOnlyMemoryContent(body),
+            Version = System.Net.HttpVersion.Version11,
+        };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        message.Headers.Accept.ParseAdd(stream ? "text/event-stream" : "application/json");
+        foreach (var (name, value) in route.Channel.Config.Headers)
+        {
+            message.Headers.TryAddWithoutValidation(name, value);
+        }
+        return message;
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Request {RequestId} failed inside the gateway")]
+    private static partial void LogRelayFailed(ILogger logger, string requestId, Exception exception);
+}

@@ -1,0 +1,68 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+using Switchyard.Billing;
+using Switchyard.Protocols;
+using Switchyard.Protocols.Canonical;
+
+namespace Switchyard.Relay;
+
+/// <summary>
+/// Everything the relay needs to know about one client-facing protocol: where its key is, how it reports errors,
+/// how to convert it (its <see cref="Codec"/>), and how to forward it untouched to an upstream of the same family.
+/// </summary>
+public abstract class ClientProtocol
+{
+    /// <summary>The ledger's endpoint name: "chat.completions", "messages", …</summary>
+    public abstract string Endpoint { get; }
+
+    /// <summary>The channel type that speaks this protocol natively, for the byte-forwarding fast path.</summary>
+    public abstract string Family { get; }
+
+    /// <summary>The top-level array the body must carry ("messages"), or null.</summary>
+    public abstract string? RequiredArray { get; }
+
+    /// <summary>A top-level field the body must carry ("input" for embeddings), or null.</summary>
+    public virtual string? RequiredField => null;
+
+    public virtual bool CanStream => true;
+
+    /// <summary>Converts to and from the canonical model; null when this protocol is served only natively.</summary>
+    public abstract IClientCodec? Codec { get; }
+
+    public abstract ReadOnlySpan<char> ApiKey(HttpRequest request);
+
+    public abstract void WriteError(IBufferWriter<byte> output, RelayError error);
+
+    /// <summary>An error inside a stream that already started, as this protocol frames it.</summary>
+    public abstract void WriteStreamError(IBufferWriter<byte> output, RelayError error);
+
+    // The fast path: same protocol on both sides.
+
+    public abstract string UpstreamPath { get; }
+
+    public abstract void WriteUpstreamBody(RequestEnvelope request, string upstreamModel, IBufferWriter<byte> output);
+
+    public abstract void AddUpstreamHeaders(HttpRequestMessage message, HttpRequest client, string? apiKey);
+
+    public abstract bool TryReadUsage(ReadOnlySpan<byte> responseBody, out TokenUsage usage);
+
+    /// <summary>Whether an upstream error body is already in this protocol's shape and can pass through as is.</summary>
+    public abstract bool IsOwnErrorShape(ReadOnlySpan<byte> body);
+
+    public abstract IStreamTap CreateStreamTap(RequestEnvelope request);
+}
+
+/// <summary>Watches a same-protocol stream on its way through: taps usage, drops frames the client must not see.</summary>
+public interface IStreamTap
+{
+    /// <returns>False to drop the frame.</returns>
+    bool OnFrame(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data);
+
+    TokenUsage Usage { get; }
+
+    /// <summary>
+    /// The upstream closed the stream. Writes whatever a complete stream still lacks (OpenAI's <c>[DONE]</c>),
+    /// or returns the error if the stream was cut short.
+    /// </summary>
+    RelayError? Complete(IBufferWriter<byte> output);
+}

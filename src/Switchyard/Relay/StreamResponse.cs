@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Http;
+using Switchyard.Billing;
+
+namespace Switchyard.Relay;
+
+/// <summary>What every relayed stream does the same way: headers, flushing, and failing after the start.</summary>
+public static class StreamResponse
+{
+    public static readonly RelayError Broken = new(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed.");
+    public static readonly RelayError StreamTimeout = new(RelayErrorKind.UpstreamTimeout, 504, "The upstream stream did not finish in time (router.request_timeout).");
+    public static readonly RelayError ClientLeft = new(RelayErrorKind.ClientDisconnected, 499, "The client closed the connection.");
+
+    public static async Task StartAsync(HttpContext http, RelayContext context)
+    {
+        var response = http.Response;
+        response.StatusCode = 200;
+        response.ContentType = "text/event-stream; charset=utf-8";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["x-accel-buffering"] = "no";
+        RelayHeaders.WriteOverhead(response, context);
+        await response.StartAsync(http.RequestAborted);
+    }
+
+    /// <returns>False when the client is gone.</returns>
+    public static async Task<bool> FlushAsync(HttpContext http, RelayContext context)
+    {
+        context.MarkFirstByte();
+        var flushed = await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+        return !(flushed.IsCanceled || flushed.IsCompleted);
+    }
+
+    /// <summary>
+    /// The stream failed after the response started: the status can no longer change, so the client gets an error
+    /// event in its own protocol and the stream ends without its normal ending.
+    /// </summary>
+    public static async Task<RelayError> FailAsync(HttpContext http, RelayContext context, ClientProtocol protocol, RelayError error, TokenUsage usage)
+    {
+        context.Usage = usage;
+        protocol.WriteStreamError(http.Response.BodyWriter, error);
+        await FlushAsync(http, context);
+        return error;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text;
+
+namespace Switchyard.Relay;
+
+/// <summary>One upstream HTTP exchange under the router's timeouts, with failures classified.</summary>
+public sealed class UpstreamCall : IDisposable
+{
+    private const int MaxErrorBytes = 64 * 1024;
+    private readonly CancellationTokenSource _deadline;
+    private readonly CancellationToken _aborted;
+
+    public UpstreamCall(TimeSpan requestTimeout, CancellationToken aborted)
+    {
+        _aborted = aborted;
+        _deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        _deadline.CancelAfter(requestTimeout);
+    }
+
+    /// <summary>Cancelled by the client leaving or by <c>router.request_timeout</c>.</summary>
+    public CancellationToken Deadline => _deadline.Token;
+
+    public bool ClientGone => _aborted.IsCancellationRequested;
+
+    public async Task<(HttpResponseMessage? Response, RelayError? Error)> SendAsync(
+        HttpMessageInvoker invoker, HttpRequestMessage message, TimeSpan firstByteTimeout, RelayContext context, string channel)
+    {
+        using var firstByte = CancellationTokenSource.CreateLinkedTokenSource(_deadline.Token);
+        firstByte.CancelAfter(firstByteTimeout);
+        try
+        {
+            return (await context.TimeUpstreamAsync(invoker.SendAsync(message, firstByte.Token)), null);
+        }
+        catch (OperationCanceledException) when (!_aborted.IsCancellationRequested)
+        {
+            return (null, Timeout(_deadline.IsCancellationRequested ? "request_timeout" : "first_byte_timeout"));
+        }
+        catch (HttpRequestException e)
+        {
+            return (null, new RelayError(RelayErrorKind.UpstreamUnreachable, 502,
+                $"The upstream channel '{channel}' could not be reached: {e.HttpRequestError}.", AllowFallback: true));
+        }
+    }
+
+    public static RelayError Timeout(string which) =>
+        new(RelayErrorKind.UpstreamTimeout, 504, $"The upstream did not answer in time (router.{which}).", AllowFallback: true);
+
+    /// <summary>Reads at most 64 KiB of an error answer: enough for any error body, bounded against a hostile upstream.</summary>
+    public async Task<byte[]> ReadErrorBodyAsync(HttpResponseMessage response)
+    {
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(Deadline);
+            var buffer = new byte[MaxErrorBytes];
+            var read = 0;
+            int n;
+            while (read < buffer.Length && (n = await stream.ReadAsync(buffer.AsMemory(read), Deadline)) > 0)
+            {
+                read += n;
+            }
+            return buffer[..read];
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// The generic reading of an upstream failure, for bodies the caller cannot pass through: 401/403 concern the
+    /// channel's credentials, not the client's, so they become a 502 that says so; other statuses are kept.
+    /// </summary>
+    public static RelayError Classify(int status, ReadOnlySpan<byte> body, string channel, bool passBodyThrough)
+    {
+        if (status is 401 or 403)
+        {
+            return new RelayError(RelayErrorKind.UpstreamError, 502,
+                $"The upstream channel '{channel}' rejected its credentials (status {status}).", AllowFallback: true) { Code = "upstream_auth_failed" };
+        }
+        var retryable = status is 408 or 429 or >= 500;
+        if (passBodyThrough)
+        {
+            return new RelayError(RelayErrorKind.UpstreamError, status, $"Upstream returned status {status}.", retryable) { UpstreamBody = body.ToArray() };
+        }
+        var text = Encoding.UTF8.GetString(body[..Math.Min(body.Length, 512)]).Trim();
+        return new RelayError(RelayErrorKind.UpstreamError, status,
+            text.Length == 0 ? $"Upstream returned status {status}." : $"Upstream returned status {status}: {text}", retryable);
+    }
+
+    public void Dispose() => _deadline.Dispose();
+}

@@ -111,7 +111,8 @@ public sealed partial class ChatRelay(
         if (protocol.Codec is not { } codec || !_providers.TryGetValue(route.Channel.Config.Type, out var provider))
         {
             return new RelayError(RelayErrorKind.InvalidRequest, 400,
-                $"The model '{envelope.Model}' is served by a '{route.Channel.Config.Type}' channel, which cannot answer this endpoint.") { Param = "model" };
+                $"The model '{envelope.Model}' is served by a '{route.Channel.Config.Type}' channel, which cannot answer this endpoint.")
+            { Param = "model" };
         }
         var request = codec.ReadRequest(body, out var convertError);
         if (request is null)

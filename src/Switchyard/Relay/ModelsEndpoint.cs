@@ -46,7 +46,8 @@ public sealed class ModelsEndpoint(GatewayRuntime runtime, KeyRing keys, TimePro
         {
             // A model the key may not use is reported as absent, as OpenAI does for models outside a project.
             await OpenAiErrors.WriteAsync(http.Response, new RelayError(RelayErrorKind.ModelNotFound, 404,
-                $"The model '{model}' does not exist or you do not have access to it.") { Param = "model" }, http.RequestAborted);
+                $"The model '{model}' does not exist or you do not have access to it.")
+            { Param = "model" }, http.RequestAborted);
             return;
         }
         http.Response.ContentType = "application/json";

@@ -74,7 +74,8 @@ public sealed class UpstreamCall : IDisposable
         if (status is 401 or 403)
         {
             return new RelayError(RelayErrorKind.UpstreamError, 502,
-                $"The upstream channel '{channel}' rejected its credentials (status {status}).", AllowFallback: true) { Code = "upstream_auth_failed" };
+                $"The upstream channel '{channel}' rejected its credentials (status {status}).", AllowFallback: true)
+            { Code = "upstream_auth_failed" };
         }
         var retryable = status is 408 or 429 or >= 500;
         if (passBodyThrough)

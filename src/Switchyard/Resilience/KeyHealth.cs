@@ -1,0 +1,191 @@
+namespace Switchyard.Resilience;
+
+public enum CircuitState
+{
+    Closed,
+    Open,
+    HalfOpen,
+}
+
+/// <summary>
+/// The run-time health of one channel key: its circuit breaker (closed → open after <c>allowed_fails</c> failures
+/// within a sliding minute → half-open after <c>cooldown</c>, one trial → closed on success), a 429 cool-down,
+/// and a disabled flag after the upstream refused its credentials. State belongs to the key, not the channel:
+/// one bad key must not take its siblings down.
+/// </summary>
+public sealed class KeyHealth(string channel, int keyIndex, int allowedFails, TimeSpan cooldown, TimeProvider time)
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    private readonly Lock _gate = new();
+    private readonly Queue<DateTimeOffset> _recentFailures = new();
+    private CircuitState _state = CircuitState.Closed;
+    private DateTimeOffset _openUntil;
+    private DateTimeOffset _coolUntil;
+    private int _trialInFlight;
+    private volatile bool _clean = true;
+
+    public string Channel { get; } = channel;
+    public int KeyIndex { get; } = keyIndex;
+
+    /// <summary>Stable id for the ledger and the admin view: never the key itself.</summary>
+    public string Id => $"{Channel}#{KeyIndex}";
+
+    public string? DisabledReason { get; private set; }
+
+    public CircuitState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state == CircuitState.Open && time.GetUtcNow() >= _openUntil ? CircuitState.HalfOpen : _state;
+            }
+        }
+    }
+
+    public DateTimeOffset? CoolingUntil
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _coolUntil > time.GetUtcNow() ? _coolUntil : null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether a request may use this key now. A half-open key admits exactly one trial at a time;
+    /// the caller that gets true for it must report the outcome.
+    /// </summary>
+    public bool TryAcquire()
+    {
+        // Healthy keys — the hot path — take no lock.
+        if (_clean)
+        {
+            return true;
+        }
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            if (DisabledReason is not null || _coolUntil > now)
+            {
+                return false;
+            }
+            switch (_state)
+            {
+                case CircuitState.Closed:
+                    return true;
+                case CircuitState.Open when now < _openUntil:
+                    return false;
+                default:
+                    _state = CircuitState.HalfOpen;
+                    if (_trialInFlight > 0)
+                    {
+                        return false;
+                    }
+                    _trialInFlight = 1;
+                    return true;
+            }
+        }
+    }
+
+    /// <summary>Whether the key could serve now, without claiming a half-open trial.</summary>
+    public bool IsAvailable()
+    {
+        if (_clean)
+        {
+            return true;
+        }
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            return DisabledReason is null && _coolUntil <= now
+                && (_state == CircuitState.Closed || (now >= _openUntil && _trialInFlight == 0));
+        }
+    }
+
+    public void OnSuccess()
+    {
+        if (_clean)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _trialInFlight = 0;
+            _state = CircuitState.Closed;
+            _recentFailures.Clear();
+            UpdateClean();
+        }
+    }
+
+    /// <summary>5xx, timeouts and connection failures count toward the circuit.</summary>
+    public void OnFailure()
+    {
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            _clean = false;
+            if (_state == CircuitState.HalfOpen || (_state == CircuitState.Open && now >= _openUntil))
+            {
+                Open(now);
+                return;
+            }
+            _recentFailures.Enqueue(now);
+            while (_recentFailures.Count > 0 && now - _recentFailures.Peek() > Window)
+            {
+                _recentFailures.Dequeue();
+            }
+            if (_recentFailures.Count >= allowedFails)
+            {
+                Open(now);
+            }
+        }
+    }
+
+    /// <summary>A 429: this key rests for the upstream's retry-after (or the configured cooldown).</summary>
+    public void OnRateLimited(TimeSpan? retryAfter)
+    {
+        lock (_gate)
+        {
+            _clean = false;
+            _trialInFlight = 0;
+            _coolUntil = time.GetUtcNow() + (retryAfter is { } wait && wait > TimeSpan.Zero ? wait : cooldown);
+        }
+    }
+
+    /// <summary>A 401/403: the credentials are wrong; no amount of waiting fixes that.</summary>
+    public void Disable(string reason)
+    {
+        lock (_gate)
+        {
+            _clean = false;
+            _trialInFlight = 0;
+            DisabledReason = reason;
+        }
+    }
+
+    /// <summary>An outcome that says nothing about the key's health (a client error, the client leaving).</summary>
+    public void Release()
+    {
+        if (_clean)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _trialInFlight = 0;
+        }
+    }
+
+    private void Open(DateTimeOffset now)
+    {
+        _state = CircuitState.Open;
+        _openUntil = now + cooldown;
+        _trialInFlight = 0;
+        _recentFailures.Clear();
+    }
+
+    private void UpdateClean() => _clean = DisabledReason is null && _state == CircuitState.Closed && _recentFailures.Count == 0;
+}

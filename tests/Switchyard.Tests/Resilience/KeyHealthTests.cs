@@ -1,0 +1,128 @@
+using Switchyard.Resilience;
+using Switchyard.Tests.TestSupport;
+
+namespace Switchyard.Tests.Resilience;
+
+public sealed class KeyHealthTests
+{
+    private readonly ManualTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+
+    private KeyHealth NewKey() => new("mock", 0, allowedFails: 3, cooldown: TimeSpan.FromSeconds(30), _time);
+
+    [Fact]
+    public void OnFailure_BelowThreshold_StaysClosed()
+    {
+        var key = NewKey();
+
+        key.OnFailure();
+        key.OnFailure();
+
+        Assert.Equal(CircuitState.Closed, key.State);
+        Assert.True(key.TryAcquire());
+    }
+
+    [Fact]
+    public void OnFailure_ThresholdWithinAMinute_OpensThenHalfOpensAfterCooldown()
+    {
+        var key = NewKey();
+
+        key.OnFailure();
+        key.OnFailure();
+        key.OnFailure();
+
+        Assert.Equal(CircuitState.Open, key.State);
+        Assert.False(key.TryAcquire());
+        _time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(CircuitState.HalfOpen, key.State);
+        Assert.True(key.TryAcquire());
+        Assert.False(key.TryAcquire());
+    }
+
+    [Fact]
+    public void HalfOpenTrial_Success_Closes()
+    {
+        var key = NewKey();
+        for (var i = 0; i < 3; i++)
+        {
+            key.OnFailure();
+        }
+        _time.Advance(TimeSpan.FromSeconds(31));
+
+        Assert.True(key.TryAcquire());
+        key.OnSuccess();
+
+        Assert.Equal(CircuitState.Closed, key.State);
+        Assert.True(key.TryAcquire());
+        Assert.True(key.TryAcquire());
+    }
+
+    [Fact]
+    public void HalfOpenTrial_Failure_ReopensForAnotherCooldown()
+    {
+        var key = NewKey();
+        for (var i = 0; i < 3; i++)
+        {
+            key.OnFailure();
+        }
+        _time.Advance(TimeSpan.FromSeconds(31));
+        Assert.True(key.TryAcquire());
+
+        key.OnFailure();
+
+        Assert.Equal(CircuitState.Open, key.State);
+        _time.Advance(TimeSpan.FromSeconds(29));
+        Assert.False(key.TryAcquire());
+    }
+
+    [Fact]
+    public void OnFailure_SpreadOverMoreThanAMinute_DoesNotOpen()
+    {
+        var key = NewKey();
+
+        key.OnFailure();
+        _time.Advance(TimeSpan.FromSeconds(40));
+        key.OnFailure();
+        _time.Advance(TimeSpan.FromSeconds(40));
+        key.OnFailure();
+
+        Assert.Equal(CircuitState.Closed, key.State);
+    }
+
+    [Fact]
+    public void OnRateLimited_CoolsForRetryAfter()
+    {
+        var key = NewKey();
+
+        key.OnRateLimited(TimeSpan.FromSeconds(5));
+
+        Assert.False(key.TryAcquire());
+        Assert.Equal(_time.GetUtcNow().AddSeconds(5), key.CoolingUntil);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(key.TryAcquire());
+    }
+
+    [Fact]
+    public void OnRateLimited_WithoutRetryAfter_UsesCooldown()
+    {
+        var key = NewKey();
+
+        key.OnRateLimited(null);
+        _time.Advance(TimeSpan.FromSeconds(29));
+
+        Assert.False(key.IsAvailable());
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(key.IsAvailable());
+    }
+
+    [Fact]
+    public void Disable_StaysDisabled()
+    {
+        var key = NewKey();
+
+        key.Disable("upstream answered 401");
+        _time.Advance(TimeSpan.FromDays(1));
+
+        Assert.False(key.TryAcquire());
+        Assert.Equal("upstream answered 401", key.DisabledReason);
+    }
+}

@@ -20,4 +20,7 @@ public sealed record UsageRecord
     public long? TtfbMs { get; init; }
     public bool Stream { get; init; }
     public string? ErrorKind { get; init; }
+
+    /// <summary>The attempt chain, kept when there was more than one attempt or a fallback.</summary>
+    public IReadOnlyList<Relay.Attempt>? Attempts { get; init; }
 }

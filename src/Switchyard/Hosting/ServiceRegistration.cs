@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchyard.Admin;
 using Switchyard.Billing;
 using Switchyard.Configuration;
@@ -13,8 +14,8 @@ public static class ServiceRegistration
     public static IServiceCollection AddSwitchyard(this IServiceCollection services, GatewayConfig config)
     {
         DatabaseLocation.TryParse(config.Storage.Database, out var location, out _);
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new GatewayRuntime(config));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new GatewayRuntime(config, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(SqlDialect.For(location!));
         services.AddSingleton<Migrator>();
         services.AddSingleton<KeyStore>();

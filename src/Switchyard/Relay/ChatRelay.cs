@@ -98,77 +98,11 @@ public sealed partial class ChatRelay(
             return parseError;
         }
         context.Stream = protocol.CanStream && envelope.Stream;
-        if (RouteResolution.Resolve(runtime, context, envelope.Model) is { } routeError)
+        if (RouteResolution.Check(runtime, context, envelope.Model) is { } modelError)
         {
-            return routeError;
+            return modelError;
         }
-        var route = context.Route!;
-        http.Response.Headers["x-switchyard-model"] = route.UpstreamModel;
-        if (route.Channel.Config.Type == protocol.Family)
-        {
-            return await ForwardAsync(http, protocol, envelope, context);
-        }
-        if (protocol.Codec is not { } codec || !_providers.TryGetValue(route.Channel.Config.Type, out var provider))
-        {
-            return new RelayError(RelayErrorKind.InvalidRequest, 400,
-                $"The model '{envelope.Model}' is served by a '{route.Channel.Config.Type}' channel, which cannot answer this endpoint.")
-            { Param = "model" };
-        }
-        var request = codec.ReadRequest(body, out var convertError);
-        if (request is null)
-        {
-            return convertError;
-        }
-        return await ConvertAsync(http, protocol, codec, provider, request with { Stream = context.Stream }, context);
-    }
-
-    private async Task<RelayError?> ForwardAsync(HttpContext http, ClientProtocol protocol, RequestEnvelope envelope, RelayContext context)
-    {
-        var route = context.Route!;
-        var upstreamBody = new ArrayBufferWriter<byte>(envelope.Body.Length + 64);
-        protocol.WriteUpstreamBody(envelope, route.UpstreamModel, upstreamBody);
-        using var message = NewMessage(route, protocol.UpstreamPath, upstreamBody.WrittenMemory, context.Stream);
-        protocol.AddUpstreamHeaders(message, http.Request, route.Channel.NextKey());
-        return await ExchangeAsync(http, message, context, protocol, (response, call) => FastPathExchange.RelayAsync(http, response, call, protocol, envelope, context),
-            (status, bytes) => UpstreamCall.Classify(status, bytes, route.Channel.Name, protocol.IsOwnErrorShape(bytes)));
-    }
-
-    private async Task<RelayError?> ConvertAsync(HttpContext http, ClientProtocol protocol, IClientCodec codec, IProviderAdapter provider, ChatRequest request, RelayContext context)
-    {
-        var route = context.Route!;
-        var upstreamBody = new ArrayBufferWriter<byte>(1024);
-        provider.WriteRequest(upstreamBody, request, route.UpstreamModel);
-        using var message = NewMessage(route, provider.RequestPath(request), upstreamBody.WrittenMemory, context.Stream);
-        provider.AddHeaders(message, route.Channel.NextKey());
-        return await ExchangeAsync(http, message, context, protocol, (response, call) => ConvertedExchange.RelayAsync(http, response, call, protocol, codec, provider, request, context),
-            (status, bytes) => provider.ReadError(status, bytes));
-    }
-
-    private async Task<RelayError?> ExchangeAsync(HttpContext http, HttpRequestMessage message, RelayContext context, ClientProtocol protocol,
-        Func<HttpResponseMessage, UpstreamCall, Task<RelayError?>> relay, Func<int, byte[], RelayError> readError)
-    {
-        var router = runtime.Config.Router;
-        using var call = new UpstreamCall(router.RequestTimeout, http.RequestAborted);
-        var (response, sendError) = await call.SendAsync(upstream.Invoker, message, router.FirstByteTimeout, context, context.Route!.Channel.Name);
-        if (response is null)
-        {
-            return sendError;
-        }
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode)
-            {
-                return readError((int)response.StatusCode, await call.ReadErrorBodyAsync(response));
-            }
-            try
-            {
-                return await relay(response, call);
-            }
-            catch (OperationCanceledException) when (!call.ClientGone)
-            {
-                return UpstreamCall.Timeout("request_timeout");
-            }
-        }
+        return await DispatchAsync(http, protocol, envelope, context);
     }
 
     private static HttpRequestMessage NewMessage(Routing.ChannelRoute route, string path, ReadOnlyMemory<byte> body, bool stream)

@@ -23,6 +23,14 @@ public sealed class RelayContext(string endpoint, TimeProvider time)
     public TokenUsage Usage { get; set; }
     public long? TtfbMs { get; private set; }
 
+    /// <summary>Every upstream attempt, in order: retries and fallbacks included.</summary>
+    public List<Attempt> Attempts { get; } = [];
+
+    /// <summary>The requested model, when a fallback model served instead.</summary>
+    public string? FallbackFrom { get; set; }
+
+    public long ElapsedMs => (long)time.GetElapsedTime(_started).TotalMilliseconds;
+
     public void Fail(RelayError error)
     {
         Error = error;
@@ -73,5 +81,9 @@ public sealed class RelayContext(string endpoint, TimeProvider time)
         TtfbMs = TtfbMs,
         Stream = Stream,
         ErrorKind = Error?.LedgerName,
+        Attempts = Attempts.Count > 1 || FallbackFrom is not null ? Attempts : null,
     };
 }
+
+/// <summary>One upstream attempt: where it went, how it ended, how long it took.</summary>
+public sealed record Attempt(string Channel, string KeyId, string Model, int Status, long LatencyMs, string? ErrorKind);

@@ -1,11 +1,13 @@
 using Switchyard.Hosting;
+using Switchyard.Routing;
 
 namespace Switchyard.Relay;
 
-/// <summary>Requested model → canonical model → allowed? → a channel to send it to.</summary>
+/// <summary>Requested model → canonical model → may this key use it? → the channels that serve it.</summary>
 public static class RouteResolution
 {
-    public static RelayError? Resolve(GatewayRuntime runtime, RelayContext context, string requested)
+    /// <summary>Checks the requested model and records it; the channels are chosen attempt by attempt.</summary>
+    public static RelayError? Check(GatewayRuntime runtime, RelayContext context, string requested)
     {
         var key = context.Key!;
         context.RequestedModel = requested;
@@ -20,12 +22,28 @@ public static class RouteResolution
         {
             return new RelayError(RelayErrorKind.ModelNotAllowed, 403, $"This key is not allowed to use the model '{requested}'.") { Param = "model" };
         }
-        var route = runtime.Selector.Pick(catalog.Candidates(requested, canonical, key.Group));
-        if (route is null)
-        {
-            return new RelayError(RelayErrorKind.NoChannel, 503, $"No channel open to group '{key.Group}' serves the model '{requested}'.") { Param = "model" };
-        }
-        context.Route = route;
         return null;
     }
+
+    /// <summary>
+    /// The models to try in order: the requested one, then its configured fallbacks that exist and that this key
+    /// may use. Each entry is (name to route by, canonical name).
+    /// </summary>
+    public static List<(string Requested, string Canonical)> Chain(GatewayRuntime runtime, RelayContext context)
+    {
+        var key = context.Key!;
+        var catalog = runtime.Catalog;
+        var chain = new List<(string, string)> { (context.RequestedModel!, context.CanonicalModel!) };
+        foreach (var fallback in catalog.Settings(context.CanonicalModel!)?.Fallbacks ?? [])
+        {
+            if (catalog.Canonical(fallback) is { } canonical && catalog.IsAllowed(fallback, canonical, key.Group, key.Models))
+            {
+                chain.Add((fallback, canonical));
+            }
+        }
+        return chain;
+    }
+
+    public static List<ChannelRoute> Candidates(GatewayRuntime runtime, RelayContext context, string requested, string canonical) =>
+        runtime.Catalog.Candidates(requested, canonical, context.Key!.Group);
 }

@@ -3,44 +3,11 @@ using Switchyard.Configuration;
 
 namespace Switchyard.Routing;
 
-/// <summary>A channel as the router sees it: config plus the run-time key rotation.</summary>
-public sealed class Channel(ChannelConfig config)
-{
-    private int _nextKey = -1;
-
-    public ChannelConfig Config { get; } = config;
-    public string Name => Config.Name;
-    public Uri BaseUrl { get; } = new(config.BaseUrl.TrimEnd('/') + "/");
-
-    /// <summary>Upstream model name for the requested (or canonical) name, if this channel serves it.</summary>
-    public string? UpstreamModelFor(string requested, string canonical)
-    {
-        if (Config.ModelMap.TryGetValue(requested, out var mapped) || Config.ModelMap.TryGetValue(canonical, out mapped))
-        {
-            return mapped;
-        }
-        return Config.Models.Contains(canonical, StringComparer.Ordinal) ? canonical
-            : Config.Models.Contains(requested, StringComparer.Ordinal) ? requested
-            : null;
-    }
-
-    public bool IsOpenTo(string group) => Config.Groups.Count == 0 || Config.Groups.Contains(group, StringComparer.Ordinal);
-
-    /// <summary>Round-robin over the channel's keys; null for upstreams that need none (a local Ollama).</summary>
-    public string? NextKey()
-    {
-        var keys = Config.Keys;
-        if (keys.Count == 0)
-        {
-            return null;
-        }
-        var index = (int)((uint)Interlocked.Increment(ref _nextKey) % (uint)keys.Count);
-        return keys[index];
-    }
-}
-
 /// <summary>One candidate for serving a request: the channel and the model name to send it.</summary>
 public sealed record ChannelRoute(Channel Channel, string UpstreamModel);
+
+/// <summary>The key an attempt uses: its secret (null for keyless upstreams) and its health.</summary>
+public sealed record ChannelKey(string? Secret, Resilience.KeyHealth Health);
 
 /// <summary>The immutable routing view of the config: aliases, model settings, channels, groups.</summary>
 public sealed class ModelCatalog
@@ -49,9 +16,9 @@ public sealed class ModelCatalog
     private readonly FrozenDictionary<string, ModelConfig> _models;
     private readonly FrozenDictionary<string, GroupConfig> _groups;
 
-    public ModelCatalog(GatewayConfig config)
+    public ModelCatalog(GatewayConfig config, TimeProvider time)
     {
-        Channels = config.Channels.Select(c => new Channel(c)).ToList();
+        Channels = config.Channels.Select(c => new Channel(c, config.Router, time)).ToList();
         _models = config.Models.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
         _groups = config.Groups.ToFrozenDictionary(g => g.Name, StringComparer.Ordinal);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -11,10 +11,10 @@ public sealed class LedgerStore(SqlDialect dialect)
     private const string Insert = """
         INSERT INTO usage_records (request_id, created_at, endpoint, key_id, key_name, user_name, group_name, requested_model,
             served_model, channel, status, input_tokens, output_tokens, cached_tokens, cache_write_tokens, reasoning_tokens,
-            cost_picousd, latency_ms, ttfb_ms, stream, error_kind)
+            cost_picousd, latency_ms, ttfb_ms, stream, error_kind, attempts)
         VALUES (@RequestId, @CreatedAt, @Endpoint, @KeyId, @KeyName, @User, @Group, @RequestedModel,
             @ServedModel, @Channel, @Status, @Input, @Output, @Cached, @CacheWrite, @Reasoning,
-            @CostPicoUsd, @LatencyMs, @TtfbMs, @Stream, @ErrorKind)
+            @CostPicoUsd, @LatencyMs, @TtfbMs, @Stream, @ErrorKind, @Attempts)
         ON CONFLICT (request_id) DO NOTHING
         """;
 
@@ -46,6 +46,7 @@ public sealed class LedgerStore(SqlDialect dialect)
             r.TtfbMs,
             r.Stream,
             r.ErrorKind,
+            Attempts = StorageJson.Attempts(r.Attempts),
         });
         await connection.ExecuteAsync(new CommandDefinition(Insert, rows, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
@@ -90,5 +91,6 @@ public sealed class LedgerStore(SqlDialect dialect)
         TtfbMs = (long?)row.ttfb_ms,
         Stream = Convert.ToBoolean(row.stream),
         ErrorKind = (string?)row.error_kind,
+        Attempts = StorageJson.Attempts((string?)row.attempts),
     };
 }

@@ -7,6 +7,7 @@ namespace Switchyard.Storage;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(LimitsConfig))]
+[JsonSerializable(typeof(List<Relay.Attempt>))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;
 
 internal static class StorageJson
@@ -19,6 +20,12 @@ internal static class StorageJson
 
     public static string? Limits(LimitsConfig? limits) =>
         limits is null ? null : JsonSerializer.Serialize(limits, StorageJsonContext.Default.LimitsConfig);
+
+    public static string? Attempts(IReadOnlyList<Relay.Attempt>? attempts) =>
+        attempts is null ? null : JsonSerializer.Serialize(attempts.ToList(), StorageJsonContext.Default.ListAttempt);
+
+    public static IReadOnlyList<Relay.Attempt>? Attempts(string? json) =>
+        json is null ? null : JsonSerializer.Deserialize(json, StorageJsonContext.Default.ListAttempt);
 
     public static LimitsConfig? Limits(string? json) =>
         json is null ? null : JsonSerializer.Deserialize(json, StorageJsonContext.Default.LimitsConfig);

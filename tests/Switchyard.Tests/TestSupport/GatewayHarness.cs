@@ -88,7 +88,8 @@ public sealed class GatewayHarness : IAsyncDisposable
             new KeyConfig { Name = "narrow-key", Secret = NarrowKey, Group = "narrow" },
             new KeyConfig { Name = "expired-key", Secret = ExpiredKey, Group = "team", ExpiresAt = DateTimeOffset.UtcNow.AddDays(-1) },
         ],
-        Router = new RouterConfig { FirstByteTimeout = TimeSpan.FromSeconds(2), RequestTimeout = TimeSpan.FromSeconds(20) },
+        // Error tests assert single attempts; routing tests turn retries on.
+        Router = new RouterConfig { NumRetries = 0, FirstByteTimeout = TimeSpan.FromSeconds(2), RequestTimeout = TimeSpan.FromSeconds(20) },
     };
 
     public OpenAIClient OpenAi(string key = ClientKey) => new(new ApiKeyCredential(key), new OpenAIClientOptions

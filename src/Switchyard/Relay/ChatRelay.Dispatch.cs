@@ -1,0 +1,195 @@
+using System.Buffers;
+using Switchyard.Protocols;
+using Switchyard.Protocols.Canonical;
+using Switchyard.Resilience;
+using Switchyard.Routing;
+
+namespace Switchyard.Relay;
+
+/// <summary>
+/// Attempts: pick a channel and key, send, and on a retryable failure before any byte reached the client try
+/// another key or channel, then the model's fallbacks. Each outcome feeds the key's health.
+/// </summary>
+public sealed partial class ChatRelay
+{
+    private async Task<RelayError?> DispatchAsync(Microsoft.AspNetCore.Http.HttpContext http, ClientProtocol protocol, RequestEnvelope envelope, RelayContext context)
+    {
+        var router = runtime.Config.Router;
+        var chain = RouteResolution.Chain(runtime, context);
+        var tried = new HashSet<KeyHealth>();
+        ChatRequest? canonical = null;
+        RelayError? lastError = null;
+        var attemptsLeft = router.NumRetries + 1;
+        for (var link = 0; link < chain.Count; link++)
+        {
+            var (requested, modelCanonical) = chain[link];
+            var candidates = RouteResolution.Candidates(runtime, context, requested, modelCanonical);
+            if (link > 0)
+            {
+                // A fallback model gets a fresh attempt budget: its channels are different upstreams.
+                attemptsLeft = router.NumRetries + 1;
+                context.FallbackFrom = context.RequestedModel;
+            }
+            while (attemptsLeft-- > 0)
+            {
+                var route = runtime.Selector.Pick(candidates, tried);
+                var key = route?.Channel.AcquireKey(tried);
+                if ((route is null || key is null) && lastError is { AllowFallback: true } && tried.Count > 0)
+                {
+                    // Every usable key was tried once: retry the same targets after a jittered backoff.
+                    await Task.Delay(Backoff(router.NumRetries + 1 - attemptsLeft), time, http.RequestAborted);
+                    tried.Clear();
+                    route = runtime.Selector.Pick(candidates, tried);
+                    key = route?.Channel.AcquireKey(tried);
+                }
+                if (route is null || key is null)
+                {
+                    break;
+                }
+                tried.Add(key.Health);
+                context.Route = route;
+                context.CanonicalModel = modelCanonical;
+                http.Response.Headers["x-switchyard-model"] = route.UpstreamModel;
+                if (context.FallbackFrom is not null)
+                {
+                    http.Response.Headers["x-switchyard-fallback-from"] = context.FallbackFrom;
+                    http.Response.Headers["x-switchyard-fallback-reason"] = lastError?.LedgerName ?? "no_channel";
+                }
+                var (outcome, error) = await AttemptAsync(http, protocol, envelope, context, route, key, canonical);
+                canonical = outcome.Canonical ?? canonical;
+                if (outcome.Final)
+                {
+                    return error;
+                }
+                lastError = error;
+            }
+        }
+        if (lastError is not null)
+        {
+            return lastError;
+        }
+        context.Route = null;
+        return new RelayError(RelayErrorKind.NoChannel, 503,
+            $"No channel open to group '{context.Key!.Group}' can serve the model '{context.RequestedModel}' right now.") { Param = "model" };
+    }
+
+    private readonly record struct AttemptOutcome(bool Final, ChatRequest? Canonical);
+
+    /// <summary>100 ms doubling per attempt, capped at 2 s, with ±50% jitter so retrying clients do not align.</summary>
+    private static TimeSpan Backoff(int attempt)
+    {
+        var baseMs = Math.Min(2000, 100 * (1 << Math.Clamp(attempt - 1, 0, 5)));
+        return TimeSpan.FromMilliseconds(baseMs * (0.5 + Random.Shared.NextDouble()));
+    }
+
+    private async Task<(AttemptOutcome Outcome, RelayError? Error)> AttemptAsync(Microsoft.AspNetCore.Http.HttpContext http, ClientProtocol protocol,
+        RequestEnvelope envelope, RelayContext context, ChannelRoute route, ChannelKey key, ChatRequest? canonical)
+    {
+        var started = time.GetTimestamp();
+        HttpRequestMessage message;
+        Func<HttpResponseMessage, UpstreamCall, Task<RelayError?>> relay;
+        Func<int, byte[], RelayError> readError;
+        if (route.Channel.Config.Type == protocol.Family)
+        {
+            var body = new ArrayBufferWriter<byte>(envelope.Body.Length + 64);
+            protocol.WriteUpstreamBody(envelope, route.UpstreamModel, body);
+            message = NewMessage(route, protocol.UpstreamPath, body.WrittenMemory, context.Stream);
+            protocol.AddUpstreamHeaders(message, http.Request, key.Secret);
+            relay = (response, call) => FastPathExchange.RelayAsync(http, response, call, protocol, envelope, context);
+            readError = (status, bytes) => UpstreamCall.Classify(status, bytes, route.Channel.Name, protocol.IsOwnErrorShape(bytes));
+        }
+        else
+        {
+            if (protocol.Codec is not { } codec || !_providers.TryGetValue(route.Channel.Config.Type, out var provider))
+            {
+                key.Health.Release();
+                return (new AttemptOutcome(true, canonical), new RelayError(RelayErrorKind.InvalidRequest, 400,
+                    $"The model '{envelope.Model}' is served by a '{route.Channel.Config.Type}' channel, which cannot answer this endpoint.") { Param = "model" });
+            }
+            if (canonical is null)
+            {
+                canonical = codec.ReadRequest(envelope.Body, out var convertError);
+                if (canonical is null)
+                {
+                    key.Health.Release();
+                    return (new AttemptOutcome(true, null), convertError);
+                }
+                canonical = canonical with { Stream = context.Stream };
+            }
+            var request = canonical;
+            var body = new ArrayBufferWriter<byte>(1024);
+            provider.WriteRequest(body, request, route.UpstreamModel);
+            message = NewMessage(route, provider.RequestPath(request), body.WrittenMemory, context.Stream);
+            provider.AddHeaders(message, key.Secret);
+            relay = (response, call) => ConvertedExchange.RelayAsync(http, response, call, protocol, codec, provider, request, context);
+            readError = (status, bytes) => provider.ReadError(status, bytes);
+        }
+
+        using (message)
+        {
+            var router = runtime.Config.Router;
+            using var call = new UpstreamCall(router.RequestTimeout, http.RequestAborted);
+            var (response, sendError) = await call.SendAsync(upstream.Invoker, message, router.FirstByteTimeout, context, route.Channel.Name);
+            if (response is null)
+            {
+                if (call.ClientGone)
+                {
+                    key.Health.Release();
+                    return (new AttemptOutcome(true, canonical), StreamResponse.ClientLeft);
+                }
+                key.Health.OnFailure();
+                Record(context, route, key, sendError!, started);
+                return (new AttemptOutcome(false, canonical), sendError);
+            }
+            using (response)
+            {
+                if (!response.IsSuccessStatusCode)
+                {
+                    var status = (int)response.StatusCode;
+                    var error = readError(status, await call.ReadErrorBodyAsync(response));
+                    UpdateHealth(key.Health, status, response.Headers.RetryAfter);
+                    Record(context, route, key, error, started);
+                    // Client errors are the request's fault: another upstream would refuse it too.
+                    return (new AttemptOutcome(!error.AllowFallback, canonical), error);
+                }
+                key.Health.OnSuccess();
+                RelayError? relayError;
+                try
+                {
+                    relayError = await relay(response, call);
+                }
+                catch (OperationCanceledException) when (!call.ClientGone)
+                {
+                    relayError = UpstreamCall.Timeout("request_timeout");
+                }
+                context.Attempts.Add(new Attempt(route.Channel.Name, key.Health.Id, route.UpstreamModel,
+                    relayError?.Status ?? 200, Elapsed(started), relayError?.LedgerName));
+                return (new AttemptOutcome(true, canonical), relayError);
+            }
+        }
+    }
+
+    private static void UpdateHealth(KeyHealth health, int status, System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter)
+    {
+        switch (status)
+        {
+            case 401 or 403:
+                health.Disable($"the upstream answered {status} to this key");
+                break;
+            case 429:
+                health.OnRateLimited(retryAfter?.Delta ?? (retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null));
+                break;
+            case 408 or >= 500:
+                health.OnFailure();
+                break;
+            default:
+                health.Release();
+                break;
+        }
+    }
+
+    private void Record(RelayContext context, ChannelRoute route, ChannelKey key, RelayError error, long started) =>
+        context.Attempts.Add(new Attempt(route.Channel.Name, key.Health.Id, route.UpstreamModel, error.Status, Elapsed(started), error.LedgerName));
+
+    private long Elapsed(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;
+}

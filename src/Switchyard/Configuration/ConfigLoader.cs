@@ -175,6 +175,7 @@ public static class ConfigLoader
             NumRetries = (int)(f.Long("num_retries", min: 0) ?? defaults.NumRetries),
             RequestTimeout = f.Duration("request_timeout") ?? defaults.RequestTimeout,
             FirstByteTimeout = f.Duration("first_byte_timeout") ?? defaults.FirstByteTimeout,
+            StreamIdleTimeout = f.Duration("stream_idle_timeout") ?? defaults.StreamIdleTimeout,
             AllowedFails = (int)(f.Long("allowed_fails", min: 1) ?? defaults.AllowedFails),
             Cooldown = f.Duration("cooldown") ?? defaults.Cooldown,
         };

@@ -120,6 +120,9 @@ public sealed record RouterConfig
     public int NumRetries { get; init; } = 2;
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(600);
     public TimeSpan FirstByteTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Longest silence allowed between two reads of an upstream stream.</summary>
+    public TimeSpan StreamIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
     public int AllowedFails { get; init; } = 3;
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(30);
 }

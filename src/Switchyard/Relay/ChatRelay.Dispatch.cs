@@ -128,7 +128,7 @@ public sealed partial class ChatRelay
         using (message)
         {
             var router = runtime.Config.Router;
-            using var call = new UpstreamCall(router.RequestTimeout, http.RequestAborted);
+            using var call = new UpstreamCall(router.RequestTimeout, router.StreamIdleTimeout, http.RequestAborted);
             var (response, sendError) = await call.SendAsync(upstream.Invoker, message, router.FirstByteTimeout, context, route.Channel.Name);
             if (response is null)
             {

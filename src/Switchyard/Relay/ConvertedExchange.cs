@@ -52,7 +52,7 @@ public static class ConvertedExchange
                 ReadResult read;
                 try
                 {
-                    read = await input.ReadAsync(call.Deadline);
+                    read = await input.ReadAsync(call.NextStreamRead());
                 }
                 catch (Exception e) when (e is IOException or HttpRequestException)
                 {
@@ -62,7 +62,7 @@ public static class ConvertedExchange
                 }
                 catch (OperationCanceledException) when (!call.ClientGone)
                 {
-                    events.Add(new StreamFailed(StreamResponse.StreamTimeout));
+                    events.Add(new StreamFailed(call.StreamStalled()));
                     read = default;
                     ended = true;
                 }

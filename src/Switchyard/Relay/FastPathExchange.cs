@@ -43,7 +43,7 @@ public static class FastPathExchange
                 ReadResult read;
                 try
                 {
-                    read = await input.ReadAsync(call.Deadline);
+                    read = await input.ReadAsync(call.NextStreamRead());
                 }
                 catch (Exception e) when (e is IOException or HttpRequestException)
                 {
@@ -51,7 +51,7 @@ public static class FastPathExchange
                 }
                 catch (OperationCanceledException) when (!call.ClientGone)
                 {
-                    return await StreamResponse.FailAsync(http, context, protocol, StreamResponse.StreamTimeout, tap.Usage);
+                    return await StreamResponse.FailAsync(http, context, protocol, call.StreamStalled(), tap.Usage);
                 }
                 var buffer = read.Buffer;
                 var wrote = false;

@@ -8,16 +8,35 @@ public sealed class UpstreamCall : IDisposable
     private const int MaxErrorBytes = 64 * 1024;
     private readonly CancellationTokenSource _deadline;
     private readonly CancellationToken _aborted;
+    private readonly TimeSpan _idleTimeout;
+    private CancellationTokenSource? _idle;
 
-    public UpstreamCall(TimeSpan requestTimeout, CancellationToken aborted)
+    public UpstreamCall(TimeSpan requestTimeout, TimeSpan idleTimeout, CancellationToken aborted)
     {
         _aborted = aborted;
+        _idleTimeout = idleTimeout;
         _deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         _deadline.CancelAfter(requestTimeout);
     }
 
     /// <summary>Cancelled by the client leaving or by <c>router.request_timeout</c>.</summary>
     public CancellationToken Deadline => _deadline.Token;
+
+    /// <summary>
+    /// For reading a stream: also cancelled when no byte arrives for <c>router.stream_idle_timeout</c>.
+    /// Each call re-arms the idle timer; one token source serves the whole stream.
+    /// </summary>
+    public CancellationToken NextStreamRead()
+    {
+        _idle ??= CancellationTokenSource.CreateLinkedTokenSource(_deadline.Token);
+        _idle.CancelAfter(_idleTimeout);
+        return _idle.Token;
+    }
+
+    /// <summary>The error for a stream read that was cancelled while the client was still there.</summary>
+    public RelayError StreamStalled() => _deadline.IsCancellationRequested
+        ? StreamResponse.StreamTimeout
+        : new RelayError(RelayErrorKind.UpstreamTimeout, 504, "The upstream stream went silent (router.stream_idle_timeout).");
 
     public bool ClientGone => _aborted.IsCancellationRequested;
 
@@ -87,5 +106,9 @@ public sealed class UpstreamCall : IDisposable
             text.Length == 0 ? $"Upstream returned status {status}." : $"Upstream returned status {status}: {text}", retryable);
     }
 
-    public void Dispose() => _deadline.Dispose();
+    public void Dispose()
+    {
+        _idle?.Dispose();
+        _deadline.Dispose();
+    }
 }

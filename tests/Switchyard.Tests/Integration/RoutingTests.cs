@@ -128,4 +128,21 @@ public sealed class RoutingTests
         Assert.Contains("upstream_stream_broken", body);
         Assert.Single(gateway.Mock.Requests);
     }
+
+    [Fact]
+    public async Task SilentStream_EndsWithIdleTimeoutError()
+    {
+        await using var gateway = await StartAsync(c => c with
+        {
+            Router = c.Router with { StreamIdleTimeout = TimeSpan.FromMilliseconds(300) },
+        });
+
+        using var response = await ChatAsync(gateway, "gpt-4o", "[mock:chunk_delay_ms=1500]", stream: true);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Contains("stream_idle_timeout", body);
+        Assert.DoesNotContain("[DONE]", body);
+        var record = Assert.Single(await gateway.LedgerAsync(1));
+        Assert.Equal((504, "upstream_timeout"), (record.Status, record.ErrorKind));
+    }
 }

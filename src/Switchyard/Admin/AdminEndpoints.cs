@@ -13,6 +13,7 @@ public static class AdminEndpoints
     {
         var keys = ActivatorUtilities.CreateInstance<KeysAdmin>(app.ServiceProvider);
         var usage = ActivatorUtilities.CreateInstance<UsageAdmin>(app.ServiceProvider);
+        var channels = ActivatorUtilities.CreateInstance<ChannelsAdmin>(app.ServiceProvider);
         var auth = app.ServiceProvider.GetRequiredService<AdminAuthorization>();
 
         var admin = app.MapGroup("/admin").AddEndpointFilter(async (context, next) =>
@@ -29,6 +30,7 @@ public static class AdminEndpoints
         admin.MapGet("/keys/{id}", keys.GetAsync);
         admin.MapDelete("/keys/{id}", keys.RevokeAsync);
         admin.MapGet("/usage", (Delegate)usage.GetAsync);
+        admin.MapGet("/channels", (Delegate)channels.List);
         admin.Map("/{**rest}", (HttpContext http) => OpenAiErrors.WriteAsync(http.Response,
             new RelayError(RelayErrorKind.InvalidRequest, 404, $"Unknown admin endpoint {http.Request.Method} {http.Request.Path}.") { Code = "unknown_url" },
             http.RequestAborted));

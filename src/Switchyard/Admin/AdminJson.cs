@@ -38,10 +38,19 @@ public sealed record UsageRowView(string? Key, long Requests, long InputTokens, 
 
 public sealed record UsageView(string GroupBy, DateTimeOffset? From, DateTimeOffset? To, IReadOnlyList<UsageRowView> Rows);
 
+public sealed record ChannelKeyView(string Id, string? KeyHint, string State, DateTimeOffset? CoolingUntil, string? DisabledReason,
+    int RequestsLastMinute, int ErrorsLastMinute, double ErrorRateLastMinute, long? LatencyP50Ms, long? LatencyP95Ms, Resilience.HealthProbeResult? LastHealthCheck);
+
+public sealed record ChannelView(string Name, string Type, string BaseUrl, IReadOnlyList<string> Models, IReadOnlyDictionary<string, string> ModelMap,
+    IReadOnlyList<string> Groups, int Priority, int Weight, IReadOnlyList<ChannelKeyView> Keys);
+
+public sealed record ChannelList(IReadOnlyList<ChannelView> Data);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(CreateKeyRequest))]
 [JsonSerializable(typeof(KeyView))]
 [JsonSerializable(typeof(KeyList))]
 [JsonSerializable(typeof(UsageView))]
+[JsonSerializable(typeof(ChannelList))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -162,8 +162,10 @@ public sealed partial class ChatRelay
                 {
                     relayError = UpstreamCall.Timeout("request_timeout");
                 }
+                var latency = Elapsed(started);
+                key.Health.Stats.Record(relayError is null || relayError.Kind == RelayErrorKind.ClientDisconnected, latency);
                 context.Attempts.Add(new Attempt(route.Channel.Name, key.Health.Id, route.UpstreamModel,
-                    relayError?.Status ?? 200, Elapsed(started), relayError?.LedgerName));
+                    relayError?.Status ?? 200, latency, relayError?.LedgerName));
                 return (new AttemptOutcome(true, canonical), relayError);
             }
         }
@@ -188,8 +190,12 @@ public sealed partial class ChatRelay
         }
     }
 
-    private void Record(RelayContext context, ChannelRoute route, ChannelKey key, RelayError error, long started) =>
-        context.Attempts.Add(new Attempt(route.Channel.Name, key.Health.Id, route.UpstreamModel, error.Status, Elapsed(started), error.LedgerName));
+    private void Record(RelayContext context, ChannelRoute route, ChannelKey key, RelayError error, long started)
+    {
+        var latency = Elapsed(started);
+        key.Health.Stats.Record(ok: !error.AllowFallback, latency);
+        context.Attempts.Add(new Attempt(route.Channel.Name, key.Health.Id, route.UpstreamModel, error.Status, latency, error.LedgerName));
+    }
 
     private long Elapsed(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;
 }

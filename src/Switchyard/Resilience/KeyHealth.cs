@@ -32,6 +32,11 @@ public sealed class KeyHealth(string channel, int keyIndex, int allowedFails, Ti
 
     public string? DisabledReason { get; private set; }
 
+    public KeyStats Stats { get; } = new(time);
+
+    /// <summary>The last health probe of this key, if any ran.</summary>
+    public HealthProbeResult? LastProbe { get; set; }
+
     public CircuitState State
     {
         get

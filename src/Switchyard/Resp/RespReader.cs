@@ -15,10 +15,6 @@ internal static class RespReader
     internal const int MaxLineLength = 1024 * 1024;
     internal const int MaxDepth = 64;
 
-    private static readonly string Ok = "OK";
-    private static readonly string Pong = "PONG";
-    private static readonly string Queued = "QUEUED";
-
     /// <summary>
     /// Reads one whole reply from the start of <paramref name="buffer"/> and slices it off. Returns false,
     /// leaving the buffer as it was, when the reply is not complete yet.
@@ -152,9 +148,10 @@ internal static class RespReader
         return number;
     }
 
+    // The common status replies reuse interned literals instead of decoding a new string each time.
     private static string DecodeSimple(ReadOnlySpan<byte> line) =>
-        line.SequenceEqual("OK"u8) ? Ok
-        : line.SequenceEqual("PONG"u8) ? Pong
-        : line.SequenceEqual("QUEUED"u8) ? Queued
+        line.SequenceEqual("OK"u8) ? "OK"
+        : line.SequenceEqual("PONG"u8) ? "PONG"
+        : line.SequenceEqual("QUEUED"u8) ? "QUEUED"
         : Encoding.UTF8.GetString(line);
 }

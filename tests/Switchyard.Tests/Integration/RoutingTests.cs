@@ -145,4 +145,31 @@ public sealed class RoutingTests
         var record = Assert.Single(await gateway.LedgerAsync(1));
         Assert.Equal((504, "upstream_timeout"), (record.Status, record.ErrorKind));
     }
+
+    [Fact]
+    public async Task AdminChannels_ShowsKeyStatesWithoutSecrets()
+    {
+        await using var gateway = await StartAsync(c => c with
+        {
+            Channels = [MockChannel(c) with { Keys = ["mock-invalid-key", "good-key-123456"] }],
+        });
+        for (var i = 0; i < 3; i++)
+        {
+            using var _ = await ChatAsync(gateway, "gpt-4o");
+        }
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/channels");
+        request.Headers.Authorization = new("Bearer", GatewayHarness.MasterKey);
+
+        using var response = await gateway.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("good-key-123456", text);
+        Assert.DoesNotContain("mock-invalid-key", text);
+        var keys = System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("data")[0].GetProperty("keys");
+        Assert.Equal("disabled", keys[0].GetProperty("state").GetString());
+        Assert.Equal("ok", keys[1].GetProperty("state").GetString());
+        Assert.Equal("****3456", keys[1].GetProperty("key_hint").GetString());
+        Assert.Equal(3, keys[1].GetProperty("requests_last_minute").GetInt32());
+    }
 }

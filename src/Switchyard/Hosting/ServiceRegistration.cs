@@ -28,6 +28,9 @@ public static class ServiceRegistration
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddHostedService<KeyRingRefresher>();
         services.AddSingleton<UpstreamClient>();
+        services.AddSingleton<Storage.HealthStore>();
+        services.AddSingleton<Resilience.HealthChecker>();
+        services.AddHostedService(sp => sp.GetRequiredService<Resilience.HealthChecker>());
         services.AddSingleton<ChatRelay>();
         services.AddSingleton<ClientProtocols>();
         services.AddSingleton<ModelsEndpoint>();

@@ -125,6 +125,25 @@ public sealed class KeyHealth(string channel, int keyIndex, int allowedFails, Ti
         }
     }
 
+    /// <summary>A health probe got through: an open circuit closes without waiting for its trial request.</summary>
+    public void OnProbeSucceeded()
+    {
+        if (_clean)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            if (_state != CircuitState.Closed)
+            {
+                _state = CircuitState.Closed;
+                _trialInFlight = 0;
+                _recentFailures.Clear();
+                UpdateClean();
+            }
+        }
+    }
+
     /// <summary>5xx, timeouts and connection failures count toward the circuit.</summary>
     public void OnFailure()
     {
@@ -192,5 +211,5 @@ public sealed class KeyHealth(string channel, int keyIndex, int allowedFails, Ti
         _recentFailures.Clear();
     }
 
-    private void UpdateClean() => _clean = DisabledReason is null && _state == CircuitState.Closed && _recentFailures.Count == 0;
+    private void UpdateClean() => _clean = DisabledReason is null && _state == CircuitState.Closed && _recentFailures.Count == 0 && _coolUntil <= time.GetUtcNow();
 }

@@ -1,0 +1,145 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Switchyard.Hosting;
+using Switchyard.Relay;
+using Switchyard.Routing;
+using Switchyard.Storage;
+
+namespace Switchyard.Resilience;
+
+/// <summary>
+/// Probes every channel key each <c>health_checks.interval</c> with the cheapest request its provider allows (the
+/// model list). Of several instances sharing a database only the lease holder probes a key; every instance applies
+/// the shared result: a healthy probe re-closes an open circuit, a refused key is disabled, a failing one counts
+/// toward its circuit.
+/// </summary>
+public sealed partial class HealthChecker(GatewayRuntime runtime, HealthStore store, UpstreamClient upstream, TimeProvider time, ILogger<HealthChecker> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
+    private readonly string _holder = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
+    private readonly Dictionary<string, DateTimeOffset> _applied = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = runtime.Config.HealthChecks.Interval;
+        if (interval <= TimeSpan.Zero)
+        {
+            return;
+        }
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await RunOnceAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogRoundFailed(logger, e.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One round: probe the keys whose lease this instance wins, then apply everyone's latest results.</summary>
+    public async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var interval = runtime.Config.HealthChecks.Interval;
+        // The lease outlives the round slightly less than an interval, so the next round may be anyone's.
+        var lease = interval > TimeSpan.FromSeconds(2) ? interval - TimeSpan.FromSeconds(1) : interval;
+        var probes = new List<Task>();
+        foreach (var channel in runtime.Catalog.Channels)
+        {
+            foreach (var key in channel.Keys)
+            {
+                if (await store.TryTakeLeaseAsync(key.Health.Id, _holder, time.GetUtcNow(), lease, cancellationToken))
+                {
+                    probes.Add(ProbeAndSaveAsync(channel, key, cancellationToken));
+                }
+            }
+        }
+        await Task.WhenAll(probes);
+        var results = await store.LoadAsync(cancellationToken);
+        foreach (var channel in runtime.Catalog.Channels)
+        {
+            foreach (var key in channel.Keys)
+            {
+                if (results.TryGetValue(key.Health.Id, out var result) && (!_applied.TryGetValue(key.Health.Id, out var seen) || result.At > seen))
+                {
+                    _applied[key.Health.Id] = result.At;
+                    Apply(key.Health, result);
+                }
+            }
+        }
+    }
+
+    private static void Apply(KeyHealth health, HealthProbeResult result)
+    {
+        health.LastProbe = result;
+        switch (result.Status)
+        {
+            case >= 200 and < 300:
+                health.OnProbeSucceeded();
+                break;
+            case 401 or 403:
+                health.Disable($"the health check got {result.Status} for this key");
+                break;
+            case 429:
+                break;
+            default:
+                health.OnFailure();
+                break;
+        }
+    }
+
+    private async Task ProbeAndSaveAsync(Channel channel, ChannelKey key, CancellationToken cancellationToken)
+    {
+        var result = await ProbeAsync(channel, key, cancellationToken);
+        await store.SaveAsync(key.Health.Id, result, cancellationToken);
+    }
+
+    private async Task<HealthProbeResult> ProbeAsync(Channel channel, ChannelKey key, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        using var message = new HttpRequestMessage(HttpMethod.Get, new Uri(channel.BaseUrl, "models"));
+        if (key.Secret is { } secret)
+        {
+            if (channel.Config.Type == "anthropic")
+            {
+                message.Headers.TryAddWithoutValidation("x-api-key", secret);
+                message.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
+            }
+            else
+            {
+                message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + secret);
+            }
+        }
+        foreach (var (name, value) in channel.Config.Headers)
+        {
+            message.Headers.TryAddWithoutValidation(name, value);
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ProbeTimeout);
+        try
+        {
+            using var response = await upstream.Invoker.SendAsync(message, timeout.Token);
+            var status = (int)response.StatusCode;
+            return new HealthProbeResult(time.GetUtcNow(), response.IsSuccessStatusCode, status, Elapsed(started), response.IsSuccessStatusCode ? null : $"status {status}");
+        }
+        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return new HealthProbeResult(time.GetUtcNow(), false, null, Elapsed(started), e is HttpRequestException http ? $"unreachable: {http.HttpRequestError}" : "timed out");
+        }
+    }
+
+    private long Elapsed(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Health-check round failed: {Reason}")]
+    private static partial void LogRoundFailed(ILogger logger, string reason);
+}

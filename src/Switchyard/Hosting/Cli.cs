@@ -24,6 +24,7 @@ public static class Cli
 
         await using var mock = command.Demo ? await MockUpstreamServer.StartAsync(0) : null;
         GatewayConfig config;
+        string? configPath = null;
         (string ClientKey, string MasterKey)? demoSecrets = null;
         try
         {
@@ -34,8 +35,8 @@ public static class Cli
             }
             else
             {
-                var path = command.ResolveConfigPath(Environment.GetEnvironmentVariable, File.Exists);
-                config = path is null ? ConfigValidator.Validate(new GatewayConfig()) : ConfigLoader.LoadFile(path);
+                configPath = command.ResolveConfigPath(Environment.GetEnvironmentVariable, File.Exists);
+                config = configPath is null ? ConfigValidator.Validate(new GatewayConfig()) : ConfigLoader.LoadFile(configPath);
             }
             if (command.Listen is not null)
             {
@@ -54,7 +55,7 @@ public static class Cli
         SwitchyardHost host;
         try
         {
-            host = await SwitchyardHost.StartAsync(config);
+            host = await SwitchyardHost.StartAsync(config, configPath: configPath);
         }
         catch (Exception e) when (e is IOException or System.Data.Common.DbException or InvalidOperationException)
         {

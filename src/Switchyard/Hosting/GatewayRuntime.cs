@@ -4,11 +4,27 @@ using Switchyard.Routing;
 
 namespace Switchyard.Hosting;
 
-/// <summary>The immutable run-time view built once from the config: what every request reads, without locks.</summary>
-public sealed class GatewayRuntime(GatewayConfig config, TimeProvider time, Random? random = null)
+/// <summary>One immutable view of the config: what a request reads, without locks.</summary>
+public sealed class RuntimeSnapshot(GatewayConfig config, ModelCatalog catalog)
 {
     public GatewayConfig Config { get; } = config;
-    public ModelCatalog Catalog { get; } = new(config, time);
+    public ModelCatalog Catalog { get; } = catalog;
     public PriceBook Prices { get; } = new(config.Models);
+}
+
+/// <summary>
+/// Holds the current <see cref="RuntimeSnapshot"/> and swaps it atomically on reload. Requests in flight keep the
+/// snapshot (and channel objects) they started with; channel keys that survive a reload keep their health.
+/// </summary>
+public sealed class GatewayRuntime(GatewayConfig config, TimeProvider time, Random? random = null)
+{
+    private volatile RuntimeSnapshot _current = new(config, new ModelCatalog(config, time));
+
+    public RuntimeSnapshot Current => _current;
+    public GatewayConfig Config => _current.Config;
+    public ModelCatalog Catalog => _current.Catalog;
+    public PriceBook Prices => _current.Prices;
     public ChannelSelector Selector { get; } = new(random ?? Random.Shared);
+
+    public void Apply(GatewayConfig next) => _current = new RuntimeSnapshot(next, new ModelCatalog(next, time, _current.Catalog));
 }

@@ -11,8 +11,10 @@ namespace Switchyard.Hosting;
 
 public static class ServiceRegistration
 {
-    public static IServiceCollection AddSwitchyard(this IServiceCollection services, GatewayConfig config)
+    public static IServiceCollection AddSwitchyard(this IServiceCollection services, GatewayConfig config, string? configPath = null)
     {
+        services.AddSingleton(new ConfigFile(configPath));
+        services.AddHostedService<ConfigReloader>();
         DatabaseLocation.TryParse(config.Storage.Database, out var location, out _);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new GatewayRuntime(config, sp.GetRequiredService<TimeProvider>()));

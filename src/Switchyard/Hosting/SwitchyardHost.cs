@@ -29,7 +29,7 @@ public sealed class SwitchyardHost : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    public static async Task<SwitchyardHost> StartAsync(GatewayConfig config, Action<ILoggingBuilder>? logging = null, CancellationToken cancellationToken = default)
+    public static async Task<SwitchyardHost> StartAsync(GatewayConfig config, Action<ILoggingBuilder>? logging = null, string? configPath = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(config.Server.Listen);
@@ -45,7 +45,7 @@ public sealed class SwitchyardHost : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         logging?.Invoke(builder.Logging);
-        builder.Services.AddSwitchyard(config);
+        builder.Services.AddSwitchyard(config, configPath);
 
         var app = builder.Build();
         app.MapSwitchyard();

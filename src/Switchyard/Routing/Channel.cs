@@ -9,14 +9,21 @@ public sealed class Channel
     private readonly ChannelKey[] _keys;
     private int _nextKey = -1;
 
-    public Channel(ChannelConfig config, RouterConfig router, TimeProvider time)
+    public Channel(ChannelConfig config, RouterConfig router, TimeProvider time, Channel? previous = null)
     {
         Config = config;
         BaseUrl = new Uri(config.BaseUrl.TrimEnd('/') + "/");
         // A keyless upstream (a local Ollama) still gets one health slot.
         var secrets = config.Keys.Count == 0 ? [null] : config.Keys.Select(k => (string?)k).ToArray();
-        _keys = secrets.Select((secret, i) => new ChannelKey(secret, new KeyHealth(config.Name, i, router.AllowedFails, router.Cooldown, time))).ToArray();
+        var sameBreaker = previous is not null && previous._router == router;
+        _router = router;
+        _keys = secrets.Select((secret, i) =>
+            sameBreaker && i < previous!._keys.Length && previous._keys[i].Secret == secret
+                ? previous._keys[i]
+                : new ChannelKey(secret, new KeyHealth(config.Name, i, router.AllowedFails, router.Cooldown, time))).ToArray();
     }
+
+    private readonly RouterConfig _router;
 
     public ChannelConfig Config { get; }
     public string Name => Config.Name;

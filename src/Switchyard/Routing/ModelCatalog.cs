@@ -16,9 +16,12 @@ public sealed class ModelCatalog
     private readonly FrozenDictionary<string, ModelConfig> _models;
     private readonly FrozenDictionary<string, GroupConfig> _groups;
 
-    public ModelCatalog(GatewayConfig config, TimeProvider time)
+    /// <param name="previous">The catalog being replaced on reload: unchanged channel keys keep their health.</param>
+    public ModelCatalog(GatewayConfig config, TimeProvider time, ModelCatalog? previous = null)
     {
-        Channels = config.Channels.Select(c => new Channel(c, config.Router, time)).ToList();
+        Channels = config.Channels
+            .Select(c => new Channel(c, config.Router, time, previous?.Channels.FirstOrDefault(p => p.Name == c.Name)))
+            .ToList();
         _models = config.Models.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
         _groups = config.Groups.ToFrozenDictionary(g => g.Name, StringComparer.Ordinal);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);

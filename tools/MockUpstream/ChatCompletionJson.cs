@@ -13,7 +13,7 @@ internal static class ChatCompletionJson
 {
     public const string SystemFingerprint = "fp_mock5f3c1a";
 
-    public static void WriteCompletion(Utf8JsonWriter json, in ChatCompletionHeader header, ChatCompletionOutcome outcome)
+    public static void WriteCompletion(Utf8JsonWriter json, in ChatCompletionHeader header, MockOutcome outcome)
     {
         json.WriteStartObject();
         json.WriteString("id"u8, header.Id);
@@ -53,7 +53,7 @@ internal static class ChatCompletionJson
         json.WriteEndArray();
         json.WriteEndObject();
         json.WriteNull("logprobs"u8);
-        json.WriteString("finish_reason"u8, outcome.FinishReason);
+        json.WriteString("finish_reason"u8, FinishReason(outcome.Finish));
         json.WriteEndObject();
         json.WriteEndArray();
         WriteUsage(json, outcome.Usage);
@@ -61,6 +61,14 @@ internal static class ChatCompletionJson
         json.WriteString("system_fingerprint"u8, SystemFingerprint);
         json.WriteEndObject();
     }
+
+    public static string FinishReason(MockFinish finish) => finish switch
+    {
+        MockFinish.Stop or MockFinish.StopSequence => "stop",
+        MockFinish.Length => "length",
+        MockFinish.ToolCalls => "tool_calls",
+        _ => throw new ArgumentOutOfRangeException(nameof(finish)),
+    };
 
     public static void WriteUsage(Utf8JsonWriter json, in MockUsage usage)
     {

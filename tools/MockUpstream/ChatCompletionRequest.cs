@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace Switchyard.MockUpstream;
@@ -12,17 +11,9 @@ internal sealed class ChatCompletionRequest
     public string Model { get; private set; } = string.Empty;
     public bool Stream { get; private set; }
     public bool IncludeUsage { get; private set; }
-    public int? MaxTokens { get; private set; }
-    public string? FirstTool { get; private set; }
-    public string? SecondTool { get; private set; }
-    public string? ForcedTool { get; private set; }
-    public bool ToolChoiceNone { get; private set; }
-    public int PromptTokens { get; private set; }
 
-    /// <summary>The text of the last message when it is a <c>tool</c> result; null otherwise.</summary>
-    public string? LastToolResult { get; private set; }
-
-    public bool WantsToolCall => FirstTool is not null && !ToolChoiceNone && LastToolResult is null;
+    /// <summary>What the shared decision needs; a closing <c>tool</c> message is its tool result.</summary>
+    public MockPrompt Prompt { get; } = new();
 
     /// <summary>Reads <paramref name="root"/>, adding the text directives it finds to <paramref name="directives"/>.</summary>
     public static RequestError? TryRead(JsonElement root, MockDirectives directives, out ChatCompletionRequest request)
@@ -89,13 +80,17 @@ internal sealed class ChatCompletionRequest
             }
 
             var isLastTool = index == last && role.ValueEquals("tool"u8);
-            StringBuilder? toolText = isLastTool ? new StringBuilder() : null;
-            PromptTokens += MockTokens.PerMessageTokens;
+            Prompt.AddMessage();
+            if (isLastTool)
+            {
+                Prompt.MarkToolResult();
+            }
+
             if (message.TryGetProperty("content", out var content))
             {
                 if (content.ValueKind == JsonValueKind.String)
                 {
-                    AddText(content.GetString()!, directives, toolText);
+                    AddText(content.GetString()!, directives, isLastTool);
                 }
                 else if (content.ValueKind == JsonValueKind.Array)
                 {
@@ -105,15 +100,10 @@ internal sealed class ChatCompletionRequest
                             && part.TryGetProperty("type", out var type) && type.ValueEquals("text"u8)
                             && part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
                         {
-                            AddText(text.GetString()!, directives, toolText);
+                            AddText(text.GetString()!, directives, isLastTool);
                         }
                     }
                 }
-            }
-
-            if (toolText is not null)
-            {
-                LastToolResult = toolText.ToString();
             }
 
             index++;
@@ -122,16 +112,21 @@ internal sealed class ChatCompletionRequest
         return null;
     }
 
-    private void AddText(string text, MockDirectives directives, StringBuilder? toolText)
+    private void AddText(string text, MockDirectives directives, bool toolResult)
     {
-        PromptTokens += MockTokens.Count(text);
-        directives.ScanText(text);
-        toolText?.Append(text);
+        if (toolResult)
+        {
+            Prompt.AddToolResultText(text, directives);
+        }
+        else
+        {
+            Prompt.AddText(text, directives);
+        }
     }
 
     private RequestError? ReadMaxTokens(JsonElement root, string name)
     {
-        if (MaxTokens is not null || !root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        if (Prompt.MaxTokens is not null || !root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
@@ -146,7 +141,7 @@ internal sealed class ChatCompletionRequest
             return new RequestError($"Invalid '{name}': integer below minimum value. Expected a value >= 1, but got {max} instead.", name, "integer_below_min_value");
         }
 
-        MaxTokens = max;
+        Prompt.MaxTokens = max;
         return null;
     }
 
@@ -161,15 +156,7 @@ internal sealed class ChatCompletionRequest
         {
             if (tool.ValueKind == JsonValueKind.Object && FunctionName(tool) is { } name)
             {
-                if (FirstTool is null)
-                {
-                    FirstTool = name;
-                }
-                else
-                {
-                    SecondTool = name;
-                    break;
-                }
+                Prompt.AddTool(name);
             }
         }
 
@@ -177,11 +164,11 @@ internal sealed class ChatCompletionRequest
         {
             if (choice.ValueKind == JsonValueKind.String)
             {
-                ToolChoiceNone = choice.ValueEquals("none"u8);
+                Prompt.ToolChoiceNone = choice.ValueEquals("none"u8);
             }
             else if (choice.ValueKind == JsonValueKind.Object)
             {
-                ForcedTool = FunctionName(choice);
+                Prompt.ForcedTool = FunctionName(choice);
             }
         }
     }

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -14,35 +12,28 @@ internal sealed class ChatCompletionStream : IDisposable
     // OpenAI streams tool-call arguments in fragments; three is enough to exercise reassembly.
     private const int ArgumentFragments = 3;
 
-    private readonly HttpContext _context;
-    private readonly MockPipeline _pipeline;
+    private static readonly ReadOnlyMemory<byte> Done = "data: [DONE]\n\n"u8.ToArray();
+
     private readonly MockDirectives _directives;
     private readonly ChatCompletionHeader _header;
     private readonly bool _includeUsage;
-    private readonly PipeWriter _body;
-    private readonly Utf8JsonWriter _json;
-    private int _events;
+    private readonly MockEventStream _events;
 
     public ChatCompletionStream(HttpContext context, MockPipeline pipeline, MockDirectives directives, ChatCompletionHeader header, bool includeUsage)
     {
-        _context = context;
-        _pipeline = pipeline;
         _directives = directives;
         _header = header;
         _includeUsage = includeUsage;
-        _body = context.Response.BodyWriter;
-        _json = new Utf8JsonWriter(_body, MockJson.WriterOptions);
+        _events = new MockEventStream(context, pipeline, directives, MockFraming.Sse);
     }
 
-    public void Dispose() => _json.Dispose();
+    private Utf8JsonWriter Json => _events.Json;
 
-    public async Task WriteAsync(ChatCompletionOutcome outcome)
+    public void Dispose() => _events.Dispose();
+
+    public async Task WriteAsync(MockOutcome outcome)
     {
-        var response = _context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream; charset=utf-8";
-        response.Headers.CacheControl = "no-cache";
-
+        _events.Start("text/event-stream; charset=utf-8");
         var completed = outcome.ToolCalls is { } calls
             ? await WriteToolCallsAsync(calls)
             : await WriteTextAsync(outcome.Text ?? string.Empty);
@@ -53,53 +44,53 @@ internal sealed class ChatCompletionStream : IDisposable
 
         // vLLM/DeepSeek-style upstreams put the totals on the finish_reason chunk instead of a chunk of their own.
         var usageOnFinish = _includeUsage && _directives.UsageInLastChoiceChunk;
-        if (!await BeginEventAsync())
+        if (!await _events.BeginAsync())
         {
             return;
         }
 
-        ChatCompletionJson.StartChunk(_json, _header);
-        ChatCompletionJson.StartChoice(_json);
-        ChatCompletionJson.EndChoice(_json, outcome.FinishReason);
-        ChatCompletionJson.EndChunk(_json, _includeUsage, usageOnFinish ? outcome.Usage : null);
-        if (!await EndEventAsync())
+        ChatCompletionJson.StartChunk(Json, _header);
+        ChatCompletionJson.StartChoice(Json);
+        ChatCompletionJson.EndChoice(Json, ChatCompletionJson.FinishReason(outcome.Finish));
+        ChatCompletionJson.EndChunk(Json, _includeUsage, usageOnFinish ? outcome.Usage : null);
+        if (!await _events.EndAsync())
         {
             return;
         }
 
         if (_includeUsage && !usageOnFinish)
         {
-            if (!await BeginEventAsync())
+            if (!await _events.BeginAsync())
             {
                 return;
             }
 
-            ChatCompletionJson.StartChunk(_json, _header);
-            ChatCompletionJson.EndChunk(_json, _includeUsage, outcome.Usage);
-            if (!await EndEventAsync())
+            ChatCompletionJson.StartChunk(Json, _header);
+            ChatCompletionJson.EndChunk(Json, _includeUsage, outcome.Usage);
+            if (!await _events.EndAsync())
             {
                 return;
             }
         }
 
-        await WriteDoneAsync();
+        await _events.CompleteAsync(_directives.NoDone ? ReadOnlyMemory<byte>.Empty : Done);
     }
 
     private async ValueTask<bool> WriteTextAsync(string text)
     {
-        if (!await BeginEventAsync())
+        if (!await _events.BeginAsync())
         {
             return false;
         }
 
-        ChatCompletionJson.StartChunk(_json, _header);
-        ChatCompletionJson.StartChoice(_json);
-        _json.WriteString("role"u8, "assistant"u8);
-        _json.WriteString("content"u8, ""u8);
-        _json.WriteNull("refusal"u8);
-        ChatCompletionJson.EndChoice(_json, finishReason: null);
-        ChatCompletionJson.EndChunk(_json, _includeUsage, usage: null);
-        if (!await EndEventAsync())
+        ChatCompletionJson.StartChunk(Json, _header);
+        ChatCompletionJson.StartChoice(Json);
+        Json.WriteString("role"u8, "assistant"u8);
+        Json.WriteString("content"u8, ""u8);
+        Json.WriteNull("refusal"u8);
+        ChatCompletionJson.EndChoice(Json, finishReason: null);
+        ChatCompletionJson.EndChunk(Json, _includeUsage, usage: null);
+        if (!await _events.EndAsync())
         {
             return false;
         }
@@ -109,17 +100,17 @@ internal sealed class ChatCompletionStream : IDisposable
         for (var word = 0; word < words; word++)
         {
             var end = ReplyPieces.NextEnd(text, start);
-            if (!await BeginEventAsync())
+            if (!await _events.BeginAsync())
             {
                 return false;
             }
 
-            ChatCompletionJson.StartChunk(_json, _header);
-            ChatCompletionJson.StartChoice(_json);
-            _json.WriteString("content"u8, text.AsSpan(start, end - start));
-            ChatCompletionJson.EndChoice(_json, finishReason: null);
-            ChatCompletionJson.EndChunk(_json, _includeUsage, usage: null);
-            if (!await EndEventAsync())
+            ChatCompletionJson.StartChunk(Json, _header);
+            ChatCompletionJson.StartChoice(Json);
+            Json.WriteString("content"u8, text.AsSpan(start, end - start));
+            ChatCompletionJson.EndChoice(Json, finishReason: null);
+            ChatCompletionJson.EndChunk(Json, _includeUsage, usage: null);
+            if (!await _events.EndAsync())
             {
                 return false;
             }
@@ -135,29 +126,29 @@ internal sealed class ChatCompletionStream : IDisposable
         for (var index = 0; index < calls.Length; index++)
         {
             var call = calls[index];
-            if (!await BeginEventAsync())
+            if (!await _events.BeginAsync())
             {
                 return false;
             }
 
             // The first delta of a tool-call answer also opens the assistant message, as OpenAI's does.
-            ChatCompletionJson.StartChunk(_json, _header);
-            ChatCompletionJson.StartChoice(_json);
+            ChatCompletionJson.StartChunk(Json, _header);
+            ChatCompletionJson.StartChoice(Json);
             if (index == 0)
             {
-                _json.WriteString("role"u8, "assistant"u8);
-                _json.WriteNull("content"u8);
+                Json.WriteString("role"u8, "assistant"u8);
+                Json.WriteNull("content"u8);
             }
 
-            ChatCompletionJson.WriteToolCallDelta(_json, index, call, opening: true, argumentsFragment: []);
+            ChatCompletionJson.WriteToolCallDelta(Json, index, call, opening: true, argumentsFragment: []);
             if (index == 0)
             {
-                _json.WriteNull("refusal"u8);
+                Json.WriteNull("refusal"u8);
             }
 
-            ChatCompletionJson.EndChoice(_json, finishReason: null);
-            ChatCompletionJson.EndChunk(_json, _includeUsage, usage: null);
-            if (!await EndEventAsync())
+            ChatCompletionJson.EndChoice(Json, finishReason: null);
+            ChatCompletionJson.EndChunk(Json, _includeUsage, usage: null);
+            if (!await _events.EndAsync())
             {
                 return false;
             }
@@ -167,17 +158,17 @@ internal sealed class ChatCompletionStream : IDisposable
             while (start < arguments.Length)
             {
                 var end = ReplyPieces.ArgumentPieceEnd(arguments, start, ArgumentFragments);
-                if (!await BeginEventAsync())
+                if (!await _events.BeginAsync())
                 {
                     return false;
                 }
 
-                ChatCompletionJson.StartChunk(_json, _header);
-                ChatCompletionJson.StartChoice(_json);
-                ChatCompletionJson.WriteToolCallDelta(_json, index, call, opening: false, arguments.AsSpan(start, end - start));
-                ChatCompletionJson.EndChoice(_json, finishReason: null);
-                ChatCompletionJson.EndChunk(_json, _includeUsage, usage: null);
-                if (!await EndEventAsync())
+                ChatCompletionJson.StartChunk(Json, _header);
+                ChatCompletionJson.StartChoice(Json);
+                ChatCompletionJson.WriteToolCallDelta(Json, index, call, opening: false, arguments.AsSpan(start, end - start));
+                ChatCompletionJson.EndChoice(Json, finishReason: null);
+                ChatCompletionJson.EndChunk(Json, _includeUsage, usage: null);
+                if (!await _events.EndAsync())
                 {
                     return false;
                 }
@@ -187,58 +178,5 @@ internal sealed class ChatCompletionStream : IDisposable
         }
 
         return true;
-    }
-
-    /// <summary>Applies chunk_delay_ms and cut_after, then writes the event prefix. False means stop writing.</summary>
-    private async ValueTask<bool> BeginEventAsync()
-    {
-        if (_events > 0 && _directives.ChunkDelayMs > 0
-            && !await _pipeline.WaitAsync(_context, TimeSpan.FromMilliseconds(_directives.ChunkDelayMs)))
-        {
-            return false;
-        }
-
-        if (_directives.CutAfter is int cutAfter && _events >= cutAfter)
-        {
-            await _pipeline.CutConnectionAsync(_context);
-            return false;
-        }
-
-        _body.Write("data: "u8);
-        _json.Reset(_body);
-        return true;
-    }
-
-    private async ValueTask<bool> EndEventAsync()
-    {
-        _json.Flush();
-        _body.Write("\n\n"u8);
-        _events++;
-        var flushed = await _body.FlushAsync(_context.RequestAborted);
-        return !flushed.IsCanceled && !flushed.IsCompleted;
-    }
-
-    private async ValueTask WriteDoneAsync()
-    {
-        if (_events > 0 && _directives.ChunkDelayMs > 0
-            && !await _pipeline.WaitAsync(_context, TimeSpan.FromMilliseconds(_directives.ChunkDelayMs)))
-        {
-            return;
-        }
-
-        // cut_after never lets [DONE] through: a cut stream must look broken to the client.
-        if (_directives.CutAfter is not null)
-        {
-            await _pipeline.CutConnectionAsync(_context);
-            return;
-        }
-
-        if (_directives.NoDone)
-        {
-            return;
-        }
-
-        _body.Write("data: [DONE]\n\n"u8);
-        await _body.FlushAsync(_context.RequestAborted);
     }
 }

@@ -32,7 +32,7 @@ internal sealed class ChatCompletionsEndpoint(MockPipeline pipeline)
             return;
         }
 
-        var outcome = ChatCompletionOutcome.Decide(request, directives);
+        var outcome = MockOutcome.Decide(request.Prompt, directives);
         var header = new ChatCompletionHeader(MockIds.ChatCompletionId(), pipeline.Time.GetUtcNow().ToUnixTimeSeconds(), request.Model);
         if (request.Stream)
         {
@@ -47,20 +47,6 @@ internal sealed class ChatCompletionsEndpoint(MockPipeline pipeline)
             ChatCompletionJson.WriteCompletion(json, header, outcome);
         }
 
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json";
-        if (directives.CutAfter is int cutAfter)
-        {
-            // A plain response has no events to count, so cut_after=N sends the first N bytes of the body.
-            // The full Content-Length is announced so the client can tell the body was cut short.
-            context.Response.ContentLength = buffer.WrittenMemory.Length;
-            var partial = buffer.WrittenMemory[..Math.Min(cutAfter, buffer.WrittenMemory.Length - 1)];
-            await context.Response.Body.WriteAsync(partial, context.RequestAborted);
-            await context.Response.Body.FlushAsync(context.RequestAborted);
-            await pipeline.CutConnectionAsync(context);
-            return;
-        }
-
-        await buffer.CopyToResponseAsync(context.Response, context.RequestAborted);
+        await pipeline.WriteBodyAsync(context, buffer, directives);
     }
 }

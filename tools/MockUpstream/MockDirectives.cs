@@ -23,9 +23,13 @@ internal sealed class MockDirectives
     public bool NoDone { get; private set; }
     public bool UsageInLastChoiceChunk { get; private set; }
     public int CachedTokens { get; private set; }
+    public int CacheWriteTokens { get; private set; }
     public int ReasoningTokens { get; private set; }
     public string? ToolArguments { get; private set; }
     public bool ParallelTools { get; private set; }
+
+    /// <summary>Error type (Anthropic) or code (Responses) to fail a stream with after its first delta.</summary>
+    public string? StreamError { get; private set; }
 
     public static MockDirectives FromHeaders(IHeaderDictionary headers)
     {
@@ -139,6 +143,10 @@ internal sealed class MockDirectives
         {
             CachedTokens = TryParseInt(value, out var cached) ? cached : CachedTokens;
         }
+        else if (Is(name, "cache_write"))
+        {
+            CacheWriteTokens = TryParseInt(value, out var written) ? written : CacheWriteTokens;
+        }
         else if (Is(name, "reasoning"))
         {
             ReasoningTokens = TryParseInt(value, out var reasoning) ? reasoning : ReasoningTokens;
@@ -150,6 +158,10 @@ internal sealed class MockDirectives
         else if (Is(name, "parallel_tools"))
         {
             ParallelTools = IsOn(value);
+        }
+        else if (Is(name, "stream_error"))
+        {
+            StreamError = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
         }
     }
 

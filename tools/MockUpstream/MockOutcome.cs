@@ -2,127 +2,126 @@ namespace Switchyard.MockUpstream;
 
 internal readonly record struct MockToolCall(string Id, string Name, string Arguments);
 
-/// <summary>OpenAI's usage: prompt_tokens includes cached_tokens; completion_tokens includes reasoning_tokens.</summary>
-internal readonly record struct MockUsage(int PromptTokens, int CompletionTokens, int CachedTokens, int ReasoningTokens)
+/// <summary>Why the reply ended, before each protocol names it (finish_reason, stop_reason, finishReason, status).</summary>
+internal enum MockFinish
 {
-    public int TotalTokens => PromptTokens + CompletionTokens;
+    Stop,
+    Length,
+    StopSequence,
+    ToolCalls,
 }
 
-/// <summary>What the mock answers to one chat completion request, decided before anything is written.</summary>
-internal sealed class ChatCompletionOutcome
+/// <summary>
+/// Token counts in OpenAI's terms: <see cref="PromptTokens"/> includes the cached and cache-write tokens,
+/// <see cref="CompletionTokens"/> includes the reasoning tokens. Protocols with other semantics derive theirs
+/// (Anthropic subtracts the cache counts from input_tokens; Gemini reports thoughts beside candidates).
+/// </summary>
+internal readonly record struct MockUsage(int PromptTokens, int CompletionTokens, int CachedTokens, int ReasoningTokens, int CacheWriteTokens = 0)
+{
+    public int TotalTokens => PromptTokens + CompletionTokens;
+
+    /// <summary>Input tokens neither read from nor written to the cache (Anthropic's input_tokens).</summary>
+    public int UncachedPromptTokens => PromptTokens - CachedTokens - CacheWriteTokens;
+
+    /// <summary>Completion tokens the caller sees as text or tool calls (Gemini's candidatesTokenCount).</summary>
+    public int VisibleCompletionTokens => CompletionTokens - ReasoningTokens;
+}
+
+/// <summary>
+/// What the mock answers to one request, decided before anything is written and the same for every protocol:
+/// each protocol only renders it. Keeping the decision in one place is what makes a reply, its tool calls and
+/// its usage agree across OpenAI, Anthropic, Responses and Gemini for the same directives.
+/// </summary>
+internal sealed class MockOutcome
 {
     public const string DefaultReply = "Hello from the mock upstream.";
     public const string ToolResultPrefix = "Tool result received: ";
 
-    private ChatCompletionOutcome(string? text, MockToolCall[]? toolCalls, string finishReason, MockUsage usage)
+    /// <summary>The reasoning text shown when a protocol asks for visible thinking.</summary>
+    public const string ThinkingText = "The mock upstream considers the request.";
+
+    private MockOutcome(string? text, MockToolCall[]? toolCalls, MockFinish finish, string? stopSequence, string? thinking, MockUsage usage)
     {
         Text = text;
         ToolCalls = toolCalls;
-        FinishReason = finishReason;
+        Finish = finish;
+        StopSequence = stopSequence;
+        Thinking = thinking;
         Usage = usage;
     }
 
-    /// <summary>The reply, already cut to max_tokens words; null for a tool call answer.</summary>
+    /// <summary>The reply, already cut at a stop sequence or to the token limit; null for a tool call answer.</summary>
     public string? Text { get; }
 
     public MockToolCall[]? ToolCalls { get; }
 
-    public string FinishReason { get; }
+    public MockFinish Finish { get; }
+
+    /// <summary>The stop sequence that ended the reply, when <see cref="Finish"/> is <see cref="MockFinish.StopSequence"/>.</summary>
+    public string? StopSequence { get; }
+
+    /// <summary>Visible reasoning, when the request asked for thinking; its tokens are in <see cref="MockUsage.ReasoningTokens"/>.</summary>
+    public string? Thinking { get; }
 
     public MockUsage Usage { get; }
 
-    public static ChatCompletionOutcome Decide(ChatCompletionRequest request, MockDirectives directives)
+    /// <summary>Decides the answer; <paramref name="toolCallId"/> makes ids in the protocol's shape (OpenAI's call_ by default).</summary>
+    public static MockOutcome Decide(MockPrompt prompt, MockDirectives directives, Func<string>? toolCallId = null)
     {
-        var reasoning = directives.ReasoningTokens;
-        var cached = Math.Min(directives.CachedTokens, request.PromptTokens);
-        if (request.WantsToolCall)
+        var newId = toolCallId ?? MockIds.ToolCallId;
+        var thinking = prompt.WantsThinking ? ThinkingText : null;
+        // An explicit reasoning directive wins so tests can ask for any count, thinking shown or not.
+        var reasoning = directives.ReasoningTokens > 0 ? directives.ReasoningTokens : MockTokens.Count(thinking);
+        var cached = Math.Min(directives.CachedTokens, prompt.PromptTokens);
+        var cacheWrite = Math.Min(directives.CacheWriteTokens, prompt.PromptTokens - cached);
+        if (prompt.WantsToolCall)
         {
             var arguments = directives.ToolArguments ?? "{}";
-            MockToolCall[] calls = request.ForcedTool is { } forced
-                ? [new(MockIds.ToolCallId(), forced, arguments)]
-                : directives.ParallelTools && request.SecondTool is { } second
-                    ? [new(MockIds.ToolCallId(), request.FirstTool!, arguments), new(MockIds.ToolCallId(), second, arguments)]
-                    : [new(MockIds.ToolCallId(), request.FirstTool!, arguments)];
+            MockToolCall[] calls = prompt.ForcedTool is { } forced
+                ? [new(newId(), forced, arguments)]
+                : directives.ParallelTools && !prompt.SingleToolOnly && prompt.SecondTool is { } second
+                    ? [new(newId(), prompt.FirstTool!, arguments), new(newId(), second, arguments)]
+                    : [new(newId(), prompt.FirstTool!, arguments)];
             var completion = calls.Length * (MockTokens.Count(arguments) + 1);
-            return new(null, calls, "tool_calls", new(request.PromptTokens, completion + reasoning, cached, reasoning));
+            return new(null, calls, MockFinish.ToolCalls, null, thinking, new(prompt.PromptTokens, completion + reasoning, cached, reasoning, cacheWrite));
         }
 
         // An explicit reply directive beats the tool-result echo: the test author asked for it.
         var text = directives.Reply
-            ?? (request.LastToolResult is { } toolResult ? ToolResultPrefix + toolResult : DefaultReply);
+            ?? (prompt.LastToolResult is { } toolResult ? ToolResultPrefix + toolResult : DefaultReply);
+        var finish = MockFinish.Stop;
+        string? matched = null;
+        if (prompt.StopSequences is { Count: > 0 } stops && FirstStop(text, stops) is (int at, string stop))
+        {
+            text = text[..at];
+            finish = MockFinish.StopSequence;
+            matched = stop;
+        }
+
         var words = MockTokens.Count(text);
-        var finish = "stop";
-        if (request.MaxTokens is int max && max < words)
+        if (prompt.MaxTokens is int max && max < words)
         {
             text = text[..ReplyPieces.EndOfWord(text, max)];
             words = max;
-            finish = "length";
+            finish = MockFinish.Length;
+            matched = null;
         }
 
-        return new(text, null, finish, new(request.PromptTokens, words + reasoning, cached, reasoning));
-    }
-}
-
-/// <summary>
-/// Splits a reply into stream pieces, one per word, each carrying the whitespace before it, so that
-/// concatenating the pieces gives back the reply exactly (trailing whitespace rides on the last piece).
-/// </summary>
-internal static class ReplyPieces
-{
-    /// <summary>End (exclusive) of the piece starting at <paramref name="start"/>; call only while a word remains.</summary>
-    public static int NextEnd(string text, int start)
-    {
-        var i = start;
-        while (i < text.Length && char.IsWhiteSpace(text[i]))
-        {
-            i++;
-        }
-
-        while (i < text.Length && !char.IsWhiteSpace(text[i]))
-        {
-            i++;
-        }
-
-        var j = i;
-        while (j < text.Length && char.IsWhiteSpace(text[j]))
-        {
-            j++;
-        }
-
-        return j == text.Length ? text.Length : i;
+        return new(text, null, finish, matched, thinking, new(prompt.PromptTokens, words + reasoning, cached, reasoning, cacheWrite));
     }
 
-    /// <summary>Index just after the <paramref name="words"/>-th word (1-based), without the whitespace after it.</summary>
-    public static int EndOfWord(string text, int words)
+    private static (int At, string Stop)? FirstStop(string text, IReadOnlyList<string> stops)
     {
-        var end = 0;
-        for (var n = 0; n < words; n++)
+        (int At, string Stop)? first = null;
+        foreach (var stop in stops)
         {
-            while (end < text.Length && char.IsWhiteSpace(text[end]))
+            var at = stop.Length == 0 ? -1 : text.IndexOf(stop, StringComparison.Ordinal);
+            if (at >= 0 && (first is null || at < first.Value.At))
             {
-                end++;
-            }
-
-            while (end < text.Length && !char.IsWhiteSpace(text[end]))
-            {
-                end++;
+                first = (at, stop);
             }
         }
 
-        return end;
-    }
-
-    /// <summary>Splits tool-call arguments into about <paramref name="parts"/> pieces the way OpenAI streams them in fragments.</summary>
-    public static int ArgumentPieceEnd(string arguments, int start, int parts)
-    {
-        var size = Math.Max(1, (arguments.Length + parts - 1) / parts);
-        var end = Math.Min(arguments.Length, start + size);
-        // Never split a surrogate pair: each fragment must be valid UTF-16 to serialise.
-        if (end < arguments.Length && char.IsLowSurrogate(arguments[end]))
-        {
-            end++;
-        }
-
-        return end;
+        return first;
     }
 }

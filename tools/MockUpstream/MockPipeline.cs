@@ -19,15 +19,16 @@ internal sealed class MockPipeline(RequestJournal journal, TimeProvider timeProv
 
     public TimeProvider Time => timeProvider;
 
-    public RequestDelegate Authenticated(MockHandler handler) => context => RunAsync(context, handler, authenticate: true);
+    public RequestDelegate Authenticated(MockHandler handler, MockDialect dialect = MockDialect.OpenAi) =>
+        context => RunAsync(context, handler, authenticate: true, dialect);
 
-    public RequestDelegate Anonymous(MockHandler handler) => context => RunAsync(context, handler, authenticate: false);
+    public RequestDelegate Anonymous(MockHandler handler) => context => RunAsync(context, handler, authenticate: false, MockDialect.OpenAi);
 
     /// <summary>
     /// Applies the directives that act before the response starts: delay, hang and injected status.
     /// Returns false when the request has been answered (or abandoned) and the endpoint must stop.
     /// </summary>
-    public async ValueTask<bool> BeforeResponseAsync(HttpContext context, MockDirectives directives, string model)
+    public async ValueTask<bool> BeforeResponseAsync(HttpContext context, MockDirectives directives, string model, MockDialect dialect = MockDialect.OpenAi)
     {
         if (directives.DelayMs > 0 && !await WaitAsync(context, TimeSpan.FromMilliseconds(directives.DelayMs)))
         {
@@ -43,11 +44,32 @@ internal sealed class MockPipeline(RequestJournal journal, TimeProvider timeProv
 
         if (directives.Status is int status)
         {
-            await OpenAiErrors.ForStatusAsync(context, status, model, directives.RetryAfterSeconds ?? 1);
+            await MockErrors.ForStatusAsync(dialect, context, status, model, directives.RetryAfterSeconds ?? 1);
             return false;
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Sends a whole JSON body with 200. With cut_after=N (a plain response has no events to count) only the first
+    /// N bytes go out, under the full Content-Length so the client can tell the body was cut short.
+    /// </summary>
+    public async Task WriteBodyAsync(HttpContext context, PooledBufferWriter buffer, MockDirectives directives, string contentType = "application/json")
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = contentType;
+        if (directives.CutAfter is int cutAfter)
+        {
+            context.Response.ContentLength = buffer.WrittenMemory.Length;
+            var partial = buffer.WrittenMemory[..Math.Min(cutAfter, buffer.WrittenMemory.Length - 1)];
+            await context.Response.Body.WriteAsync(partial, context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await CutConnectionAsync(context);
+            return;
+        }
+
+        await buffer.CopyToResponseAsync(context.Response, context.RequestAborted);
     }
 
     /// <summary>Waits unless the client disconnects or the server stops; in those cases the connection is aborted and false returned.</summary>
@@ -84,10 +106,16 @@ internal sealed class MockPipeline(RequestJournal journal, TimeProvider timeProv
         context.Abort();
     }
 
-    private async Task RunAsync(HttpContext context, MockHandler handler, bool authenticate)
+    private async Task RunAsync(HttpContext context, MockHandler handler, bool authenticate, MockDialect dialect)
     {
         context.Response.Headers["x-request-id"] = MockIds.RequestId();
-        var (buffer, length) = await ReadBodyAsync(context);
+        if (dialect == MockDialect.Anthropic)
+        {
+            // Anthropic's SDKs read the request id from "request-id" and error bodies repeat it.
+            context.Response.Headers["request-id"] = MockIds.AnthropicRequestId();
+        }
+
+        var (buffer, length) = await ReadBodyAsync(context, dialect);
         if (buffer is null)
         {
             return;
@@ -101,7 +129,7 @@ internal sealed class MockPipeline(RequestJournal journal, TimeProvider timeProv
                 journal.Record(context.Request, body.Span);
             }
 
-            if (authenticate && !await AuthorizeAsync(context))
+            if (authenticate && !await AuthorizeAsync(context, dialect))
             {
                 return;
             }
@@ -121,13 +149,81 @@ internal sealed class MockPipeline(RequestJournal journal, TimeProvider timeProv
         }
     }
 
-    private static async ValueTask<bool> AuthorizeAsync(HttpContext context)
+    private static ValueTask<bool> AuthorizeAsync(HttpContext context, MockDialect dialect) => dialect switch
+    {
+        MockDialect.Anthropic => AuthorizeAnthropicAsync(context),
+        MockDialect.Gemini => AuthorizeGeminiAsync(context),
+        _ => AuthorizeOpenAiAsync(context),
+    };
+
+    private static ReadOnlySpan<char> BearerToken(HttpContext context)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
-        var key = authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)
+        return authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)
             ? authorization.AsSpan(scheme.Length).Trim()
             : [];
+    }
+
+    /// <summary>Claude Code and the 0.x SDKs send x-api-key; the 1.x TypeScript SDK sends a Bearer token. Both are Anthropic keys.</summary>
+    private static async ValueTask<bool> AuthorizeAnthropicAsync(HttpContext context)
+    {
+        var headers = context.Request.Headers;
+        var key = headers.TryGetValue("x-api-key", out var apiKey) && apiKey.ToString().Trim() is { Length: > 0 } value
+            ? value.AsSpan()
+            : BearerToken(context);
+        if (key.IsEmpty)
+        {
+            await AnthropicErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, AnthropicErrors.Authentication, "x-api-key header is required");
+            return false;
+        }
+
+        if (key.SequenceEqual(InvalidApiKey))
+        {
+            await AnthropicErrors.WriteAsync(context, StatusCodes.Status401Unauthorized, AnthropicErrors.Authentication, "invalid x-api-key");
+            return false;
+        }
+
+        if (string.IsNullOrWhiteSpace(headers["anthropic-version"]))
+        {
+            await AnthropicErrors.InvalidRequestAsync(context, "anthropic-version: header is required");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static async ValueTask<bool> AuthorizeGeminiAsync(HttpContext context)
+    {
+        var key = context.Request.Headers["x-goog-api-key"].ToString();
+        if (key.Length == 0)
+        {
+            key = context.Request.Query["key"].ToString();
+        }
+
+        if (key.Length == 0)
+        {
+            await GeminiErrors.WriteAsync(
+                context,
+                StatusCodes.Status403Forbidden,
+                "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+                "PERMISSION_DENIED");
+            return false;
+        }
+
+        if (key == InvalidApiKey)
+        {
+            // Google answers a wrong key with 400, not 401, and names the cause in an ErrorInfo detail.
+            await GeminiErrors.WriteAsync(context, StatusCodes.Status400BadRequest, "API key not valid. Please pass a valid API key.", "INVALID_ARGUMENT", "API_KEY_INVALID", null);
+            return false;
+        }
+
+        return true;
+    }
+
+    private static async ValueTask<bool> AuthorizeOpenAiAsync(HttpContext context)
+    {
+        var key = BearerToken(context);
         if (key.IsEmpty)
         {
             await OpenAiErrors.MissingApiKeyAsync(context);
@@ -144,7 +240,7 @@ internal sealed class MockPipeline(RequestJournal journal, TimeProvider timeProv
     }
 
     /// <summary>Reads the whole body into a pooled array; a null array means the request was already answered or abandoned.</summary>
-    private static async ValueTask<(byte[]? Buffer, int Length)> ReadBodyAsync(HttpContext context)
+    private static async ValueTask<(byte[]? Buffer, int Length)> ReadBodyAsync(HttpContext context, MockDialect dialect)
     {
         var request = context.Request;
         if (request.ContentLength == 0 || (request.ContentLength is null && !HttpMethods.IsPost(request.Method) && !HttpMethods.IsPut(request.Method)))
@@ -164,7 +260,7 @@ internal sealed class MockPipeline(RequestJournal journal, TimeProvider timeProv
                     if (buffer.Length >= MaxBodyBytes)
                     {
                         ArrayPool<byte>.Shared.Return(buffer);
-                        await OpenAiErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large.", "invalid_request_error", null, null);
+                        await MockErrors.BodyTooLargeAsync(dialect, context);
                         return (null, 0);
                     }
 

@@ -18,6 +18,10 @@ public static class MockUpstreamExtensions
         services.TryAddSingleton<ChatCompletionsEndpoint>();
         services.TryAddSingleton<EmbeddingsEndpoint>();
         services.TryAddSingleton<ModelsEndpoint>();
+        services.TryAddSingleton<AnthropicEndpoint>();
+        services.TryAddSingleton<ResponseStore>();
+        services.TryAddSingleton<ResponsesEndpoint>();
+        services.TryAddSingleton<GeminiEndpoint>();
         return services;
     }
 
@@ -32,11 +36,18 @@ public static class MockUpstreamExtensions
         var chat = services.GetRequiredService<ChatCompletionsEndpoint>();
         var embeddings = services.GetRequiredService<EmbeddingsEndpoint>();
         var models = services.GetRequiredService<ModelsEndpoint>();
+        var anthropic = services.GetRequiredService<AnthropicEndpoint>();
+        var responses = services.GetRequiredService<ResponsesEndpoint>();
+        var gemini = services.GetRequiredService<GeminiEndpoint>();
 
         endpoints.MapPost("/v1/chat/completions", pipeline.Authenticated(chat.HandleAsync));
         endpoints.MapPost("/v1/embeddings", pipeline.Authenticated(embeddings.HandleAsync));
         endpoints.MapGet("/v1/models", pipeline.Authenticated(models.ListAsync));
         endpoints.MapGet("/v1/models/{**id}", pipeline.Authenticated(models.GetAsync));
+        endpoints.MapPost("/v1/responses", pipeline.Authenticated(responses.HandleAsync));
+        endpoints.MapPost("/v1/messages", pipeline.Authenticated(anthropic.MessagesAsync, MockDialect.Anthropic));
+        endpoints.MapPost("/v1/messages/count_tokens", pipeline.Authenticated(anthropic.CountTokensAsync, MockDialect.Anthropic));
+        endpoints.MapPost("/v1beta/models/{**target}", pipeline.Authenticated(gemini.HandleAsync, MockDialect.Gemini));
         endpoints.MapFallback(pipeline.Anonymous(static (context, _, _) => OpenAiErrors.InvalidUrlAsync(context)));
         return endpoints;
     }

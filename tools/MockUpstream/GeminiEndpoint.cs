@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Switchyard.MockUpstream;
+
+/// <summary>
+/// <c>POST /v1beta/models/{model}:generateContent</c> and <c>:streamGenerateContent</c>, the latter as SSE with
+/// <c>?alt=sse</c> and as one streamed JSON array without it.
+/// </summary>
+internal sealed class GeminiEndpoint(MockPipeline pipeline)
+{
+    private static readonly ReadOnlyMemory<byte> ArrayEnd = "]"u8.ToArray();
+
+    public async Task HandleAsync(HttpContext context, ReadOnlyMemory<byte> body, MockDirectives directives)
+    {
+        // The route captures "MODEL:METHOD"; Google puts the method after a colon in the last path segment.
+        var target = context.Request.RouteValues["target"] as string ?? string.Empty;
+        var colon = target.LastIndexOf(':');
+        var model = colon > 0 ? target[..colon] : target;
+        var method = colon > 0 ? target[(colon + 1)..] : string.Empty;
+        var stream = method == "streamGenerateContent";
+        if (!stream && method != "generateContent")
+        {
+            await GeminiErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"Method not found: {method}", "NOT_FOUND");
+            return;
+        }
+
+        GeminiRequest request;
+        string? error;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            error = GeminiRequest.TryRead(document.RootElement, directives, out request);
+        }
+        catch (JsonException)
+        {
+            await GeminiErrors.InvalidArgumentAsync(context, "Invalid JSON payload received. Unexpected token.");
+            return;
+        }
+
+        if (error is not null)
+        {
+            await GeminiErrors.InvalidArgumentAsync(context, error);
+            return;
+        }
+
+        if (!await pipeline.BeforeResponseAsync(context, directives, model, MockDialect.Gemini))
+        {
+            return;
+        }
+
+        var outcome = MockOutcome.Decide(request.Prompt, directives);
+        var header = new GeminiHeader(MockIds.GeminiResponseId(), model);
+        if (stream)
+        {
+            var sse = string.Equals(context.Request.Query["alt"], "sse", StringComparison.Ordinal);
+            using var events = new MockEventStream(context, pipeline, directives, sse ? MockFraming.SseCrlf : MockFraming.JsonArray);
+            await WriteStreamAsync(events, sse, header, outcome, request.IncludeThoughts);
+            return;
+        }
+
+        using var buffer = new PooledBufferWriter();
+        using (var json = new Utf8JsonWriter(buffer, MockJson.WriterOptions))
+        {
+            GeminiJson.WriteResponse(json, header, outcome, request.IncludeThoughts);
+        }
+
+        await pipeline.WriteBodyAsync(context, buffer, directives, "application/json; charset=UTF-8");
+    }
+
+    /// <summary>
+    /// One chunk per thought word and per reply word (function calls arrive whole in one chunk); the last chunk
+    /// carries finishReason and the full usage, earlier ones the prompt-only usage.
+    /// </summary>
+    private static async Task WriteStreamAsync(MockEventStream events, bool sse, GeminiHeader header, MockOutcome outcome, bool includeThoughts)
+    {
+        events.Start(sse ? "text/event-stream" : "application/json; charset=UTF-8");
+        var finish = GeminiJson.FinishReason(outcome.Finish);
+        var prompt = outcome.Usage.PromptTokens;
+        if (includeThoughts && outcome.Thinking is { } thinking && !await WriteWordsAsync(events, header, thinking, thought: true, finish: null, prompt, null))
+        {
+            return;
+        }
+
+        if (outcome.ToolCalls is { } calls)
+        {
+            if (!await events.BeginAsync())
+            {
+                return;
+            }
+
+            GeminiJson.StartResponse(events.Json);
+            foreach (var call in calls)
+            {
+                GeminiJson.WriteFunctionCallPart(events.Json, call);
+            }
+
+            GeminiJson.EndResponse(events.Json, header, finish, prompt, outcome.Usage);
+            if (!await events.EndAsync())
+            {
+                return;
+            }
+        }
+        else if (!await WriteWordsAsync(events, header, outcome.Text ?? string.Empty, thought: false, finish, prompt, outcome.Usage))
+        {
+            return;
+        }
+
+        await events.CompleteAsync(sse ? ReadOnlyMemory<byte>.Empty : ArrayEnd);
+    }
+
+    /// <summary>Writes <paramref name="text"/> one word per chunk; the last chunk gets <paramref name="finish"/> and <paramref name="usage"/>.</summary>
+    private static async ValueTask<bool> WriteWordsAsync(MockEventStream events, GeminiHeader header, string text, bool thought, string? finish, int prompt, MockUsage? usage)
+    {
+        // An empty reply still needs one chunk to carry the finish reason and usage.
+        var words = Math.Max(1, MockTokens.Count(text));
+        var start = 0;
+        for (var word = 0; word < words; word++)
+        {
+            var end = start < text.Length && MockTokens.Count(text.AsSpan(start)) > 0 ? ReplyPieces.NextEnd(text, start) : text.Length;
+            if (!await events.BeginAsync())
+            {
+                return false;
+            }
+
+            var last = word == words - 1;
+            GeminiJson.StartResponse(events.Json);
+            if (end > start || !last)
+            {
+                GeminiJson.WriteTextPart(events.Json, text.AsSpan(start, end - start), thought);
+            }
+
+            GeminiJson.EndResponse(events.Json, header, last ? finish : null, prompt, last ? usage : null);
+            if (!await events.EndAsync())
+            {
+                return false;
+            }
+
+            start = end;
+        }
+
+        return true;
+    }
+}

@@ -178,6 +178,8 @@ public static class ConfigLoader
             StreamIdleTimeout = f.Duration("stream_idle_timeout") ?? defaults.StreamIdleTimeout,
             AllowedFails = (int)(f.Long("allowed_fails", min: 1) ?? defaults.AllowedFails),
             Cooldown = f.Duration("cooldown") ?? defaults.Cooldown,
+            FailureRate = (double)(f.Decimal("failure_rate") ?? (decimal)defaults.FailureRate),
+            MinRequests = (int)(f.Long("min_requests", min: 1) ?? defaults.MinRequests),
         };
     }
 

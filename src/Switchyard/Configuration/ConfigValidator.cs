@@ -114,6 +114,10 @@ public static class ConfigValidator
             }
         }
 
+        if (config.Router.FailureRate is <= 0 or > 1)
+        {
+            Add("router.failure_rate", $"must be greater than 0 and at most 1, got {config.Router.FailureRate}");
+        }
         if (config.Security.MasterKey is { Length: < 16 })
         {
             Add("security.master_key", "must be at least 16 characters");

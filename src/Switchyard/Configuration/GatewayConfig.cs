@@ -125,6 +125,12 @@ public sealed record RouterConfig
     public TimeSpan StreamIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
     public int AllowedFails { get; init; } = 3;
     public TimeSpan Cooldown { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Open a key's circuit when this share of its calls in the last minute failed…</summary>
+    public double FailureRate { get; init; } = 0.5;
+
+    /// <summary>…provided it had at least this many calls (so one failure of two does not trip it).</summary>
+    public int MinRequests { get; init; } = 20;
 }
 
 public sealed record HealthCheckConfig

@@ -137,8 +137,8 @@ public sealed partial class ChatRelay
                     key.Health.Release();
                     return (new AttemptOutcome(true, canonical), StreamResponse.ClientLeft);
                 }
-                key.Health.OnFailure();
                 Record(context, route, key, sendError!, started);
+                key.Health.OnFailure();
                 return (new AttemptOutcome(false, canonical), sendError);
             }
             using (response)
@@ -147,8 +147,8 @@ public sealed partial class ChatRelay
                 {
                     var status = (int)response.StatusCode;
                     var error = readError(status, await call.ReadErrorBodyAsync(response));
-                    UpdateHealth(key.Health, status, response.Headers.RetryAfter);
                     Record(context, route, key, error, started);
+                    UpdateHealth(key.Health, status, response.Headers.RetryAfter);
                     // Client errors are the request's fault: another upstream would refuse it too.
                     return (new AttemptOutcome(!error.AllowFallback, canonical), error);
                 }

@@ -9,11 +9,13 @@ public enum CircuitState
 
 /// <summary>
 /// The run-time health of one channel key: its circuit breaker (closed → open after <c>allowed_fails</c> failures
-/// within a sliding minute → half-open after <c>cooldown</c>, one trial → closed on success), a 429 cool-down,
+/// within a sliding minute, or an error rate of at least <c>failure_rate</c> over at least <c>min_requests</c> calls in
+/// that minute → half-open after <c>cooldown</c>, one trial → closed on success), a 429 cool-down,
 /// and a disabled flag after the upstream refused its credentials. State belongs to the key, not the channel:
 /// one bad key must not take its siblings down.
 /// </summary>
-public sealed class KeyHealth(string channel, int keyIndex, int allowedFails, TimeSpan cooldown, TimeProvider time)
+public sealed class KeyHealth(string channel, int keyIndex, int allowedFails, TimeSpan cooldown, TimeProvider time,
+    double failureRate = 1.0, int minRequests = int.MaxValue)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private readonly Lock _gate = new();
@@ -161,7 +163,7 @@ public sealed class KeyHealth(string channel, int keyIndex, int allowedFails, Ti
             {
                 _recentFailures.Dequeue();
             }
-            if (_recentFailures.Count >= allowedFails)
+            if (_recentFailures.Count >= allowedFails || RateTooHigh())
             {
                 Open(now);
             }
@@ -201,6 +203,13 @@ public sealed class KeyHealth(string channel, int keyIndex, int allowedFails, Ti
         {
             _trialInFlight = 0;
         }
+    }
+
+    /// <summary>The second trigger: a busy key failing often, even if spread out (needs the caller to record stats first).</summary>
+    private bool RateTooHigh()
+    {
+        var (requests, errors) = Stats.LastMinute();
+        return requests >= minRequests && errors >= failureRate * requests;
     }
 
     private void Open(DateTimeOffset now)

@@ -20,7 +20,7 @@ public sealed class Channel
         _keys = secrets.Select((secret, i) =>
             sameBreaker && i < previous!._keys.Length && previous._keys[i].Secret == secret
                 ? previous._keys[i]
-                : new ChannelKey(secret, new KeyHealth(config.Name, i, router.AllowedFails, router.Cooldown, time))).ToArray();
+                : new ChannelKey(secret, new KeyHealth(config.Name, i, router.AllowedFails, router.Cooldown, time, router.FailureRate, router.MinRequests))).ToArray();
     }
 
     private readonly RouterConfig _router;

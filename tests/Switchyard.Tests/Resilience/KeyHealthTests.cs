@@ -125,4 +125,25 @@ public sealed class KeyHealthTests
         Assert.False(key.TryAcquire());
         Assert.Equal("upstream answered 401", key.DisabledReason);
     }
+
+    [Fact]
+    public void OnFailure_HighErrorRateOverMinimumVolume_Opens()
+    {
+        var key = new KeyHealth("mock", 0, allowedFails: 100, cooldown: TimeSpan.FromSeconds(30), _time, failureRate: 0.5, minRequests: 10);
+        for (var i = 0; i < 5; i++)
+        {
+            key.Stats.Record(ok: true, 10);
+        }
+        for (var i = 0; i < 4; i++)
+        {
+            key.Stats.Record(ok: false, 10);
+            key.OnFailure();
+        }
+        Assert.Equal(CircuitState.Closed, key.State);
+
+        key.Stats.Record(ok: false, 10);
+        key.OnFailure();
+
+        Assert.Equal(CircuitState.Open, key.State);
+    }
 }

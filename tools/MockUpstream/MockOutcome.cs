@@ -34,11 +34,9 @@ internal readonly record struct MockUsage(int PromptTokens, int CompletionTokens
 /// </summary>
 internal sealed class MockOutcome
 {
-    public const string DefaultReply = "Hello from the mock upstream.";
-    public const string ToolResultPrefix = "Tool result received: ";
-
-    /// <summary>The reasoning text shown when a protocol asks for visible thinking.</summary>
-    public const string ThinkingText = "The mock upstream considers the request.";
+    public const string DefaultReply = MockReplies.Default;
+    public const string ToolResultPrefix = MockReplies.ToolResultPrefix;
+    public const string ThinkingText = MockReplies.Thinking;
 
     private MockOutcome(string? text, MockToolCall[]? toolCalls, MockFinish finish, string? stopSequence, string? thinking, MockUsage usage)
     {

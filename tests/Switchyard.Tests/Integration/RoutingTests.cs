@@ -172,4 +172,40 @@ public sealed class RoutingTests
         Assert.Equal("****3456", keys[1].GetProperty("key_hint").GetString());
         Assert.Equal(3, keys[1].GetProperty("requests_last_minute").GetInt32());
     }
+
+    [Fact]
+    public async Task RateLimitedKey_CoolsDownForRetryAfterWhileOthersServe()
+    {
+        // The mock reads x-mock-* headers as directives: this channel's key is always answered 429, retry-after 30 s.
+        await using var gateway = await StartAsync(c => c with
+        {
+            Channels =
+            [
+                .. c.Channels,
+                MockChannel(c) with
+                {
+                    Name = "limited",
+                    Priority = 10,
+                    Keys = ["limited-key"],
+                    Headers = new Dictionary<string, string> { ["x-mock-status"] = "429", ["x-mock-retry-after"] = "30" },
+                },
+            ],
+        });
+
+        using var first = await ChatAsync(gateway, "gpt-4o");
+        using var second = await ChatAsync(gateway, "gpt-4o");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Single(gateway.Mock.Requests, r => r.Headers["Authorization"] == "Bearer limited-key");
+        var channels = await gateway.Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/admin/channels")
+        {
+            Headers = { Authorization = new("Bearer", GatewayHarness.MasterKey) },
+        });
+        var limited = System.Text.Json.JsonDocument.Parse(await channels.Content.ReadAsStringAsync()).RootElement.GetProperty("data")
+            .EnumerateArray().Single(c => c.GetProperty("name").GetString() == "limited").GetProperty("keys")[0];
+        Assert.Equal("cooling_down", limited.GetProperty("state").GetString());
+        var until = limited.GetProperty("cooling_until").GetDateTimeOffset();
+        Assert.InRange(until - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(31));
+    }
 }

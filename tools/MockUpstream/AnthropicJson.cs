@@ -144,6 +144,10 @@ internal static class AnthropicJson
         json.WriteStartObject();
         json.WriteString("type"u8, "tool_use"u8);
         json.WriteString("id"u8, call.Id);
+        // ToolUseBlock.caller is required (the C# SDK rejects a block without it); a client tool is called directly.
+        json.WriteStartObject("caller"u8);
+        json.WriteString("type"u8, "direct"u8);
+        json.WriteEndObject();
         json.WriteString("name"u8, call.Name);
         json.WritePropertyName("input"u8);
         json.WriteRawValue(input, skipInputValidation: true);

@@ -127,11 +127,12 @@ internal sealed class AnthropicRequest
                 return $"messages.{index}: Input should be a valid dictionary";
             }
 
+            // Newer clients also send system text as a "system" turn inside messages (MessageParam's third role).
             var role = message.TryGetProperty("role", out var roleValue) ? roleValue : default;
             var isUser = MockJson.Is(role, "user"u8);
-            if (!isUser && !MockJson.Is(role, "assistant"u8))
+            if (!isUser && !MockJson.Is(role, "assistant"u8) && !MockJson.Is(role, "system"u8))
             {
-                return $"messages.{index}.role: Input should be 'user' or 'assistant'";
+                return $"messages.{index}.role: Input should be 'user', 'assistant' or 'system'";
             }
 
             if (!message.TryGetProperty("content", out var content))

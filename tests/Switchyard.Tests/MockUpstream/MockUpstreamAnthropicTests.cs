@@ -72,6 +72,17 @@ public sealed class MockUpstreamAnthropicTests
     }
 
     [Fact]
+    public async Task Messages_SystemRoleInsideMessages_CountsLikeAnyTurn()
+    {
+        await using var host = await MockUpstreamTestHost.StartAsync();
+        const string request = """{"model":"claude-x","max_tokens":10,"messages":[{"role":"system","content":"be brief"},{"role":"user","content":"hi"}]}""";
+
+        var body = await ReadJsonAsync(await AnthropicAsync(host, request));
+
+        Assert.Equal(2 + 1 + (2 * MockTokens.PerMessageTokens), body.GetProperty("usage").GetProperty("input_tokens").GetInt32());
+    }
+
+    [Fact]
     public async Task CountTokens_ReturnsWholePromptByTokenRule()
     {
         await using var host = await MockUpstreamTestHost.StartAsync();
@@ -149,7 +160,7 @@ public sealed class MockUpstreamAnthropicTests
     [InlineData("""{"model":"claude-x","max_tokens":5,"messages":[{"role":"user","content":[{"type":"text","text":"  "}]}]}""", "messages: text content blocks must contain non-whitespace text")]
     [InlineData("""{"model":"claude-x","max_tokens":5,"system":[{"type":"text","text":""}],"messages":[{"role":"user","content":"hi"}]}""", "system: text content blocks must be non-empty")]
     [InlineData("""{"model":"claude-x","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"thinking":{"type":"enabled","budget_tokens":100}}""", "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024")]
-    [InlineData("""{"model":"claude-x","max_tokens":5,"messages":[{"role":"tool","content":"hi"}]}""", "messages.0.role: Input should be 'user' or 'assistant'")]
+    [InlineData("""{"model":"claude-x","max_tokens":5,"messages":[{"role":"tool","content":"hi"}]}""", "messages.0.role: Input should be 'user', 'assistant' or 'system'")]
     public async Task Messages_InvalidBody_Answers400InvalidRequest(string request, string message)
     {
         await using var host = await MockUpstreamTestHost.StartAsync();

@@ -13,6 +13,12 @@ namespace Switchyard.Billing;
 public sealed partial class LedgerWriter(LedgerStore store, LedgerJournal journal, TimeProvider time, ILogger<LedgerWriter> logger) : BackgroundService
 {
     public static readonly TimeSpan ReplayInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long the first record of a batch waits for company: one transaction per record would cost far more
+    /// CPU than the request that made it, at low load most of all.
+    /// </summary>
+    public static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(50);
     private const int MaxBatch = 500;
     private readonly Channel<UsageRecord> _queue = System.Threading.Channels.Channel.CreateUnbounded<UsageRecord>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
@@ -61,6 +67,10 @@ public sealed partial class LedgerWriter(LedgerStore store, LedgerJournal journa
                     catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
                     {
                     }
+                }
+                if (Pending < MaxBatch)
+                {
+                    await Task.Delay(Gather, time, stoppingToken);
                 }
                 while (batch.Count < MaxBatch && reader.TryRead(out var record))
                 {

@@ -70,7 +70,8 @@ public sealed partial class ChatRelay
         }
         context.Route = null;
         return new RelayError(RelayErrorKind.NoChannel, 503,
-            $"No channel open to group '{context.Key!.Group}' can serve the model '{context.RequestedModel}' right now.") { Param = "model" };
+            $"No channel open to group '{context.Key!.Group}' can serve the model '{context.RequestedModel}' right now.")
+        { Param = "model" };
     }
 
     private readonly record struct AttemptOutcome(bool Final, ChatRequest? Canonical);
@@ -104,7 +105,8 @@ public sealed partial class ChatRelay
             {
                 key.Health.Release();
                 return (new AttemptOutcome(true, canonical), new RelayError(RelayErrorKind.InvalidRequest, 400,
-                    $"The model '{envelope.Model}' is served by a '{route.Channel.Config.Type}' channel, which cannot answer this endpoint.") { Param = "model" });
+                    $"The model '{envelope.Model}' is served by a '{route.Channel.Config.Type}' channel, which cannot answer this endpoint.")
+                { Param = "model" });
             }
             if (canonical is null)
             {

@@ -20,6 +20,11 @@ public static class EndpointMapping
         var protocols = app.ServiceProvider.GetRequiredService<ClientProtocols>();
         app.MapPost("/v1/chat/completions", (HttpContext http) => relay.HandleAsync(http, protocols.OpenAiChat));
         app.MapPost("/v1/embeddings", (HttpContext http) => relay.HandleAsync(http, protocols.OpenAiEmbeddings));
+        if (protocols.AnthropicMessages is { } messages && protocols.AnthropicCountTokens is { } countTokens)
+        {
+            app.MapPost("/v1/messages", (HttpContext http) => relay.HandleAsync(http, messages));
+            app.MapPost("/v1/messages/count_tokens", (HttpContext http) => relay.HandleAsync(http, countTokens));
+        }
         var models = app.ServiceProvider.GetRequiredService<ModelsEndpoint>();
         app.MapGet("/v1/models", models.ListAsync);
         app.MapGet("/v1/models/{**model}", (HttpContext http, string model) => models.GetAsync(http, model));

@@ -101,6 +101,11 @@ public sealed partial class ChatRelay
         }
         else
         {
+            if (protocol.LocalAnswer is { } answer && protocol.Codec is { } localCodec)
+            {
+                key.Health.Release();
+                return (new AttemptOutcome(true, canonical), await AnswerLocallyAsync(http, localCodec, answer, envelope, context));
+            }
             if (protocol.Codec is not { } codec || !_providers.TryGetValue(route.Channel.Config.Type, out var provider))
             {
                 key.Health.Release();
@@ -171,6 +176,24 @@ public sealed partial class ChatRelay
                 return (new AttemptOutcome(true, canonical), relayError);
             }
         }
+    }
+
+    private static async Task<RelayError?> AnswerLocallyAsync(Microsoft.AspNetCore.Http.HttpContext http, IClientCodec codec,
+        Action<ChatRequest, IBufferWriter<byte>> answer, RequestEnvelope envelope, RelayContext context)
+    {
+        var request = codec.ReadRequest(envelope.Body, out var error);
+        if (request is null)
+        {
+            return error;
+        }
+        var body = new ArrayBufferWriter<byte>(64);
+        answer(request, body);
+        http.Response.StatusCode = 200;
+        http.Response.ContentType = "application/json";
+        RelayHeaders.WriteOverhead(http.Response, context);
+        context.MarkFirstByte();
+        await http.Response.Body.WriteAsync(body.WrittenMemory, http.RequestAborted);
+        return null;
     }
 
     private static void UpdateHealth(KeyHealth health, int status, System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter)

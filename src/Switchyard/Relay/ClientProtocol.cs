@@ -50,6 +50,12 @@ public abstract class ClientProtocol
     public abstract bool IsOwnErrorShape(ReadOnlySpan<byte> body);
 
     public abstract IStreamTap CreateStreamTap(RequestEnvelope request);
+
+    /// <summary>
+    /// For endpoints a non-native upstream cannot answer but the gateway can (count_tokens): writes the answer
+    /// from the canonical request; null means the request goes upstream through the provider adapter.
+    /// </summary>
+    public virtual Action<ChatRequest, IBufferWriter<byte>>? LocalAnswer => null;
 }
 
 /// <summary>Watches a same-protocol stream on its way through: taps usage, drops frames the client must not see.</summary>

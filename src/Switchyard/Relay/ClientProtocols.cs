@@ -1,11 +1,29 @@
+using Switchyard.Protocols.Anthropic;
+using Switchyard.Protocols.Canonical;
 using Switchyard.Protocols.OpenAi;
 
 namespace Switchyard.Relay;
 
-/// <summary>The client-facing protocols the endpoints serve.</summary>
+/// <summary>The client-facing protocols the endpoints serve, each with the codec that converts it when the upstream differs.</summary>
 public sealed class ClientProtocols
 {
-    public ClientProtocol OpenAiChat { get; } = new OpenAiChatProtocol("chat.completions", "chat/completions", "messages", null, canStream: true, codec: null);
+    public ClientProtocols(IEnumerable<IClientCodec> codecs)
+    {
+        var byName = codecs.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        OpenAiChat = new OpenAiChatProtocol("chat.completions", "chat/completions", "messages", null, canStream: true, byName.GetValueOrDefault("openai.chat"));
+        OpenAiEmbeddings = new OpenAiChatProtocol("embeddings", "embeddings", null, "input", canStream: false, codec: null);
+        if (byName.GetValueOrDefault("anthropic.messages") is { } anthropic)
+        {
+            AnthropicMessages = new AnthropicMessagesProtocol("messages", "messages", anthropic);
+            AnthropicCountTokens = new AnthropicMessagesProtocol("messages.count_tokens", "messages/count_tokens", anthropic, countsTokens: true);
+        }
+    }
 
-    public ClientProtocol OpenAiEmbeddings { get; } = new OpenAiChatProtocol("embeddings", "embeddings", null, "input", canStream: false, codec: null);
+    public ClientProtocol OpenAiChat { get; }
+
+    public ClientProtocol OpenAiEmbeddings { get; }
+
+    public ClientProtocol? AnthropicMessages { get; }
+
+    public ClientProtocol? AnthropicCountTokens { get; }
 }

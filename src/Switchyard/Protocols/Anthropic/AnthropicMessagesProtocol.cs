@@ -10,7 +10,7 @@ namespace Switchyard.Protocols.Anthropic;
 /// The Anthropic Messages API as clients speak it (Claude Code, the Anthropic SDKs). The key comes in
 /// <c>x-api-key</c> (Claude Code, 0.x SDKs) or <c>Authorization: Bearer</c> (1.x SDKs); both are Anthropic requests here.
 /// </summary>
-public sealed class AnthropicMessagesProtocol(string endpoint, string upstreamPath, IClientCodec codec) : ClientProtocol
+public sealed class AnthropicMessagesProtocol(string endpoint, string upstreamPath, IClientCodec codec, bool countsTokens = false) : ClientProtocol
 {
     /// <summary>Client headers an Anthropic upstream must see to give the same answer (API version, beta features).</summary>
     private static readonly string[] ForwardedHeaders = ["anthropic-version", "anthropic-beta"];
@@ -74,6 +74,19 @@ public sealed class AnthropicMessagesProtocol(string endpoint, string upstreamPa
         body.IndexOf("\"type\""u8) >= 0 && body.IndexOf("\"error\""u8) >= 0 && AnthropicErrorShape.Matches(body);
 
     public override IStreamTap CreateStreamTap(RequestEnvelope request) => new AnthropicStreamTap();
+
+    public override bool CanStream => !countsTokens;
+
+    /// <summary>count_tokens on a non-Anthropic channel: estimated here, since no other provider can count for Claude.</summary>
+    public override Action<ChatRequest, IBufferWriter<byte>>? LocalAnswer => countsTokens ? WriteTokenCount : null;
+
+    private static void WriteTokenCount(ChatRequest request, IBufferWriter<byte> output)
+    {
+        using var writer = new System.Text.Json.Utf8JsonWriter(output);
+        writer.WriteStartObject();
+        writer.WriteNumber("input_tokens", Billing.TokenEstimator.Estimate(request));
+        writer.WriteEndObject();
+    }
 }
 
 internal static class AnthropicErrorShape

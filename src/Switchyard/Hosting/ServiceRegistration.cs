@@ -33,6 +33,8 @@ public static class ServiceRegistration
         services.AddSingleton<Storage.HealthStore>();
         services.AddSingleton<Resilience.HealthChecker>();
         services.AddHostedService(sp => sp.GetRequiredService<Resilience.HealthChecker>());
+        services.AddSingleton<Protocols.Canonical.IClientCodec, Protocols.Anthropic.AnthropicMessagesCodec>();
+        services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.OpenAiCompatible.OpenAiCompatibleProvider>();
         services.AddSingleton<ChatRelay>();
         services.AddSingleton<ClientProtocols>();
         services.AddSingleton<ModelsEndpoint>();

@@ -57,7 +57,7 @@ public sealed class EmbeddingsAndModelsTests : IAsyncLifetime
         var all = (await _gateway.OpenAi().GetOpenAIModelClient().GetModelsAsync()).Value.Select(m => m.Id).ToList();
         var narrow = (await _gateway.OpenAi(GatewayHarness.NarrowKey).GetOpenAIModelClient().GetModelsAsync()).Value.Select(m => m.Id).ToList();
 
-        Assert.Equal(["dead-model", "gpt-4o", "gpt-4o-mini", "house-model", "mini", "text-embedding-3-small"], all);
+        Assert.Equal(["claude-sonnet-4-5", "dead-model", "gpt-4o", "gpt-4o-mini", "house-model", "mini", "text-embedding-3-small"], all);
         Assert.Equal(["gpt-4o-mini", "mini"], narrow);
     }
 

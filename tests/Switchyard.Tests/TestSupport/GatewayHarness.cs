@@ -62,6 +62,14 @@ public sealed class GatewayHarness : IAsyncDisposable
             },
             new ChannelConfig
             {
+                Name = "mock-anthropic",
+                Type = "anthropic",
+                BaseUrl = new Uri(mockBase, "v1").ToString(),
+                Keys = ["anthropic-upstream-key"],
+                Models = ["claude-sonnet-4-5"],
+            },
+            new ChannelConfig
+            {
                 Name = "unreachable",
                 Type = "openai",
                 // Port 9 (discard) is closed on loopback: connections are refused at once.
@@ -75,6 +83,7 @@ public sealed class GatewayHarness : IAsyncDisposable
             new ModelConfig { Name = "gpt-4o", Price = new PriceConfig { Input = 2.50m, Output = 10.00m, CachedInput = 1.25m } },
             new ModelConfig { Name = "gpt-4o-mini", Aliases = ["mini"], Price = new PriceConfig { Input = 0.15m, Output = 0.60m, CachedInput = 0.075m, Reasoning = 0.90m } },
             new ModelConfig { Name = "text-embedding-3-small", Price = new PriceConfig { Input = 0.02m } },
+            new ModelConfig { Name = "claude-sonnet-4-5", Price = new PriceConfig { Input = 3m, Output = 15m, CachedInput = 0.30m, CacheWrite = 3.75m } },
         ],
         Groups =
         [

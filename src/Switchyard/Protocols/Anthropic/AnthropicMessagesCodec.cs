@@ -1,0 +1,87 @@
+using System.Buffers;
+using System.Text.Json;
+using Switchyard.Protocols.Canonical;
+using Switchyard.Protocols.OpenAi;
+using Switchyard.Relay;
+
+namespace Switchyard.Protocols.Anthropic;
+
+/// <summary>
+/// The Anthropic Messages API as a client codec: what Claude Code and the Anthropic SDKs send, read into the
+/// canonical model, and canonical answers written back in Anthropic's exact shapes.
+/// </summary>
+public sealed partial class AnthropicMessagesCodec : IClientCodec
+{
+    public string Name => "anthropic.messages";
+
+    public IClientStreamWriter CreateStreamWriter(ChatRequest request) => new AnthropicEventWriter();
+
+    public void WriteError(IBufferWriter<byte> output, RelayError error)
+    {
+        using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("type", "error");
+        writer.WriteStartObject("error");
+        writer.WriteString("type", ErrorType(error));
+        writer.WriteString("message", error.Message);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Anthropic's error types by status, as its SDKs map them.</summary>
+    public static string ErrorType(RelayError error) => error.Status switch
+    {
+        400 => "invalid_request_error",
+        401 => "authentication_error",
+        403 => "permission_error",
+        404 => "not_found_error",
+        413 => "request_too_large",
+        429 => "rate_limit_error",
+        503 or 529 => "overloaded_error",
+        _ when error.Kind == RelayErrorKind.ModelNotAllowed => "permission_error",
+        _ => "api_error",
+    };
+
+    internal static string StopReasonName(StopReason reason) => reason switch
+    {
+        StopReason.MaxTokens => "max_tokens",
+        StopReason.StopSequence => "stop_sequence",
+        StopReason.ToolUse => "tool_use",
+        StopReason.Refusal or StopReason.ContentFilter => "refusal",
+        _ => "end_turn",
+    };
+
+    internal static void WriteUsage(Utf8JsonWriter writer, Billing.TokenUsage usage)
+    {
+        writer.WriteStartObject("usage");
+        writer.WriteNumber("input_tokens", Math.Max(0, usage.Input - usage.Cached - usage.CacheWrite));
+        writer.WriteNumber("cache_creation_input_tokens", usage.CacheWrite);
+        writer.WriteNumber("cache_read_input_tokens", usage.Cached);
+        writer.WriteNumber("output_tokens", usage.Output);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes JSON text held as a string (tool arguments) as a raw object, or <c>{}</c> if it is not one.</summary>
+    internal static void WriteJsonObject(Utf8JsonWriter writer, string propertyName, string json)
+    {
+        writer.WritePropertyName(propertyName);
+        if (!string.IsNullOrWhiteSpace(json))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(json);
+                if (document.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    document.RootElement.WriteTo(writer);
+                    return;
+                }
+            }
+            catch (JsonException)
+            {
+                // A model that produced broken arguments still gets an answer; the tool sees an empty input.
+            }
+        }
+        writer.WriteStartObject();
+        writer.WriteEndObject();
+    }
+}

@@ -34,7 +34,9 @@ public static class ServiceRegistration
         services.AddSingleton<Resilience.HealthChecker>();
         services.AddHostedService(sp => sp.GetRequiredService<Resilience.HealthChecker>());
         services.AddSingleton<Protocols.Canonical.IClientCodec, Protocols.Anthropic.AnthropicMessagesCodec>();
+        services.AddSingleton<Protocols.Canonical.IClientCodec, Protocols.OpenAi.OpenAiChatConverter>();
         services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.OpenAiCompatible.OpenAiCompatibleProvider>();
+        services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.AnthropicMessages.AnthropicMessagesProvider>();
         services.AddSingleton<ChatRelay>();
         services.AddSingleton<ClientProtocols>();
         services.AddSingleton<ModelsEndpoint>();

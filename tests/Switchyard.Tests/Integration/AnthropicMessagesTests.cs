@@ -5,6 +5,7 @@ using System.Text.Json;
 using Anthropic;
 using Anthropic.Core;
 using Anthropic.Models.Messages;
+using OpenAI.Chat;
 using Switchyard.Tests.TestSupport;
 
 namespace Switchyard.Tests.Integration;
@@ -135,6 +136,30 @@ public sealed class AnthropicMessagesTests : IAsyncLifetime
         var delta = body.Split("\n\n").Single(f => f.StartsWith("event: message_delta", StringComparison.Ordinal));
         Assert.Contains("\"output_tokens\":5", delta);
         Assert.Contains("\"stop_reason\":\"end_turn\"", delta);
+    }
+
+    [Fact]
+    public async Task OpenAiSdk_ToClaudeModel_IsConverted()
+    {
+        var chat = _gateway.OpenAi().GetChatClient("claude-sonnet-4-5");
+
+        var completion = (await chat.CompleteChatAsync([new UserChatMessage("Hello claude [mock:cached=2]")])).Value;
+
+        Assert.Equal("Hello from the mock upstream.", completion.Content[0].Text);
+        Assert.Equal(3 + 3, completion.Usage.InputTokenCount);
+        Assert.Equal(2, completion.Usage.InputTokenDetails.CachedTokenCount);
+        var sent = _gateway.Mock.Requests.Last(r => r.Path == "/v1/messages");
+        Assert.Equal("anthropic-upstream-key", sent.Headers["x-api-key"]);
+
+        var streamed = new StringBuilder();
+        await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("stream it")]))
+        {
+            foreach (var part in update.ContentUpdate)
+            {
+                streamed.Append(part.Text);
+            }
+        }
+        Assert.Equal("Hello from the mock upstream.", streamed.ToString());
     }
 
     [Fact]

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Switchyard.Billing;
+using Switchyard.Protocols.Anthropic;
+using Switchyard.Protocols.Canonical;
+using Switchyard.Relay;
+
+namespace Switchyard.Providers.AnthropicMessages;
+
+/// <summary>Turns an Anthropic SSE stream into canonical events; the shapes match almost one to one.</summary>
+public sealed class AnthropicEventParser : IUpstreamStreamParser
+{
+    private AnthropicUsageReader.Fields _usage;
+    private bool _stopped;
+
+    public TokenUsage Usage => _usage.ToUsage();
+
+    public void OnFrame(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data, List<StreamEvent> output)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(data.ToArray());
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            var type = AnthropicMessagesProvider.Str(root, "type");
+            switch (type)
+            {
+                case "message_start":
+                    AnthropicUsageReader.TryRead(data, out var startUsage);
+                    _usage = startUsage.MergedOver(_usage);
+                    var message = root.GetProperty("message");
+                    output.Add(new MessageStarted(AnthropicMessagesProvider.Str(message, "id") ?? "", AnthropicMessagesProvider.Str(message, "model") ?? "", Usage));
+                    break;
+                case "content_block_start":
+                    var index = root.GetProperty("index").GetInt32();
+                    var block = root.GetProperty("content_block");
+                    output.Add(new BlockStarted(index, AnthropicMessagesProvider.Str(block, "type") switch
+                    {
+                        "tool_use" => new ToolCallPart(AnthropicMessagesProvider.Str(block, "id") ?? "", AnthropicMessagesProvider.Str(block, "name") ?? "", ""),
+                        "thinking" => new ThinkingPart("", null),
+                        _ => new TextPart(""),
+                    }));
+                    break;
+                case "content_block_delta":
+                    var at = root.GetProperty("index").GetInt32();
+                    var delta = root.GetProperty("delta");
+                    switch (AnthropicMessagesProvider.Str(delta, "type"))
+                    {
+                        case "text_delta":
+                            output.Add(new TextDelta(at, AnthropicMessagesProvider.Str(delta, "text") ?? ""));
+                            break;
+                        case "thinking_delta":
+                            output.Add(new ThinkingDelta(at, AnthropicMessagesProvider.Str(delta, "thinking") ?? ""));
+                            break;
+                        case "signature_delta":
+                            output.Add(new SignatureDelta(at, AnthropicMessagesProvider.Str(delta, "signature") ?? ""));
+                            break;
+                        case "input_json_delta":
+                            output.Add(new ToolArgumentsDelta(at, AnthropicMessagesProvider.Str(delta, "partial_json") ?? ""));
+                            break;
+                        default:
+                            break;
+                    }
+                    break;
+                case "content_block_stop":
+                    output.Add(new BlockStopped(root.GetProperty("index").GetInt32()));
+                    break;
+                case "message_delta":
+                    AnthropicUsageReader.TryRead(data, out var deltaUsage);
+                    _usage = deltaUsage.MergedOver(_usage);
+                    var stop = root.TryGetProperty("delta", out var d) ? AnthropicMessagesProvider.Str(d, "stop_reason") : null;
+                    output.Add(new MessageDelta(stop is null ? null : AnthropicMessagesProvider.StopReasonOf(stop),
+                        root.TryGetProperty("delta", out var d2) ? AnthropicMessagesProvider.Str(d2, "stop_sequence") : null, Usage));
+                    break;
+                case "message_stop":
+                    _stopped = true;
+                    output.Add(MessageStopped.Instance);
+                    break;
+                case "error":
+                    var error = root.TryGetProperty("error", out var e) ? e : default;
+                    var errorType = AnthropicMessagesProvider.Str(error, "type");
+                    output.Add(new StreamFailed(new RelayError(RelayErrorKind.UpstreamError, errorType switch
+                    {
+                        "overloaded_error" => 529,
+                        "rate_limit_error" => 429,
+                        _ => 500,
+                    }, AnthropicMessagesProvider.Str(error, "message") ?? "The upstream reported an error.")));
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    public void OnEnd(List<StreamEvent> output)
+    {
+        if (!_stopped)
+        {
+            output.Add(new StreamFailed(new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed.")));
+        }
+    }
+}

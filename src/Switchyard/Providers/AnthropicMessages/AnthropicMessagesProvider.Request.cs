@@ -1,0 +1,284 @@
+using System.Buffers;
+using System.Text.Json;
+using Switchyard.Protocols.Anthropic;
+using Switchyard.Protocols.Canonical;
+using Switchyard.Protocols.OpenAi;
+
+namespace Switchyard.Providers.AnthropicMessages;
+
+public sealed partial class AnthropicMessagesProvider
+{
+    public void WriteRequest(IBufferWriter<byte> output, ChatRequest request, string upstreamModel)
+    {
+        using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("model", upstreamModel);
+        var budget = request.Thinking is { Enabled: true } thinking ? Budget(thinking) : (long?)null;
+        var max = request.MaxTokens ?? DefaultMaxTokens;
+        // Anthropic requires max_tokens above the thinking budget; room for the answer is kept on top of it.
+        writer.WriteNumber("max_tokens", budget is { } b && max <= b ? b + DefaultMaxTokens : max);
+        var system = request.System.Where(p => p.Text.Length > 0).ToList();
+        if (system is [{ CacheControl: null } only])
+        {
+            writer.WriteString("system", only.Text);
+        }
+        else if (system.Count > 0)
+        {
+            writer.WriteStartArray("system");
+            foreach (var part in system)
+            {
+                WriteText(writer, part);
+            }
+            writer.WriteEndArray();
+        }
+        writer.WriteStartArray("messages");
+        foreach (var message in request.Messages)
+        {
+            var blocks = message.Content.Where(Keep).ToList();
+            if (blocks.Count == 0)
+            {
+                continue;
+            }
+            writer.WriteStartObject();
+            writer.WriteString("role", message.Role == ChatRole.Assistant ? "assistant" : "user");
+            writer.WriteStartArray("content");
+            foreach (var block in blocks)
+            {
+                WriteBlock(writer, block);
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        WriteTools(writer, request);
+        if (request.StopSequences.Count > 0)
+        {
+            writer.WriteStartArray("stop_sequences");
+            foreach (var stop in request.StopSequences)
+            {
+                writer.WriteStringValue(stop);
+            }
+            writer.WriteEndArray();
+        }
+        if (request.Temperature is { } temperature)
+        {
+            writer.WriteNumber("temperature", Math.Min(1.0, temperature));
+        }
+        if (request.TopP is { } topP)
+        {
+            writer.WriteNumber("top_p", topP);
+        }
+        if (request.TopK is { } topK)
+        {
+            writer.WriteNumber("top_k", topK);
+        }
+        if (request.User is { } user)
+        {
+            writer.WriteStartObject("metadata");
+            writer.WriteString("user_id", user);
+            writer.WriteEndObject();
+        }
+        if (budget is { } thinkingBudget)
+        {
+            writer.WriteStartObject("thinking");
+            writer.WriteString("type", "enabled");
+            writer.WriteNumber("budget_tokens", thinkingBudget);
+            writer.WriteEndObject();
+        }
+        if (request.Stream)
+        {
+            writer.WriteBoolean("stream", true);
+        }
+        writer.WriteEndObject();
+    }
+
+    /// <summary>OpenAI's effort levels as Anthropic budgets (Anthropic's minimum is 1024).</summary>
+    private static long Budget(ThinkingConfig thinking) => thinking.BudgetTokens ?? thinking.Effort switch
+    {
+        "high" => 16384,
+        "medium" => 4096,
+        _ => 1024,
+    };
+
+    /// <summary>
+    /// Empty text is rejected by Anthropic; thinking without a signature came from another provider family and
+    /// would fail signature checks, so it is dropped rather than corrupted.
+    /// </summary>
+    private static bool Keep(ContentPart part) => part switch
+    {
+        TextPart text => text.Text.Length > 0,
+        ThinkingPart thinking => !string.IsNullOrEmpty(thinking.Signature),
+        _ => true,
+    };
+
+    private static void WriteTools(Utf8JsonWriter writer, ChatRequest request)
+    {
+        if (request.Tools.Count == 0)
+        {
+            return;
+        }
+        writer.WriteStartArray("tools");
+        foreach (var tool in request.Tools)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", tool.Name);
+            if (tool.Description is { } description)
+            {
+                writer.WriteString("description", description);
+            }
+            writer.WritePropertyName("input_schema");
+            if (tool.Parameters is { } schema)
+            {
+                schema.WriteTo(writer);
+            }
+            else
+            {
+                writer.WriteRawValue("""{"type":"object"}""");
+            }
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        if (request.ToolChoice is { } choice)
+        {
+            writer.WriteStartObject("tool_choice");
+            writer.WriteString("type", choice.Kind switch
+            {
+                ToolChoiceKind.Any => "any",
+                ToolChoiceKind.Tool => "tool",
+                ToolChoiceKind.None => "none",
+                _ => "auto",
+            });
+            if (choice.Kind == ToolChoiceKind.Tool && choice.Name is { } name)
+            {
+                writer.WriteString("name", name);
+            }
+            if (choice.DisableParallel && choice.Kind != ToolChoiceKind.None)
+            {
+                writer.WriteBoolean("disable_parallel_tool_use", true);
+            }
+            writer.WriteEndObject();
+        }
+    }
+
+    private static void WriteText(Utf8JsonWriter writer, TextPart text)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", "text");
+        writer.WriteString("text", text.Text);
+        WriteCacheControl(writer, text.CacheControl);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteCacheControl(Utf8JsonWriter writer, JsonElement? cacheControl)
+    {
+        if (cacheControl is { } value)
+        {
+            writer.WritePropertyName("cache_control");
+            value.WriteTo(writer);
+        }
+    }
+
+    private static void WriteBlock(Utf8JsonWriter writer, ContentPart part)
+    {
+        switch (part)
+        {
+            case TextPart text:
+                WriteText(writer, text);
+                return;
+            case ImagePart image:
+                writer.WriteStartObject();
+                writer.WriteString("type", "image");
+                WriteSource(writer, image.Url, image.MediaType, image.Data);
+                WriteCacheControl(writer, image.CacheControl);
+                writer.WriteEndObject();
+                return;
+            case DocumentPart document:
+                writer.WriteStartObject();
+                writer.WriteString("type", "document");
+                if (document.Text is { } documentText)
+                {
+                    writer.WriteStartObject("source");
+                    writer.WriteString("type", "text");
+                    writer.WriteString("media_type", "text/plain");
+                    writer.WriteString("data", documentText);
+                    writer.WriteEndObject();
+                }
+                else
+                {
+                    WriteSource(writer, document.Url, document.MediaType, document.Data);
+                }
+                if (document.Title is { } title)
+                {
+                    writer.WriteString("title", title);
+                }
+                WriteCacheControl(writer, document.CacheControl);
+                writer.WriteEndObject();
+                return;
+            case ToolCallPart call:
+                writer.WriteStartObject();
+                writer.WriteString("type", "tool_use");
+                writer.WriteString("id", call.Id);
+                writer.WriteString("name", call.Name);
+                AnthropicMessagesCodec.WriteJsonObject(writer, "input", call.Arguments);
+                writer.WriteEndObject();
+                return;
+            case ToolResultPart result:
+                writer.WriteStartObject();
+                writer.WriteString("type", "tool_result");
+                writer.WriteString("tool_use_id", result.ToolCallId);
+                var content = result.Content.Where(Keep).ToList();
+                if (content is [TextPart single])
+                {
+                    writer.WriteString("content", single.Text);
+                }
+                else
+                {
+                    writer.WriteStartArray("content");
+                    foreach (var inner in content)
+                    {
+                        WriteBlock(writer, inner);
+                    }
+                    writer.WriteEndArray();
+                }
+                if (result.IsError)
+                {
+                    writer.WriteBoolean("is_error", true);
+                }
+                WriteCacheControl(writer, result.CacheControl);
+                writer.WriteEndObject();
+                return;
+            case ThinkingPart thinking:
+                writer.WriteStartObject();
+                writer.WriteString("type", "thinking");
+                writer.WriteString("thinking", thinking.Text);
+                writer.WriteString("signature", thinking.Signature);
+                writer.WriteEndObject();
+                return;
+            case RedactedThinkingPart redacted:
+                writer.WriteStartObject();
+                writer.WriteString("type", "redacted_thinking");
+                writer.WriteString("data", redacted.Data);
+                writer.WriteEndObject();
+                return;
+            default:
+                return;
+        }
+    }
+
+    private static void WriteSource(Utf8JsonWriter writer, string? url, string? mediaType, string? data)
+    {
+        writer.WriteStartObject("source");
+        if (url is not null)
+        {
+            writer.WriteString("type", "url");
+            writer.WriteString("url", url);
+        }
+        else
+        {
+            writer.WriteString("type", "base64");
+            writer.WriteString("media_type", mediaType);
+            writer.WriteString("data", data);
+        }
+        writer.WriteEndObject();
+    }
+}

@@ -88,6 +88,7 @@ public static class Cli
 
             Try:
               curl {{baseUrl}}/v1/chat/completions -H "Authorization: Bearer {{clientKey}}" -H "Content-Type: application/json" -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}'
+              curl {{baseUrl}}/v1/messages -H "x-api-key: {{clientKey}}" -H "anthropic-version: 2023-06-01" -H "Content-Type: application/json" -d '{"model":"deepseek-chat","max_tokens":100,"messages":[{"role":"user","content":"Hello"}]}'
               curl "{{baseUrl}}/admin/usage?group_by=model" -H "Authorization: Bearer {{masterKey}}"
 
             """);

@@ -22,6 +22,14 @@ public static class DemoConfig
                 Keys = ["mock-upstream-key"],
                 Models = ["gpt-4o", "gpt-4o-mini", "text-embedding-3-small", "deepseek-chat"],
             },
+            new ChannelConfig
+            {
+                Name = "mock-anthropic",
+                Type = "anthropic",
+                BaseUrl = new Uri(mockBaseAddress, "v1").ToString(),
+                Keys = ["mock-upstream-key"],
+                Models = ["claude-sonnet-4-5"],
+            },
         ],
         Models =
         [
@@ -29,6 +37,7 @@ public static class DemoConfig
             new ModelConfig { Name = "gpt-4o-mini", Aliases = ["mini"], Price = new PriceConfig { Input = 0.15m, Output = 0.60m, CachedInput = 0.075m } },
             new ModelConfig { Name = "text-embedding-3-small", Price = new PriceConfig { Input = 0.02m, Output = 0m } },
             new ModelConfig { Name = "deepseek-chat", Aliases = ["ds-chat"], Price = new PriceConfig { Input = 0.27m, Output = 1.10m, CachedInput = 0.07m } },
+            new ModelConfig { Name = "claude-sonnet-4-5", Price = new PriceConfig { Input = 3m, Output = 15m, CachedInput = 0.30m, CacheWrite = 3.75m } },
         ],
         Groups = [new GroupConfig { Name = "default" }],
         Users = [new UserConfig { Name = "demo", Group = "default" }],

@@ -237,10 +237,18 @@ public sealed class AnthropicMessagesTests : IAsyncLifetime
     {
         var json = await ClaudeCodeRequestAsync("claude-sonnet-4-5");
 
-        var (status, body, _) = await PostAsync("/v1/messages", json);
+        var (status, body, _) = await PostAsync("/v1/messages", json, h =>
+        {
+            h.TryAddWithoutValidation("x-api-key", GatewayHarness.ClientKey);
+            h.TryAddWithoutValidation("anthropic-beta", "interleaved-thinking-2025-05-14");
+        });
 
         Assert.True(status == HttpStatusCode.OK, body);
-        Assert.Equal(json, _gateway.Mock.Requests.Last(r => r.Path == "/v1/messages").Body);
+        var sent = _gateway.Mock.Requests.Last(r => r.Path == "/v1/messages");
+        Assert.Equal(json, sent.Body);
+        Assert.Equal("interleaved-thinking-2025-05-14", sent.Headers["anthropic-beta"]);
+        Assert.Equal("2023-06-01", sent.Headers["anthropic-version"]);
+        Assert.Equal("anthropic-upstream-key", sent.Headers["x-api-key"]);
     }
 
     [Fact]

@@ -1,55 +1,22 @@
 using System.Text.Json;
 using Switchyard.Protocols.Canonical;
 using Switchyard.Relay;
+using static Switchyard.Protocols.Canonical.JsonFields;
 
 namespace Switchyard.Protocols.Anthropic;
 
 public sealed partial class AnthropicMessagesCodec
 {
-    public ChatRequest? ReadRequest(ReadOnlyMemory<byte> body, out RelayError? error)
-    {
-        error = null;
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException e)
-        {
-            error = new RelayError(RelayErrorKind.MalformedJson, 400, $"The request body is not valid JSON: {e.Message}");
-            return null;
-        }
-        using (document)
-        {
-            try
-            {
-                return Read(document.RootElement);
-            }
-            catch (InvalidRequest invalid)
-            {
-                error = new RelayError(RelayErrorKind.InvalidRequest, 400, invalid.Message) { Param = invalid.Field };
-                return null;
-            }
-        }
-    }
-
-    private sealed class InvalidRequest(string field, string message) : Exception(message)
-    {
-        public string Field { get; } = field;
-    }
+    public ChatRequest? ReadRequest(ReadOnlyMemory<byte> body, out RelayError? error) => CanonicalRequestReader.Read(body, Read, out error);
 
     private static ChatRequest Read(JsonElement root)
     {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw new InvalidRequest("body", "The request body must be a JSON object.");
-        }
-        var model = Str(root, "model") ?? throw new InvalidRequest("model", "model: Field required");
+        var model = Str(root, "model") ?? throw new InvalidRequestException("model", "model: Field required");
         // Required by /v1/messages, absent from count_tokens; an Anthropic upstream enforces it itself.
         long? max = root.TryGetProperty("max_tokens", out var maxTokens) && maxTokens.TryGetInt64(out var value) ? value : null;
         if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidRequest("messages", "messages: Field required");
+            throw new InvalidRequestException("messages", "messages: Field required");
         }
         var thinking = root.TryGetProperty("thinking", out var t) && t.ValueKind == JsonValueKind.Object
             ? new ThinkingConfig(Str(t, "type") is "enabled" or "adaptive", t.TryGetProperty("budget_tokens", out var budget) && budget.TryGetInt64(out var b) ? b : null)
@@ -65,8 +32,8 @@ public sealed partial class AnthropicMessagesCodec
             StopSequences = root.TryGetProperty("stop_sequences", out var stops) && stops.ValueKind == JsonValueKind.Array
                 ? stops.EnumerateArray().Select(s => s.GetString() ?? "").ToList()
                 : [],
-            Temperature = Number(root, "temperature"),
-            TopP = Number(root, "top_p"),
+            Temperature = Double(root, "temperature"),
+            TopP = Double(root, "top_p"),
             TopK = root.TryGetProperty("top_k", out var k) && k.TryGetInt32(out var topK) ? topK : null,
             User = root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object ? Str(metadata, "user_id") : null,
             Thinking = thinking is { Enabled: true } ? thinking : null,
@@ -98,11 +65,11 @@ public sealed partial class AnthropicMessagesCodec
         {
             "user" => ChatRole.User,
             "assistant" => ChatRole.Assistant,
-            var other => throw new InvalidRequest($"messages.{index}.role", $"messages.{index}.role: Input should be 'user' or 'assistant', got '{other}'"),
+            var other => throw new InvalidRequestException($"messages.{index}.role", $"messages.{index}.role: Input should be 'user' or 'assistant', got '{other}'"),
         };
         if (!message.TryGetProperty("content", out var content))
         {
-            throw new InvalidRequest($"messages.{index}.content", $"messages.{index}.content: Field required");
+            throw new InvalidRequestException($"messages.{index}.content", $"messages.{index}.content: Field required");
         }
         if (content.ValueKind == JsonValueKind.String)
         {
@@ -141,7 +108,7 @@ public sealed partial class AnthropicMessagesCodec
             case "redacted_thinking":
                 return new RedactedThinkingPart(Str(block, "data") ?? "");
             case var other:
-                throw new InvalidRequest(path, $"{path}: content blocks of type '{other}' can be served only by an Anthropic channel");
+                throw new InvalidRequestException(path, $"{path}: content blocks of type '{other}' can be served only by an Anthropic channel");
         }
     }
 
@@ -164,14 +131,14 @@ public sealed partial class AnthropicMessagesCodec
     {
         if (!block.TryGetProperty("source", out var source))
         {
-            throw new InvalidRequest(path, $"{path}.source: Field required");
+            throw new InvalidRequestException(path, $"{path}.source: Field required");
         }
         return Str(source, "type") switch
         {
             "base64" => make(null, Str(source, "media_type"), Str(source, "data")),
             "url" => make(Str(source, "url"), null, null),
             "text" => make(null, "text/plain", Str(source, "data")),
-            var other => throw new InvalidRequest(path, $"{path}.source: sources of type '{other}' can be served only by an Anthropic channel"),
+            var other => throw new InvalidRequestException(path, $"{path}.source: sources of type '{other}' can be served only by an Anthropic channel"),
         };
     }
 
@@ -187,7 +154,7 @@ public sealed partial class AnthropicMessagesCodec
         {
             if (Str(tool, "type") is { } type && type != "custom")
             {
-                throw new InvalidRequest($"tools.{index}", $"tools.{index}: the server tool '{type}' can be served only by an Anthropic channel");
+                throw new InvalidRequestException($"tools.{index}", $"tools.{index}: the server tool '{type}' can be served only by an Anthropic channel");
             }
             result.Add(new ToolDefinition(Str(tool, "name") ?? "", Str(tool, "description"), Clone(tool, "input_schema")));
             index++;
@@ -213,14 +180,4 @@ public sealed partial class AnthropicMessagesCodec
             DisableParallel = choice.TryGetProperty("disable_parallel_tool_use", out var disable) && disable.ValueKind == JsonValueKind.True,
         };
     }
-
-    private static string? Str(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static double? Number(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
-
-    /// <summary>A sub-element that outlives the parsed document.</summary>
-    private static JsonElement? Clone(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value.Clone() : null;
 }

@@ -1,49 +1,20 @@
 using System.Text.Json;
 using Switchyard.Protocols.Canonical;
 using Switchyard.Relay;
+using static Switchyard.Protocols.Canonical.JsonFields;
 
 namespace Switchyard.Protocols.OpenAi;
 
 public sealed partial class OpenAiChatConverter
 {
-    private sealed class InvalidRequest(string field, string message) : Exception(message)
-    {
-        public string Field { get; } = field;
-    }
-
-    public ChatRequest? ReadRequest(ReadOnlyMemory<byte> body, out RelayError? error)
-    {
-        error = null;
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(body);
-        }
-        catch (JsonException e)
-        {
-            error = new RelayError(RelayErrorKind.MalformedJson, 400, $"We could not parse the JSON body of your request: {e.Message}");
-            return null;
-        }
-        using (document)
-        {
-            try
-            {
-                return Read(document.RootElement);
-            }
-            catch (InvalidRequest invalid)
-            {
-                error = new RelayError(RelayErrorKind.InvalidRequest, 400, invalid.Message) { Param = invalid.Field };
-                return null;
-            }
-        }
-    }
+    public ChatRequest? ReadRequest(ReadOnlyMemory<byte> body, out RelayError? error) => CanonicalRequestReader.Read(body, Read, out error);
 
     private static ChatRequest Read(JsonElement root)
     {
-        var model = Str(root, "model") ?? throw new InvalidRequest("model", "You must provide a model parameter.");
+        var model = Str(root, "model") ?? throw new InvalidRequestException("model", "You must provide a model parameter.");
         if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidRequest("messages", "'messages' is a required property.");
+            throw new InvalidRequestException("messages", "'messages' is a required property.");
         }
         var system = new List<TextPart>();
         var turns = new List<ChatMessage>();
@@ -67,7 +38,7 @@ public sealed partial class OpenAiChatConverter
                         TextParts(message, path).Select(t => (ContentPart)new TextPart(t)).ToList(), IsError: false)]);
                     break;
                 case var role:
-                    throw new InvalidRequest($"{path}.role", $"Invalid value for '{path}.role': '{role}' is not supported by this channel.");
+                    throw new InvalidRequestException($"{path}.role", $"Invalid value for '{path}.role': '{role}' is not supported by this channel.");
             }
         }
         var parallel = !(root.TryGetProperty("parallel_tool_calls", out var p) && p.ValueKind == JsonValueKind.False);
@@ -162,7 +133,7 @@ public sealed partial class OpenAiChatConverter
                     parts.Add(new DocumentPart(null, data?.MediaType ?? "application/pdf", data?.Data, null) { Title = Str(file, "filename") });
                     break;
                 case var type:
-                    throw new InvalidRequest($"{path}.content", $"Content parts of type '{type}' cannot be served by this channel.");
+                    throw new InvalidRequestException($"{path}.content", $"Content parts of type '{type}' cannot be served by this channel.");
             }
         }
         return parts;
@@ -198,7 +169,7 @@ public sealed partial class OpenAiChatConverter
         {
             if (Str(tool, "type") != "function" || !tool.TryGetProperty("function", out var function))
             {
-                throw new InvalidRequest("tools", $"Tools of type '{Str(tool, "type")}' cannot be served by this channel.");
+                throw new InvalidRequestException("tools", $"Tools of type '{Str(tool, "type")}' cannot be served by this channel.");
             }
             result.Add(new ToolDefinition(Str(function, "name") ?? "", Str(function, "description"),
                 function.TryGetProperty("parameters", out var parameters) ? parameters.Clone() : null));
@@ -236,13 +207,4 @@ public sealed partial class OpenAiChatConverter
         var header = comma < 0 ? "" : url[5..comma];
         return comma < 0 ? null : (header.Replace(";base64", "", StringComparison.Ordinal), url[(comma + 1)..]);
     }
-
-    private static string? Str(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    private static long? Long(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.TryGetInt64(out var number) ? number : null;
-
-    private static double? Double(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 }

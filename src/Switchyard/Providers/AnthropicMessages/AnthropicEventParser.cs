@@ -3,6 +3,7 @@ using Switchyard.Billing;
 using Switchyard.Protocols.Anthropic;
 using Switchyard.Protocols.Canonical;
 using Switchyard.Relay;
+using static Switchyard.Protocols.Canonical.JsonFields;
 
 namespace Switchyard.Providers.AnthropicMessages;
 
@@ -28,21 +29,21 @@ public sealed class AnthropicEventParser : IUpstreamStreamParser
         using (document)
         {
             var root = document.RootElement;
-            var type = AnthropicMessagesProvider.Str(root, "type");
+            var type = Str(root, "type");
             switch (type)
             {
                 case "message_start":
                     AnthropicUsageReader.TryRead(data, out var startUsage);
                     _usage = startUsage.MergedOver(_usage);
                     var message = root.GetProperty("message");
-                    output.Add(new MessageStarted(AnthropicMessagesProvider.Str(message, "id") ?? "", AnthropicMessagesProvider.Str(message, "model") ?? "", Usage));
+                    output.Add(new MessageStarted(Str(message, "id") ?? "", Str(message, "model") ?? "", Usage));
                     break;
                 case "content_block_start":
                     var index = root.GetProperty("index").GetInt32();
                     var block = root.GetProperty("content_block");
-                    output.Add(new BlockStarted(index, AnthropicMessagesProvider.Str(block, "type") switch
+                    output.Add(new BlockStarted(index, Str(block, "type") switch
                     {
-                        "tool_use" => new ToolCallPart(AnthropicMessagesProvider.Str(block, "id") ?? "", AnthropicMessagesProvider.Str(block, "name") ?? "", ""),
+                        "tool_use" => new ToolCallPart(Str(block, "id") ?? "", Str(block, "name") ?? "", ""),
                         "thinking" => new ThinkingPart("", null),
                         _ => new TextPart(""),
                     }));
@@ -50,19 +51,19 @@ public sealed class AnthropicEventParser : IUpstreamStreamParser
                 case "content_block_delta":
                     var at = root.GetProperty("index").GetInt32();
                     var delta = root.GetProperty("delta");
-                    switch (AnthropicMessagesProvider.Str(delta, "type"))
+                    switch (Str(delta, "type"))
                     {
                         case "text_delta":
-                            output.Add(new TextDelta(at, AnthropicMessagesProvider.Str(delta, "text") ?? ""));
+                            output.Add(new TextDelta(at, Str(delta, "text") ?? ""));
                             break;
                         case "thinking_delta":
-                            output.Add(new ThinkingDelta(at, AnthropicMessagesProvider.Str(delta, "thinking") ?? ""));
+                            output.Add(new ThinkingDelta(at, Str(delta, "thinking") ?? ""));
                             break;
                         case "signature_delta":
-                            output.Add(new SignatureDelta(at, AnthropicMessagesProvider.Str(delta, "signature") ?? ""));
+                            output.Add(new SignatureDelta(at, Str(delta, "signature") ?? ""));
                             break;
                         case "input_json_delta":
-                            output.Add(new ToolArgumentsDelta(at, AnthropicMessagesProvider.Str(delta, "partial_json") ?? ""));
+                            output.Add(new ToolArgumentsDelta(at, Str(delta, "partial_json") ?? ""));
                             break;
                         default:
                             break;
@@ -74,9 +75,9 @@ public sealed class AnthropicEventParser : IUpstreamStreamParser
                 case "message_delta":
                     AnthropicUsageReader.TryRead(data, out var deltaUsage);
                     _usage = deltaUsage.MergedOver(_usage);
-                    var stop = root.TryGetProperty("delta", out var d) ? AnthropicMessagesProvider.Str(d, "stop_reason") : null;
+                    var stop = root.TryGetProperty("delta", out var d) ? Str(d, "stop_reason") : null;
                     output.Add(new MessageDelta(stop is null ? null : AnthropicMessagesProvider.StopReasonOf(stop),
-                        root.TryGetProperty("delta", out var d2) ? AnthropicMessagesProvider.Str(d2, "stop_sequence") : null, Usage));
+                        root.TryGetProperty("delta", out var d2) ? Str(d2, "stop_sequence") : null, Usage));
                     break;
                 case "message_stop":
                     _stopped = true;
@@ -84,13 +85,13 @@ public sealed class AnthropicEventParser : IUpstreamStreamParser
                     break;
                 case "error":
                     var error = root.TryGetProperty("error", out var e) ? e : default;
-                    var errorType = AnthropicMessagesProvider.Str(error, "type");
+                    var errorType = Str(error, "type");
                     output.Add(new StreamFailed(new RelayError(RelayErrorKind.UpstreamError, errorType switch
                     {
                         "overloaded_error" => 529,
                         "rate_limit_error" => 429,
                         _ => 500,
-                    }, AnthropicMessagesProvider.Str(error, "message") ?? "The upstream reported an error.")));
+                    }, Str(error, "message") ?? "The upstream reported an error.")));
                     break;
                 default:
                     break;

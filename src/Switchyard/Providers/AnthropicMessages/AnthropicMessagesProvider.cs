@@ -3,6 +3,7 @@ using System.Text.Json;
 using Switchyard.Protocols.Anthropic;
 using Switchyard.Protocols.Canonical;
 using Switchyard.Relay;
+using static Switchyard.Protocols.Canonical.JsonFields;
 
 namespace Switchyard.Providers.AnthropicMessages;
 
@@ -93,7 +94,4 @@ public sealed partial class AnthropicMessagesProvider : IProviderAdapter
         "refusal" => StopReason.Refusal,
         _ => StopReason.EndTurn,
     };
-
-    internal static string? Str(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -4,6 +4,7 @@ using Switchyard.Protocols.Canonical;
 using Switchyard.Protocols.OpenAi;
 using Switchyard.Protocols.Sse;
 using Switchyard.Relay;
+using static Switchyard.Protocols.Canonical.JsonFields;
 
 namespace Switchyard.Providers.OpenAiCompatible;
 
@@ -52,14 +53,14 @@ public sealed class OpenAiChunkParser : IUpstreamStreamParser
             var root = document.RootElement;
             if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
             {
-                var message = OpenAiCompatibleProvider.Str(error, "message") ?? "The upstream reported an error.";
+                var message = Str(error, "message") ?? "The upstream reported an error.";
                 output.Add(new StreamFailed(new RelayError(RelayErrorKind.UpstreamError, 502, message)));
                 return;
             }
             if (!_started)
             {
                 _started = true;
-                output.Add(new MessageStarted(OpenAiCompatibleProvider.Str(root, "id") ?? "", OpenAiCompatibleProvider.Str(root, "model") ?? "", null));
+                output.Add(new MessageStarted(Str(root, "id") ?? "", Str(root, "model") ?? "", null));
             }
             if (root.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
             {
@@ -95,7 +96,7 @@ public sealed class OpenAiChunkParser : IUpstreamStreamParser
                 }
             }
         }
-        if (OpenAiCompatibleProvider.Str(choice, "finish_reason") is { } finish)
+        if (Str(choice, "finish_reason") is { } finish)
         {
             Close(output);
             _finished = true;
@@ -116,11 +117,11 @@ public sealed class OpenAiChunkParser : IUpstreamStreamParser
                 _toolBlocks[toolIndex] = block;
                 _open = Open.Tool;
                 _openToolIndex = toolIndex;
-                output.Add(new BlockStarted(block, new ToolCallPart(OpenAiCompatibleProvider.Str(call, "id") ?? $"call_{toolIndex}",
-                    OpenAiCompatibleProvider.Str(function, "name") ?? "", "")));
+                output.Add(new BlockStarted(block, new ToolCallPart(Str(call, "id") ?? $"call_{toolIndex}",
+                    Str(function, "name") ?? "", "")));
             }
         }
-        if (OpenAiCompatibleProvider.Str(function, "arguments") is { Length: > 0 } arguments)
+        if (Str(function, "arguments") is { Length: > 0 } arguments)
         {
             output.Add(new ToolArgumentsDelta(_toolBlocks[toolIndex], arguments));
         }

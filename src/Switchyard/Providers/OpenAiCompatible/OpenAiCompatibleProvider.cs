@@ -4,6 +4,7 @@ using System.Text.Json;
 using Switchyard.Protocols.Canonical;
 using Switchyard.Protocols.OpenAi;
 using Switchyard.Relay;
+using static Switchyard.Protocols.Canonical.JsonFields;
 
 namespace Switchyard.Providers.OpenAiCompatible;
 
@@ -98,7 +99,4 @@ public sealed partial class OpenAiCompatibleProvider : IProviderAdapter
         "content_filter" => StopReason.ContentFilter,
         _ => StopReason.EndTurn,
     };
-
-    internal static string? Str(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

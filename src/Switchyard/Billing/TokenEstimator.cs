@@ -3,10 +3,12 @@ using Switchyard.Protocols.Canonical;
 namespace Switchyard.Billing;
 
 /// <summary>
-/// Estimates a prompt's tokens without a tokenizer (none is available to this build): about four characters per
-/// token for Latin-script text, one per CJK or other non-ASCII character, a few tokens of framing per message, and
-/// fixed sizes for images and documents. Used where no upstream can count (count_tokens on non-Anthropic channels)
-/// and, later, for quota reservations; true counts always come from the upstream's usage.
+/// Estimates a prompt's tokens without a tokenizer (none is available to this build): a token per six letters or
+/// digits of a word, per two characters of a punctuation run (newlines included), one per non-ASCII character
+/// (CJK), a few tokens of framing per message, and fixed sizes for images and documents. Against Anthropic's
+/// published tokenizer on the sample set in tests/…/TestData/TokenEstimator it is off by 12% on average and 32% at
+/// worst. Used where no upstream can count (count_tokens on non-Anthropic channels) and for quota reservations;
+/// true counts always come from the upstream's usage.
 /// </summary>
 public static class TokenEstimator
 {
@@ -53,18 +55,40 @@ public static class TokenEstimator
         {
             return 0;
         }
-        long ascii = 0, other = 0;
+        long tokens = 0, word = 0, punctuation = 0;
         foreach (var c in text)
         {
-            if (c < 128)
+            if (char.IsAsciiLetterOrDigit(c))
             {
-                ascii++;
+                tokens += Runs(ref punctuation, 2);
+                word++;
             }
-            else if (!char.IsLowSurrogate(c))
+            else if (c is ' ' or '\t')
             {
-                other++;
+                tokens += Runs(ref word, 6) + Runs(ref punctuation, 2);
+            }
+            else if (c < 128)
+            {
+                tokens += Runs(ref word, 6);
+                punctuation++;
+            }
+            else
+            {
+                tokens += Runs(ref word, 6) + Runs(ref punctuation, 2);
+                if (!char.IsLowSurrogate(c))
+                {
+                    tokens++;
+                }
             }
         }
-        return ((ascii + 3) / 4) + other;
+        return tokens + Runs(ref word, 6) + Runs(ref punctuation, 2);
+    }
+
+    /// <summary>Tokens for a finished run of <paramref name="length"/> characters at <paramref name="perToken"/> each; resets the run.</summary>
+    private static long Runs(ref long length, int perToken)
+    {
+        var tokens = (length + perToken - 1) / perToken;
+        length = 0;
+        return tokens;
     }
 }

@@ -199,4 +199,59 @@ public sealed class AnthropicToOpenAiTests
         Assert.EndsWith("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"The upstream stream broke before it completed.\"}}\n\n", sse);
         Assert.DoesNotContain("message_stop", sse);
     }
+
+    [Fact]
+    public void WriteRequest_ImagesAndDocuments_BecomeOpenAiParts()
+    {
+        var request = Read("""
+            {"model":"m","max_tokens":10,"messages":[{"role":"user","content":[
+              {"type":"image","source":{"type":"base64","media_type":"image/jpeg","data":"/9j/4AAQ"}},
+              {"type":"image","source":{"type":"url","url":"https://example.com/cat.png"}},
+              {"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0x"},"title":"spec.pdf"},
+              {"type":"document","source":{"type":"text","media_type":"text/plain","data":"plain words"}},
+              {"type":"text","text":"Compare them."}]}]}
+            """);
+
+        var content = Json(Write(o => _provider.WriteRequest(o, request, "m"))).GetProperty("messages")[0].GetProperty("content");
+
+        var expected = Json("""
+            [{"type":"image_url","image_url":{"url":"data:image/jpeg;base64,/9j/4AAQ"}},
+             {"type":"image_url","image_url":{"url":"https://example.com/cat.png"}},
+             {"type":"file","file":{"file_data":"data:application/pdf;base64,JVBERi0x","filename":"spec.pdf"}},
+             {"type":"text","text":"plain words"},
+             {"type":"text","text":"Compare them."}]
+            """);
+        Assert.Equal(Compact(expected), Compact(content));
+    }
+
+    [Fact]
+    public void Stream_ParallelToolCallsAndReasoning_BecomeSeparateAnthropicBlocks()
+    {
+        const string upstream = """
+            data: {"id":"c2","model":"deepseek-reasoner","choices":[{"index":0,"delta":{"role":"assistant","reasoning_content":"Need both."},"finish_reason":null}]}
+
+            data: {"id":"c2","model":"deepseek-reasoner","choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"a","arguments":"{}"}}]},"finish_reason":null}]}
+
+            data: {"id":"c2","model":"deepseek-reasoner","choices":[{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_b","type":"function","function":{"name":"b","arguments":"{\"x\":1}"}}]},"finish_reason":null}]}
+
+            data: {"id":"c2","model":"deepseek-reasoner","choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}
+
+            data: [DONE]
+
+
+            """;
+
+        var events = Parse(_provider.CreateStreamParser(), upstream.ReplaceLineEndings("\n"));
+        var sse = Render(_codec.CreateStreamWriter(new ChatRequest { Model = "m", Messages = [] }), events);
+
+        var starts = sse.Split("\n\n").Where(f => f.StartsWith("event: content_block_start", StringComparison.Ordinal)).ToList();
+        Assert.True(starts.Count == 3, sse);
+        Assert.Contains("\"index\":0,\"content_block\":{\"type\":\"thinking\"", starts[0]);
+        Assert.Contains("\"index\":1,\"content_block\":{\"type\":\"tool_use\",\"id\":\"call_a\",\"name\":\"a\"", starts[1]);
+        Assert.Contains("\"index\":2,\"content_block\":{\"type\":\"tool_use\",\"id\":\"call_b\",\"name\":\"b\"", starts[2]);
+        Assert.Contains("\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Need both.\"}", sse);
+        Assert.Contains("\"index\":2,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"x\\\":1}\"}", sse);
+        Assert.Equal(3, sse.Split("event: content_block_stop").Length - 1);
+        Assert.Contains("\"stop_reason\":\"tool_use\"", sse);
+    }
 }

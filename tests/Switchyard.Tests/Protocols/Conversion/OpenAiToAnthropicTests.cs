@@ -173,4 +173,24 @@ public sealed class OpenAiToAnthropicTests
 
         Assert.Equal((400, param), (error!.Status, error.Param));
     }
+
+    [Fact]
+    public void Stream_AnthropicThinking_ReachesOpenAiClientsAsReasoningContent()
+    {
+        const string upstream = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m1\",\"model\":\"c\",\"usage\":{\"input_tokens\":3}}}\n\n"
+            + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}\n\n"
+            + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"Let me see.\"}}\n\n"
+            + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"signature_delta\",\"signature\":\"c2lnbmF0dXJl\"}}\n\n"
+            + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+            + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":4}}\n\n"
+            + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+
+        var chunks = Render(_codec.CreateStreamWriter(new ChatRequest { Model = "c", Messages = [] }), Parse(_provider.CreateStreamParser(), upstream));
+
+        Assert.Contains("\"delta\":{\"reasoning_content\":\"Let me see.\"}", chunks);
+        Assert.DoesNotContain("c2lnbmF0dXJl", chunks);
+        Assert.Contains("\"finish_reason\":\"stop\"", chunks);
+        Assert.EndsWith("data: [DONE]\n\n", chunks);
+        Assert.DoesNotContain("\"usage\"", chunks);
+    }
 }

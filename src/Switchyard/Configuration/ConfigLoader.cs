@@ -129,7 +129,9 @@ public static class ConfigLoader
         Fallbacks = f.StringList("fallbacks"),
     };
 
-    private static LimitsConfig? ReadLimits(YamlFields f) => ReadSection(f, "limits", l => new LimitsConfig
+    private static LimitsConfig? ReadLimits(YamlFields f) => ReadSection(f, "limits", ReadLimitValues);
+
+    private static LimitsConfig ReadLimitValues(YamlFields l) => new()
     {
         Rpm = l.Long("rpm", min: 0),
         Tpm = l.Long("tpm", min: 0),
@@ -139,13 +141,20 @@ public static class ConfigLoader
         UsdPerMonth = l.Decimal("usd_per_month"),
         UsdTotal = l.Decimal("usd_total"),
         MaxParallel = l.Long("max_parallel", min: 0),
-    });
+        Models = l.MappingOfMappings("models", m =>
+        {
+            var limits = ReadLimitValues(m);
+            m.RejectUnknown();
+            return limits;
+        }),
+    };
 
     private static GroupConfig ReadGroup(YamlFields f) => new()
     {
         Name = f.String("name", required: true) ?? "",
         Models = f.StringList("models"),
         Limits = ReadLimits(f),
+        TimeZone = f.String("timezone") ?? "UTC",
     };
 
     private static UserConfig ReadUser(YamlFields f) => new()

@@ -80,6 +80,14 @@ public static class ConfigValidator
             }
         }
 
+        for (var i = 0; i < config.Groups.Count; i++)
+        {
+            if (!TimeZoneInfo.TryFindSystemTimeZoneById(config.Groups[i].TimeZone, out _))
+            {
+                Add($"groups[{i}].timezone", $"unknown time zone '{config.Groups[i].TimeZone}' (use an IANA name such as Asia/Shanghai)");
+            }
+        }
+
         for (var i = 0; i < config.Users.Count; i++)
         {
             var user = config.Users[i];

@@ -79,6 +79,9 @@ public sealed record LimitsConfig
     public decimal? UsdPerMonth { get; init; }
     public decimal? UsdTotal { get; init; }
     public long? MaxParallel { get; init; }
+
+    /// <summary>Per-model limits inside a group (<c>limits.models: {gpt-4o: {rpm: 10}}</c>); ignored elsewhere.</summary>
+    public IReadOnlyDictionary<string, LimitsConfig>? Models { get; init; }
 }
 
 public sealed record GroupConfig
@@ -86,6 +89,9 @@ public sealed record GroupConfig
     public required string Name { get; init; }
     public IReadOnlyList<string> Models { get; init; } = [];
     public LimitsConfig? Limits { get; init; }
+
+    /// <summary>IANA time zone whose midnight starts the group's days and months (default UTC).</summary>
+    public string TimeZone { get; init; } = "UTC";
 }
 
 public static class Roles

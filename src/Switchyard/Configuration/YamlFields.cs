@@ -157,6 +157,33 @@ internal sealed class YamlFields
         return map;
     }
 
+    /// <summary>A mapping whose values are mappings (<c>limits.models</c>); null when absent.</summary>
+    public IReadOnlyDictionary<string, T>? MappingOfMappings<T>(string field, Func<YamlFields, T> read)
+    {
+        var node = Find(field);
+        if (node is null)
+        {
+            return null;
+        }
+        if (node is not YamlMappingNode mapping)
+        {
+            _problems.Add(PathOf(field), "must be a mapping");
+            return null;
+        }
+        var result = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var (key, value) in mapping.Children)
+        {
+            var name = (key as YamlScalarNode)?.Value ?? "";
+            if (value is not YamlMappingNode inner)
+            {
+                _problems.Add($"{PathOf(field)}.{name}", "must be a mapping");
+                continue;
+            }
+            result[name] = read(new YamlFields(inner, $"{PathOf(field)}.{name}", _problems));
+        }
+        return result;
+    }
+
     public YamlFields? Mapping(string field)
     {
         var node = Find(field);

@@ -37,6 +37,8 @@ public static class ServiceRegistration
         services.AddSingleton<Protocols.Canonical.IClientCodec, Protocols.OpenAi.OpenAiChatConverter>();
         services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.OpenAiCompatible.OpenAiCompatibleProvider>();
         services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.AnthropicMessages.AnthropicMessagesProvider>();
+        services.AddSingleton<Quotas.QuotaPlanner>();
+        services.AddSingleton<Quotas.IQuotaStore, Quotas.MemoryQuotaStore>();
         services.AddSingleton<ChatRelay>();
         services.AddSingleton<ClientProtocols>();
         services.AddSingleton<ModelsEndpoint>();

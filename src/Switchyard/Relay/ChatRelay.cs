@@ -22,6 +22,8 @@ public sealed partial class ChatRelay(
     UpstreamClient upstream,
     LedgerWriter ledger,
     IEnumerable<IProviderAdapter> providers,
+    Quotas.QuotaPlanner quotaPlanner,
+    Quotas.IQuotaStore quotas,
     TimeProvider time,
     ILogger<ChatRelay> logger)
 {
@@ -64,7 +66,67 @@ public sealed partial class ChatRelay(
         }
         finally
         {
-            ledger.Enqueue(context.ToRecord(runtime.Prices));
+            var record = context.ToRecord(runtime.Prices);
+            if (context.Quota is { } ticket)
+            {
+                await SettleAsync(ticket, record);
+            }
+            ledger.Enqueue(record);
+        }
+    }
+
+    /// <summary>Reserves on every quota in scope, or refuses with 429 naming the limit, its window and when to retry.</summary>
+    private async Task<RelayError?> AdmitAsync(HttpContext http, RelayContext context, int bodyBytes, long? maxOutputTokens)
+    {
+        if (quotaPlanner.Plan(context.Key!, context.CanonicalModel!, bodyBytes, maxOutputTokens) is not { } plan)
+        {
+            return null;
+        }
+        var (ticket, denial) = await quotas.AdmitAsync(plan, http.RequestAborted);
+        var headers = http.Response.Headers;
+        if (denial is not null)
+        {
+            headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(denial.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (denial.Limit is "rpm" or "tpm")
+            {
+                var kind = denial.Limit == "rpm" ? "requests" : "tokens";
+                headers[$"x-ratelimit-limit-{kind}"] = ((long)denial.Value).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                headers[$"x-ratelimit-remaining-{kind}"] = "0";
+            }
+            return new RelayError(RelayErrorKind.RateLimited, 429, $"Rate limit reached for {denial.Message}.");
+        }
+        context.Quota = ticket;
+        var limits = ticket!.Headers;
+        if (limits.RequestLimit is { } requestLimit)
+        {
+            headers["x-ratelimit-limit-requests"] = requestLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            headers["x-ratelimit-remaining-requests"] = limits.RequestsRemaining!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (limits.TokenLimit is { } tokenLimit)
+        {
+            headers["x-ratelimit-limit-tokens"] = tokenLimit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            headers["x-ratelimit-remaining-tokens"] = limits.TokensRemaining!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return null;
+    }
+
+    /// <summary>True usage replaces the reservation; a request that used nothing gives it back.</summary>
+    private async Task SettleAsync(Quotas.QuotaTicket ticket, UsageRecord record)
+    {
+        try
+        {
+            if (record.Usage.Total > 0)
+            {
+                await quotas.SettleAsync(ticket, record.Usage.Total, record.CostUsd, CancellationToken.None);
+            }
+            else
+            {
+                await quotas.ReleaseAsync(ticket, CancellationToken.None);
+            }
+        }
+        catch (Exception e)
+        {
+            LogSettleFailed(logger, record.RequestId, e.Message);
         }
     }
 
@@ -102,6 +164,10 @@ public sealed partial class ChatRelay(
         {
             return modelError;
         }
+        if (await AdmitAsync(http, context, body.Length, envelope.MaxOutputTokens) is { } quotaError)
+        {
+            return quotaError;
+        }
         return await DispatchAsync(http, protocol, envelope, context);
     }
 
@@ -120,6 +186,9 @@ public sealed partial class ChatRelay(
         }
         return message;
     }
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Quota settlement of request {RequestId} failed: {Reason}")]
+    private static partial void LogSettleFailed(ILogger logger, string requestId, string reason);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Request {RequestId} failed inside the gateway")]
     private static partial void LogRelayFailed(ILogger logger, string requestId, Exception exception);

@@ -26,6 +26,9 @@ public sealed class RelayContext(string endpoint, TimeProvider time)
     /// <summary>Every upstream attempt, in order: retries and fallbacks included.</summary>
     public List<Attempt> Attempts { get; } = [];
 
+    /// <summary>The quota reservation this request holds, settled when it ends.</summary>
+    public Quotas.QuotaTicket? Quota { get; set; }
+
     /// <summary>The requested model, when a fallback model served instead.</summary>
     public string? FallbackFrom { get; set; }
 

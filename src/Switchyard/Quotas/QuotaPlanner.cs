@@ -1,0 +1,78 @@
+using System.Collections.Frozen;
+using Switchyard.Billing;
+using Switchyard.Configuration;
+using Switchyard.Hosting;
+using Switchyard.Tenancy;
+
+namespace Switchyard.Quotas;
+
+/// <summary>
+/// Works out which limits apply to a request (its key's, its user's, its group's, its group's for the model) and
+/// what to reserve: the prompt estimated from the body's size plus the requested output, bounded.
+/// </summary>
+public sealed class QuotaPlanner(GatewayRuntime runtime)
+{
+    /// <summary>Output reserved when the request sets no maximum, and the most reserved when it does.</summary>
+    public const long DefaultOutputReservation = 1024;
+    public const long MaxOutputReservation = 4096;
+
+    private sealed record Lookup(GatewayConfig Config, FrozenDictionary<string, UserConfig> Users, FrozenDictionary<string, (GroupConfig Group, TimeZoneInfo Zone)> Groups);
+
+    private Lookup? _lookup;
+
+    public QuotaPlan? Plan(VirtualKey key, string canonicalModel, int bodyBytes, long? maxOutputTokens)
+    {
+        var lookup = Current();
+        var (group, zone) = lookup.Groups.TryGetValue(key.Group, out var found) ? found : (null, TimeZoneInfo.Utc);
+        List<QuotaScope>? scopes = null;
+        void Add(string id, string label, LimitsConfig? limits)
+        {
+            if (limits is not null && HasAny(limits))
+            {
+                (scopes ??= []).Add(new QuotaScope(id, label, limits, zone));
+            }
+        }
+        Add($"key:{key.Id}", $"key {key.Name}", key.Limits);
+        if (key.User is { } userName && lookup.Users.TryGetValue(userName, out var user))
+        {
+            Add($"user:{user.Name}", $"user {user.Name}", user.Limits);
+        }
+        if (group is not null)
+        {
+            Add($"group:{group.Name}", $"group {group.Name}", group.Limits);
+            if (group.Limits?.Models is { } perModel && perModel.TryGetValue(canonicalModel, out var modelLimits))
+            {
+                Add($"group:{group.Name}:model:{canonicalModel}", $"group {group.Name} model {canonicalModel}", modelLimits);
+            }
+        }
+        if (scopes is null)
+        {
+            return null;
+        }
+        // A JSON body holds about one token per four bytes of text; its syntax makes this an overestimate, the safe side.
+        var prompt = bodyBytes / 4;
+        var output = Math.Min(maxOutputTokens ?? DefaultOutputReservation, MaxOutputReservation);
+        var usd = PriceBook.Cost(runtime.Prices.For(canonicalModel), new TokenUsage(prompt, output, 0, 0, 0));
+        return new QuotaPlan(scopes, prompt + output, usd);
+    }
+
+    private static bool HasAny(LimitsConfig l) =>
+        l.Rpm is not null || l.Tpm is not null || l.TokensPerDay is not null || l.TokensPerMonth is not null
+        || l.UsdPerDay is not null || l.UsdPerMonth is not null || l.UsdTotal is not null || l.MaxParallel is not null;
+
+    /// <summary>Lookups rebuilt only when a reload swapped the config.</summary>
+    private Lookup Current()
+    {
+        var config = runtime.Config;
+        var lookup = _lookup;
+        if (lookup is null || !ReferenceEquals(lookup.Config, config))
+        {
+            lookup = new Lookup(config,
+                config.Users.ToFrozenDictionary(u => u.Name, StringComparer.Ordinal),
+                config.Groups.ToFrozenDictionary(g => g.Name,
+                    g => (g, TimeZoneInfo.TryFindSystemTimeZoneById(g.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc), StringComparer.Ordinal));
+            _lookup = lookup;
+        }
+        return lookup;
+    }
+}

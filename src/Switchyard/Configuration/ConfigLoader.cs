@@ -91,6 +91,7 @@ public static class ConfigLoader
     {
         Database = f.String("database") ?? new StorageConfig().Database,
         Redis = f.String("redis"),
+        RedisFailure = f.String("redis_failure") ?? "fail_open",
         Journal = f.String("journal") ?? new StorageConfig().Journal,
     };
 

@@ -29,6 +29,15 @@ public static class ConfigValidator
             Add("storage.database", databaseError!);
         }
 
+        if (config.Storage.Redis is { } redisUrl && !Resp.RedisOptions.TryParse(redisUrl, out _, out var redisError))
+        {
+            Add("storage.redis", redisError!);
+        }
+        if (config.Storage.RedisFailure is not ("fail_open" or "fail_closed"))
+        {
+            Add("storage.redis_failure", $"must be fail_open or fail_closed, got '{config.Storage.RedisFailure}'");
+        }
+
         var groups = UniqueNames(config.Groups, g => g.Name, "groups", Add);
         var users = UniqueNames(config.Users, u => u.Name, "users", Add);
         UniqueNames(config.Keys, k => k.Name, "keys", Add);

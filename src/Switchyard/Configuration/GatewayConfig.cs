@@ -27,6 +27,9 @@ public sealed record StorageConfig
     public string Database { get; init; } = "sqlite:data/switchyard.db";
     public string? Redis { get; init; }
 
+    /// <summary>When Redis is unreachable: <c>fail_open</c> (per-instance limits) or <c>fail_closed</c> (503).</summary>
+    public string RedisFailure { get; init; } = "fail_open";
+
     /// <summary>Folder for usage records the database could not take; replayed when it answers again.</summary>
     public string Journal { get; init; } = "data/journal";
 }

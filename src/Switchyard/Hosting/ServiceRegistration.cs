@@ -38,7 +38,18 @@ public static class ServiceRegistration
         services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.OpenAiCompatible.OpenAiCompatibleProvider>();
         services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.AnthropicMessages.AnthropicMessagesProvider>();
         services.AddSingleton<Quotas.QuotaPlanner>();
-        services.AddSingleton<Quotas.IQuotaStore, Quotas.MemoryQuotaStore>();
+        services.AddSingleton<Quotas.MemoryQuotaStore>();
+        if (config.Storage.Redis is { } redis)
+        {
+            services.AddSingleton(sp => new Quotas.RedisLink(Resp.RedisOptions.Parse(redis), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<Quotas.IQuotaStore>(sp => new Quotas.RedisQuotaStore(sp.GetRequiredService<Quotas.RedisLink>(),
+                config.Storage.RedisFailure == "fail_open", sp.GetRequiredService<Quotas.MemoryQuotaStore>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Quotas.RedisQuotaStore>>()));
+        }
+        else
+        {
+            services.AddSingleton<Quotas.IQuotaStore>(sp => sp.GetRequiredService<Quotas.MemoryQuotaStore>());
+        }
         services.AddSingleton<ChatRelay>();
         services.AddSingleton<ClientProtocols>();
         services.AddSingleton<ModelsEndpoint>();

@@ -119,6 +119,20 @@ public sealed class MemoryQuotaStore(TimeProvider time) : IQuotaStore
         left = Math.Max(0, candidateLeft!.Value);
     }
 
+    internal static TimeSpan UntilNextDay(DateTimeOffset now, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        var next = new DateTimeOffset(local.Date.AddDays(1), zone.GetUtcOffset(local.Date.AddDays(1)));
+        return next - now;
+    }
+
+    internal static TimeSpan UntilNextMonth(DateTimeOffset now, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        var first = new DateTime(local.Year, local.Month, 1).AddMonths(1);
+        return new DateTimeOffset(first, zone.GetUtcOffset(first)) - now;
+    }
+
     /// <summary>One scope's counters. Callers hold its monitor.</summary>
     private sealed class ScopeState
     {
@@ -163,7 +177,7 @@ public sealed class MemoryQuotaStore(TimeProvider time) : IQuotaStore
         {
             Prune(now, scope);
             var limits = scope.Limits;
-            var untilMidnight = UntilNextDay(now, scope.TimeZone);
+            var untilMidnight = MemoryQuotaStore.UntilNextDay(now, scope.TimeZone);
             if (limits.Rpm is { } rpm && _requests.Count >= rpm)
             {
                 return new QuotaDenial(scope.Label, "rpm", "per minute", rpm, WaitFor(_requests.Peek(), now));
@@ -178,7 +192,7 @@ public sealed class MemoryQuotaStore(TimeProvider time) : IQuotaStore
             }
             if (limits.TokensPerMonth is { } perMonth && _monthTokens + plan.EstimatedTokens > perMonth)
             {
-                return new QuotaDenial(scope.Label, "tokens_per_month", "per month", perMonth, UntilNextMonth(now, scope.TimeZone));
+                return new QuotaDenial(scope.Label, "tokens_per_month", "per month", perMonth, MemoryQuotaStore.UntilNextMonth(now, scope.TimeZone));
             }
             if (limits.UsdPerDay is { } usdDay && _dayUsd + plan.EstimatedUsd > usdDay)
             {
@@ -186,7 +200,7 @@ public sealed class MemoryQuotaStore(TimeProvider time) : IQuotaStore
             }
             if (limits.UsdPerMonth is { } usdMonth && _monthUsd + plan.EstimatedUsd > usdMonth)
             {
-                return new QuotaDenial(scope.Label, "usd_per_month", "per month", usdMonth, UntilNextMonth(now, scope.TimeZone));
+                return new QuotaDenial(scope.Label, "usd_per_month", "per month", usdMonth, MemoryQuotaStore.UntilNextMonth(now, scope.TimeZone));
             }
             if (limits.UsdTotal is { } usdTotal && _totalUsd + plan.EstimatedUsd > usdTotal)
             {
@@ -242,20 +256,6 @@ public sealed class MemoryQuotaStore(TimeProvider time) : IQuotaStore
 
         private static TimeSpan WaitFor(long oldestMs, DateTimeOffset now) =>
             TimeSpan.FromMilliseconds(Math.Max(0, oldestMs + (long)Minute.TotalMilliseconds - now.ToUnixTimeMilliseconds()));
-
-        private static TimeSpan UntilNextDay(DateTimeOffset now, TimeZoneInfo zone)
-        {
-            var local = TimeZoneInfo.ConvertTime(now, zone);
-            var next = new DateTimeOffset(local.Date.AddDays(1), zone.GetUtcOffset(local.Date.AddDays(1)));
-            return next - now;
-        }
-
-        private static TimeSpan UntilNextMonth(DateTimeOffset now, TimeZoneInfo zone)
-        {
-            var local = TimeZoneInfo.ConvertTime(now, zone);
-            var first = new DateTime(local.Year, local.Month, 1).AddMonths(1);
-            return new DateTimeOffset(first, zone.GetUtcOffset(first)) - now;
-        }
     }
 }
 

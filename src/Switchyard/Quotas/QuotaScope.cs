@@ -25,11 +25,20 @@ public sealed class QuotaTicket(QuotaPlan plan, DateTimeOffset reservedAt)
     public QuotaPlan Plan { get; } = plan;
     public DateTimeOffset ReservedAt { get; } = reservedAt;
     public RateHeaders Headers { get; internal set; }
+
+    /// <summary>The store that reserved (the Redis store hands out memory tickets while failing open).</summary>
+    internal IQuotaStore? Issuer { get; set; }
+
+    /// <summary>The reservation's member in Redis's in-flight set.</summary>
+    internal string? RedisId { get; set; }
     private int _closed;
 
     /// <summary>True the first time only: a ticket settles or releases once.</summary>
     public bool TryClose() => Interlocked.Exchange(ref _closed, 1) == 0;
 }
+
+/// <summary>The shared limits store cannot be reached and the gateway is configured to fail closed.</summary>
+public sealed class QuotaUnavailableException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>Admission and settlement against every scope at once. Two implementations: in memory, and Redis (shared).</summary>
 public interface IQuotaStore

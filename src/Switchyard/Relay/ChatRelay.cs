@@ -8,6 +8,7 @@ using Switchyard.Hosting;
 using Switchyard.Protocols;
 using Switchyard.Protocols.Canonical;
 using Switchyard.Tenancy;
+using QuotaTicketResult = (Switchyard.Quotas.QuotaTicket? Ticket, Switchyard.Quotas.QuotaDenial? Denial);
 
 namespace Switchyard.Relay;
 
@@ -82,7 +83,16 @@ public sealed partial class ChatRelay(
         {
             return null;
         }
-        var (ticket, denial) = await quotas.AdmitAsync(plan, http.RequestAborted);
+        QuotaTicketResult admission;
+        try
+        {
+            admission = await quotas.AdmitAsync(plan, http.RequestAborted);
+        }
+        catch (Quotas.QuotaUnavailableException unavailable)
+        {
+            return new RelayError(RelayErrorKind.Internal, 503, unavailable.Message) { Code = "limits_unavailable" };
+        }
+        var (ticket, denial) = admission;
         var headers = http.Response.Headers;
         if (denial is not null)
         {

@@ -86,4 +86,32 @@ public sealed class QuotaIntegrationTests
         var spent = (await gateway.LedgerAsync(5)).Sum(r => r.CostUsd);
         Assert.Equal(3 * 0.0000675m, spent);
     }
+
+    [Fact]
+    public async Task GroupRpm_SharedThroughRedis_HoldsAcrossTwoInstances()
+    {
+        // A group name of its own, so counters left in Redis by other runs never meet this one.
+        var group = "team-" + Guid.NewGuid().ToString("N")[..8];
+        GatewayConfig Shared(GatewayConfig c) => c with
+        {
+            Storage = c.Storage with { Redis = Environment.GetEnvironmentVariable("SWITCHYARD_TEST_REDIS") ?? throw new InvalidOperationException("SWITCHYARD_TEST_REDIS is not set: run scripts/test.") },
+            Groups = [new GroupConfig { Name = group, Limits = new LimitsConfig { Rpm = 3 } }, .. c.Groups.Where(g => g.Name != "team")],
+            Users = [.. c.Users.Select(u => u.Group == "team" ? u with { Group = group } : u)],
+            Keys = [.. c.Keys.Select(k => k.Group == "team" ? k with { Group = group } : k)],
+        };
+        await using var first = await GatewayHarness.StartAsync(customize: Shared);
+        await using var second = await GatewayHarness.StartAsync(customize: Shared);
+        const string json = """{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}""";
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            var gateway = i % 2 == 0 ? first : second;
+            using var response = await gateway.Http.SendAsync(gateway.Post("/v1/chat/completions", json));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(3, statuses.Count(s => s == (HttpStatusCode)429));
+    }
 }

@@ -1,0 +1,168 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Switchyard.Resp;
+
+namespace Switchyard.Quotas;
+
+/// <summary>
+/// Limits shared by every instance: one Lua script call admits (all scopes, atomically) and one settles. When Redis
+/// cannot be reached, <c>fail_open</c> falls back to this instance's own memory limits (logged) and
+/// <c>fail_closed</c> refuses with 503; either way the next request tries Redis again, so recovery needs no restart.
+/// </summary>
+public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, MemoryQuotaStore fallback, TimeProvider time, ILogger<RedisQuotaStore> logger)
+    : IQuotaStore
+{
+    /// <summary>How long an in-flight reservation holds a max_parallel slot if its instance dies before settling.</summary>
+    public static readonly TimeSpan ReservationLifetime = TimeSpan.FromMinutes(15);
+
+    private long _fallbacks;
+
+    /// <summary>Admissions served from memory because Redis was unreachable (for metrics and tests).</summary>
+    public long Fallbacks => Interlocked.Read(ref _fallbacks);
+
+    public async ValueTask<(QuotaTicket? Ticket, QuotaDenial? Denial)> AdmitAsync(QuotaPlan plan, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var ticket = new QuotaTicket(plan, now) { Issuer = this, RedisId = Guid.NewGuid().ToString("N") };
+        var keys = Keys(plan, now);
+        var args = new List<RedisArg>(6 + (plan.Scopes.Count * QuotaScripts.LimitsPerScope))
+        {
+            now.ToUnixTimeMilliseconds(),
+            now.ToUnixTimeSeconds(),
+            plan.EstimatedTokens,
+            Nano(plan.EstimatedUsd),
+            ticket.RedisId,
+            (now + ReservationLifetime).ToUnixTimeMilliseconds(),
+        };
+        foreach (var scope in plan.Scopes)
+        {
+            var l = scope.Limits;
+            args.Add(l.Rpm ?? -1);
+            args.Add(l.Tpm ?? -1);
+            args.Add(l.TokensPerDay ?? -1);
+            args.Add(l.TokensPerMonth ?? -1);
+            args.Add(l.UsdPerDay is { } a ? Nano(a) : -1);
+            args.Add(l.UsdPerMonth is { } b ? Nano(b) : -1);
+            args.Add(l.UsdTotal is { } c ? Nano(c) : -1);
+            args.Add(l.MaxParallel ?? -1);
+        }
+        RespValue result;
+        try
+        {
+            var connection = await redis.GetAsync(cancellationToken);
+            result = await connection.EvalShaAsync(QuotaScripts.Admit, keys.ToArray(), args.ToArray(), cancellationToken);
+        }
+        catch (RedisException e)
+        {
+            return await FallBackAsync(plan, e, cancellationToken);
+        }
+        if (result[0].AsInt64() == 1)
+        {
+            var scope = plan.Scopes[(int)result[1].AsInt64()];
+            var limit = result[2].AsString()!;
+            var retry = result[3].AsInt64() switch
+            {
+                -1 => MemoryQuotaStore.UntilNextDay(now, scope.TimeZone),
+                -2 => MemoryQuotaStore.UntilNextMonth(now, scope.TimeZone),
+                var ms => TimeSpan.FromMilliseconds(ms),
+            };
+            return (null, new QuotaDenial(scope.Label, limit, Window(limit), LimitValue(scope.Limits, limit), retry));
+        }
+        ticket.Headers = new RateHeaders(
+            result[1].AsInt64() is >= 0 and var rl ? rl : null, result[1].AsInt64() >= 0 ? Math.Max(0, result[2].AsInt64()) : null,
+            result[3].AsInt64() is >= 0 and var tl ? tl : null, result[3].AsInt64() >= 0 ? Math.Max(0, result[4].AsInt64()) : null);
+        return (ticket, null);
+    }
+
+    public async ValueTask SettleAsync(QuotaTicket ticket, long tokens, decimal usd, CancellationToken cancellationToken)
+    {
+        if (ticket.Issuer is MemoryQuotaStore memory)
+        {
+            await memory.SettleAsync(ticket, tokens, usd, cancellationToken);
+            return;
+        }
+        if (!ticket.TryClose())
+        {
+            return;
+        }
+        var plan = ticket.Plan;
+        try
+        {
+            var connection = await redis.GetAsync(cancellationToken);
+            await connection.EvalShaAsync(QuotaScripts.Settle, Keys(plan, ticket.ReservedAt).ToArray(),
+            [
+                ticket.RedisId!, ticket.ReservedAt.ToUnixTimeSeconds(), plan.EstimatedTokens, Nano(plan.EstimatedUsd), tokens, Nano(usd),
+            ], cancellationToken);
+        }
+        catch (RedisException e)
+        {
+            // The reservation stays counted (the safe side) and its parallel slot frees itself when it expires.
+            LogSettleFailed(logger, e.Message);
+        }
+    }
+
+    public ValueTask ReleaseAsync(QuotaTicket ticket, CancellationToken cancellationToken) => SettleAsync(ticket, 0, 0m, cancellationToken);
+
+    private async ValueTask<(QuotaTicket?, QuotaDenial?)> FallBackAsync(QuotaPlan plan, RedisException error, CancellationToken cancellationToken)
+    {
+        if (!failOpen)
+        {
+            throw new QuotaUnavailableException("The shared limits store (Redis) cannot be reached, and the gateway is configured to refuse requests then (storage.redis_failure: fail_closed).", error);
+        }
+        Interlocked.Increment(ref _fallbacks);
+        LogFailingOpen(logger, error.Message);
+        var (ticket, denial) = await fallback.AdmitAsync(plan, cancellationToken);
+        if (ticket is not null)
+        {
+            ticket.Issuer = fallback;
+        }
+        return (ticket, denial);
+    }
+
+    private static List<RedisArg> Keys(QuotaPlan plan, DateTimeOffset at)
+    {
+        var keys = new List<RedisArg>(plan.Scopes.Count * QuotaScripts.KeysPerScope);
+        foreach (var scope in plan.Scopes)
+        {
+            var local = TimeZoneInfo.ConvertTime(at, scope.TimeZone);
+            var prefix = "sy:q:" + scope.Id;
+            keys.Add(prefix + ":rpm");
+            keys.Add(prefix + ":tpm");
+            keys.Add(prefix + ":d:" + local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            keys.Add(prefix + ":m:" + local.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+            keys.Add(prefix + ":usd");
+            keys.Add(prefix + ":par");
+        }
+        return keys;
+    }
+
+    /// <summary>Dollars as integer nano-dollars: exact sums in Redis; a request's cost rounds by at most half a nano-dollar.</summary>
+    public static long Nano(decimal usd) => (long)decimal.Round(usd * 1_000_000_000m, MidpointRounding.ToEven);
+
+    private static string Window(string limit) => limit switch
+    {
+        "rpm" or "tpm" => "per minute",
+        "tokens_per_day" or "usd_per_day" => "per day",
+        "tokens_per_month" or "usd_per_month" => "per month",
+        "usd_total" => "in total",
+        _ => "requests at once",
+    };
+
+    private static decimal LimitValue(Configuration.LimitsConfig l, string limit) => limit switch
+    {
+        "rpm" => l.Rpm ?? 0,
+        "tpm" => l.Tpm ?? 0,
+        "tokens_per_day" => l.TokensPerDay ?? 0,
+        "tokens_per_month" => l.TokensPerMonth ?? 0,
+        "usd_per_day" => l.UsdPerDay ?? 0,
+        "usd_per_month" => l.UsdPerMonth ?? 0,
+        "usd_total" => l.UsdTotal ?? 0,
+        _ => l.MaxParallel ?? 0,
+    };
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Redis unreachable; limits fall back to this instance's memory: {Reason}")]
+    private static partial void LogFailingOpen(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Quota settlement in Redis failed; the reservation stays counted: {Reason}")]
+    private static partial void LogSettleFailed(ILogger logger, string reason);
+}

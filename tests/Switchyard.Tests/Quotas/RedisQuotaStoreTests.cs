@@ -1,0 +1,126 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Switchyard.Configuration;
+using Switchyard.Quotas;
+using Switchyard.Resp;
+using Switchyard.Tests.Resp;
+
+namespace Switchyard.Tests.Quotas;
+
+/// <summary>The shared limits store against a real Redis server; two stores stand for two gateway instances.</summary>
+public sealed class RedisQuotaStoreTests : IAsyncLifetime
+{
+    private readonly List<RedisLink> _links = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var link in _links)
+        {
+            await link.DisposeAsync();
+        }
+    }
+
+    private RedisQuotaStore Store(bool failOpen = true, RedisOptions? options = null)
+    {
+        var link = new RedisLink(options ?? TestRedis.Options, NullLoggerFactory.Instance, TimeProvider.System);
+        _links.Add(link);
+        return new RedisQuotaStore(link, failOpen, new MemoryQuotaStore(TimeProvider.System), TimeProvider.System, NullLogger<RedisQuotaStore>.Instance);
+    }
+
+    /// <summary>Scope ids unique to the test, so runs and tests never share counters.</summary>
+    private static QuotaPlan Plan(LimitsConfig limits, long tokens = 10, decimal usd = 0m) =>
+        new([new QuotaScope("test:" + Guid.NewGuid().ToString("N"), "key k", limits, TimeZoneInfo.Utc)], tokens, usd);
+
+    [Fact]
+    public async Task Rpm_SharedByTwoInstances_AdmitsExactlyTheLimit()
+    {
+        var a = Store();
+        var b = Store();
+        var plan = Plan(new LimitsConfig { Rpm = 50 });
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Task.Run(async () =>
+            (await (i % 2 == 0 ? a : b).AdmitAsync(plan, default)).Ticket)));
+
+        Assert.Equal(50, results.Count(t => t is not null));
+        var (_, denial) = await a.AdmitAsync(plan, default);
+        Assert.Equal("key k: rpm 50 per minute", denial!.Message);
+        Assert.InRange(denial.RetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
+    public async Task DollarBudget_SettledExactly_AndNeverOverspentBeyondOneReservation()
+    {
+        var a = Store();
+        var b = Store();
+        var plan = Plan(new LimitsConfig { UsdTotal = 1m }, usd: 0.2m);
+
+        var spent = 0m;
+        var admitted = 0;
+        for (var i = 0; i < 20; i++)
+        {
+            var store = i % 2 == 0 ? a : b;
+            if ((await store.AdmitAsync(plan, default)).Ticket is { } ticket)
+            {
+                admitted++;
+                spent += 0.123456789m;
+                await store.SettleAsync(ticket, 100, 0.123456789m, default);
+            }
+        }
+
+        // 0.123456789 per call: 7 calls spend 0.864197523, and an eighth reservation of 0.2 would pass 1.
+        Assert.Equal(7, admitted);
+        Assert.Equal(0.864197523m, spent);
+    }
+
+    [Fact]
+    public async Task MaxParallel_AndRelease_FreeSlots()
+    {
+        var store = Store();
+        var plan = Plan(new LimitsConfig { MaxParallel = 2, TokensPerDay = 1000 }, tokens: 300);
+
+        var (first, _) = await store.AdmitAsync(plan, default);
+        Assert.NotNull((await store.AdmitAsync(plan, default)).Ticket);
+        Assert.Equal("max_parallel", (await store.AdmitAsync(plan, default)).Denial!.Limit);
+
+        await store.ReleaseAsync(first!, default);
+        var (third, _) = await store.AdmitAsync(plan, default);
+
+        Assert.NotNull(third);
+        await store.SettleAsync(third!, 300, 0m, default);
+        // 600 tokens counted today (one live reservation, one settled call); a fourth call brings it to 900.
+        Assert.NotNull((await store.AdmitAsync(plan, default)).Ticket);
+        Assert.Equal("tokens_per_day", (await store.AdmitAsync(plan, default)).Denial!.Limit);
+    }
+
+    [Fact]
+    public async Task Tpm_TrueUsageReplacesTheReservation()
+    {
+        var store = Store();
+        var plan = Plan(new LimitsConfig { Tpm = 100 }, tokens: 90);
+
+        var (ticket, _) = await store.AdmitAsync(plan, default);
+        Assert.Equal("tpm", (await store.AdmitAsync(plan, default)).Denial!.Limit);
+        await store.SettleAsync(ticket!, 5, 0m, default);
+
+        Assert.NotNull((await store.AdmitAsync(plan, default)).Ticket);
+    }
+
+    [Fact]
+    public async Task RedisDown_FailOpenUsesMemory_FailClosedRefuses()
+    {
+        // Port 9 on loopback refuses connections: Redis is down.
+        var down = TestRedis.Options with { Port = 9, ConnectTimeout = TimeSpan.FromMilliseconds(500) };
+        var open = Store(failOpen: true, options: down);
+        var closed = Store(failOpen: false, options: down);
+        var plan = Plan(new LimitsConfig { Rpm = 1 });
+
+        var (ticket, _) = await open.AdmitAsync(plan, default);
+        var (_, denial) = await open.AdmitAsync(plan, default);
+
+        Assert.NotNull(ticket);
+        Assert.Equal("rpm", denial!.Limit);
+        Assert.Equal(2, open.Fallbacks);
+        await Assert.ThrowsAsync<QuotaUnavailableException>(async () => await closed.AdmitAsync(plan, default));
+    }
+}

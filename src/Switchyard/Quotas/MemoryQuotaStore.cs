@@ -30,7 +30,7 @@ public sealed class MemoryQuotaStore(TimeProvider time) : IQuotaStore
             var ticket = new QuotaTicket(plan, now);
             foreach (var (scope, state) in states)
             {
-                state.Reserve(plan, now, ticket);
+                state.Reserve(scope, plan, now, ticket);
                 Tightest(ref requestLimit, ref requestsLeft, scope.Limits.Rpm, scope.Limits.Rpm - state.RequestsInWindow);
                 Tightest(ref tokenLimit, ref tokensLeft, scope.Limits.Tpm, scope.Limits.Tpm - state.TokensInWindow);
             }
@@ -137,13 +137,14 @@ public sealed class MemoryQuotaStore(TimeProvider time) : IQuotaStore
     private sealed class ScopeState
     {
         private readonly Queue<long> _requests = new();
-        private readonly LinkedList<(long At, long Tokens, QuotaTicket? Ticket)> _tokens = new();
+        private readonly LinkedList<(long At, long Tokens)> _tokens = new();
+        private long _tokenSum;
         private string _day = "", _month = "";
         private long _dayTokens, _monthTokens, _inFlight;
         private decimal _dayUsd, _monthUsd, _totalUsd;
 
         public long RequestsInWindow => _requests.Count;
-        public long TokensInWindow => _tokens.Sum(t => t.Tokens);
+        public long TokensInWindow => _tokenSum;
 
         public void Prune(DateTimeOffset now, QuotaScope scope)
         {
@@ -154,6 +155,7 @@ public sealed class MemoryQuotaStore(TimeProvider time) : IQuotaStore
             }
             while (_tokens.First is { } first && first.Value.At <= since)
             {
+                _tokenSum -= first.Value.Tokens;
                 _tokens.RemoveFirst();
             }
             var local = TimeZoneInfo.ConvertTime(now, scope.TimeZone);
@@ -213,11 +215,13 @@ public sealed class MemoryQuotaStore(TimeProvider time) : IQuotaStore
             return null;
         }
 
-        public void Reserve(QuotaPlan plan, DateTimeOffset now, QuotaTicket ticket)
+        public void Reserve(QuotaScope scope, QuotaPlan plan, DateTimeOffset now, QuotaTicket ticket)
         {
             var at = now.ToUnixTimeMilliseconds();
             _requests.Enqueue(at);
-            _tokens.AddLast((at, plan.EstimatedTokens, ticket));
+            // The ticket keeps its node, so settlement corrects this entry without searching the window.
+            ticket.Entries[scope.Id] = _tokens.AddLast((at, plan.EstimatedTokens));
+            _tokenSum += plan.EstimatedTokens;
             _dayTokens += plan.EstimatedTokens;
             _monthTokens += plan.EstimatedTokens;
             _dayUsd += plan.EstimatedUsd;
@@ -242,13 +246,11 @@ public sealed class MemoryQuotaStore(TimeProvider time) : IQuotaStore
             _monthTokens += tokens - (sameMonth ? plan.EstimatedTokens : 0);
             _monthUsd += usd - (sameMonth ? plan.EstimatedUsd : 0);
             _totalUsd += usd - plan.EstimatedUsd;
-            for (var node = _tokens.First; node is not null; node = node.Next)
+            // A node already pruned from the window (List is null) no longer counts.
+            if (ticket.Entries.GetValueOrDefault(scope.Id) is LinkedListNode<(long At, long Tokens)> { List: not null } node)
             {
-                if (ReferenceEquals(node.Value.Ticket, ticket))
-                {
-                    node.Value = node.Value with { Tokens = tokens };
-                    break;
-                }
+                _tokenSum += tokens - node.Value.Tokens;
+                node.Value = node.Value with { Tokens = tokens };
             }
         }
 

@@ -29,6 +29,9 @@ public sealed class QuotaTicket(QuotaPlan plan, DateTimeOffset reservedAt)
     /// <summary>The store that reserved (the Redis store hands out memory tickets while failing open).</summary>
     internal IQuotaStore? Issuer { get; set; }
 
+    /// <summary>The memory store's token-window entry per scope id, corrected in place at settlement.</summary>
+    internal Dictionary<string, object> Entries { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The reservation's member in Redis's in-flight set.</summary>
     internal string? RedisId { get; set; }
     private int _closed;

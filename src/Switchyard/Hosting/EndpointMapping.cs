@@ -38,6 +38,7 @@ public static class EndpointMapping
 
     private static async Task ReadyAsync(HttpContext http, SqlDialect dialect)
     {
+        var unavailable = "database unreachable";
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
@@ -46,6 +47,11 @@ public static class EndpointMapping
             await using var command = connection.CreateCommand();
             command.CommandText = "SELECT 1";
             await command.ExecuteScalarAsync(timeout.Token);
+            if (http.RequestServices.GetService<Quotas.RedisLink>() is { } redis)
+            {
+                unavailable = "redis unreachable";
+                await (await redis.GetAsync(timeout.Token)).PingAsync(timeout.Token);
+            }
             http.Response.ContentType = "application/json";
             await http.Response.WriteAsync("{\"status\":\"ready\"}", http.RequestAborted);
         }
@@ -53,7 +59,7 @@ public static class EndpointMapping
         {
             http.Response.StatusCode = 503;
             http.Response.ContentType = "application/json";
-            await http.Response.WriteAsync("{\"status\":\"unavailable\",\"reason\":\"database unreachable\"}", http.RequestAborted);
+            await http.Response.WriteAsync($"{{\"status\":\"unavailable\",\"reason\":\"{unavailable}\"}}", http.RequestAborted);
         }
     }
 }

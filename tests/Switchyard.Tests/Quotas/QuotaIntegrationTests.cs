@@ -114,4 +114,18 @@ public sealed class QuotaIntegrationTests
         Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.OK));
         Assert.Equal(3, statuses.Count(s => s == (HttpStatusCode)429));
     }
+
+    [Fact]
+    public async Task Readyz_ReportsAnUnreachableRedis()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(customize: c => c with
+        {
+            Storage = c.Storage with { Redis = "redis://127.0.0.1:9/0" },
+        });
+
+        using var response = await gateway.Http.GetAsync("/readyz");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("redis unreachable", await response.Content.ReadAsStringAsync());
+    }
 }

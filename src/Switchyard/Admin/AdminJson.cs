@@ -29,7 +29,14 @@ public sealed record KeyView
     public DateTimeOffset? RevokedAt { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required string Source { get; init; }
+
+    /// <summary>Current use of each of the key's own limits (in <c>GET /admin/keys/{id}</c> only).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<QuotaView>? Quota { get; init; }
 }
+
+/// <summary>One limit: its value, what the current window has used, and what remains (money as decimal strings).</summary>
+public sealed record QuotaView(string Limit, string Window, string Value, string Used, string Remaining);
 
 public sealed record KeyList(IReadOnlyList<KeyView> Data);
 

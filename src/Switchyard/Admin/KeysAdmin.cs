@@ -8,7 +8,7 @@ using Switchyard.Tenancy;
 namespace Switchyard.Admin;
 
 /// <summary><c>/admin/keys</c>: create (the secret is shown once), list, show and revoke virtual keys.</summary>
-public sealed class KeysAdmin(KeyStore store, KeyRing ring, GatewayRuntime runtime, TimeProvider time)
+public sealed class KeysAdmin(KeyStore store, KeyRing ring, GatewayRuntime runtime, Quotas.QuotaPlanner planner, Quotas.IQuotaStore quotas, TimeProvider time)
 {
     private const int MaxAdminBody = 64 * 1024;
 
@@ -68,9 +68,23 @@ public sealed class KeysAdmin(KeyStore store, KeyRing ring, GatewayRuntime runti
     public async Task<IResult> GetAsync(HttpContext http, string id)
     {
         var key = await store.FindAsync(id, http.RequestAborted);
-        return key is null
-            ? AdminEndpoints.Error(404, $"No key with id '{id}'.", "id", "key_not_found")
-            : Results.Json(View(key), AdminJsonContext.Default.KeyView);
+        if (key is null)
+        {
+            return AdminEndpoints.Error(404, $"No key with id '{id}'.", "id", "key_not_found");
+        }
+        IReadOnlyList<QuotaView>? quota = null;
+        if (planner.KeyScope(key) is { } scope)
+        {
+            try
+            {
+                quota = QuotaViews.Of(scope.Limits, await quotas.UsageAsync(scope, http.RequestAborted));
+            }
+            catch (Resp.RedisException)
+            {
+                // The key's view still answers while the shared limits store is down; its usage is just unknown.
+            }
+        }
+        return Results.Json(View(key) with { Quota = quota }, AdminJsonContext.Default.KeyView);
     }
 
     public async Task<IResult> RevokeAsync(HttpContext http, string id)

@@ -55,6 +55,8 @@ public sealed class MemoryQuotaStore(TimeProvider time) : IQuotaStore
         return ValueTask.CompletedTask;
     }
 
+    public ValueTask<QuotaUsage> UsageAsync(QuotaScope scope, CancellationToken cancellationToken) => ValueTask.FromResult(Usage(scope));
+
     /// <summary>Current usage of one scope, for the admin views.</summary>
     public QuotaUsage Usage(QuotaScope scope)
     {

@@ -56,6 +56,14 @@ public sealed class QuotaPlanner(GatewayRuntime runtime)
         return new QuotaPlan(scopes, prompt + output, usd);
     }
 
+    /// <summary>The key's own scope (for its admin view), or null when the key has no limits.</summary>
+    public QuotaScope? KeyScope(VirtualKey key)
+    {
+        var lookup = Current();
+        var zone = lookup.Groups.TryGetValue(key.Group, out var found) ? found.Zone : TimeZoneInfo.Utc;
+        return key.Limits is { } limits && HasAny(limits) ? new QuotaScope($"key:{key.Id}", $"key {key.Name}", limits, zone) : null;
+    }
+
     private static bool HasAny(LimitsConfig l) =>
         l.Rpm is not null || l.Tpm is not null || l.TokensPerDay is not null || l.TokensPerMonth is not null
         || l.UsdPerDay is not null || l.UsdPerMonth is not null || l.UsdTotal is not null || l.MaxParallel is not null;

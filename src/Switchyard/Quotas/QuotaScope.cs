@@ -54,4 +54,7 @@ public interface IQuotaStore
 
     /// <summary>A request that used nothing (it failed before the upstream answered) gives its reservation back.</summary>
     ValueTask ReleaseAsync(QuotaTicket ticket, CancellationToken cancellationToken);
+
+    /// <summary>A scope's current counters, for the admin views.</summary>
+    ValueTask<QuotaUsage> UsageAsync(QuotaScope scope, CancellationToken cancellationToken);
 }

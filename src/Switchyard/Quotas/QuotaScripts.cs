@@ -109,4 +109,21 @@ internal static class QuotaScripts
         end
         return 0
         """);
+
+    /// <summary>One scope's counters without changing them. ARGV: now in ms, now in seconds. Dollars in nano-dollars.</summary>
+    public static readonly RedisScript Peek = new("""
+        local now_ms, now_s = tonumber(ARGV[1]), tonumber(ARGV[2])
+        local function window_sum(key)
+          local fields = {}
+          for s = now_s - 59, now_s do fields[#fields + 1] = tostring(s) end
+          local sum = 0
+          for _, v in ipairs(redis.call('HMGET', key, unpack(fields))) do if v then sum = sum + tonumber(v) end end
+          return sum
+        end
+        local day = redis.call('HMGET', KEYS[3], 'tokens', 'usd')
+        local month = redis.call('HMGET', KEYS[4], 'tokens', 'usd')
+        return {window_sum(KEYS[1]), window_sum(KEYS[2]), tonumber(day[1]) or 0, tonumber(month[1]) or 0,
+          tonumber(day[2]) or 0, tonumber(month[2]) or 0, tonumber(redis.call('GET', KEYS[5])) or 0,
+          redis.call('ZCOUNT', KEYS[6], now_ms, '+inf')}
+        """);
 }

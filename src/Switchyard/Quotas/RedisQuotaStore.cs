@@ -103,6 +103,16 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
 
     public ValueTask ReleaseAsync(QuotaTicket ticket, CancellationToken cancellationToken) => SettleAsync(ticket, 0, 0m, cancellationToken);
 
+    public async ValueTask<QuotaUsage> UsageAsync(QuotaScope scope, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var connection = await redis.GetAsync(cancellationToken);
+        var values = await connection.EvalShaAsync(QuotaScripts.Peek, Keys(new QuotaPlan([scope], 0, 0m), now).ToArray(),
+            [now.ToUnixTimeMilliseconds(), now.ToUnixTimeSeconds()], cancellationToken);
+        return new QuotaUsage(values[0].AsInt64(), values[1].AsInt64(), values[2].AsInt64(), values[3].AsInt64(),
+            values[4].AsInt64() / 1_000_000_000m, values[5].AsInt64() / 1_000_000_000m, values[6].AsInt64() / 1_000_000_000m, values[7].AsInt64());
+    }
+
     private async ValueTask<(QuotaTicket?, QuotaDenial?)> FallBackAsync(QuotaPlan plan, RedisException error, CancellationToken cancellationToken)
     {
         if (!failOpen)

@@ -128,4 +128,25 @@ public sealed class QuotaIntegrationTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("redis unreachable", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task AdminKeyView_ShowsUsedAndRemainingPerLimit()
+    {
+        await using var gateway = await StartAsync(new LimitsConfig { Rpm = 5, UsdTotal = 1m });
+        using (await gateway.Http.SendAsync(gateway.Post("/v1/chat/completions", """{"model":"gpt-4o","messages":[{"role":"user","content":"four words right here"}]}""")))
+        {
+        }
+        await gateway.LedgerAsync(1);
+        using var list = new HttpRequestMessage(HttpMethod.Get, "/admin/keys") { Headers = { Authorization = new("Bearer", GatewayHarness.MasterKey) } };
+        var keys = JsonDocument.Parse(await (await gateway.Http.SendAsync(list)).Content.ReadAsStringAsync()).RootElement.GetProperty("data");
+        var id = keys.EnumerateArray().Single(k => k.GetProperty("name").GetString() == "client-key").GetProperty("id").GetString();
+        using var one = new HttpRequestMessage(HttpMethod.Get, $"/admin/keys/{id}") { Headers = { Authorization = new("Bearer", GatewayHarness.MasterKey) } };
+
+        var quota = JsonDocument.Parse(await (await gateway.Http.SendAsync(one)).Content.ReadAsStringAsync()).RootElement.GetProperty("quota");
+
+        Assert.Equal(("rpm", "5", "1", "4"), (quota[0].GetProperty("limit").GetString(), quota[0].GetProperty("value").GetString(),
+            quota[0].GetProperty("used").GetString(), quota[0].GetProperty("remaining").GetString()));
+        Assert.Equal(("usd_total", "0.0000675", "0.9999325"), (quota[1].GetProperty("limit").GetString(),
+            quota[1].GetProperty("used").GetString(), quota[1].GetProperty("remaining").GetString()));
+    }
 }

@@ -104,6 +104,8 @@ public sealed class RedisQuotaStoreTests : IAsyncLifetime
         await store.SettleAsync(ticket!, 5, 0m, default);
 
         Assert.NotNull((await store.AdmitAsync(plan, default)).Ticket);
+        var usage = await store.UsageAsync(plan.Scopes[0], default);
+        Assert.Equal((2L, 95L, 95L, 1L), (usage.RequestsLastMinute, usage.TokensLastMinute, usage.TokensToday, usage.InFlight));
     }
 
     [Fact]

@@ -6,12 +6,13 @@ namespace Switchyard.Quotas;
 /// The Lua scripts behind <see cref="RedisQuotaStore"/>: admission checks every limit of every scope and only then
 /// reserves on all of them, in one atomic script call; settlement swaps the reservation for the true usage.
 /// Per scope the keys are: request counts and token counts per second (a 60-second sliding window summed from
-/// per-second fields), the calendar day and month (tokens, nano-dollars), the all-time nano-dollars, and the
-/// in-flight set whose members expire, so a crashed instance's reservations free themselves.
+/// per-second fields), the calendar day and month (tokens, nano-dollars), the all-time nano-dollars, the
+/// in-flight set (ticket → expiry) and the reservations themselves (ticket → what it reserved, where). A ticket
+/// whose instance died before settling expires: the next admission on the scope takes its reservation back.
 /// </summary>
 internal static class QuotaScripts
 {
-    public const int KeysPerScope = 6;
+    public const int KeysPerScope = 7;
     public const int LimitsPerScope = 8;
 
     public static readonly RedisScript Admit = new("""
@@ -21,7 +22,23 @@ internal static class QuotaScripts
         local usd = tonumber(ARGV[4])
         local ticket = ARGV[5]
         local expires = tonumber(ARGV[6])
-        local scopes = (#KEYS) / 6
+        local scopes = (#KEYS) / 7
+        -- Negations are written 0 - x: Lua formats -0 as "-0", which Redis refuses as an integer.
+        local function sweep(k)
+          local expired = redis.call('ZRANGEBYSCORE', KEYS[k + 6], '-inf', now_ms, 'LIMIT', 0, 50)
+          for _, t in ipairs(expired) do
+            local r = redis.call('HGET', KEYS[k + 7], t)
+            if r then
+              local tok, nusd, sec, dkey, mkey = string.match(r, '^(%-?%d+) (%-?%d+) (%d+) (%S+) (%S+)$')
+              if redis.call('HEXISTS', KEYS[k + 2], sec) == 1 then redis.call('HINCRBY', KEYS[k + 2], sec, 0 - tonumber(tok)) end
+              if redis.call('EXISTS', dkey) == 1 then redis.call('HINCRBY', dkey, 'tokens', 0 - tonumber(tok)); redis.call('HINCRBY', dkey, 'usd', 0 - tonumber(nusd)) end
+              if redis.call('EXISTS', mkey) == 1 then redis.call('HINCRBY', mkey, 'tokens', 0 - tonumber(tok)); redis.call('HINCRBY', mkey, 'usd', 0 - tonumber(nusd)) end
+              redis.call('INCRBY', KEYS[k + 5], 0 - tonumber(nusd))
+              redis.call('HDEL', KEYS[k + 7], t)
+            end
+            redis.call('ZREM', KEYS[k + 6], t)
+          end
+        end
         local function window_sum(key)
           local fields = {}
           for s = now_s - 59, now_s do fields[#fields + 1] = tostring(s) end
@@ -38,7 +55,8 @@ internal static class QuotaScripts
         end
         local best_req, best_req_left, best_tok, best_tok_left = -1, -1, -1, -1
         for i = 0, scopes - 1 do
-          local k = i * 6
+          local k = i * 7
+          sweep(k)
           local a = 6 + i * 8
           local rpm, tpm, tpd, tpmo = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
           local usd_day, usd_month, usd_total, par = tonumber(ARGV[a + 5]), tonumber(ARGV[a + 6]), tonumber(ARGV[a + 7]), tonumber(ARGV[a + 8])
@@ -59,13 +77,10 @@ internal static class QuotaScripts
           if usd_day >= 0 and (tonumber(day[2]) or 0) + usd > usd_day then return {1, i, 'usd_per_day', -1} end
           if usd_month >= 0 and (tonumber(month[2]) or 0) + usd > usd_month then return {1, i, 'usd_per_month', -2} end
           if usd_total >= 0 and (tonumber(redis.call('GET', KEYS[k + 5])) or 0) + usd > usd_total then return {1, i, 'usd_total', 0} end
-          if par >= 0 then
-            redis.call('ZREMRANGEBYSCORE', KEYS[k + 6], '-inf', now_ms)
-            if redis.call('ZCARD', KEYS[k + 6]) >= par then return {1, i, 'max_parallel', 1000} end
-          end
+          if par >= 0 and redis.call('ZCARD', KEYS[k + 6]) >= par then return {1, i, 'max_parallel', 1000} end
         end
         for i = 0, scopes - 1 do
-          local k = i * 6
+          local k = i * 7
           redis.call('HINCRBY', KEYS[k + 1], now_s, 1)
           redis.call('EXPIRE', KEYS[k + 1], 120)
           redis.call('HINCRBY', KEYS[k + 2], now_s, tokens)
@@ -79,6 +94,8 @@ internal static class QuotaScripts
           redis.call('INCRBY', KEYS[k + 5], usd)
           redis.call('ZADD', KEYS[k + 6], expires, ticket)
           redis.call('EXPIRE', KEYS[k + 6], 3600)
+          redis.call('HSET', KEYS[k + 7], ticket, tokens .. ' ' .. usd .. ' ' .. now_s .. ' ' .. KEYS[k + 3] .. ' ' .. KEYS[k + 4])
+          redis.call('EXPIRE', KEYS[k + 7], 3600)
         end
         return {0, best_req, best_req_left, best_tok, best_tok_left}
         """);
@@ -89,23 +106,26 @@ internal static class QuotaScripts
     /// </summary>
     public static readonly RedisScript Settle = new("""
         local ticket, at = ARGV[1], ARGV[2]
-        local dt = tonumber(ARGV[5]) - tonumber(ARGV[3])
-        local du = tonumber(ARGV[6]) - tonumber(ARGV[4])
-        for i = 0, (#KEYS) / 6 - 1 do
-          local k = i * 6
+        local tokens, usd = tonumber(ARGV[5]), tonumber(ARGV[6])
+        for i = 0, (#KEYS) / 7 - 1 do
+          local k = i * 7
           redis.call('ZREM', KEYS[k + 6], ticket)
-          do
-            if redis.call('HEXISTS', KEYS[k + 2], at) == 1 then redis.call('HINCRBY', KEYS[k + 2], at, dt) end
-            if redis.call('EXISTS', KEYS[k + 3]) == 1 then
-              redis.call('HINCRBY', KEYS[k + 3], 'tokens', dt)
-              redis.call('HINCRBY', KEYS[k + 3], 'usd', du)
-            end
-            if redis.call('EXISTS', KEYS[k + 4]) == 1 then
-              redis.call('HINCRBY', KEYS[k + 4], 'tokens', dt)
-              redis.call('HINCRBY', KEYS[k + 4], 'usd', du)
-            end
-            redis.call('INCRBY', KEYS[k + 5], du)
+          -- A reservation already taken back by the expiry sweep is not subtracted twice: the usage counts whole.
+          local held = redis.call('HDEL', KEYS[k + 7], ticket) == 1
+          local dt = tokens - (held and tonumber(ARGV[3]) or 0)
+          local du = usd - (held and tonumber(ARGV[4]) or 0)
+          if held and redis.call('HEXISTS', KEYS[k + 2], at) == 1 then redis.call('HINCRBY', KEYS[k + 2], at, dt) end
+          if redis.call('EXISTS', KEYS[k + 3]) == 1 or dt > 0 then
+            redis.call('HINCRBY', KEYS[k + 3], 'tokens', dt)
+            redis.call('HINCRBY', KEYS[k + 3], 'usd', du)
+            redis.call('EXPIRE', KEYS[k + 3], 172800)
           end
+          if redis.call('EXISTS', KEYS[k + 4]) == 1 or dt > 0 then
+            redis.call('HINCRBY', KEYS[k + 4], 'tokens', dt)
+            redis.call('HINCRBY', KEYS[k + 4], 'usd', du)
+            redis.call('EXPIRE', KEYS[k + 4], 3456000)
+          end
+          redis.call('INCRBY', KEYS[k + 5], du)
         end
         return 0
         """);

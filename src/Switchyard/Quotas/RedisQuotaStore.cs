@@ -15,6 +15,12 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
     /// <summary>How long an in-flight reservation holds a max_parallel slot if its instance dies before settling.</summary>
     public static readonly TimeSpan ReservationLifetime = TimeSpan.FromMinutes(15);
 
+    private readonly TimeSpan _lifetime = ReservationLifetime;
+
+    /// <summary>For tests: a store whose reservations expire sooner, to stand in for a crashed instance.</summary>
+    internal RedisQuotaStore(RedisLink redis, bool failOpen, MemoryQuotaStore fallback, TimeProvider time, ILogger<RedisQuotaStore> logger, TimeSpan lifetime)
+        : this(redis, failOpen, fallback, time, logger) => _lifetime = lifetime;
+
     private long _fallbacks;
 
     /// <summary>Admissions served from memory because Redis was unreachable (for metrics and tests).</summary>
@@ -32,7 +38,7 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
             plan.EstimatedTokens,
             Nano(plan.EstimatedUsd),
             ticket.RedisId,
-            (now + ReservationLifetime).ToUnixTimeMilliseconds(),
+            (now + _lifetime).ToUnixTimeMilliseconds(),
         };
         foreach (var scope in plan.Scopes)
         {
@@ -142,6 +148,7 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
             keys.Add(prefix + ":m:" + local.ToString("yyyy-MM", CultureInfo.InvariantCulture));
             keys.Add(prefix + ":usd");
             keys.Add(prefix + ":par");
+            keys.Add(prefix + ":res");
         }
         return keys;
     }

@@ -3,6 +3,7 @@ using Switchyard.Configuration;
 using Switchyard.Quotas;
 using Switchyard.Resp;
 using Switchyard.Tests.Resp;
+using Switchyard.Tests.TestSupport;
 
 namespace Switchyard.Tests.Quotas;
 
@@ -124,5 +125,52 @@ public sealed class RedisQuotaStoreTests : IAsyncLifetime
         Assert.Equal("rpm", denial!.Limit);
         Assert.Equal(2, open.Fallbacks);
         await Assert.ThrowsAsync<QuotaUnavailableException>(async () => await closed.AdmitAsync(plan, default));
+    }
+
+    [Fact]
+    public async Task CrashedInstance_ReservationsExpireOnTheirOwn()
+    {
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var link = new RedisLink(TestRedis.Options, NullLoggerFactory.Instance, time);
+        _links.Add(link);
+        var crashed = new RedisQuotaStore(link, true, new MemoryQuotaStore(time), time, NullLogger<RedisQuotaStore>.Instance, TimeSpan.FromMinutes(1));
+        var survivor = new RedisQuotaStore(link, true, new MemoryQuotaStore(time), time, NullLogger<RedisQuotaStore>.Instance);
+        var plan = Plan(new LimitsConfig { TokensPerDay = 500, MaxParallel = 1, UsdTotal = 1m }, tokens: 300, usd: 0.6m);
+
+        Assert.NotNull((await crashed.AdmitAsync(plan, default)).Ticket);
+        // The instance that reserved dies without settling: its reservation blocks others…
+        Assert.NotNull((await survivor.AdmitAsync(plan, default)).Denial);
+        time.Advance(TimeSpan.FromMinutes(2));
+        // …until it expires, when the next admission takes it back.
+        var (ticket, denial) = await survivor.AdmitAsync(plan, default);
+
+        Assert.Null(denial);
+        await survivor.SettleAsync(ticket!, 100, 0.2m, default);
+        var usage = await survivor.UsageAsync(plan.Scopes[0], default);
+        Assert.Equal((100L, 0.2m, 0L), (usage.TokensToday, usage.UsdTotal, usage.InFlight));
+    }
+
+    [Fact]
+    public async Task SettlingAfterExpiry_CountsTheUsageOnce()
+    {
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var link = new RedisLink(TestRedis.Options, NullLoggerFactory.Instance, time);
+        _links.Add(link);
+        var slow = new RedisQuotaStore(link, false, new MemoryQuotaStore(time), time, NullLogger<RedisQuotaStore>.Instance, TimeSpan.FromMinutes(1));
+        var plan = Plan(new LimitsConfig { TokensPerDay = 10_000 }, tokens: 300);
+
+        var steps = new List<long>();
+        async Task Step() => steps.Add((await slow.UsageAsync(plan.Scopes[0], default)).TokensToday);
+        var (late, _) = await slow.AdmitAsync(plan, default);
+        await Step();
+        time.Advance(TimeSpan.FromMinutes(2));
+        var (other, _) = await slow.AdmitAsync(plan, default);
+        await Step();
+        await slow.SettleAsync(late!, 40, 0m, default);
+        await Step();
+        await slow.SettleAsync(other!, 60, 0m, default);
+        await Step();
+
+        Assert.Equal([300L, 300L, 340L, 100L], steps);
     }
 }

@@ -18,7 +18,7 @@ public sealed class AnthropicEventWriter : IClientStreamWriter
     private readonly Dictionary<int, int> _clientIndex = [];
     private int _openIndex = -1;
     private bool _started;
-    private bool _stopped;
+    private bool _ended;
     private StopReason? _stopReason;
     private string? _stopSequence;
     private TokenUsage _usage;
@@ -27,6 +27,12 @@ public sealed class AnthropicEventWriter : IClientStreamWriter
 
     public void Write(StreamEvent streamEvent, IBufferWriter<byte> output)
     {
+        // After message_stop or an error event the client has its answer; a parser that reports the broken end of a
+        // stream it already reported as failed must not give the client a second ending.
+        if (_ended)
+        {
+            return;
+        }
         switch (streamEvent)
         {
             case MessageStarted started:
@@ -70,6 +76,7 @@ public sealed class AnthropicEventWriter : IClientStreamWriter
                 break;
             case StreamFailed failed:
                 Start(output);
+                _ended = true;
                 Frame(output, "error", w =>
                 {
                     w.WriteString("type", "error");
@@ -135,6 +142,11 @@ public sealed class AnthropicEventWriter : IClientStreamWriter
                     w.WriteString("thinking", "");
                     w.WriteString("signature", "");
                     break;
+                case RedactedThinkingPart redacted:
+                    // Redacted thinking arrives whole in its start event; it has no deltas.
+                    w.WriteString("type", "redacted_thinking");
+                    w.WriteString("data", redacted.Data);
+                    break;
                 default:
                     w.WriteString("type", "text");
                     w.WriteString("text", "");
@@ -176,11 +188,7 @@ public sealed class AnthropicEventWriter : IClientStreamWriter
 
     private void Finish(IBufferWriter<byte> output)
     {
-        if (_stopped)
-        {
-            return;
-        }
-        _stopped = true;
+        _ended = true;
         Start(output);
         CloseOpen(output);
         Frame(output, "message_delta", w =>

@@ -12,34 +12,83 @@ public sealed partial class AnthropicMessagesCodec
     private static ChatRequest Read(JsonElement root)
     {
         var model = Str(root, "model") ?? throw new InvalidRequestException("model", "model: Field required");
-        // Required by /v1/messages, absent from count_tokens; an Anthropic upstream enforces it itself.
-        long? max = root.TryGetProperty("max_tokens", out var maxTokens) && maxTokens.TryGetInt64(out var value) ? value : null;
+        // Required by /v1/messages, absent from count_tokens (which shares this codec); an Anthropic upstream enforces it itself.
+        var max = Integer(root, "max_tokens");
         if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
         {
             throw new InvalidRequestException("messages", "messages: Field required");
         }
         var thinking = root.TryGetProperty("thinking", out var t) && t.ValueKind == JsonValueKind.Object
-            ? new ThinkingConfig(Str(t, "type") is "enabled" or "adaptive", t.TryGetProperty("budget_tokens", out var budget) && budget.TryGetInt64(out var b) ? b : null)
+            ? new ThinkingConfig(Str(t, "type") is "enabled" or "adaptive", Integer(t, "budget_tokens", "thinking.budget_tokens"))
             : null;
+        var system = ReadSystem(root);
+        var turns = new List<ChatMessage>();
+        var index = 0;
+        foreach (var message in messages.EnumerateArray())
+        {
+            ReadMessage(message, index++, turns, system);
+        }
         return new ChatRequest
         {
             Model = model,
-            System = ReadSystem(root),
-            Messages = messages.EnumerateArray().Select((m, i) => ReadMessage(m, i)).ToList(),
+            System = system,
+            Messages = turns,
             Tools = ReadTools(root),
             ToolChoice = ReadToolChoice(root),
             MaxTokens = max,
-            StopSequences = root.TryGetProperty("stop_sequences", out var stops) && stops.ValueKind == JsonValueKind.Array
-                ? stops.EnumerateArray().Select(s => s.GetString() ?? "").ToList()
-                : [],
-            Temperature = Double(root, "temperature"),
-            TopP = Double(root, "top_p"),
-            TopK = root.TryGetProperty("top_k", out var k) && k.TryGetInt32(out var topK) ? topK : null,
+            StopSequences = ReadStopSequences(root),
+            Temperature = Number(root, "temperature"),
+            TopP = Number(root, "top_p"),
+            TopK = Integer(root, "top_k") is { } topK ? (int)Math.Clamp(topK, int.MinValue, int.MaxValue) : null,
             User = root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object ? Str(metadata, "user_id") : null,
             Thinking = thinking is { Enabled: true } ? thinking : null,
             Stream = root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True,
             ClientWantsUsage = true,
         };
+    }
+
+    /// <summary>
+    /// An optional integer: absent or null is null, anything but a whole number is the client's 400 (read unchecked,
+    /// a string here would throw out of the codec instead of answering).
+    /// </summary>
+    private static long? Integer(JsonElement element, string name, string? path = null)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)
+            ? number
+            : throw new InvalidRequestException(path ?? name, $"{path ?? name}: Input should be a valid integer");
+    }
+
+    private static double? Number(JsonElement element, string name)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        return value.ValueKind == JsonValueKind.Number
+            ? value.GetDouble()
+            : throw new InvalidRequestException(name, $"{name}: Input should be a valid number");
+    }
+
+    private static List<string> ReadStopSequences(JsonElement root)
+    {
+        if (!root.TryGetProperty("stop_sequences", out var stops) || stops.ValueKind != JsonValueKind.Array)
+        {
+            return [];
+        }
+        var result = new List<string>();
+        var index = 0;
+        foreach (var stop in stops.EnumerateArray())
+        {
+            result.Add(stop.ValueKind == JsonValueKind.String
+                ? stop.GetString()!
+                : throw new InvalidRequestException($"stop_sequences.{index}", $"stop_sequences.{index}: Input should be a valid string"));
+            index++;
+        }
+        return result;
     }
 
     private static List<TextPart> ReadSystem(JsonElement root)
@@ -55,17 +104,24 @@ public sealed partial class AnthropicMessagesCodec
                 .Where(b => Str(b, "type") == "text")
                 .Select(b => new TextPart(Str(b, "text") ?? "") { CacheControl = Clone(b, "cache_control") })
                 .ToList(),
-            _ => [],
+            JsonValueKind.Null => [],
+            _ => throw new InvalidRequestException("system", "system: Input should be a valid string or a list of text blocks"),
         };
     }
 
-    private static ChatMessage ReadMessage(JsonElement message, int index)
+    /// <summary>
+    /// Reads one turn into <paramref name="turns"/>. Newer clients (Claude Code among them) also send system text as a
+    /// "system" turn or a <c>mid_conv_system</c> block; the canonical model has system text only at the top, so it is
+    /// appended there, in order: its position in the conversation is lost, its words are not.
+    /// </summary>
+    private static void ReadMessage(JsonElement message, int index, List<ChatMessage> turns, List<TextPart> system)
     {
         var role = Str(message, "role") switch
         {
             "user" => ChatRole.User,
             "assistant" => ChatRole.Assistant,
-            var other => throw new InvalidRequestException($"messages.{index}.role", $"messages.{index}.role: Input should be 'user' or 'assistant', got '{other}'"),
+            "system" => (ChatRole?)null,
+            var other => throw new InvalidRequestException($"messages.{index}.role", $"messages.{index}.role: Input should be 'user', 'assistant' or 'system', got '{other}'"),
         };
         if (!message.TryGetProperty("content", out var content))
         {
@@ -73,21 +129,56 @@ public sealed partial class AnthropicMessagesCodec
         }
         if (content.ValueKind == JsonValueKind.String)
         {
-            return new ChatMessage(role, [new TextPart(content.GetString()!)]);
+            if (role is { } speaker)
+            {
+                turns.Add(new ChatMessage(speaker, [new TextPart(content.GetString()!)]));
+            }
+            else
+            {
+                system.Add(new TextPart(content.GetString()!));
+            }
+            return;
+        }
+        if (content.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidRequestException($"messages.{index}.content", $"messages.{index}.content: Input should be a valid string or a list of content blocks");
         }
         var parts = new List<ContentPart>();
         var blockIndex = 0;
         foreach (var block in content.EnumerateArray())
         {
-            parts.Add(ReadBlock(block, $"messages.{index}.content.{blockIndex++}"));
+            var path = $"messages.{index}.content.{blockIndex++}";
+            if (Str(block, "type") == "mid_conv_system" || role is null)
+            {
+                system.AddRange(ReadSystemBlock(block, path));
+                continue;
+            }
+            parts.Add(ReadBlock(block, path));
         }
-        return new ChatMessage(role, parts);
+        if (role is { } author && (parts.Count > 0 || blockIndex == 0))
+        {
+            turns.Add(new ChatMessage(author, parts));
+        }
     }
+
+    /// <summary>Text of a system turn's block or of a <c>mid_conv_system</c> block (whose content is text blocks).</summary>
+    private static IEnumerable<TextPart> ReadSystemBlock(JsonElement block, string path) => Str(block, "type") switch
+    {
+        "text" => [new TextPart(Str(block, "text") ?? "") { CacheControl = Clone(block, "cache_control") }],
+        "mid_conv_system" when block.TryGetProperty("content", out var inner) && inner.ValueKind == JsonValueKind.Array =>
+            inner.EnumerateArray()
+                .Where(b => Str(b, "type") == "text")
+                .Select(b => new TextPart(Str(b, "text") ?? "") { CacheControl = Clone(b, "cache_control") ?? Clone(block, "cache_control") })
+                .ToList(),
+        var other => throw new InvalidRequestException(path, $"{path}: system instructions must be text, got '{other}'"),
+    };
 
     private static ContentPart ReadBlock(JsonElement block, string path)
     {
         switch (Str(block, "type"))
         {
+            case null:
+                throw new InvalidRequestException($"{path}.type", $"{path}.type: Field required");
             case "text":
                 return new TextPart(Str(block, "text") ?? "") { CacheControl = Clone(block, "cache_control") };
             case "image":

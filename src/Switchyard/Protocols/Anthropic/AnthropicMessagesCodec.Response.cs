@@ -48,6 +48,11 @@ public sealed partial class AnthropicMessagesCodec
                 writer.WriteStartObject();
                 writer.WriteString("type", "tool_use");
                 writer.WriteString("id", call.Id);
+                // Anthropic's ToolUseBlock requires caller; the official C# SDK rejects a block without it. Tools a
+                // canonical answer carries are client tools, which the model calls directly.
+                writer.WriteStartObject("caller");
+                writer.WriteString("type", "direct");
+                writer.WriteEndObject();
                 writer.WriteString("name", call.Name);
                 WriteJsonObject(writer, "input", call.Arguments);
                 writer.WriteEndObject();

@@ -28,17 +28,23 @@ public sealed partial class AnthropicMessagesCodec : IClientCodec
         writer.WriteEndObject();
     }
 
-    /// <summary>Anthropic's error types by status, as its SDKs map them.</summary>
+    /// <summary>
+    /// Anthropic's error types by status, as its API reference lists them; other 4xx are invalid_request_error there too.
+    /// 503 is not an Anthropic status, but "overloaded" is what it means to a client that retries.
+    /// </summary>
     public static string ErrorType(RelayError error) => error.Status switch
     {
         400 => "invalid_request_error",
         401 => "authentication_error",
+        402 => "billing_error",
         403 => "permission_error",
         404 => "not_found_error",
         413 => "request_too_large",
         429 => "rate_limit_error",
         503 or 529 => "overloaded_error",
+        504 => "timeout_error",
         _ when error.Kind == RelayErrorKind.ModelNotAllowed => "permission_error",
+        >= 400 and < 500 => "invalid_request_error",
         _ => "api_error",
     };
 

@@ -136,6 +136,10 @@ public sealed class AnthropicEventWriter : IClientStreamWriter
                     w.WriteString("name", call.Name);
                     w.WriteStartObject("input");
                     w.WriteEndObject();
+                    // Required on ToolUseBlock; the official C# SDK rejects a streamed block without it too.
+                    w.WriteStartObject("caller");
+                    w.WriteString("type", "direct");
+                    w.WriteEndObject();
                     break;
                 case ThinkingPart:
                     w.WriteString("type", "thinking");

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Switchyard.Protocols.Canonical;
 using Switchyard.Relay;
@@ -16,6 +17,7 @@ public sealed partial class OpenAiChatConverter
         {
             throw new InvalidRequestException("messages", "'messages' is a required property.");
         }
+        RejectUnservable(root);
         var system = new List<TextPart>();
         var turns = new List<ChatMessage>();
         var index = 0;
@@ -31,43 +33,81 @@ public sealed partial class OpenAiChatConverter
                     Append(turns, ChatRole.User, UserParts(message, path));
                     break;
                 case "assistant":
-                    Append(turns, ChatRole.Assistant, AssistantParts(message));
+                    Append(turns, ChatRole.Assistant, AssistantParts(message, path));
                     break;
                 case "tool":
-                    Append(turns, ChatRole.User, [new ToolResultPart(Str(message, "tool_call_id") ?? "",
-                        TextParts(message, path).Select(t => (ContentPart)new TextPart(t)).ToList(), IsError: false)]);
+                    var callId = Str(message, "tool_call_id")
+                        ?? throw new InvalidRequestException($"{path}.tool_call_id", $"Missing required parameter: '{path}.tool_call_id'.");
+                    Append(turns, ChatRole.User, [new ToolResultPart(callId, TextParts(message, path).Select(t => (ContentPart)new TextPart(t)).ToList(), IsError: false)]);
                     break;
+                case "function":
+                    throw new InvalidRequestException($"{path}.role", "Messages with the legacy 'function' role cannot be served by this channel; send 'tool' messages instead.");
+                case null:
+                    throw new InvalidRequestException($"{path}.role", $"Missing required parameter: '{path}.role'.");
                 case var role:
                     throw new InvalidRequestException($"{path}.role", $"Invalid value for '{path}.role': '{role}' is not supported by this channel.");
             }
         }
         var parallel = !(root.TryGetProperty("parallel_tool_calls", out var p) && p.ValueKind == JsonValueKind.False);
-        var effort = Str(root, "reasoning_effort");
+        var tools = ReadTools(root);
+        var (choice, allowed) = ReadToolChoice(root, parallel);
+        if (allowed is not null)
+        {
+            // allowed_tools limits which tools may be called; offering only those keeps that meaning on every upstream.
+            tools = tools.Where(t => allowed.Contains(t.Name)).ToList();
+        }
         return new ChatRequest
         {
             Model = model,
             System = system,
             Messages = turns,
-            Tools = ReadTools(root),
-            ToolChoice = ReadToolChoice(root, parallel),
+            Tools = tools,
+            ToolChoice = choice,
             MaxTokens = Long(root, "max_completion_tokens") ?? Long(root, "max_tokens"),
             StopSequences = root.TryGetProperty("stop", out var stop)
                 ? stop.ValueKind switch
                 {
                     JsonValueKind.String => [stop.GetString()!],
-                    JsonValueKind.Array => stop.EnumerateArray().Select(s => s.GetString() ?? "").ToList(),
+                    JsonValueKind.Array => stop.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.String).Select(s => s.GetString()!).ToList(),
                     _ => [],
                 }
                 : [],
             Temperature = Double(root, "temperature"),
             TopP = Double(root, "top_p"),
-            User = Str(root, "user"),
-            Thinking = effort is null or "none" or "minimal" ? null : new ThinkingConfig(true, Effort: effort),
-            ResponseFormat = root.TryGetProperty("response_format", out var format) ? format.Clone() : null,
-            Stream = root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True,
-            ClientWantsUsage = root.TryGetProperty("stream_options", out var options) && options.ValueKind == JsonValueKind.Object
-                && options.TryGetProperty("include_usage", out var include) && include.ValueKind == JsonValueKind.True,
+            User = Str(root, "user") ?? Str(root, "safety_identifier"),
+            Thinking = ThinkingFor(Str(root, "reasoning_effort")),
+            ResponseFormat = Clone(root, "response_format"),
+            Stream = IsTrue(root, "stream"),
+            ClientWantsUsage = root.TryGetProperty("stream_options", out var options) && IsTrue(options, "include_usage"),
         };
+    }
+
+    /// <summary>
+    /// "none" and "minimal" ask for (next to) no reasoning: kept as an explicit off, so an upstream that thinks by
+    /// default can be told not to, and none is asked to spend its minimum thinking budget on them.
+    /// </summary>
+    private static ThinkingConfig? ThinkingFor(string? effort) => effort switch
+    {
+        null => null,
+        "none" or "minimal" => new ThinkingConfig(false, Effort: effort),
+        _ => new ThinkingConfig(true, Effort: effort),
+    };
+
+    /// <summary>Requests whose meaning the canonical model cannot carry are refused rather than half served.</summary>
+    private static void RejectUnservable(JsonElement root)
+    {
+        if (Long(root, "n") is > 1)
+        {
+            throw new InvalidRequestException("n", "Only one choice (n = 1) can be served by this channel.");
+        }
+        if (root.TryGetProperty("functions", out var functions) && functions.ValueKind != JsonValueKind.Null)
+        {
+            throw new InvalidRequestException("functions", "The deprecated 'functions' parameter cannot be served by this channel; send 'tools' instead.");
+        }
+        if (root.TryGetProperty("audio", out var audio) && audio.ValueKind != JsonValueKind.Null)
+        {
+            throw new InvalidRequestException("audio", "Audio output cannot be served by this channel.");
+        }
     }
 
     /// <summary>Consecutive turns of one role merge: tool results and the user text after them form one user turn.</summary>
@@ -85,72 +125,159 @@ public sealed partial class OpenAiChatConverter
         turns.Add(new ChatMessage(role, parts));
     }
 
-    private static IEnumerable<string> TextParts(JsonElement message, string path)
+    /// <summary>The message's content parts, or none; a string is one text part.</summary>
+    private static IEnumerable<JsonElement> ContentParts(JsonElement message, string path, out string? text)
     {
-        if (!message.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
-        {
-            yield break;
-        }
-        if (content.ValueKind == JsonValueKind.String)
-        {
-            yield return content.GetString()!;
-            yield break;
-        }
-        foreach (var part in content.EnumerateArray())
-        {
-            if (Str(part, "type") == "text")
-            {
-                yield return Str(part, "text") ?? "";
-            }
-        }
-    }
-
-    private static List<ContentPart> UserParts(JsonElement message, string path)
-    {
+        text = null;
         if (!message.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
         {
             return [];
         }
-        if (content.ValueKind == JsonValueKind.String)
+        switch (content.ValueKind)
         {
-            return [new TextPart(content.GetString()!)];
+            case JsonValueKind.String:
+                text = content.GetString()!;
+                return [];
+            case JsonValueKind.Array:
+                return content.EnumerateArray().ToList();
+            default:
+                throw new InvalidRequestException($"{path}.content", $"Invalid type for '{path}.content': expected a string or an array of content parts.");
         }
-        var parts = new List<ContentPart>();
-        foreach (var part in content.EnumerateArray())
+    }
+
+    /// <summary>System, developer and tool messages: a string or text parts (the only part type the API allows there).</summary>
+    private static List<string> TextParts(JsonElement message, string path)
+    {
+        var parts = ContentParts(message, path, out var text);
+        if (text is not null)
         {
+            return [text];
+        }
+        var texts = new List<string>();
+        var index = 0;
+        foreach (var part in parts)
+        {
+            var partPath = $"{path}.content[{index++}]";
             switch (Str(part, "type"))
             {
                 case "text":
-                    parts.Add(new TextPart(Str(part, "text") ?? ""));
-                    break;
-                case "image_url":
-                    var url = part.TryGetProperty("image_url", out var image) ? (Str(image, "url") ?? "") : "";
-                    parts.Add(DataUrl(url) is { } inline ? new ImagePart(null, inline.MediaType, inline.Data) : new ImagePart(url, null, null));
-                    break;
-                case "file":
-                    var file = part.TryGetProperty("file", out var f) ? f : default;
-                    var data = DataUrl(Str(file, "file_data") ?? "");
-                    parts.Add(new DocumentPart(null, data?.MediaType ?? "application/pdf", data?.Data, null) { Title = Str(file, "filename") });
+                    texts.Add(Str(part, "text") ?? "");
                     break;
                 case var type:
-                    throw new InvalidRequestException($"{path}.content", $"Content parts of type '{type}' cannot be served by this channel.");
+                    throw new InvalidRequestException($"{path}.content", $"'{partPath}': content parts of type '{type}' are not allowed in '{Str(message, "role")}' messages.");
             }
         }
-        return parts;
+        return texts;
     }
 
-    private static List<ContentPart> AssistantParts(JsonElement message)
+    private static List<ContentPart> UserParts(JsonElement message, string path)
+    {
+        var parts = ContentParts(message, path, out var text);
+        if (text is not null)
+        {
+            return [new TextPart(text)];
+        }
+        var result = new List<ContentPart>();
+        var index = 0;
+        foreach (var part in parts)
+        {
+            var partPath = $"{path}.content[{index++}]";
+            switch (Str(part, "type"))
+            {
+                case "text":
+                    result.Add(new TextPart(Str(part, "text") ?? ""));
+                    break;
+                case "image_url":
+                    result.Add(Image(part, partPath));
+                    break;
+                case "file":
+                    result.Add(Document(part, partPath));
+                    break;
+                case "input_audio":
+                    throw new InvalidRequestException($"{path}.content", $"'{partPath}': audio input cannot be served by this channel.");
+                case var type:
+                    throw new InvalidRequestException($"{path}.content", $"'{partPath}': content parts of type '{type}' cannot be served by this channel.");
+            }
+        }
+        return result;
+    }
+
+    private static ImagePart Image(JsonElement part, string path)
+    {
+        var url = part.TryGetProperty("image_url", out var image) ? Str(image, "url") : null;
+        if (string.IsNullOrEmpty(url))
+        {
+            throw new InvalidRequestException($"{path}.image_url.url", $"Missing required parameter: '{path}.image_url.url'.");
+        }
+        return DataUrl(url) is { } inline ? new ImagePart(null, inline.MediaType, inline.Data) : new ImagePart(url, null, null);
+    }
+
+    /// <summary>
+    /// PDFs stay base64; text files are decoded, since the text is what every upstream takes for them.
+    /// The SDKs send file_data as a data URL; bare base64 gets its media type from the file name.
+    /// </summary>
+    private static DocumentPart Document(JsonElement part, string path)
+    {
+        var file = part.TryGetProperty("file", out var f) ? f : default;
+        var filename = Str(file, "filename");
+        if (Str(file, "file_data") is not { Length: > 0 } fileData)
+        {
+            throw new InvalidRequestException($"{path}.file", Str(file, "file_id") is not null
+                ? "Files referenced by 'file_id' cannot be served by this channel; send the content as 'file_data'."
+                : $"Missing required parameter: '{path}.file.file_data'.");
+        }
+        var (mediaType, data) = DataUrl(fileData) ?? (MediaTypeOf(filename), fileData);
+        if (mediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                return new DocumentPart(null, "text/plain", null, Encoding.UTF8.GetString(Convert.FromBase64String(data))) { Title = filename };
+            }
+            catch (FormatException)
+            {
+                throw new InvalidRequestException($"{path}.file.file_data", $"'{path}.file.file_data' is not valid base64.");
+            }
+        }
+        return new DocumentPart(null, mediaType, data, null) { Title = filename };
+    }
+
+    private static string MediaTypeOf(string? filename) => Path.GetExtension(filename ?? "").ToLowerInvariant() switch
+    {
+        ".txt" or ".md" => "text/plain",
+        _ => "application/pdf",
+    };
+
+    private static List<ContentPart> AssistantParts(JsonElement message, string path)
     {
         var parts = new List<ContentPart>();
+        // DeepSeek-style reasoning from an earlier turn; it carries no signature, so only non-Anthropic upstreams may use it.
         if (Str(message, "reasoning_content") is { Length: > 0 } reasoning)
         {
             parts.Add(new ThinkingPart(reasoning, null));
         }
-        parts.AddRange(TextParts(message, "").Where(t => t.Length > 0).Select(t => new TextPart(t)));
+        var content = ContentParts(message, path, out var text);
+        if (text is { Length: > 0 })
+        {
+            parts.Add(new TextPart(text));
+        }
+        foreach (var part in content)
+        {
+            // A refusal the model gave is still what it said in that turn.
+            if ((Str(part, "type") == "refusal" ? Str(part, "refusal") : Str(part, "text")) is { Length: > 0 } partText)
+            {
+                parts.Add(new TextPart(partText));
+            }
+        }
         if (message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
         {
+            var index = 0;
             foreach (var call in calls.EnumerateArray())
             {
+                var callPath = $"{path}.tool_calls[{index++}]";
+                if (Str(call, "type") is { } type && type != "function")
+                {
+                    throw new InvalidRequestException($"{callPath}.type", $"Tool calls of type '{type}' cannot be served by this channel.");
+                }
                 var function = call.TryGetProperty("function", out var fn) ? fn : default;
                 parts.Add(new ToolCallPart(Str(call, "id") ?? "", Str(function, "name") ?? "", Str(function, "arguments") ?? "{}"));
             }
@@ -167,34 +294,58 @@ public sealed partial class OpenAiChatConverter
         var result = new List<ToolDefinition>();
         foreach (var tool in tools.EnumerateArray())
         {
-            if (Str(tool, "type") != "function" || !tool.TryGetProperty("function", out var function))
+            if (Str(tool, "type") != "function" || !tool.TryGetProperty("function", out var function) || Str(function, "name") is not { } name)
             {
-                throw new InvalidRequestException("tools", $"Tools of type '{Str(tool, "type")}' cannot be served by this channel.");
+                throw new InvalidRequestException("tools", $"Tools of type '{Str(tool, "type")}' cannot be served by this channel; only function tools with a name can.");
             }
-            result.Add(new ToolDefinition(Str(function, "name") ?? "", Str(function, "description"),
-                function.TryGetProperty("parameters", out var parameters) ? parameters.Clone() : null));
+            result.Add(new ToolDefinition(name, Str(function, "description"), Clone(function, "parameters")));
         }
         return result;
     }
 
-    private static ToolChoice? ReadToolChoice(JsonElement root, bool parallel)
+    /// <returns>The choice, and for <c>allowed_tools</c> the names the model may call.</returns>
+    private static (ToolChoice? Choice, HashSet<string>? Allowed) ReadToolChoice(JsonElement root, bool parallel)
     {
-        ToolChoice? choice = root.TryGetProperty("tool_choice", out var value) ? value.ValueKind switch
+        ToolChoice? choice = null;
+        HashSet<string>? allowed = null;
+        if (root.TryGetProperty("tool_choice", out var value) && value.ValueKind != JsonValueKind.Null)
         {
-            JsonValueKind.String => value.GetString() switch
+            choice = value.ValueKind switch
             {
-                "none" => new ToolChoice(ToolChoiceKind.None),
-                "required" => new ToolChoice(ToolChoiceKind.Any),
-                _ => new ToolChoice(ToolChoiceKind.Auto),
-            },
-            JsonValueKind.Object => new ToolChoice(ToolChoiceKind.Tool, value.TryGetProperty("function", out var f) ? Str(f, "name") : null),
-            _ => null,
-        } : null;
+                JsonValueKind.String => value.GetString() switch
+                {
+                    "none" => new ToolChoice(ToolChoiceKind.None),
+                    "auto" => new ToolChoice(ToolChoiceKind.Auto),
+                    "required" => new ToolChoice(ToolChoiceKind.Any),
+                    var other => throw new InvalidRequestException("tool_choice", $"Invalid value for 'tool_choice': '{other}'. Supported values are: 'none', 'auto' and 'required'."),
+                },
+                JsonValueKind.Object => Str(value, "type") switch
+                {
+                    "function" => new ToolChoice(ToolChoiceKind.Tool, value.TryGetProperty("function", out var f) ? Str(f, "name") : null),
+                    "allowed_tools" => AllowedTools(value, out allowed),
+                    var type => throw new InvalidRequestException("tool_choice", $"A tool_choice of type '{type}' cannot be served by this channel."),
+                },
+                _ => throw new InvalidRequestException("tool_choice", "Invalid type for 'tool_choice': expected a string or an object."),
+            };
+            if (choice is { Kind: ToolChoiceKind.Tool, Name: null })
+            {
+                throw new InvalidRequestException("tool_choice", "Missing required parameter: 'tool_choice.function.name'.");
+            }
+        }
         if (!parallel)
         {
             choice = (choice ?? new ToolChoice(ToolChoiceKind.Auto)) with { DisableParallel = true };
         }
-        return choice;
+        return (choice, allowed);
+    }
+
+    private static ToolChoice AllowedTools(JsonElement value, out HashSet<string> allowed)
+    {
+        var spec = value.TryGetProperty("allowed_tools", out var a) ? a : default;
+        allowed = spec.ValueKind == JsonValueKind.Object && spec.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array
+            ? tools.EnumerateArray().Select(t => t.TryGetProperty("function", out var f) ? Str(f, "name") : null).OfType<string>().ToHashSet(StringComparer.Ordinal)
+            : [];
+        return new ToolChoice(Str(spec, "mode") == "required" ? ToolChoiceKind.Any : ToolChoiceKind.Auto);
     }
 
     private static (string MediaType, string Data)? DataUrl(string url)
@@ -204,7 +355,12 @@ public sealed partial class OpenAiChatConverter
             return null;
         }
         var comma = url.IndexOf(',');
-        var header = comma < 0 ? "" : url[5..comma];
-        return comma < 0 ? null : (header.Replace(";base64", "", StringComparison.Ordinal), url[(comma + 1)..]);
+        if (comma < 0)
+        {
+            return null;
+        }
+        var header = url[5..comma];
+        var semicolon = header.IndexOf(';');
+        return (semicolon < 0 ? header : header[..semicolon], url[(comma + 1)..]);
     }
 }

@@ -8,6 +8,8 @@ namespace Switchyard.Protocols.OpenAi;
 /// <summary>
 /// OpenAI Chat Completions as a client codec, used when the upstream speaks another protocol (an OpenAI client
 /// asking for a Claude model): requests read into the canonical model, answers written back as OpenAI's.
+/// The upstream's id (e.g. <c>msg_…</c>) is kept as the completion id: the OpenAI SDKs take any string there, and
+/// the same id in client and upstream logs ties the two together.
 /// </summary>
 public sealed partial class OpenAiChatConverter(TimeProvider time) : IClientCodec
 {
@@ -37,6 +39,11 @@ public sealed partial class OpenAiChatConverter(TimeProvider time) : IClientCode
         writer.WriteNumber("total_tokens", usage.Total);
         writer.WriteStartObject("prompt_tokens_details");
         writer.WriteNumber("cached_tokens", usage.Cached);
+        if (usage.CacheWrite > 0)
+        {
+            // CompletionUsage's own field for cache writes (Anthropic bills them apart); omitted when none, as OpenAI does.
+            writer.WriteNumber("cache_write_tokens", usage.CacheWrite);
+        }
         writer.WriteEndObject();
         writer.WriteStartObject("completion_tokens_details");
         writer.WriteNumber("reasoning_tokens", usage.Reasoning);

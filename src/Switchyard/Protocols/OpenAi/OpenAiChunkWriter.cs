@@ -8,6 +8,7 @@ namespace Switchyard.Protocols.OpenAi;
 /// <summary>
 /// Renders canonical stream events as OpenAI chat-completion chunks: role first, content and reasoning deltas,
 /// tool calls numbered in the order they open, the finish reason, the usage chunk if the client asked, one [DONE].
+/// After an error frame nothing more is written: OpenAI ends a failed stream without [DONE].
 /// </summary>
 public sealed class OpenAiChunkWriter(bool clientWantsUsage, long created) : IClientStreamWriter
 {
@@ -15,10 +16,15 @@ public sealed class OpenAiChunkWriter(bool clientWantsUsage, long created) : ICl
     private string _id = "chatcmpl-switchyard";
     private string _model = "";
     private TokenUsage _usage;
+    private bool _finished;
     private bool _done;
 
     public void Write(StreamEvent streamEvent, IBufferWriter<byte> output)
     {
+        if (_done)
+        {
+            return;
+        }
         switch (streamEvent)
         {
             case MessageStarted started:
@@ -32,13 +38,14 @@ public sealed class OpenAiChunkWriter(bool clientWantsUsage, long created) : ICl
                 _toolOrdinal[block.Index] = ordinal;
                 Chunk(output, w => ToolDelta(w, ordinal, call.Id, call.Name, ""));
                 break;
-            case TextDelta text:
+            // Empty pieces (Anthropic opens every tool's input with one) would only be empty chunks to the client.
+            case TextDelta { Text.Length: > 0 } text:
                 Chunk(output, w => w.WriteString("content", text.Text));
                 break;
-            case ThinkingDelta thinking:
+            case ThinkingDelta { Text.Length: > 0 } thinking:
                 Chunk(output, w => w.WriteString("reasoning_content", thinking.Text));
                 break;
-            case ToolArgumentsDelta arguments when _toolOrdinal.TryGetValue(arguments.Index, out var tool):
+            case ToolArgumentsDelta { Json.Length: > 0 } arguments when _toolOrdinal.TryGetValue(arguments.Index, out var tool):
                 Chunk(output, w => ToolDelta(w, tool, null, null, arguments.Json));
                 break;
             case MessageDelta delta:
@@ -46,13 +53,20 @@ public sealed class OpenAiChunkWriter(bool clientWantsUsage, long created) : ICl
                 {
                     _usage = usage;
                 }
-                if (delta.StopReason is { } stop)
+                if (delta.StopReason is { } stop && !_finished)
                 {
+                    _finished = true;
                     Chunk(output, _ => { }, OpenAiChatConverter.FinishReason(stop));
                 }
                 break;
-            case MessageStopped when !_done:
+            case MessageStopped:
                 _done = true;
+                if (!_finished)
+                {
+                    // Clients wait for a finish_reason before they treat the answer as whole.
+                    _finished = true;
+                    Chunk(output, _ => { }, "stop");
+                }
                 if (clientWantsUsage)
                 {
                     Envelope(output, w =>
@@ -65,6 +79,7 @@ public sealed class OpenAiChunkWriter(bool clientWantsUsage, long created) : ICl
                 output.Write("data: [DONE]\n\n"u8);
                 break;
             case StreamFailed failed:
+                _done = true;
                 output.Write("data: "u8);
                 using (var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions))
                 {

@@ -13,7 +13,9 @@ public sealed partial class AnthropicMessagesProvider
         using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("model", upstreamModel);
-        var budget = request.Thinking is { Enabled: true } thinking ? Budget(thinking) : (long?)null;
+        // Anthropic refuses extended thinking together with a forced tool choice; the client's tool choice wins.
+        var forcedTool = request.ToolChoice?.Kind is ToolChoiceKind.Any or ToolChoiceKind.Tool;
+        var budget = request.Thinking is { Enabled: true } thinking && !forcedTool ? Budget(thinking) : (long?)null;
         var max = request.MaxTokens ?? DefaultMaxTokens;
         // Anthropic requires max_tokens above the thinking budget; room for the answer is kept on top of it.
         writer.WriteNumber("max_tokens", budget is { } b && max <= b ? b + DefaultMaxTokens : max);
@@ -60,17 +62,21 @@ public sealed partial class AnthropicMessagesProvider
             }
             writer.WriteEndArray();
         }
-        if (request.Temperature is { } temperature)
+        // With thinking on, Anthropic rejects a temperature other than 1 and any top_k / low top_p: sampling is left to it.
+        if (budget is null)
         {
-            writer.WriteNumber("temperature", Math.Min(1.0, temperature));
-        }
-        if (request.TopP is { } topP)
-        {
-            writer.WriteNumber("top_p", topP);
-        }
-        if (request.TopK is { } topK)
-        {
-            writer.WriteNumber("top_k", topK);
+            if (request.Temperature is { } temperature)
+            {
+                writer.WriteNumber("temperature", Math.Min(1.0, temperature));
+            }
+            if (request.TopP is { } topP)
+            {
+                writer.WriteNumber("top_p", topP);
+            }
+            if (request.TopK is { } topK)
+            {
+                writer.WriteNumber("top_k", topK);
+            }
         }
         if (request.User is { } user)
         {
@@ -101,12 +107,12 @@ public sealed partial class AnthropicMessagesProvider
     };
 
     /// <summary>
-    /// Empty text is rejected by Anthropic; thinking without a signature came from another provider family and
+    /// Empty or whitespace-only text is rejected by Anthropic; thinking without a signature came from another provider family and
     /// would fail signature checks, so it is dropped rather than corrupted.
     /// </summary>
     private static bool Keep(ContentPart part) => part switch
     {
-        TextPart text => text.Text.Length > 0,
+        TextPart text => !string.IsNullOrWhiteSpace(text.Text),
         ThinkingPart thinking => !string.IsNullOrEmpty(thinking.Signature),
         _ => true,
     };

@@ -88,7 +88,7 @@ public sealed partial class AnthropicMessagesProvider : IProviderAdapter
 
     internal static StopReason StopReasonOf(string? reason) => reason switch
     {
-        "max_tokens" => StopReason.MaxTokens,
+        "max_tokens" or "model_context_window_exceeded" => StopReason.MaxTokens,
         "stop_sequence" => StopReason.StopSequence,
         "tool_use" => StopReason.ToolUse,
         "refusal" => StopReason.Refusal,

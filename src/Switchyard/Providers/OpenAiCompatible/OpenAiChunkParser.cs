@@ -10,7 +10,9 @@ namespace Switchyard.Providers.OpenAiCompatible;
 
 /// <summary>
 /// Turns an OpenAI chat-completion stream into canonical block events: reasoning deltas become a thinking block,
-/// content a text block, each tool call (by its <c>index</c>) a tool block; blocks never interleave.
+/// content a text block, each tool call (by its <c>index</c>) a tool block; blocks never interleave, and are
+/// numbered 0, 1, 2… in the order they open. Usage may come in its own chunk with no choices (OpenAI) or on the
+/// last choice chunk (vLLM, DeepSeek). Once the stream has failed, nothing after it is read.
 /// </summary>
 public sealed class OpenAiChunkParser : IUpstreamStreamParser
 {
@@ -29,13 +31,23 @@ public sealed class OpenAiChunkParser : IUpstreamStreamParser
     private bool _started;
     private bool _finished;
     private bool _stopped;
+    private bool _failed;
 
     public TokenUsage Usage { get; private set; }
 
     public void OnFrame(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data, List<StreamEvent> output)
     {
+        if (_failed || _stopped || data.IsEmpty)
+        {
+            return;
+        }
         if (SseFrame.IsDone(data))
         {
+            if (!_started)
+            {
+                Fail(output, new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream ended before it sent anything."));
+                return;
+            }
             Stop(output);
             return;
         }
@@ -53,8 +65,8 @@ public sealed class OpenAiChunkParser : IUpstreamStreamParser
             var root = document.RootElement;
             if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
             {
-                var message = Str(error, "message") ?? "The upstream reported an error.";
-                output.Add(new StreamFailed(new RelayError(RelayErrorKind.UpstreamError, 502, message)));
+                Fail(output, new RelayError(RelayErrorKind.UpstreamError, 502, Str(error, "message") ?? "The upstream reported an error.")
+                { Code = Str(error, "code") });
                 return;
             }
             if (!_started)
@@ -66,7 +78,8 @@ public sealed class OpenAiChunkParser : IUpstreamStreamParser
             {
                 OnChoice(choices[0], output);
             }
-            if (OpenAiUsageReader.MayContainUsage(data) && OpenAiUsageReader.TryRead(data, out var usage, out _))
+            // Some servers repeat the same usage on every chunk; only a change is news.
+            if (OpenAiUsageReader.MayContainUsage(data) && OpenAiUsageReader.TryRead(data, out var usage, out _) && usage != Usage)
             {
                 Usage = usage;
                 output.Add(new MessageDelta(null, null, usage));
@@ -96,7 +109,7 @@ public sealed class OpenAiChunkParser : IUpstreamStreamParser
                 }
             }
         }
-        if (Str(choice, "finish_reason") is { } finish)
+        if (Str(choice, "finish_reason") is { } finish && !_finished)
         {
             Close(output);
             _finished = true;
@@ -161,9 +174,15 @@ public sealed class OpenAiChunkParser : IUpstreamStreamParser
         output.Add(MessageStopped.Instance);
     }
 
+    private void Fail(List<StreamEvent> output, RelayError error)
+    {
+        _failed = true;
+        output.Add(new StreamFailed(error));
+    }
+
     public void OnEnd(List<StreamEvent> output)
     {
-        if (_stopped)
+        if (_stopped || _failed)
         {
             return;
         }
@@ -173,6 +192,6 @@ public sealed class OpenAiChunkParser : IUpstreamStreamParser
             Stop(output);
             return;
         }
-        output.Add(new StreamFailed(new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed.")));
+        Fail(output, new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed."));
     }
 }

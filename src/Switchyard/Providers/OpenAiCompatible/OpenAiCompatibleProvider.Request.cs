@@ -87,6 +87,10 @@ public sealed partial class OpenAiCompatibleProvider
         {
             writer.WriteString("user", user);
         }
+        if (SendReasoningEffort && ReasoningEffort(request.Thinking) is { } effort)
+        {
+            writer.WriteString("reasoning_effort", effort);
+        }
         if (request.ResponseFormat is { } format)
         {
             writer.WritePropertyName("response_format");
@@ -101,6 +105,19 @@ public sealed partial class OpenAiCompatibleProvider
         }
         writer.WriteEndObject();
     }
+
+    /// <summary>
+    /// OpenAI's effort level for enabled thinking: as asked, or from an Anthropic/Gemini budget
+    /// (up to 2048 tokens low, up to 8192 medium, more high). Null when thinking is off or unasked.
+    /// </summary>
+    public static string? ReasoningEffort(ThinkingConfig? thinking) => thinking switch
+    {
+        { Enabled: true, Effort: { } effort } => effort,
+        { Enabled: true, BudgetTokens: <= 2048 } => "low",
+        { Enabled: true, BudgetTokens: <= 8192 } => "medium",
+        { Enabled: true } => "high",
+        _ => null,
+    };
 
     private static void WriteToolChoice(Utf8JsonWriter writer, ToolChoice? choice)
     {
@@ -184,11 +201,16 @@ public sealed partial class OpenAiCompatibleProvider
             writer.WriteStartObject();
             writer.WriteString("role", "tool");
             writer.WriteString("tool_call_id", result.ToolCallId);
-            var text = Join(result.Content.OfType<TextPart>());
+            var text = Join(result.Content.Select(p => p switch
+            {
+                TextPart t => t,
+                DocumentPart { Text: { } documentText } => new TextPart(documentText),
+                _ => null,
+            }).OfType<TextPart>());
             writer.WriteString("content", result.IsError ? "Error: " + text : text);
             writer.WriteEndObject();
-            // Tool messages carry text only; images a tool returned follow in a user message.
-            moved.AddRange(result.Content.Where(p => p is ImagePart));
+            // Tool messages carry text only; images and files a tool returned follow in a user message.
+            moved.AddRange(result.Content.Where(p => p is ImagePart or DocumentPart { Text: null }));
         }
         var rest = moved.Concat(message.Content.Where(p => p is not ToolResultPart and not ThinkingPart and not RedactedThinkingPart)
             .Where(p => p is not TextPart { Text.Length: 0 })).ToList();

@@ -16,6 +16,13 @@ public sealed partial class OpenAiCompatibleProvider : IProviderAdapter
 {
     public string Name => "openai";
 
+    /// <summary>
+    /// Whether enabled thinking is sent as <c>reasoning_effort</c>. Reasoning models take it, but some upstreams
+    /// answer 400 "reasoning_effort is not supported with this model" (non-reasoning models on Groq or Cerebras,
+    /// for one): turn it off for channels that serve such models.
+    /// </summary>
+    public bool SendReasoningEffort { get; init; } = true;
+
     public string RequestPath(ChatRequest request) => "chat/completions";
 
     public void AddHeaders(HttpRequestMessage message, string? apiKey)
@@ -28,23 +35,38 @@ public sealed partial class OpenAiCompatibleProvider : IProviderAdapter
 
     public IUpstreamStreamParser CreateStreamParser() => new OpenAiChunkParser();
 
+    /// <summary>
+    /// 401/403 concern the channel's key, not the client's, so they become a 502 that says so and lets the relay try
+    /// another key or channel. Other statuses are kept, with the upstream's own message and code when it gives them;
+    /// 408, 429 and 5xx may be retried elsewhere.
+    /// </summary>
     public RelayError ReadError(int status, ReadOnlySpan<byte> body)
     {
+        if (status is 401 or 403)
+        {
+            return new RelayError(RelayErrorKind.UpstreamError, 502, $"The upstream channel rejected its credentials (status {status}).", AllowFallback: true)
+            { Code = "upstream_auth_failed" };
+        }
         var generic = UpstreamCall.Classify(status, body, "openai", passBodyThrough: false);
-        if (status is 401 or 403 || UpstreamMessage(body) is not { } message)
+        if (UpstreamError(body) is not { } upstream)
         {
             return generic;
         }
-        return generic with { Message = $"Upstream returned status {status}: {message}" };
+        return generic with { Message = $"Upstream returned status {status}: {upstream.Message}", Code = upstream.Code };
     }
 
-    private static string? UpstreamMessage(ReadOnlySpan<byte> body)
+    private static (string Message, string? Code)? UpstreamError(ReadOnlySpan<byte> body)
     {
         try
         {
             using var document = JsonDocument.Parse(body.ToArray());
-            return document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
-                && error.TryGetProperty("message", out var message) ? message.GetString() : null;
+            if (!document.RootElement.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object
+                || Str(error, "message") is not { } message)
+            {
+                return null;
+            }
+            // Some compatible servers send numeric codes; only OpenAI's string codes mean something to a client.
+            return (message, Str(error, "code"));
         }
         catch (JsonException)
         {
@@ -59,33 +81,65 @@ public sealed partial class OpenAiCompatibleProvider : IProviderAdapter
         {
             using var document = JsonDocument.Parse(body.ToArray());
             var root = document.RootElement;
-            var choice = root.GetProperty("choices")[0];
+            if (!root.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array || choices.GetArrayLength() == 0)
+            {
+                error = NotACompletion;
+                return null;
+            }
+            var choice = choices[0];
             var message = choice.GetProperty("message");
             var parts = new List<ContentPart>();
             if (ReasoningText(message) is { Length: > 0 } reasoning)
             {
                 parts.Add(new ThinkingPart(reasoning, null));
             }
-            if (message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text)
+            if (ContentText(message) is { Length: > 0 } text)
             {
                 parts.Add(new TextPart(text));
+            }
+            var refused = false;
+            if (Str(message, "refusal") is { Length: > 0 } refusal)
+            {
+                // The refusal is what the model said; canonical answers have no separate place for it.
+                parts.Add(new TextPart(refusal));
+                refused = true;
             }
             if (message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
             {
                 foreach (var call in calls.EnumerateArray())
                 {
-                    var function = call.GetProperty("function");
-                    parts.Add(new ToolCallPart(Str(call, "id") ?? "", Str(function, "name") ?? "", Str(function, "arguments") ?? "{}"));
+                    if (call.TryGetProperty("function", out var function))
+                    {
+                        parts.Add(new ToolCallPart(Str(call, "id") ?? "", Str(function, "name") ?? "", Str(function, "arguments") ?? "{}"));
+                    }
                 }
             }
             OpenAiUsageReader.TryRead(body, out var usage, out _);
-            return new ChatResponse(Str(root, "id") ?? "", Str(root, "model") ?? "", parts, StopReasonOf(Str(choice, "finish_reason")), usage);
+            var stop = refused && Str(choice, "finish_reason") is null or "stop" ? StopReason.Refusal : StopReasonOf(Str(choice, "finish_reason"));
+            return new ChatResponse(Str(root, "id") ?? "", Str(root, "model") ?? "", parts, stop, usage);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
         {
-            error = new RelayError(RelayErrorKind.UpstreamError, 502, "The upstream's answer is not a chat completion.");
+            error = NotACompletion;
             return null;
         }
+    }
+
+    private static readonly RelayError NotACompletion = new(RelayErrorKind.UpstreamError, 502, "The upstream's answer is not a chat completion.");
+
+    /// <summary>The message text: a string, or text parts as a few compatible servers send.</summary>
+    private static string? ContentText(JsonElement message)
+    {
+        if (!message.TryGetProperty("content", out var content))
+        {
+            return null;
+        }
+        return content.ValueKind switch
+        {
+            JsonValueKind.String => content.GetString(),
+            JsonValueKind.Array => string.Concat(content.EnumerateArray().Select(p => Str(p, "text"))),
+            _ => null,
+        };
     }
 
     /// <summary>DeepSeek's <c>reasoning_content</c>, or vLLM's <c>reasoning</c>.</summary>

@@ -166,7 +166,7 @@ public sealed class AnthropicToOpenAiTests
             data: {"type":"content_block_stop","index":0}
 
             event: content_block_start
-            data: {"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"call_1","name":"Read","input":{}}}
+            data: {"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"call_1","name":"Read","input":{},"caller":{"type":"direct"}}}
 
             event: content_block_delta
             data: {"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"file\":"}}

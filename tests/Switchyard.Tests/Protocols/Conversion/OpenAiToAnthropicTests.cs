@@ -193,4 +193,42 @@ public sealed class OpenAiToAnthropicTests
         Assert.EndsWith("data: [DONE]\n\n", chunks);
         Assert.DoesNotContain("\"usage\"", chunks);
     }
+
+    [Fact]
+    public void WriteRequest_WithThinking_LeavesSamplingToAnthropicAndDropsBlankText()
+    {
+        var request = Read("""{"model":"c","reasoning_effort":"low","temperature":0.2,"top_p":0.5,"messages":[{"role":"user","content":[{"type":"text","text":"  "},{"type":"text","text":"hi"}]}]}""");
+
+        var body = Json(Write(o => _provider.WriteRequest(o, request, "c")));
+
+        Assert.Equal(1024, body.GetProperty("thinking").GetProperty("budget_tokens").GetInt32());
+        Assert.False(body.TryGetProperty("temperature", out _));
+        Assert.False(body.TryGetProperty("top_p", out _));
+        Assert.Equal(1, body.GetProperty("messages")[0].GetProperty("content").GetArrayLength());
+    }
+
+    [Fact]
+    public void WriteRequest_ForcedToolChoice_TurnsThinkingOff()
+    {
+        var request = Read("""{"model":"c","reasoning_effort":"high","tool_choice":"required","tools":[{"type":"function","function":{"name":"f"}}],"messages":[{"role":"user","content":"go"}]}""");
+
+        var body = Json(Write(o => _provider.WriteRequest(o, request, "c")));
+
+        Assert.False(body.TryGetProperty("thinking", out _));
+        Assert.Equal("any", body.GetProperty("tool_choice").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public void StreamParser_RedactedThinkingAndErrorEnding_AreKeptOnce()
+    {
+        const string upstream = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\",\"model\":\"c\",\"usage\":{\"input_tokens\":1}}}\n\n"
+            + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"redacted_thinking\",\"data\":\"EncRypTed\"}}\n\n"
+            + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{\"type\":\"text_delta\",\"text\":\"no index\"}}\n\n"
+            + "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n";
+
+        var events = Parse(_provider.CreateStreamParser(), upstream);
+
+        Assert.Contains(events, e => e is BlockStarted { Block: RedactedThinkingPart { Data: "EncRypTed" } });
+        Assert.Equal(529, Assert.Single(events.OfType<StreamFailed>()).Error.Status);
+    }
 }

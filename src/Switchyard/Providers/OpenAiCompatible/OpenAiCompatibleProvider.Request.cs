@@ -157,7 +157,8 @@ public sealed partial class OpenAiCompatibleProvider
     /// </summary>
     private static void WriteAssistant(Utf8JsonWriter writer, ChatMessage message)
     {
-        var text = Join(message.Content.OfType<TextPart>());
+        // Concatenated, as an OpenAI client saw the pieces streamed: a separator would change what the model said.
+        var text = string.Concat(message.Content.OfType<TextPart>().Select(p => p.Text));
         var calls = message.Content.OfType<ToolCallPart>().ToList();
         if (text.Length == 0 && calls.Count == 0)
         {

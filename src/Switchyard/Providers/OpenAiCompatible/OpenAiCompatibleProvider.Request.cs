@@ -87,7 +87,9 @@ public sealed partial class OpenAiCompatibleProvider
         {
             writer.WriteString("user", user);
         }
-        if (SendReasoningEffort && ReasoningEffort(request.Thinking) is { } effort)
+        var effort = request.Thinking is { Enabled: true, Effort: { } asked } ? asked
+            : DeriveReasoningEffortFromBudget ? ReasoningEffort(request.Thinking) : null;
+        if (SendReasoningEffort && effort is not null)
         {
             writer.WriteString("reasoning_effort", effort);
         }

@@ -23,6 +23,13 @@ public sealed partial class OpenAiCompatibleProvider : IProviderAdapter
     /// </summary>
     public bool SendReasoningEffort { get; init; } = true;
 
+    /// <summary>
+    /// Whether a thinking budget (from Anthropic or Gemini clients) is turned into <c>reasoning_effort</c>. Off by
+    /// default: Claude Code always enables thinking, and OpenAI answers 400 to <c>reasoning_effort</c> on
+    /// non-reasoning models such as gpt-4o; an effort the client asked for explicitly is always sent.
+    /// </summary>
+    public bool DeriveReasoningEffortFromBudget { get; init; }
+
     public string RequestPath(ChatRequest request) => "chat/completions";
 
     public void AddHeaders(HttpRequestMessage message, string? apiKey)

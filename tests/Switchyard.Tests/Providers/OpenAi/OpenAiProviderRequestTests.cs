@@ -148,9 +148,17 @@ public sealed class OpenAiProviderRequestTests
     [InlineData(null, null, "high")]
     public void WriteRequest_EnabledThinking_SendsReasoningEffort(long? budget, string? effort, string expected)
     {
-        var body = Body(Minimal() with { Thinking = new ThinkingConfig(true, budget, effort) });
+        var body = Body(Minimal() with { Thinking = new ThinkingConfig(true, budget, effort) }, new OpenAiCompatibleProvider { DeriveReasoningEffortFromBudget = true });
 
         Assert.Equal(expected, body.GetProperty("reasoning_effort").GetString());
+    }
+
+    [Fact]
+    public void WriteRequest_BudgetOnlyByDefault_SendsNoReasoningEffort()
+    {
+        var body = Body(Minimal() with { Thinking = new ThinkingConfig(true, 4000) });
+
+        Assert.False(body.TryGetProperty("reasoning_effort", out _));
     }
 
     [Fact]

@@ -64,6 +64,9 @@ public static class ConfigLoader
             Keys = root.List("keys", ReadKey),
             Router = ReadSection(root, "router", ReadRouter) ?? new RouterConfig(),
             HealthChecks = ReadSection(root, "health_checks", ReadHealthChecks) ?? new HealthCheckConfig(),
+            Redaction = ReadSection(root, "redaction", f => new RedactionConfig { Patterns = f.StringList("patterns") }) ?? new RedactionConfig(),
+            Metrics = ReadSection(root, "metrics", ReadMetrics) ?? new MetricsConfig(),
+            Telemetry = ReadSection(root, "telemetry", ReadTelemetry) ?? new TelemetryConfig(),
         };
         root.RejectUnknown();
         return config;
@@ -196,5 +199,19 @@ public static class ConfigLoader
     private static HealthCheckConfig ReadHealthChecks(YamlFields f) => new()
     {
         Interval = f.Duration("interval") ?? new HealthCheckConfig().Interval,
+    };
+
+    private static MetricsConfig ReadMetrics(YamlFields f) => new()
+    {
+        Enabled = f.Bool("enabled") ?? true,
+        Token = f.String("token"),
+        PerKey = f.Bool("per_key") ?? false,
+    };
+
+    private static TelemetryConfig ReadTelemetry(YamlFields f) => new()
+    {
+        OtlpEndpoint = f.String("otlp_endpoint"),
+        Tracing = f.Bool("tracing") ?? true,
+        ServiceName = f.String("service_name") ?? new TelemetryConfig().ServiceName,
     };
 }

@@ -140,7 +140,31 @@ public static class ConfigValidator
             Add("security.master_key", "must be at least 16 characters");
         }
 
+        ObservabilityRules(config, Add);
         return problems;
+    }
+
+    private static void ObservabilityRules(GatewayConfig config, Action<string, string> add)
+    {
+        for (var i = 0; i < config.Redaction.Patterns.Count; i++)
+        {
+            try
+            {
+                Telemetry.Redaction.Redactor.Compile(config.Redaction.Patterns[i]);
+            }
+            catch (ArgumentException e)
+            {
+                add($"redaction.patterns[{i}]", $"not a valid regular expression: {e.Message}");
+            }
+        }
+        if (config.Metrics.Token is { Length: < 16 })
+        {
+            add("metrics.token", "must be at least 16 characters");
+        }
+        if (config.Telemetry.OtlpEndpoint is { } otlp && (!Uri.TryCreate(otlp, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            add("telemetry.otlp_endpoint", $"must be an http:// or https:// URL, got '{otlp}'");
+        }
     }
 
     private static HashSet<string> UniqueNames<T>(IReadOnlyList<T> items, Func<T, string> name, string section, Action<string, string> add)

@@ -13,6 +13,9 @@ public sealed record GatewayConfig
     public IReadOnlyList<KeyConfig> Keys { get; init; } = [];
     public RouterConfig Router { get; init; } = new();
     public HealthCheckConfig HealthChecks { get; init; } = new();
+    public RedactionConfig Redaction { get; init; } = new();
+    public MetricsConfig Metrics { get; init; } = new();
+    public TelemetryConfig Telemetry { get; init; } = new();
 }
 
 public sealed record ServerConfig

@@ -80,6 +80,21 @@ internal sealed class YamlFields
         return value;
     }
 
+    public bool? Bool(string field)
+    {
+        var text = String(field);
+        if (text is null)
+        {
+            return null;
+        }
+        if (text is not ("true" or "false"))
+        {
+            _problems.Add(PathOf(field), $"must be true or false, got '{text}'");
+            return null;
+        }
+        return text == "true";
+    }
+
     public TimeSpan? Duration(string field)
     {
         var text = String(field);

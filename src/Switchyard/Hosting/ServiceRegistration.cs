@@ -14,6 +14,7 @@ public static class ServiceRegistration
     public static IServiceCollection AddSwitchyard(this IServiceCollection services, GatewayConfig config, string? configPath = null)
     {
         services.AddSingleton(new ConfigFile(configPath));
+        services.AddSingleton(Telemetry.Redaction.Redactor.FromConfig(config));
         services.AddHostedService<ConfigReloader>();
         DatabaseLocation.TryParse(config.Storage.Database, out var location, out _);
         services.TryAddSingleton(TimeProvider.System);

@@ -1,0 +1,30 @@
+namespace Switchyard.Configuration;
+
+/// <summary>Extra regexes whose matches are masked in logs and alerts, beside the built-in secret shapes.</summary>
+public sealed record RedactionConfig
+{
+    public IReadOnlyList<string> Patterns { get; init; } = [];
+}
+
+public sealed record MetricsConfig
+{
+    /// <summary>Serve <c>GET /metrics</c> (Prometheus text format).</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>When set, <c>GET /metrics</c> requires <c>Authorization: Bearer &lt;token&gt;</c>.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>Adds a <c>key</c> label (the key's name) to request, token and cost series: one series set per key.</summary>
+    public bool PerKey { get; init; }
+}
+
+public sealed record TelemetryConfig
+{
+    /// <summary>OTLP/HTTP collector base URL (e.g. http://127.0.0.1:4318); traces and metrics are exported when set.</summary>
+    public string? OtlpEndpoint { get; init; }
+
+    /// <summary>Record spans for requests (an ActivitySource listener) even without an OTLP endpoint.</summary>
+    public bool Tracing { get; init; } = true;
+
+    public string ServiceName { get; init; } = "switchyard";
+}

@@ -1,0 +1,174 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.RegularExpressions;
+using Switchyard.Configuration;
+
+namespace Switchyard.Telemetry.Redaction;
+
+/// <summary>
+/// Replaces secrets in free text (log lines, error messages, alert bodies) with <see cref="Mask"/>: API keys of every
+/// provider's shape, bearer and basic credentials, key-carrying query parameters and header values, the literal
+/// secrets this config holds, and the operator's extra <c>redaction.patterns</c>. Thread-safe and immutable.
+/// </summary>
+public sealed partial class Redactor
+{
+    public const string Mask = "[REDACTED]";
+
+    /// <summary>Shorter literal secrets would mask ordinary words; such values are caught by the shape patterns.</summary>
+    private const int MinLiteralLength = 8;
+
+    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(200);
+
+    private readonly Regex[] _extra;
+    private readonly Regex? _literals;
+
+    /// <summary>Shape patterns only: for code that runs without a config.</summary>
+    public static Redactor Default { get; } = new([], []);
+
+    public Redactor(IEnumerable<string> extraPatterns, IEnumerable<string>? literalSecrets = null)
+    {
+        _extra = [.. extraPatterns.Select(Compile)];
+        var literals = (literalSecrets ?? [])
+            .Where(s => s.Length >= MinLiteralLength)
+            .Distinct(StringComparer.Ordinal)
+            // Longest first, so a secret that contains another is masked whole.
+            .OrderByDescending(s => s.Length)
+            .Select(Regex.Escape)
+            .ToList();
+        _literals = literals.Count == 0 ? null : new Regex(string.Join('|', literals), RegexOptions.CultureInvariant, PatternTimeout);
+    }
+
+    /// <summary>The config's extra patterns plus every secret the config itself holds (upstream keys of any shape).</summary>
+    public static Redactor FromConfig(GatewayConfig config) => new(config.Redaction.Patterns, ConfiguredSecrets(config));
+
+    /// <summary>Compiles one <c>redaction.patterns</c> entry; throws <see cref="ArgumentException"/> when it is not a regex.</summary>
+    public static Regex Compile(string pattern) => new(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled, PatternTimeout);
+
+    /// <summary>The text with every secret masked; the same instance when there was nothing to mask.</summary>
+    public string Redact(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return TryRedact(text.AsSpan(), out var redacted) ? redacted : text;
+    }
+
+    /// <summary>True when <paramref name="text"/> held a secret; <paramref name="redacted"/> is then the masked text.</summary>
+    public bool TryRedact(ReadOnlySpan<char> text, [NotNullWhen(true)] out string? redacted)
+    {
+        redacted = null;
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+        try
+        {
+            // The common case (nothing to mask) scans without allocating.
+            if (!ContainsSecret(text))
+            {
+                return false;
+            }
+            var current = Shapes().Replace(text.ToString(), ReplaceShape);
+            if (_literals is not null)
+            {
+                current = _literals.Replace(current, Mask);
+            }
+            foreach (var pattern in _extra)
+            {
+                current = pattern.Replace(current, Mask);
+            }
+            redacted = current;
+            return true;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // A pathological line is dropped rather than risk printing a secret.
+            redacted = Mask + " (text withheld: redaction timed out)";
+            return true;
+        }
+    }
+
+    /// <summary>Whether the text holds anything <see cref="Redact"/> would mask.</summary>
+    public bool ContainsSecret(ReadOnlySpan<char> text)
+    {
+        if (Shapes().IsMatch(text) || (_literals is not null && _literals.IsMatch(text)))
+        {
+            return true;
+        }
+        foreach (var pattern in _extra)
+        {
+            if (pattern.IsMatch(text))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static string ReplaceShape(Match match)
+    {
+        var prefix = match.Groups["prefix"];
+        if (!prefix.Success || prefix.Length == 0)
+        {
+            return Mask;
+        }
+        return new StringBuilder(prefix.Length + Mask.Length).Append(prefix.ValueSpan).Append(Mask).ToString();
+    }
+
+    private static IEnumerable<string> ConfiguredSecrets(GatewayConfig config)
+    {
+        foreach (var channel in config.Channels)
+        {
+            foreach (var key in channel.Keys)
+            {
+                yield return key;
+            }
+            foreach (var (name, value) in channel.Headers)
+            {
+                if (IsCredentialHeader(name))
+                {
+                    yield return value;
+                }
+            }
+        }
+        foreach (var key in config.Keys)
+        {
+            if (key.Secret is { } secret)
+            {
+                yield return secret;
+            }
+        }
+        if (config.Security.MasterKey is { } master)
+        {
+            yield return master;
+        }
+        if (config.Security.SecretKey is { } sealing)
+        {
+            yield return sealing;
+        }
+        if (config.Metrics.Token is { } metricsToken)
+        {
+            yield return metricsToken;
+        }
+    }
+
+    private static bool IsCredentialHeader(string name) =>
+        name.Contains("key", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("auth", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("token", StringComparison.OrdinalIgnoreCase)
+        || name.Contains("secret", StringComparison.OrdinalIgnoreCase);
+
+    // One pass over the text for every built-in shape. "prefix" is kept (so a log still says which header or
+    // parameter carried the value); everything matched after it is masked.
+    //  1. sk-… keys: OpenAI (sk-, sk-proj-, sk-svcacct-), Anthropic (sk-ant-api03-…), DeepSeek, Switchyard (sk-sy-).
+    //  2. Google API keys (AIza + 35 characters).
+    //  3. Credentials after a header name or JSON/YAML field that carries one (with an optional auth scheme).
+    //  4. Bearer and Basic credentials anywhere.
+    //  5. Key-carrying URL query parameters (Gemini's ?key=, access_token=, …).
+    [GeneratedRegex("""
+        (?<![A-Za-z0-9_\-])sk-[A-Za-z0-9][A-Za-z0-9_\-]{7,}
+        |(?<![A-Za-z0-9_\-])AIza[0-9A-Za-z_\-]{30,}
+        |(?<prefix>(?i:\b(?:x-api-key|x-goog-api-key|api-key|api_key|apikey|authorization|proxy-authorization|x-auth-token|master_key|secret_key)\b)["']?[ \t]*[:=][ \t]*["']?(?:(?i:bearer|basic|token)[ \t]+)?)[^\s"',;&}\]]+
+        |(?<prefix>\b(?i:bearer|basic)[ \t]+)[A-Za-z0-9._~+/=\-]{8,}
+        |(?<prefix>[?&;](?i:key|api_key|api-key|apikey|access_token|token|secret|password|sig)=)[^&\s"'#<>]+
+        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 200)]
+    private static partial Regex Shapes();
+}

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Switchyard.Admin;
+using Switchyard.Admin.Ui;
 using Switchyard.Protocols.OpenAi;
 using Switchyard.Relay;
 using Switchyard.Storage;
@@ -33,6 +34,7 @@ public static class EndpointMapping
             http.RequestAborted));
 
         app.MapAdmin();
+        app.MapUi();
         return app;
     }
 

@@ -1,0 +1,110 @@
+// The only module that talks to the server: the admin API under /admin/, authenticated either by the login
+// session's cookie (writes carry the CSRF token) or by an admin key kept in sessionStorage for this tab only.
+
+const KEY_STORAGE = 'switchyard.adminKey';
+
+let csrfToken = null;
+
+export class ApiError extends Error {
+  constructor(status, type, message, code) {
+    super(message);
+    this.status = status;
+    this.type = type;
+    this.code = code;
+  }
+
+  /** The server does not have this endpoint (an older version): the page says so instead of breaking. */
+  get unavailable() {
+    return this.status === 405 || this.status === 501 || (this.status === 404 && this.code === 'unknown_url');
+  }
+}
+
+export function adminKey() {
+  return sessionStorage.getItem(KEY_STORAGE);
+}
+
+export function useAdminKey(key) {
+  sessionStorage.setItem(KEY_STORAGE, key);
+}
+
+export function forgetAdminKey() {
+  sessionStorage.removeItem(KEY_STORAGE);
+}
+
+export function setCsrfToken(token) {
+  csrfToken = token || null;
+}
+
+async function errorOf(response) {
+  let type = 'http_error';
+  let message = `${response.status} ${response.statusText}`;
+  let code = null;
+  try {
+    const body = await response.json();
+    if (body && body.error) {
+      type = body.error.type || type;
+      message = body.error.message || message;
+      code = body.error.code || null;
+    }
+  } catch {
+    // Not JSON: keep the status line.
+  }
+  const error = new ApiError(response.status, type, message, code);
+  error.retryAfter = Number(response.headers.get('retry-after')) || null;
+  return error;
+}
+
+/** Sends one admin API request; answers the parsed JSON (or text with {text: true}), throws ApiError. */
+export async function request(method, path, body, options = {}) {
+  const headers = { Accept: options.text ? 'text/csv, text/plain, */*' : 'application/json' };
+  const key = options.key ?? adminKey();
+  if (key) {
+    headers.Authorization = `Bearer ${key}`;
+  } else if (method !== 'GET' && method !== 'HEAD' && csrfToken) {
+    headers['x-csrf-token'] = csrfToken;
+  }
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+    cache: 'no-store',
+  });
+  if (!response.ok) throw await errorOf(response);
+  if (response.status === 204) return null;
+  if (options.text) return response.text();
+  const type = response.headers.get('content-type') || '';
+  return type.includes('json') ? response.json() : response.text();
+}
+
+export const get = (path, options) => request('GET', path, undefined, options);
+export const post = (path, body, options) => request('POST', path, body, options);
+export const patch = (path, body, options) => request('PATCH', path, body, options);
+export const del = (path, options) => request('DELETE', path, undefined, options);
+
+/** Query string from an object, skipping empty values. */
+export function query(params) {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== null && value !== undefined && value !== '') search.set(name, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** The rows of a list answer, whichever envelope the endpoint uses. */
+export function rowsOf(answer) {
+  if (Array.isArray(answer)) return answer;
+  if (!answer || typeof answer !== 'object') return [];
+  for (const name of ['data', 'rows', 'items', 'entries']) {
+    if (Array.isArray(answer[name])) return answer[name];
+  }
+  return [];
+}
+
+/** The cursor of the next page of a list answer, if the server says there is one. */
+export function nextCursorOf(answer) {
+  if (!answer || typeof answer !== 'object') return null;
+  return answer.next_cursor ?? answer.next ?? answer.cursor ?? null;
+}

@@ -1,0 +1,256 @@
+// Shared pieces of every page: notices, tables with filters and pages, dialogs, form fields, formats.
+import { h, replace } from './dom.js';
+
+export function notice(kind, ...text) {
+  return h('p', { class: ['notice', kind], role: kind === 'error' ? 'alert' : 'status' }, ...text);
+}
+
+/** What a failed request means for the reader: not on this server yet, not allowed, or the server's message. */
+export function errorNotice(error, what) {
+  if (error && error.unavailable) {
+    return notice('unavailable', `${what} is not available on this server yet (its admin API endpoint is missing). `,
+      'Update Switchyard to use this page.');
+  }
+  if (error && error.status === 403) {
+    return notice('error', `Your role may not see ${what.toLowerCase()}.`);
+  }
+  return notice('error', `${what}: ${error && error.message ? error.message : String(error)}`);
+}
+
+export function pageHeader(title, subtitle, ...actions) {
+  return h('header', { class: 'page-header' },
+    h('div', null, h('h1', null, title), subtitle ? h('p', { class: 'subtitle' }, subtitle) : null),
+    actions.length ? h('div', { class: 'actions' }, ...actions) : null);
+}
+
+export function formatDate(value) {
+  if (!value) return '—';
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  return date.toISOString().replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
+}
+
+export function formatNumber(value) {
+  if (value === null || value === undefined || value === '') return '—';
+  const n = Number(value);
+  return Number.isFinite(n) ? n.toLocaleString('en-US') : String(value);
+}
+
+export function formatUsd(value) {
+  if (value === null || value === undefined || value === '') return '—';
+  const n = Number(value);
+  if (!Number.isFinite(n)) return String(value);
+  return `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: n !== 0 && Math.abs(n) < 0.01 ? 6 : 2 })}`;
+}
+
+export function formatValue(value) {
+  if (value === null || value === undefined || value === '') return '—';
+  if (Array.isArray(value)) return value.length ? value.map(formatValue).join(', ') : '—';
+  if (typeof value === 'object') {
+    return Object.entries(value).map(([k, v]) => `${k}: ${formatValue(v)}`).join('; ') || '—';
+  }
+  return String(value);
+}
+
+export function badge(text, kind) {
+  return h('span', { class: ['badge', kind] }, text);
+}
+
+export function todayUtc() {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export function daysAgoUtc(days) {
+  return new Date(Date.now() - days * 86400000).toISOString().slice(0, 10);
+}
+
+export function monthStartUtc() {
+  return `${todayUtc().slice(0, 7)}-01`;
+}
+
+/** A labelled input; extra attributes go to the input. */
+export function field(label, input, hint) {
+  return h('label', { class: 'field' }, h('span', { class: 'label' }, label), input, hint ? h('span', { class: 'hint' }, hint) : null);
+}
+
+export function input(name, attrs = {}) {
+  return h('input', { name, id: attrs.id ?? `f-${name}`, type: 'text', autocomplete: 'off', ...attrs });
+}
+
+export function select(name, options, selected, attrs = {}) {
+  return h('select', { name, id: attrs.id ?? `f-${name}`, ...attrs },
+    ...options.map(option => {
+      const [value, text] = Array.isArray(option) ? option : [option, option];
+      return h('option', { value, selected: value === selected }, text);
+    }));
+}
+
+/** "a, b ,c" → ['a','b','c'] */
+export function list(text) {
+  return String(text || '').split(/[,\s]+/).map(s => s.trim()).filter(Boolean);
+}
+
+export const LIMIT_FIELDS = [
+  ['rpm', 'Requests / minute'],
+  ['tpm', 'Tokens / minute'],
+  ['tokens_per_day', 'Tokens / day'],
+  ['tokens_per_month', 'Tokens / month'],
+  ['usd_per_day', 'USD / day'],
+  ['usd_per_month', 'USD / month'],
+  ['usd_total', 'USD in total'],
+  ['max_parallel', 'Parallel requests'],
+];
+
+/** Inputs for every limit, prefilled from a limits object; read() answers the object to send (or null). */
+export function limitsEditor(limits, prefix = 'limit') {
+  const inputs = LIMIT_FIELDS.map(([name, label]) => {
+    const el = input(`${prefix}-${name}`, { type: 'number', min: '0', step: name.startsWith('usd') ? '0.01' : '1', placeholder: 'no limit', value: limits?.[name] ?? '' });
+    return { name, label, el };
+  });
+  const node = h('fieldset', { class: 'limits' }, h('legend', null, 'Limits (empty = no limit at this level)'),
+    h('div', { class: 'grid' }, ...inputs.map(i => field(i.label, i.el))));
+  return {
+    node,
+    read() {
+      const out = {};
+      for (const i of inputs) {
+        if (i.el.value !== '') out[i.name] = Number(i.el.value);
+      }
+      return Object.keys(out).length ? out : null;
+    },
+  };
+}
+
+/** Used/remaining of each limit, as the admin API's quota views give them. */
+export function quotaTable(quota) {
+  if (!quota || !quota.length) return notice('muted', 'No limits at this level.');
+  return h('table', { class: 'data quota' },
+    h('thead', null, h('tr', null, ...['Limit', 'Window', 'Value', 'Used', 'Remaining', ''].map(t => h('th', null, t)))),
+    h('tbody', null, ...quota.map(q => h('tr', null,
+      h('td', null, q.limit), h('td', null, q.window), h('td', { class: 'num' }, q.value), h('td', { class: 'num' }, q.used),
+      h('td', { class: 'num' }, q.remaining),
+      h('td', null, h('meter', { min: '0', max: String(Number(q.value) || 1), value: String(Number(q.used) || 0), high: String((Number(q.value) || 1) * 0.8) }))))));
+}
+
+/** A modal dialog; resolves true when confirmed. */
+export function confirmDialog(title, message, confirmText = 'Confirm', danger = true) {
+  return new Promise(resolve => {
+    const dialog = h('dialog', { class: 'dialog' });
+    const close = result => {
+      dialog.close();
+      dialog.remove();
+      resolve(result);
+    };
+    dialog.append(
+      h('h2', null, title),
+      h('p', null, message),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'secondary', onclick: () => close(false) }, 'Cancel'),
+        h('button', { type: 'button', class: danger ? 'danger' : 'primary', onclick: () => close(true) }, confirmText)));
+    dialog.addEventListener('cancel', () => close(false));
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+/** A dialog holding a form; onSubmit answers true to close it. */
+export function formDialog(title, body, submitText, onSubmit) {
+  const status = h('div', { class: 'form-status' });
+  const form = h('form', { class: 'dialog-form', method: 'dialog' }, h('h2', null, title), body, status,
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'secondary', onclick: () => { dialog.close(); dialog.remove(); } }, 'Cancel'),
+      h('button', { type: 'submit', class: 'primary' }, submitText)));
+  const dialog = h('dialog', { class: 'dialog wide' }, form);
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    replace(status);
+    try {
+      if (await onSubmit(status)) {
+        dialog.close();
+        dialog.remove();
+      }
+    } catch (error) {
+      replace(status, errorNotice(error, 'Saving'));
+    }
+  });
+  dialog.addEventListener('close', () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+  return dialog;
+}
+
+export function copyButton(getText, label = 'Copy') {
+  const button = h('button', { type: 'button', class: 'secondary copy' }, label);
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(getText());
+      button.textContent = 'Copied';
+    } catch {
+      button.textContent = 'Select and copy manually';
+    }
+    setTimeout(() => { button.textContent = label; }, 2000);
+  });
+  return button;
+}
+
+/**
+ * A table over rows held in memory: a text filter, optional select filters, and pages of `pageSize`.
+ * columns: [{title, value: row => text|Node, class?, sort?: row => comparable}]
+ */
+export function dataTable({ columns, rows, pageSize = 20, filters = [], search = row => JSON.stringify(row), empty = 'Nothing here yet.', id }) {
+  let page = 0;
+  const searchBox = h('input', { type: 'search', placeholder: 'Filter…', class: 'filter', 'aria-label': 'Filter rows' });
+  const selects = filters.map(f => ({ ...f, el: select(`filter-${f.name}`, [['', f.all || `All ${f.name}s`], ...f.options], '', { class: 'filter', 'aria-label': f.name }) }));
+  const body = h('tbody');
+  const pager = h('div', { class: 'pager' });
+  const table = h('table', { class: 'data', id },
+    h('thead', null, h('tr', null, ...columns.map(c => h('th', { class: c.class, scope: 'col' }, c.title)))), body);
+
+  const visible = () => {
+    const text = searchBox.value.trim().toLowerCase();
+    return rows.filter(row => (!text || search(row).toLowerCase().includes(text))
+      && selects.every(s => !s.el.value || s.test(row, s.el.value)));
+  };
+
+  const render = () => {
+    const shown = visible();
+    const pages = Math.max(1, Math.ceil(shown.length / pageSize));
+    page = Math.min(page, pages - 1);
+    const slice = shown.slice(page * pageSize, (page + 1) * pageSize);
+    replace(body, slice.length ? slice.map(row => h('tr', null, ...columns.map(c => {
+      const value = c.value(row);
+      return h('td', { class: c.class, 'data-label': c.title }, value instanceof Node ? value : formatValue(value));
+    }))) : h('tr', null, h('td', { colspan: String(columns.length), class: 'empty' }, rows.length ? 'No rows match the filter.' : empty)));
+    replace(pager,
+      h('span', null, `${shown.length} row${shown.length === 1 ? '' : 's'}${shown.length !== rows.length ? ` of ${rows.length}` : ''}`),
+      h('button', { type: 'button', class: 'secondary small', disabled: page === 0, onclick: () => { page--; render(); } }, '‹ Prev'),
+      h('span', null, `Page ${page + 1} / ${pages}`),
+      h('button', { type: 'button', class: 'secondary small', disabled: page >= pages - 1, onclick: () => { page++; render(); } }, 'Next ›'));
+  };
+  searchBox.addEventListener('input', () => { page = 0; render(); });
+  for (const s of selects) s.el.addEventListener('change', () => { page = 0; render(); });
+  render();
+  return h('div', { class: 'table-wrap' },
+    h('div', { class: 'toolbar' }, searchBox, ...selects.map(s => s.el)),
+    h('div', { class: 'scroll' }, table), pager);
+}
+
+/** Saves text as a file the browser downloads (CSV reports, exports). */
+export function download(filename, text, type = 'text/csv') {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = h('a', { href: url, download: filename, class: 'hidden' });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function toCsv(columns, rows) {
+  const cell = value => {
+    const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+    // A leading =, +, - or @ would be a formula in a spreadsheet.
+    const safe = /^[=+\-@]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
+    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  return [columns.join(','), ...rows.map(row => columns.map(c => cell(row[c])).join(','))].join('\n') + '\n';
+}

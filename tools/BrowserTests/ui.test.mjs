@@ -1,0 +1,206 @@
+// End-to-end checks of the admin web UI in real headless Chromium. Started by the xunit suite
+// (tests/Switchyard.Tests/Integration/AdminUiBrowserTests.cs) against a real gateway:
+//   node ui.test.mjs <scenario>...   with SWITCHYARD_URL, SWITCHYARD_MASTER_KEY and CHROMIUM set.
+// One browser serves every scenario named (each in a fresh context: no shared cookies or storage), since
+// starting Chromium is most of the time. Prints one line per step; exits 1 on the first failed check.
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const base = process.env.SWITCHYARD_URL.replace(/\/$/, '');
+const masterKey = process.env.SWITCHYARD_MASTER_KEY;
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const names = process.argv.slice(2);
+const group = process.env.SWITCHYARD_GROUP || 'team';
+const SUPER_ADMIN_PAGES = ['keys'];
+const step = text => console.log(`step: ${text}`);
+
+let browser = null;
+
+async function withPage(run) {
+  browser ??= await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(10000);
+    const problems = [];
+    page.on('pageerror', error => problems.push(`page error: ${error.message}`));
+    page.on('console', message => {
+      // A CSP violation or an uncaught failure shows here; 4xx answers the UI handles are expected noise.
+      if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) problems.push(`console: ${message.text()}`);
+    });
+    await run(page, context);
+    assert.deepEqual(problems, [], 'the page logged errors');
+  } finally {
+    await context.close();
+  }
+}
+
+async function chat(secret) {
+  const response = await fetch(`${base}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${secret}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  return response.status;
+}
+
+async function loginWithKey(page, key) {
+  await page.goto(`${base}/ui/`);
+  await page.fill('#login-key', key);
+  await page.click('#key-login button[type=submit]');
+  await page.waitForSelector('#logout');
+}
+
+/** Creates a key in group 'team' through the keys page's dialog and waits for the one-time secret. */
+async function createKey(page, name, more) {
+  await page.click('nav a[data-page=keys]');
+  await page.waitForSelector('#keys-table');
+  await page.click('#create-key');
+  await page.fill('#key-name', name);
+  if (await page.locator('select#key-group').count()) await page.selectOption('#key-group', group);
+  else await page.fill('#key-group', group);
+  if (more) await more();
+  await page.click('dialog button[type=submit]');
+  await page.waitForSelector('#new-key-panel');
+}
+
+/** Everything the page holds as text, attribute or form value: where a secret must not be. */
+async function pageText(page) {
+  return page.evaluate(() => document.documentElement.outerHTML
+    + [...document.querySelectorAll('input, textarea')].map(i => i.value).join('\n'));
+}
+
+const scenarios = {
+  // Security headers on the UI itself, and a script injected through data stays text.
+  async headers() {
+    const index = await fetch(`${base}/ui/`);
+    assert.equal(index.status, 200);
+    const csp = index.headers.get('content-security-policy');
+    assert.ok(csp && csp.includes("script-src 'self'") && csp.includes("default-src 'none'"), `CSP header: ${csp}`);
+    assert.ok(!csp.includes('unsafe-inline') && !csp.includes('unsafe-eval'));
+    step('CSP header present on /ui/');
+    const html = await index.text();
+    assert.ok(!/<script(?![^>]*\bsrc=)[^>]*>/i.test(html), 'index.html has an inline script');
+    await withPage(async page => {
+      const response = await page.goto(`${base}/ui/`);
+      assert.ok(response.headers()['content-security-policy'], 'the browser saw the CSP header');
+      await loginWithKey(page, masterKey);
+      const hostile = `<img src=x id=pwned onerror="window.__pwned=1"> ${Date.now()}`;
+      await createKey(page, hostile);
+      await page.click('#new-key-done');
+      await page.waitForSelector('#keys-table');
+      await page.getByText(hostile, { exact: true }).first().waitFor();
+      assert.equal(await page.locator('#pwned').count(), 0, 'data became markup');
+      assert.equal(await page.evaluate(() => window.__pwned), undefined);
+      step('a key named like markup is shown as text');
+    });
+  },
+
+  // The master key signs in; a key is created, its secret seen once, listed masked, used, and revoked.
+  async 'master-key'() {
+    await withPage(async (page, context) => {
+      await loginWithKey(page, masterKey);
+      assert.equal(await page.textContent('#who-role'), 'Super admin');
+      for (const name of SUPER_ADMIN_PAGES) {
+        assert.equal(await page.locator(`nav a[data-page=${name}]`).count(), 1, `nav has ${name}`);
+      }
+      step('signed in with the master key; the super admin sees every page');
+
+      const keyName = `browser-made-${Date.now()}`;
+      await createKey(page, keyName, async () => {
+        await page.fill('#key-models', 'gpt-4o-mini');
+        await page.fill('#f-key-limit-rpm', '7');
+      });
+      const secret = await page.inputValue('#new-key-secret');
+      assert.match(secret, /^sk-sy-/);
+      step('the new key\'s secret is shown');
+      assert.equal(await chat(secret), 200, 'the new key works');
+
+      const row = page.locator('#keys-table tr', { hasText: keyName });
+      await row.waitFor();
+      const hint = (await row.locator('code').textContent()).trim();
+      assert.ok(hint.length > 0 && hint !== secret && !hint.includes(secret.slice(10, -4)), `masked hint: ${hint}`);
+      assert.ok(secret.endsWith(hint.slice(-4)), 'the hint ends like the secret');
+      step(`listed masked as ${hint}`);
+
+      await page.click('#new-key-done');
+      await page.waitForSelector('#new-key-panel', { state: 'detached' });
+      assert.ok(!(await pageText(page)).includes(secret), 'the secret is still in the page');
+      const stored = await page.evaluate(() => JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }));
+      assert.ok(!stored.includes(secret), 'the secret was stored in the browser');
+      await page.reload();
+      await page.waitForSelector('#keys-table');
+      assert.ok(!(await pageText(page)).includes(secret), 'the secret came back after a reload');
+      step('the secret is gone once dismissed, and after a reload');
+
+      await page.locator('#keys-table tr', { hasText: keyName }).getByRole('button', { name: 'Limits' }).click();
+      await page.waitForSelector('#key-details table.quota');
+      const quota = await page.textContent('#key-details table.quota');
+      assert.ok(quota.includes('rpm') && quota.includes('7'), `quota: ${quota}`);
+      assert.ok(!(await pageText(page)).includes(secret));
+      await page.click('#key-details button:has-text("Close")');
+      step('the key\'s limits show used and remaining');
+
+      await page.click(`#keys-table [data-revoke="${keyName}"]`);
+      await page.click('dialog button.danger');
+      await page.locator('#keys-table tr', { hasText: keyName }).locator('.badge', { hasText: 'revoked' }).waitFor();
+      assert.equal(await chat(secret), 401, 'the revoked key still works');
+      step('revoked: the gateway refuses the key');
+
+      const cookies = await context.cookies();
+      assert.deepEqual(cookies, [], 'a key login sets no cookie');
+      assert.equal(await page.evaluate(() => Object.keys(localStorage).length), 0, 'nothing in localStorage');
+      await page.click('#logout');
+      await page.waitForSelector('#key-login');
+      assert.equal(await page.evaluate(() => sessionStorage.length), 0, 'logout forgets the key');
+      step('logged out; the key is forgotten');
+    });
+  },
+
+  // Every page of the super admin renders: its content, or a clear notice when the server lacks an endpoint.
+  async pages() {
+    await withPage(async page => {
+      await loginWithKey(page, masterKey);
+      for (const name of SUPER_ADMIN_PAGES) {
+        await page.click(`nav a[data-page=${name}]`);
+        await page.waitForSelector(`nav a[data-page=${name}].active`);
+        await page.waitForFunction(() => !document.querySelector('#content .notice.muted')?.textContent.startsWith('Loading'));
+        assert.equal(await page.locator('#content h1').count(), 1, `${name} has a heading`);
+        const broken = await page.locator('#content .notice.error').allTextContents();
+        assert.deepEqual(broken, [], `${name} shows an error`);
+        step(`${name}: ${(await page.textContent('#content h1')).trim()}`);
+      }
+    });
+  },
+
+  // A wrong admin key is refused on the login page.
+  async 'wrong-key'() {
+    await withPage(async page => {
+      await page.goto(`${base}/ui/`);
+      await page.fill('#login-key', 'sk-sy-not-a-real-key-00000000000000000000');
+      await page.click('#key-login button[type=submit]');
+      await page.getByText('This key was not accepted.').waitFor();
+      assert.equal(await page.locator('#logout').count(), 0);
+      assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+      step('a wrong key is refused and not kept');
+    });
+  },
+};
+
+const unknown = names.filter(name => !scenarios[name]);
+if (names.length === 0 || unknown.length) {
+  console.error(`unknown scenario(s) '${unknown.join(', ')}'; known: ${Object.keys(scenarios).join(', ')}`);
+  process.exit(2);
+}
+let failed = false;
+for (const name of names) {
+  try {
+    await scenarios[name]();
+    console.log(`passed: ${name}`);
+  } catch (error) {
+    console.error(`FAILED: ${name}: ${error.stack || error}`);
+    failed = true;
+  }
+}
+await browser?.close();
+process.exit(failed ? 1 : 0);

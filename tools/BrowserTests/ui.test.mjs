@@ -11,7 +11,7 @@ const masterKey = process.env.SWITCHYARD_MASTER_KEY;
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const names = process.argv.slice(2);
 const group = process.env.SWITCHYARD_GROUP || 'team';
-const SUPER_ADMIN_PAGES = ['keys'];
+const SUPER_ADMIN_PAGES = ['overview', 'keys', 'users', 'groups', 'channels', 'models', 'usage', 'requests', 'audit'];
 const step = text => console.log(`step: ${text}`);
 
 let browser = null;
@@ -51,14 +51,27 @@ async function loginWithKey(page, key) {
   await page.waitForSelector('#logout');
 }
 
+async function loginWithPassword(page, name, password) {
+  await page.goto(`${base}/ui/`);
+  await page.fill('#login-name', name);
+  await page.fill('#login-password', password);
+  await page.click('#password-login button[type=submit]');
+  await page.waitForSelector('#logout');
+}
+
 /** Creates a key in group 'team' through the keys page's dialog and waits for the one-time secret. */
 async function createKey(page, name, more) {
   await page.click('nav a[data-page=keys]');
   await page.waitForSelector('#keys-table');
   await page.click('#create-key');
   await page.fill('#key-name', name);
-  if (await page.locator('select#key-group').count()) await page.selectOption('#key-group', group);
-  else await page.fill('#key-group', group);
+  if (await page.locator('#key-group:disabled, #key-group[readonly]').count()) {
+    // Fixed to the signed-in admin's own group.
+  } else if (await page.locator('select#key-group').count()) {
+    await page.selectOption('#key-group', group);
+  } else {
+    await page.fill('#key-group', group);
+  }
   if (more) await more();
   await page.click('dialog button[type=submit]');
   await page.waitForSelector('#new-key-panel');
@@ -170,6 +183,109 @@ const scenarios = {
         assert.deepEqual(broken, [], `${name} shows an error`);
         step(`${name}: ${(await page.textContent('#content h1')).trim()}`);
       }
+    });
+  },
+
+  // A user signs in with name and password: an HttpOnly session cookie, writes with the CSRF token, logout.
+  async 'password-login'() {
+    const name = process.env.SWITCHYARD_ADMIN_USER;
+    const password = process.env.SWITCHYARD_ADMIN_PASSWORD;
+    await withPage(async (page, context) => {
+      await page.goto(`${base}/ui/`);
+      await page.fill('#login-name', name);
+      await page.fill('#login-password', 'not the password');
+      await page.click('#password-login button[type=submit]');
+      await page.getByText('Wrong name or password.').waitFor();
+      step('a wrong password is refused');
+
+      await loginWithPassword(page, name, password);
+      assert.equal((await page.textContent('#who-name')).trim(), name);
+      assert.equal(await page.textContent('#who-role'), 'Super admin');
+      const cookie = (await context.cookies()).find(c => c.name === 'sy_session');
+      assert.ok(cookie && cookie.httpOnly && cookie.sameSite === 'Strict', `session cookie: ${JSON.stringify(cookie && { ...cookie, value: '…' })}`);
+      assert.equal(await page.evaluate(() => sessionStorage.length + localStorage.length), 0, 'a password login stores nothing in the page');
+      assert.equal(await page.evaluate(() => document.cookie.includes('sy_session')), false, 'the cookie is readable by scripts');
+      step('signed in with a password: HttpOnly SameSite=Strict cookie, nothing in storage');
+
+      const forged = await page.evaluate(async group => (await fetch('/admin/keys', {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'forged', group }),
+      })).status, group);
+      assert.equal(forged, 403, 'a cookie write without the CSRF token was accepted');
+      step('a cookie write without the CSRF header is refused');
+
+      const keyName = `session-made-${Date.now()}`;
+      await createKey(page, keyName);
+      const secret = await page.inputValue('#new-key-secret');
+      assert.match(secret, /^sk-sy-/);
+      await page.click('#new-key-done');
+      assert.ok(!(await pageText(page)).includes(secret));
+      await page.click(`#keys-table [data-revoke="${keyName}"]`);
+      await page.click('dialog button.danger');
+      await page.locator('#keys-table tr', { hasText: keyName }).locator('.badge', { hasText: 'revoked' }).waitFor();
+      assert.equal(await chat(secret), 401);
+      step('created and revoked a key through the session (with the CSRF header)');
+
+      await page.reload();
+      await page.waitForSelector('#logout');
+      step('the session survives a reload');
+      await page.click('#logout');
+      await page.waitForSelector('#password-login');
+      await page.reload();
+      await page.waitForSelector('#password-login');
+      const after = await page.evaluate(async () => (await fetch('/admin/keys')).status);
+      assert.equal(after, 401, 'the session still works after logout');
+      step('logged out: the session is gone');
+    });
+  },
+
+  // A group admin sees its group's pages, not channels, prices or the audit log, and the API agrees.
+  async 'group-admin'() {
+    await withPage(async page => {
+      await loginWithPassword(page, process.env.SWITCHYARD_GROUP_ADMIN, process.env.SWITCHYARD_GROUP_ADMIN_PASSWORD);
+      assert.equal(await page.textContent('#who-role'), 'Group admin');
+      for (const name of ['channels', 'models', 'audit']) {
+        assert.equal(await page.locator(`nav a[data-page=${name}]`).count(), 0, `a group admin's menu has ${name}`);
+      }
+      for (const name of ['keys', 'users', 'groups']) {
+        assert.equal(await page.locator(`nav a[data-page=${name}]`).count(), 1, `a group admin's menu lacks ${name}`);
+      }
+      await page.goto(`${base}/ui/#/channels`);
+      await page.getByText('Channels is not available to your role.').waitFor();
+      assert.equal(await page.locator('#channels-table').count(), 0);
+      assert.equal(await page.evaluate(async () => (await fetch('/admin/channels')).status), 403, 'the API lets a group admin read channels');
+      step('a group admin does not see channels');
+
+      await page.click('nav a[data-page=groups]');
+      await page.waitForSelector('#groups-table');
+      const groups = await page.locator('#groups-table tbody tr').count();
+      assert.equal(groups, 1, 'a group admin sees other groups');
+      await createKey(page, `team-made-${Date.now()}`);
+      assert.ok((await page.inputValue('#new-key-secret')).startsWith('sk-sy-'));
+      await page.click('#new-key-done');
+      step('a group admin sees its own group and creates a key in it');
+    });
+  },
+
+  // A request shows up in the usage report (table, chart) and in the CSV download.
+  async usage() {
+    assert.equal(await chat(process.env.SWITCHYARD_CLIENT_KEY), 200);
+    await withPage(async page => {
+      await loginWithKey(page, masterKey);
+      await page.goto(`${base}/ui/#/usage?group_by=model`);
+      const row = page.locator('#usage-table tbody tr', { hasText: 'gpt-4o-mini' });
+      await row.waitFor();
+      const cells = await row.locator('td').allTextContents();
+      assert.ok(Number(cells[1]) >= 1, `requests: ${cells}`);
+      assert.ok(await page.locator('#usage-result svg.chart rect.bar').count() >= 1, 'no chart bars');
+      step(`usage by model: ${cells.join(' | ')}`);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#usage-csv')]);
+      assert.match(download.suggestedFilename(), /^usage-model-.*\.csv$/);
+      const chunks = [];
+      for await (const chunk of await download.createReadStream()) chunks.push(chunk);
+      const csv = Buffer.concat(chunks).toString('utf8');
+      assert.ok(csv.startsWith('key,requests,input_tokens'), csv);
+      assert.ok(csv.includes('gpt-4o-mini,'), csv);
+      step('the CSV download has the same rows');
     });
   },
 

@@ -7,12 +7,13 @@ public sealed class AdminUiBrowserTests
 {
     /// <summary>
     /// Signing in with the master key; a key created, its secret seen once then gone, listed masked, revoked;
-    /// the CSP header, data shown as text; every page renders; a wrong key is refused. One browser for all.
+    /// the CSP header, data shown as text; every page renders; a request in the usage report and its CSV;
+    /// a wrong key is refused. One browser for all.
     /// </summary>
     [Fact]
     public async Task MasterKey_Scenarios()
     {
         await using var gateway = await GatewayHarness.StartAsync();
-        await BrowserRunner.RunAsync(gateway, ["master-key", "headers", "pages", "wrong-key"]);
+        await BrowserRunner.RunAsync(gateway, ["master-key", "headers", "pages", "usage", "wrong-key"]);
     }
 }

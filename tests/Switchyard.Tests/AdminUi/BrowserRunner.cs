@@ -39,6 +39,7 @@ internal static class BrowserRunner
         };
         start.Environment["SWITCHYARD_URL"] = gateway.BaseAddress.ToString();
         start.Environment["SWITCHYARD_MASTER_KEY"] = GatewayHarness.MasterKey;
+        start.Environment["SWITCHYARD_CLIENT_KEY"] = GatewayHarness.ClientKey;
         start.Environment["CHROMIUM"] = chromium;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {

@@ -123,7 +123,10 @@ public sealed partial class UiStaticFilesTests
                 pending.Push(target);
             }
         }
+        // Every script shipped is part of the app (nothing stale left behind), and every page is reachable.
+        Assert.Equal(assets.Paths.Where(p => p.EndsWith(".js", StringComparison.Ordinal)).Order(), seen.Order());
         Assert.Contains("js/pages/keys.js", seen);
+        Assert.Contains("js/pages/usage.js", seen);
     }
 
     /// <summary>Data must never become markup: no HTML-parsing sinks and no eval anywhere in the UI's code.</summary>

@@ -106,5 +106,21 @@ export function rowsOf(answer) {
 /** The cursor of the next page of a list answer, if the server says there is one. */
 export function nextCursorOf(answer) {
   if (!answer || typeof answer !== 'object') return null;
-  return answer.next_cursor ?? answer.next ?? answer.cursor ?? null;
+  return answer.next_cursor ?? null;
+}
+
+/**
+ * Every row of a paged list (following next_cursor), up to `maxRows`; `truncated` tells whether more exist.
+ * For the entity lists (keys, users, groups…), which tables filter and page in the browser.
+ */
+export async function getAll(path, params = {}, maxRows = 5000) {
+  const rows = [];
+  let cursor = null;
+  do {
+    const answer = await get(path + query({ ...params, limit: 1000, cursor }));
+    rows.push(...rowsOf(answer));
+    cursor = nextCursorOf(answer);
+  } while (cursor && rows.length < maxRows);
+  rows.truncated = Boolean(cursor);
+  return rows;
 }

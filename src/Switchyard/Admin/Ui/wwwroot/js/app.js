@@ -3,10 +3,26 @@ import { h, replace } from './dom.js';
 import * as session from './session.js';
 import { errorNotice, notice } from './ui.js';
 import { renderLogin } from './pages/login.js';
+import * as overview from './pages/overview.js';
 import * as keys from './pages/keys.js';
+import * as users from './pages/users.js';
+import * as groups from './pages/groups.js';
+import * as channels from './pages/channels.js';
+import * as models from './pages/models.js';
+import * as usage from './pages/usage.js';
+import * as requests from './pages/requests.js';
+import * as audit from './pages/audit.js';
 
 const PAGES = {
+  overview: { title: 'Overview', zh: '概览', module: overview },
   keys: { title: 'Keys', zh: '密钥', module: keys },
+  users: { title: 'Users', zh: '用户', module: users },
+  groups: { title: 'Groups', zh: '分组', module: groups },
+  channels: { title: 'Channels', zh: '渠道', module: channels },
+  models: { title: 'Models & prices', zh: '模型价格', module: models },
+  usage: { title: 'Usage', zh: '用量', module: usage },
+  requests: { title: 'Request log', zh: '请求日志', module: requests },
+  audit: { title: 'Audit log', zh: '审计日志', module: audit },
 };
 
 const root = document.getElementById('app');
@@ -21,8 +37,8 @@ function route() {
 function navigation(me, active) {
   return h('nav', { class: 'nav', 'aria-label': 'Main' },
     h('ul', null, ...session.pagesFor(me.role).map(name => h('li', null,
-      h('a', { href: `#/${name}`, class: name === active ? 'active' : null, 'aria-current': name === active ? 'page' : null, dataset: { page: name } },
-        PAGES[name].title, h('span', { class: 'zh', lang: 'zh' }, PAGES[name].zh))))));
+      h('a', { href: `#/${name}`, class: name === active ? 'active' : null, 'aria-current': name === active ? 'page' : null, dataset: { page: name }, title: PAGES[name].zh },
+        PAGES[name].title)))));
 }
 
 function roleLabel(role) {

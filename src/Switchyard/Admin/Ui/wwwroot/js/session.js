@@ -4,9 +4,9 @@ import * as api from './api.js';
 export const ROLES = { super: 'super_admin', group: 'group_admin', user: 'user' };
 
 const PAGES_BY_ROLE = {
-  super_admin: ['keys'],
-  group_admin: ['keys'],
-  user: ['keys'],
+  super_admin: ['overview', 'keys', 'users', 'groups', 'channels', 'models', 'usage', 'requests', 'audit'],
+  group_admin: ['overview', 'keys', 'users', 'groups', 'usage', 'requests'],
+  user: ['overview', 'keys', 'usage', 'requests'],
 };
 
 let current = null;
@@ -49,8 +49,22 @@ async function identifyKey(key) {
   } catch (error) {
     if (error.status === 401) throw error;
   }
+  try {
+    const groups = api.rowsOf(await api.get('/admin/groups', { key }));
+    if (groups.length === 1) return { name: 'group admin key', role: ROLES.group, group: groups[0].name, via: 'key' };
+  } catch (error) {
+    if (error.status === 401) throw error;
+  }
   await api.get('/admin/keys', { key });
-  return { name: 'key', role: ROLES.user, group: null, via: 'key' };
+  // A user's key sees one user: itself.
+  let me = null;
+  try {
+    const users = api.rowsOf(await api.get('/admin/users', { key }));
+    if (users.length === 1) me = users[0];
+  } catch {
+    // Older servers have no users endpoint: the key still works for its own keys.
+  }
+  return { name: me?.name ?? 'key', role: ROLES.user, group: me?.group ?? null, via: 'key' };
 }
 
 /** Restores the sign-in of this tab: a stored admin key, else the session cookie. Null when signed out. */

@@ -47,7 +47,9 @@ export function formatValue(value) {
   if (value === null || value === undefined || value === '') return '—';
   if (Array.isArray(value)) return value.length ? value.map(formatValue).join(', ') : '—';
   if (typeof value === 'object') {
-    return Object.entries(value).map(([k, v]) => `${k}: ${formatValue(v)}`).join('; ') || '—';
+    // Absent limits and settings come as nulls: only what is set is worth a reader's time.
+    return Object.entries(value).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && !v.length))
+      .map(([k, v]) => `${k.replace(/_/g, ' ')} ${formatValue(v)}`).join(', ') || '—';
   }
   return String(value);
 }

@@ -15,7 +15,7 @@ function status(key) {
 
 async function optional(path) {
   try {
-    return api.rowsOf(await api.get(path));
+    return await api.getAll(path);
   } catch {
     return null;
   }
@@ -74,10 +74,10 @@ function createDialog(me, groups, users, onCreated) {
   const group = groupNames.length
     ? select('group', groupNames.map(g => g.name ?? g), me.group ?? groupNames[0]?.name ?? groupNames[0], { id: 'key-group' })
     : input('group', { id: 'key-group', required: true, value: me.group ?? '' });
-  if (me.role === 'group_admin' && me.group) group.disabled = true;
-  const user = users && users.length
+  if (me.role !== 'super_admin' && me.group) group.disabled = true;
+  const user = users && users.length && me.role !== 'user'
     ? select('user', [['', '(none)'], ...users.map(u => [u.name, `${u.name} (${u.group})`])], me.role === 'user' ? me.name : '', { id: 'key-user' })
-    : input('user', { id: 'key-user', placeholder: 'optional', value: me.role === 'user' ? me.name : '' });
+    : input('user', { id: 'key-user', placeholder: 'optional', value: me.role === 'user' ? me.name : '', readonly: me.role === 'user' });
   const models = input('models', { id: 'key-models', placeholder: 'empty = every model the group allows' });
   const expires = input('expires', { id: 'key-expires', type: 'date' });
   const limits = limitsEditor(null, 'key-limit');
@@ -107,7 +107,7 @@ export async function render(container, { me }) {
   const load = async () => {
     let rows;
     try {
-      rows = api.rowsOf(await api.get('/admin/keys'));
+      rows = await api.getAll('/admin/keys');
     } catch (error) {
       replace(tableSlot, errorNotice(error, 'Keys'));
       return;

@@ -21,7 +21,7 @@ export function renderLogin(root, onSignedIn) {
   const key = input('admin-key', { id: 'login-key', type: 'password', autocomplete: 'off', required: true, placeholder: 'sk-…' });
 
   const passwordForm = h('form', { class: 'login-form', id: 'password-login' },
-    h('h2', null, 'Sign in ', h('span', { class: 'zh', lang: 'zh' }, '登录')),
+    h('h2', { title: '登录' }, 'Sign in'),
     field('Name', name), field('Password', password), passwordStatus,
     h('button', { type: 'submit', class: 'primary' }, 'Sign in'));
   passwordForm.addEventListener('submit', async event => {

@@ -1,0 +1,62 @@
+// A server-paged log (request log, audit log): filters go to the server, pages follow next_cursor.
+import { h, replace } from '../dom.js';
+import * as api from '../api.js';
+import { errorNotice, field, formatValue, input, notice } from '../ui.js';
+
+/**
+ * filters: [{name, label, type?}], columns: [{title, value: row => text|Node, class?}].
+ * Answers the node; `exportName` adds a button that saves the shown page as CSV through `toCsvRows`.
+ */
+export function logTable({ path, what, filters, columns, pageSize = 50, id, extraActions = [] }) {
+  const inputs = filters.map(f => ({ ...f, el: input(f.name, { id: `${id}-${f.name}`, type: f.type || 'text', placeholder: f.placeholder || '' }) }));
+  const body = h('div', null, notice('muted', 'Loading…'));
+  const pager = h('div', { class: 'pager' });
+  let cursors = [null];
+  let page = 0;
+
+  const params = () => {
+    const out = { limit: pageSize };
+    for (const f of inputs) {
+      const v = f.el.value.trim();
+      if (v) out[f.name] = f.type === 'date' ? `${v}T00:00:00Z` : v;
+    }
+    return out;
+  };
+
+  const load = async () => {
+    replace(body, notice('muted', 'Loading…'));
+    let answer;
+    try {
+      answer = await api.get(path + api.query({ ...params(), cursor: cursors[page] }));
+    } catch (error) {
+      replace(body, errorNotice(error, what));
+      replace(pager);
+      return;
+    }
+    const rows = api.rowsOf(answer);
+    const next = api.nextCursorOf(answer);
+    cursors[page + 1] = next;
+    replace(body, h('div', { class: 'scroll' }, h('table', { class: 'data', id },
+      h('thead', null, h('tr', null, ...columns.map(c => h('th', { class: c.class, scope: 'col' }, c.title)))),
+      h('tbody', null, rows.length ? rows.map(row => h('tr', null, ...columns.map(c => {
+        const value = c.value(row);
+        return h('td', { class: c.class, 'data-label': c.title }, value instanceof Node ? value : formatValue(value));
+      }))) : h('tr', null, h('td', { colspan: String(columns.length), class: 'empty' }, 'No entries match.'))))));
+    replace(pager,
+      h('span', null, `${rows.length} entr${rows.length === 1 ? 'y' : 'ies'} on this page`),
+      h('button', { type: 'button', class: 'secondary small', disabled: page === 0, onclick: () => { page--; load(); } }, '‹ Newer'),
+      h('span', null, `Page ${page + 1}`),
+      h('button', { type: 'button', class: 'secondary small', disabled: !next, onclick: () => { page++; load(); } }, 'Older ›'));
+  };
+
+  const form = h('form', { class: 'toolbar' }, ...inputs.map(f => field(f.label, f.el)),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Filter'), ...extraActions));
+  form.addEventListener('submit', event => {
+    event.preventDefault();
+    cursors = [null];
+    page = 0;
+    load();
+  });
+  load();
+  return h('div', { class: 'table-wrap' }, form, body, pager);
+}

@@ -3,7 +3,7 @@ namespace Switchyard.Configuration;
 /// <summary>Cross-field rules: names unique, references resolve, URLs usable.</summary>
 public static class ConfigValidator
 {
-    public static readonly IReadOnlySet<string> ChannelTypes = new HashSet<string>(StringComparer.Ordinal) { "openai", "anthropic" };
+    public static readonly IReadOnlySet<string> ChannelTypes = new HashSet<string>(StringComparer.Ordinal) { "openai", "anthropic", "gemini" };
 
     public static GatewayConfig Validate(GatewayConfig config)
     {

@@ -126,7 +126,7 @@ public sealed partial class ChatRelay
             var request = canonical;
             var body = new ArrayBufferWriter<byte>(1024);
             provider.WriteRequest(body, request, route.UpstreamModel);
-            message = NewMessage(route, provider.RequestPath(request), body.WrittenMemory, context.Stream);
+            message = NewMessage(route, provider.RequestPath(request, route.UpstreamModel), body.WrittenMemory, context.Stream);
             provider.AddHeaders(message, key.Secret);
             relay = (response, call) => ConvertedExchange.RelayAsync(http, response, call, protocol, codec, provider, request, context);
             readError = (status, bytes) => provider.ReadError(status, bytes);

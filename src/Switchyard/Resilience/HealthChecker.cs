@@ -115,6 +115,10 @@ public sealed partial class HealthChecker(GatewayRuntime runtime, HealthStore st
                 message.Headers.TryAddWithoutValidation("x-api-key", secret);
                 message.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
             }
+            else if (channel.Config.Type == "gemini")
+            {
+                message.Headers.TryAddWithoutValidation("x-goog-api-key", secret);
+            }
             else
             {
                 message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + secret);

@@ -39,6 +39,9 @@ public interface IProviderAdapter
     /// <summary>Path relative to the channel's base URL, e.g. "chat/completions" or "messages".</summary>
     string RequestPath(ChatRequest request);
 
+    /// <summary>The path when it names the model (Gemini's <c>models/{model}:generateContent</c>).</summary>
+    string RequestPath(ChatRequest request, string upstreamModel) => RequestPath(request);
+
     /// <summary>The upstream body. Streams always ask for usage.</summary>
     void WriteRequest(IBufferWriter<byte> output, ChatRequest request, string upstreamModel);
 

@@ -33,6 +33,7 @@ public static class EndpointMapping
             new RelayError(RelayErrorKind.InvalidRequest, 404, $"Unknown endpoint {http.Request.Method} {http.Request.Path}.") { Code = "unknown_url" },
             http.RequestAborted));
 
+        app.ServiceProvider.GetRequiredService<GeminiEndpoints>().Map(app);
         app.MapAdmin();
         app.MapUi();
         return app;

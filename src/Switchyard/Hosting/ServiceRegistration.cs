@@ -36,6 +36,8 @@ public static class ServiceRegistration
         services.AddHostedService(sp => sp.GetRequiredService<Resilience.HealthChecker>());
         services.AddSingleton<Protocols.Canonical.IClientCodec, Protocols.Anthropic.AnthropicMessagesCodec>();
         services.AddSingleton<Protocols.Canonical.IClientCodec, Protocols.OpenAi.OpenAiChatConverter>();
+        services.AddSingleton<Protocols.Canonical.IClientCodec, Protocols.Gemini.GeminiCodec>();
+        services.AddSingleton<GeminiEndpoints>();
         services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.OpenAiCompatible.OpenAiCompatibleProvider>();
         services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.AnthropicMessages.AnthropicMessagesProvider>();
         services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.Gemini.GeminiProvider>();

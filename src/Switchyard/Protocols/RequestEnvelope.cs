@@ -103,6 +103,37 @@ public sealed class RequestEnvelope : IDisposable
     }
 
     /// <summary>
+    /// For protocols that name the model and the streaming choice in the URL (Gemini's
+    /// <c>models/{model}:streamGenerateContent</c>): the body must be an object holding <paramref name="requiredArray"/>;
+    /// the output limit is <c>generationConfig.maxOutputTokens</c>.
+    /// </summary>
+    public static RequestEnvelope? ParseWithPathModel(ReadOnlyMemory<byte> body, string model, bool stream, string requiredArray, string missingMessage, out RelayError? error)
+    {
+        error = null;
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 128 });
+        }
+        catch (JsonException e)
+        {
+            error = new RelayError(RelayErrorKind.MalformedJson, 400,
+                $"Invalid JSON payload received. {e.Message} (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+            return null;
+        }
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(requiredArray, out var array) || array.ValueKind != JsonValueKind.Array)
+        {
+            document.Dispose();
+            error = new RelayError(RelayErrorKind.InvalidRequest, 400, missingMessage) { Param = requiredArray };
+            return null;
+        }
+        long? maxTokens = root.TryGetProperty("generationConfig", out var config) && config.ValueKind == JsonValueKind.Object
+            && config.TryGetProperty("maxOutputTokens", out var max) && max.ValueKind == JsonValueKind.Number && max.TryGetInt64(out var value) ? value : null;
+        return new RequestEnvelope(body, document, model, stream, includeUsage: true, maxTokens);
+    }
+
+    /// <summary>
     /// Writes the body for the upstream: the upstream model name, and for streams
     /// <c>stream_options.include_usage: true</c> so every stream can be billed from real usage.
     /// </summary>

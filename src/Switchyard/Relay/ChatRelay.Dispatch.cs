@@ -94,7 +94,7 @@ public sealed partial class ChatRelay
         {
             var body = new ArrayBufferWriter<byte>(envelope.Body.Length + 64);
             protocol.WriteUpstreamBody(envelope, route.UpstreamModel, body);
-            message = NewMessage(route, protocol.UpstreamPath, body.WrittenMemory, context.Stream);
+            message = NewMessage(route, protocol.UpstreamPathFor(envelope, route.UpstreamModel), body.WrittenMemory, context.Stream);
             protocol.AddUpstreamHeaders(message, http.Request, key.Secret);
             relay = (response, call) => FastPathExchange.RelayAsync(http, response, call, protocol, envelope, context);
             readError = (status, bytes) => UpstreamCall.Classify(status, bytes, route.Channel.Name, protocol.IsOwnErrorShape(bytes));
@@ -121,7 +121,8 @@ public sealed partial class ChatRelay
                     key.Health.Release();
                     return (new AttemptOutcome(true, null), convertError);
                 }
-                canonical = canonical with { Stream = context.Stream };
+                // Protocols that name the model in the URL (Gemini) leave it out of the body.
+                canonical = canonical with { Stream = context.Stream, Model = canonical.Model.Length > 0 ? canonical.Model : envelope.Model };
             }
             var request = canonical;
             var body = new ArrayBufferWriter<byte>(1024);

@@ -164,7 +164,7 @@ public sealed partial class ChatRelay(
         {
             return bodyError;
         }
-        using var envelope = RequestEnvelope.Parse(body, protocol.RequiredArray, protocol.RequiredField, out var parseError);
+        using var envelope = protocol.ReadEnvelope(http.Request, body, out var parseError);
         if (envelope is null)
         {
             return parseError;

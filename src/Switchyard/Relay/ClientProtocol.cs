@@ -40,6 +40,13 @@ public abstract class ClientProtocol
 
     public abstract string UpstreamPath { get; }
 
+    /// <summary>The upstream path for one request, for protocols whose path names the model (Gemini).</summary>
+    public virtual string UpstreamPathFor(RequestEnvelope request, string upstreamModel) => UpstreamPath;
+
+    /// <summary>Reads the fields the relay needs; protocols that carry the model in the URL read it from there.</summary>
+    public virtual RequestEnvelope? ReadEnvelope(HttpRequest request, ReadOnlyMemory<byte> body, out RelayError? error) =>
+        RequestEnvelope.Parse(body, RequiredArray, RequiredField, out error);
+
     public abstract void WriteUpstreamBody(RequestEnvelope request, string upstreamModel, IBufferWriter<byte> output);
 
     public abstract void AddUpstreamHeaders(HttpRequestMessage message, HttpRequest client, string? apiKey);
@@ -65,6 +72,9 @@ public interface IStreamTap
     bool OnFrame(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data);
 
     TokenUsage Usage { get; }
+
+    /// <summary>What ends each relayed frame: a blank line, or CRLF CRLF where the upstream frames so (Gemini).</summary>
+    ReadOnlySpan<byte> FrameEnd => "\n\n"u8;
 
     /// <summary>
     /// The upstream closed the stream. Writes whatever a complete stream still lacks (OpenAI's <c>[DONE]</c>),

@@ -17,7 +17,16 @@ public sealed class ClientProtocols
             AnthropicMessages = new AnthropicMessagesProtocol("messages", "messages", anthropic);
             AnthropicCountTokens = new AnthropicMessagesProtocol("messages.count_tokens", "messages/count_tokens", anthropic, countsTokens: true);
         }
+        if (byName.GetValueOrDefault("gemini") is { } gemini)
+        {
+            GeminiGenerate = new Protocols.Gemini.GeminiProtocol(gemini, stream: false);
+            GeminiStream = new Protocols.Gemini.GeminiProtocol(gemini, stream: true);
+        }
     }
+
+    public ClientProtocol? GeminiGenerate { get; }
+
+    public ClientProtocol? GeminiStream { get; }
 
     public ClientProtocol OpenAiChat { get; }
 

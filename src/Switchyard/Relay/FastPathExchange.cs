@@ -65,7 +65,7 @@ public static class FastPathExchange
                     {
                         output.Write(segment.Span);
                     }
-                    output.Write("\n\n"u8);
+                    output.Write(tap.FrameEnd);
                     wrote = true;
                 }
                 input.AdvanceTo(buffer.Start, buffer.End);

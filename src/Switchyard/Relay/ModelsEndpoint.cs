@@ -58,7 +58,7 @@ public sealed class ModelsEndpoint(GatewayRuntime runtime, KeyRing keys, TimePro
         await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
     }
 
-    private bool IsUsable(VirtualKey key, string name)
+    public bool IsUsable(VirtualKey key, string name)
     {
         var catalog = runtime.Catalog;
         return catalog.Canonical(name) is { } canonical

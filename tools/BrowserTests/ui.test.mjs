@@ -16,9 +16,9 @@ const step = text => console.log(`step: ${text}`);
 
 let browser = null;
 
-async function withPage(run) {
+async function withPage(run, contextOptions = {}) {
   browser ??= await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  const context = await browser.newContext();
+  const context = await browser.newContext(contextOptions);
   try {
     const page = await context.newPage();
     page.setDefaultTimeout(10000);
@@ -287,6 +287,20 @@ const scenarios = {
       assert.ok(csv.includes('gpt-4o-mini,'), csv);
       step('the CSV download has the same rows');
     });
+  },
+
+  // On a phone-sized screen the menu folds behind a button and nothing scrolls sideways.
+  async mobile() {
+    await withPage(async page => {
+      await loginWithKey(page, masterKey);
+      assert.equal(await page.isVisible('nav.nav'), false, 'the menu is open on a small screen');
+      await page.click('.menu-toggle');
+      await page.click('nav a[data-page=keys]');
+      await page.waitForSelector('#keys-table');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px`);
+      step('phone layout: folded menu, no sideways scrolling');
+    }, { viewport: { width: 390, height: 800 } });
   },
 
   // A wrong admin key is refused on the login page.

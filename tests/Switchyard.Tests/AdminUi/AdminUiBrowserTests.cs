@@ -14,6 +14,6 @@ public sealed class AdminUiBrowserTests
     public async Task MasterKey_Scenarios()
     {
         await using var gateway = await GatewayHarness.StartAsync();
-        await BrowserRunner.RunAsync(gateway, ["master-key", "headers", "pages", "usage", "wrong-key"]);
+        await BrowserRunner.RunAsync(gateway, ["master-key", "headers", "pages", "usage", "mobile", "wrong-key"]);
     }
 }

@@ -12,7 +12,7 @@ export function errorNotice(error, what) {
       'Update Switchyard to use this page.');
   }
   if (error && error.status === 403) {
-    return notice('error', `Your role may not see ${what.toLowerCase()}.`);
+    return notice('unavailable', `${what} is not available to your role.`);
   }
   return notice('error', `${what}: ${error && error.message ? error.message : String(error)}`);
 }
@@ -245,14 +245,4 @@ export function download(filename, text, type = 'text/csv') {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
-export function toCsv(columns, rows) {
-  const cell = value => {
-    const text = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-    // A leading =, +, - or @ would be a formula in a spreadsheet.
-    const safe = /^[=+\-@]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
-    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  return [columns.join(','), ...rows.map(row => columns.map(c => cell(row[c])).join(','))].join('\n') + '\n';
 }

@@ -39,7 +39,7 @@ function secretPanel(created, onClose) {
   return panel;
 }
 
-async function showDetails(id, me) {
+async function showDetails(id) {
   const body = h('div', { class: 'details' }, notice('muted', 'Loading…'));
   const dialog = h('dialog', { class: 'dialog wide', id: 'key-details' },
     h('h2', null, 'Key details'), body,
@@ -65,7 +65,6 @@ async function showDetails(id, me) {
   } catch (error) {
     replace(body, errorNotice(error, 'Key details'));
   }
-  void me;
 }
 
 function createDialog(me, groups, users, onCreated) {
@@ -123,7 +122,7 @@ export async function render(container, { me }) {
       ],
       empty: 'No keys yet.',
       columns: [
-        { title: 'Name', value: k => h('button', { type: 'button', class: 'link', onclick: () => showDetails(k.id, me) }, k.name) },
+        { title: 'Name', value: k => h('button', { type: 'button', class: 'link', onclick: () => showDetails(k.id) }, k.name) },
         { title: 'Key', value: k => h('code', { class: 'hint-key' }, k.key_hint) },
         { title: 'Group', value: k => k.group },
         { title: 'User', value: k => k.user },
@@ -132,7 +131,7 @@ export async function render(container, { me }) {
         { title: 'Expires', value: k => formatDate(k.expires_at) },
         { title: 'Status', value: k => { const [t, c] = status(k); return badge(t, c); } },
         { title: '', class: 'row-actions', value: k => h('span', null,
-          h('button', { type: 'button', class: 'secondary small', onclick: () => showDetails(k.id, me) }, 'Limits'),
+          h('button', { type: 'button', class: 'secondary small', onclick: () => showDetails(k.id) }, 'Limits'),
           k.revoked_at ? null : h('button', { type: 'button', class: 'danger small', dataset: { revoke: k.name }, onclick: async () => {
             if (!await confirmDialog('Revoke key', `Revoke “${k.name}” (${k.key_hint})? Requests with it are refused from then on; this cannot be undone.`, 'Revoke')) return;
             try {

@@ -4,10 +4,10 @@ import * as api from '../api.js';
 import { errorNotice, field, formatValue, input, notice } from '../ui.js';
 
 /**
- * filters: [{name, label, type?}], columns: [{title, value: row => text|Node, class?}].
- * Answers the node; `exportName` adds a button that saves the shown page as CSV through `toCsvRows`.
+ * filters: [{name, label, type?, placeholder?}] become query parameters (a date means from that UTC day on);
+ * columns: [{title, value: row => text|Node, class?}]. Answers the node.
  */
-export function logTable({ path, what, filters, columns, pageSize = 50, id, extraActions = [] }) {
+export function logTable({ path, what, filters, columns, pageSize = 50, id }) {
   const inputs = filters.map(f => ({ ...f, el: input(f.name, { id: `${id}-${f.name}`, type: f.type || 'text', placeholder: f.placeholder || '' }) }));
   const body = h('div', null, notice('muted', 'Loading…'));
   const pager = h('div', { class: 'pager' });
@@ -50,7 +50,7 @@ export function logTable({ path, what, filters, columns, pageSize = 50, id, extr
   };
 
   const form = h('form', { class: 'toolbar' }, ...inputs.map(f => field(f.label, f.el)),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Filter'), ...extraActions));
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Filter')));
   form.addEventListener('submit', event => {
     event.preventDefault();
     cursors = [null];

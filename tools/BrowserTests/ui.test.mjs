@@ -21,7 +21,10 @@ async function withPage(run, contextOptions = {}) {
   const context = await browser.newContext(contextOptions);
   try {
     const page = await context.newPage();
-    page.setDefaultTimeout(10000);
+    // Generous: a 2-core machine running the whole suite can be slow to start a page; a wait only lasts this
+    // long when something is really missing.
+    page.setDefaultTimeout(20000);
+    page.setDefaultNavigationTimeout(45000);
     const problems = [];
     page.on('pageerror', error => problems.push(`page error: ${error.message}`));
     page.on('console', message => {
@@ -286,6 +289,23 @@ const scenarios = {
       assert.ok(csv.startsWith('key,requests,input_tokens'), csv);
       assert.ok(csv.includes('gpt-4o-mini,'), csv);
       step('the CSV download has the same rows');
+    });
+  },
+
+  // A plain user sees its own keys and usage, nobody else's, and no admin pages.
+  async 'user-role'() {
+    await withPage(async page => {
+      await loginWithPassword(page, process.env.SWITCHYARD_PLAIN_USER, process.env.SWITCHYARD_PLAIN_USER_PASSWORD);
+      assert.equal(await page.textContent('#who-role'), 'User');
+      const menu = await page.locator('nav a[data-page]').evaluateAll(links => links.map(a => a.dataset.page));
+      assert.deepEqual(menu, ['overview', 'keys', 'usage', 'requests']);
+      await page.click('nav a[data-page=keys]');
+      await page.waitForSelector('#keys-table');
+      const owners = await page.locator('#keys-table tbody td[data-label=User]').allTextContents();
+      assert.ok(owners.length >= 1 && owners.every(o => o === process.env.SWITCHYARD_PLAIN_USER), `keys of: ${owners}`);
+      const other = await page.evaluate(async () => (await fetch('/admin/users/lead')).status);
+      assert.ok(other === 403 || other === 404, `a user read another user: ${other}`);
+      step(`a user sees only its own keys (${owners.length}) and pages ${menu.join(', ')}`);
     });
   },
 

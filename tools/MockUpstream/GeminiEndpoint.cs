@@ -55,7 +55,7 @@ internal sealed class GeminiEndpoint(MockPipeline pipeline)
         {
             var sse = string.Equals(context.Request.Query["alt"], "sse", StringComparison.Ordinal);
             using var events = new MockEventStream(context, pipeline, directives, sse ? MockFraming.SseCrlf : MockFraming.JsonArray);
-            await WriteStreamAsync(events, sse, header, outcome, request.IncludeThoughts);
+            await WriteStreamAsync(events, sse, header, outcome, request.IncludeThoughts, directives.StreamError);
             return;
         }
 
@@ -72,7 +72,7 @@ internal sealed class GeminiEndpoint(MockPipeline pipeline)
     /// One chunk per thought word and per reply word (function calls arrive whole in one chunk); the last chunk
     /// carries finishReason and the full usage, earlier ones the prompt-only usage.
     /// </summary>
-    private static async Task WriteStreamAsync(MockEventStream events, bool sse, GeminiHeader header, MockOutcome outcome, bool includeThoughts)
+    private static async Task WriteStreamAsync(MockEventStream events, bool sse, GeminiHeader header, MockOutcome outcome, bool includeThoughts, string? streamError)
     {
         events.Start(sse ? "text/event-stream" : "application/json; charset=UTF-8");
         var finish = GeminiJson.FinishReason(outcome.Finish);
@@ -101,12 +101,42 @@ internal sealed class GeminiEndpoint(MockPipeline pipeline)
                 return;
             }
         }
+        else if (streamError is not null)
+        {
+            // stream_error=CODE fails the stream after its first chunk, as an overloaded Gemini does mid-answer:
+            // a chunk holding only Google's error envelope, then the end of the stream.
+            if (await WriteWordsAsync(events, header, (outcome.Text ?? string.Empty)[..ReplyPieces.EndOfWord(outcome.Text ?? string.Empty, 1)], thought: false, finish: null, prompt, null))
+            {
+                await WriteErrorChunkAsync(events, streamError);
+            }
+
+            return;
+        }
         else if (!await WriteWordsAsync(events, header, outcome.Text ?? string.Empty, thought: false, finish, prompt, outcome.Usage))
         {
             return;
         }
 
         await events.CompleteAsync(sse ? ReadOnlyMemory<byte>.Empty : ArrayEnd);
+    }
+
+    private static async ValueTask WriteErrorChunkAsync(MockEventStream events, string streamError)
+    {
+        var status = int.TryParse(streamError, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var code)
+            && code is >= 400 and <= 599 ? code : 503;
+        if (!await events.BeginAsync())
+        {
+            return;
+        }
+
+        events.Json.WriteStartObject();
+        events.Json.WriteStartObject("error"u8);
+        events.Json.WriteNumber("code"u8, status);
+        events.Json.WriteString("message"u8, status == 503 ? "The model is overloaded. Please try again later." : $"Mock upstream stream error {status}.");
+        events.Json.WriteString("status"u8, GeminiErrors.StatusName(status));
+        events.Json.WriteEndObject();
+        events.Json.WriteEndObject();
+        await events.EndAsync();
     }
 
     /// <summary>Writes <paramref name="text"/> one word per chunk; the last chunk gets <paramref name="finish"/> and <paramref name="usage"/>.</summary>

@@ -235,6 +235,35 @@ public sealed class GeminiClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StreamErrorFromGemini_PassesThroughToGeminiClientsAndIsRecorded()
+    {
+        var (status, body, _) = await SendAsync(GeminiChannel.Flash, "streamGenerateContent",
+            """{"contents":[{"parts":[{"text":"go [mock:stream_error=503]"}],"role":"user"}]}""", query: "?alt=sse");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var chunks = Chunks(body);
+        Assert.Equal("Hello", Text(chunks[0]));
+        var error = chunks[^1].GetProperty("error");
+        Assert.Equal((503, "UNAVAILABLE"), (error.GetProperty("code").GetInt32(), error.GetProperty("status").GetString()));
+        var record = Assert.Single(await _gateway.LedgerAsync(1));
+        Assert.Equal("upstream_error", record.ErrorKind);
+    }
+
+    [Fact]
+    public async Task StreamErrorFromGemini_ReachesAnOpenAiClientAsAnErrorChunk()
+    {
+        using var response = await _gateway.Http.SendAsync(_gateway.Post("/v1/chat/completions",
+            """{"model":"gemini-2.5-flash","stream":true,"messages":[{"role":"user","content":"go [mock:stream_error=503]"}]}"""));
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"content\":\"Hello\"", body, StringComparison.Ordinal);
+        Assert.Contains("The model is overloaded. Please try again later.", body, StringComparison.Ordinal);
+        var record = Assert.Single(await _gateway.LedgerAsync(1));
+        Assert.Equal(("upstream_error", 503), (record.ErrorKind, record.Status));
+    }
+
+    [Fact]
     public async Task ModelList_ShowsWhatTheKeyMayUseAsGeminiModels()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1beta/models");

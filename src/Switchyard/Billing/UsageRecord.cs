@@ -16,6 +16,23 @@ public sealed record UsageRecord
     public required int Status { get; init; }
     public TokenUsage Usage { get; init; }
     public decimal CostUsd { get; init; }
+
+    /// <summary>The price version <see cref="CostUsd"/> was charged at (see <see cref="ModelPrice.Version"/>); null when unpriced.</summary>
+    public string? PriceVersion { get; init; }
+
+    /// <summary>The price itself, carried to the journal and the store so the version's numbers get recorded once.</summary>
+    public ModelPrice? Price { get; init; }
+
+    /// <summary>
+    /// True when the upstream reported no usage for a call it may have billed (a stream cut or abandoned early):
+    /// <see cref="Usage"/> and <see cref="CostUsd"/> then hold only what was reported (usually nothing), and the
+    /// gateway's guess is in <see cref="EstimatedUsage"/> and <see cref="EstimatedCostUsd"/>, never mixed in.
+    /// </summary>
+    public bool UsageEstimated { get; init; }
+
+    public TokenUsage EstimatedUsage { get; init; }
+
+    public decimal EstimatedCostUsd { get; init; }
     public required long LatencyMs { get; init; }
     public long? TtfbMs { get; init; }
     public bool Stream { get; init; }

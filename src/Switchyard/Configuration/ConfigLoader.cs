@@ -129,6 +129,7 @@ public static class ConfigLoader
             CachedInput = p.Decimal("cached_input"),
             CacheWrite = p.Decimal("cache_write"),
             Reasoning = p.Decimal("reasoning"),
+            PerRequest = p.Decimal("per_request"),
         }),
         Fallbacks = f.StringList("fallbacks"),
     };
@@ -159,6 +160,7 @@ public static class ConfigLoader
         Models = f.StringList("models"),
         Limits = ReadLimits(f),
         TimeZone = f.String("timezone") ?? "UTC",
+        PriceMultiplier = f.Decimal("price_multiplier") ?? 1m,
     };
 
     private static UserConfig ReadUser(YamlFields f) => new()

@@ -73,6 +73,9 @@ public sealed record PriceConfig
     public decimal? CachedInput { get; init; }
     public decimal? CacheWrite { get; init; }
     public decimal? Reasoning { get; init; }
+
+    /// <summary>USD added to every request of the model, beside its tokens.</summary>
+    public decimal? PerRequest { get; init; }
 }
 
 public sealed record LimitsConfig
@@ -98,6 +101,9 @@ public sealed record GroupConfig
 
     /// <summary>IANA time zone whose midnight starts the group's days and months (default UTC).</summary>
     public string TimeZone { get; init; } = "UTC";
+
+    /// <summary>Every cost of this group's requests is multiplied by this (0.8 = a 20% discount).</summary>
+    public decimal PriceMultiplier { get; init; } = 1m;
 }
 
 public static class Roles

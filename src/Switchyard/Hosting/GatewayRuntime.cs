@@ -9,7 +9,7 @@ public sealed class RuntimeSnapshot(GatewayConfig config, ModelCatalog catalog)
 {
     public GatewayConfig Config { get; } = config;
     public ModelCatalog Catalog { get; } = catalog;
-    public PriceBook Prices { get; } = new(config.Models);
+    public PriceBook Prices { get; } = new(config);
 }
 
 /// <summary>

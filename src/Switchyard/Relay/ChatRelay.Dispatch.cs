@@ -161,6 +161,7 @@ public sealed partial class ChatRelay
                     return (new AttemptOutcome(!error.AllowFallback, canonical), error);
                 }
                 key.Health.OnSuccess();
+                context.UpstreamAnswered = true;
                 RelayError? relayError;
                 try
                 {

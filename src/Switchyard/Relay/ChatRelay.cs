@@ -164,6 +164,7 @@ public sealed partial class ChatRelay(
         {
             return bodyError;
         }
+        context.RequestBytes = body.Length;
         using var envelope = protocol.ReadEnvelope(http.Request, body, out var parseError);
         if (envelope is null)
         {

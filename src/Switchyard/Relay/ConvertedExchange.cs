@@ -89,6 +89,7 @@ public static class ConvertedExchange
                     writer.Write(streamEvent, output);
                 }
                 var wrote = events.Count > 0;
+                context.StreamedEvents += events.Count;
                 events.Clear();
                 context.Usage = parser.Usage;
                 if (wrote && !await StreamResponse.FlushAsync(http, context))

@@ -66,6 +66,7 @@ public static class FastPathExchange
                         output.Write(segment.Span);
                     }
                     output.Write(tap.FrameEnd);
+                    context.StreamedEvents++;
                     wrote = true;
                 }
                 input.AdvanceTo(buffer.Start, buffer.End);

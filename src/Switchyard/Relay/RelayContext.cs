@@ -21,6 +21,15 @@ public sealed class RelayContext(string endpoint, TimeProvider time)
     public int Status { get; set; } = 200;
     public RelayError? Error { get; private set; }
     public TokenUsage Usage { get; set; }
+
+    /// <summary>Size of the client's request body: the basis of the input estimate when the upstream reports no usage.</summary>
+    public long RequestBytes { get; set; }
+
+    /// <summary>True once an upstream accepted the request (2xx headers): from then on it may bill for it.</summary>
+    public bool UpstreamAnswered { get; set; }
+
+    /// <summary>Stream events relayed to the client: the basis of the output estimate when the stream was cut.</summary>
+    public long StreamedEvents { get; set; }
     public long? TtfbMs { get; private set; }
 
     /// <summary>Every upstream attempt, in order: retries and fallbacks included.</summary>
@@ -65,27 +74,50 @@ public sealed class RelayContext(string endpoint, TimeProvider time)
         }
     }
 
-    public UsageRecord ToRecord(PriceBook prices) => new()
+    public UsageRecord ToRecord(PriceBook prices)
     {
-        RequestId = RequestId,
-        CreatedAt = CreatedAt,
-        Endpoint = Endpoint,
-        KeyId = Key?.Id,
-        KeyName = Key?.Name,
-        User = Key?.User,
-        Group = Key?.Group,
-        RequestedModel = RequestedModel,
-        ServedModel = Route?.UpstreamModel,
-        Channel = Route?.Channel.Name,
-        Status = Status,
-        Usage = Usage,
-        CostUsd = CanonicalModel is null ? 0m : PriceBook.Cost(prices.For(CanonicalModel), Usage),
-        LatencyMs = (long)time.GetElapsedTime(_started).TotalMilliseconds,
-        TtfbMs = TtfbMs,
-        Stream = Stream,
-        ErrorKind = Error?.LedgerName,
-        Attempts = Attempts.Count > 1 || FallbackFrom is not null ? Attempts : null,
-    };
+        var price = CanonicalModel is null ? null : prices.Resolve(CanonicalModel, Route?.UpstreamModel, Key?.Group);
+        var estimated = NeedsEstimate ? EstimateUsage() : default;
+        return new()
+        {
+            RequestId = RequestId,
+            CreatedAt = CreatedAt,
+            Endpoint = Endpoint,
+            KeyId = Key?.Id,
+            KeyName = Key?.Name,
+            User = Key?.User,
+            Group = Key?.Group,
+            RequestedModel = RequestedModel,
+            ServedModel = Route?.UpstreamModel,
+            Channel = Route?.Channel.Name,
+            Status = Status,
+            Usage = Usage,
+            CostUsd = price?.Cost(Usage) ?? 0m,
+            PriceVersion = price?.Version,
+            Price = price,
+            UsageEstimated = NeedsEstimate,
+            EstimatedUsage = estimated,
+            EstimatedCostUsd = NeedsEstimate ? price?.Cost(estimated) ?? 0m : 0m,
+            LatencyMs = (long)time.GetElapsedTime(_started).TotalMilliseconds,
+            TtfbMs = TtfbMs,
+            Stream = Stream,
+            ErrorKind = Error?.LedgerName,
+            Attempts = Attempts.Count > 1 || FallbackFrom is not null ? Attempts : null,
+        };
+    }
+
+    /// <summary>
+    /// The upstream took the request but the exchange ended early (stream cut, timed out, or the client left) and it
+    /// reported no usage at all: it may still bill, so the record carries an estimate beside its (empty) usage.
+    /// </summary>
+    private bool NeedsEstimate => UpstreamAnswered && Usage.Total == 0
+        && Error?.Kind is RelayErrorKind.ClientDisconnected or RelayErrorKind.UpstreamStreamBroken or RelayErrorKind.UpstreamTimeout;
+
+    /// <summary>
+    /// Input: a token per four bytes of request body (as the quota reservation); output: a token per relayed stream
+    /// event, since OpenAI and Anthropic streams carry about one token per delta.
+    /// </summary>
+    private TokenUsage EstimateUsage() => new(RequestBytes / 4, StreamedEvents, 0, 0, 0);
 }
 
 /// <summary>One upstream attempt: where it went, how it ended, how long it took.</summary>

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Globalization;
 using Dapper;
 using Switchyard.Billing;
 
@@ -11,18 +14,30 @@ public sealed class LedgerStore(SqlDialect dialect)
     private const string Insert = """
         INSERT INTO usage_records (request_id, created_at, endpoint, key_id, key_name, user_name, group_name, requested_model,
             served_model, channel, status, input_tokens, output_tokens, cached_tokens, cache_write_tokens, reasoning_tokens,
-            cost_picousd, latency_ms, ttfb_ms, stream, error_kind, attempts)
+            cost_picousd, latency_ms, ttfb_ms, stream, error_kind, attempts, price_version, usage_estimated,
+            estimated_input_tokens, estimated_output_tokens, estimated_cost_picousd)
         VALUES (@RequestId, @CreatedAt, @Endpoint, @KeyId, @KeyName, @User, @Group, @RequestedModel,
             @ServedModel, @Channel, @Status, @Input, @Output, @Cached, @CacheWrite, @Reasoning,
-            @CostPicoUsd, @LatencyMs, @TtfbMs, @Stream, @ErrorKind, @Attempts)
+            @CostPicoUsd, @LatencyMs, @TtfbMs, @Stream, @ErrorKind, @Attempts, @PriceVersion, @UsageEstimated,
+            @EstimatedInput, @EstimatedOutput, @EstimatedCostPicoUsd)
         ON CONFLICT (request_id) DO NOTHING
         """;
+
+    private const string InsertPrice = """
+        INSERT INTO price_versions (version, model, input, output, cached_input, cache_write, reasoning, per_request, multiplier, source, first_used_at)
+        VALUES (@Version, @Model, @Input, @Output, @CachedInput, @CacheWrite, @Reasoning, @PerRequest, @Multiplier, @Source, @FirstUsedAt)
+        ON CONFLICT (version) DO NOTHING
+        """;
+
+    /// <summary>Price versions this process has stored already: each is written once, with the first batch that used it.</summary>
+    private readonly ConcurrentDictionary<string, bool> _storedPrices = new(StringComparer.Ordinal);
 
     /// <summary>Writes a batch in one transaction. Idempotent by request id, so a retried batch never double-counts.</summary>
     public async Task InsertAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var prices = await StorePricesAsync(connection, transaction, records, cancellationToken);
         var rows = records.Select(r => new
         {
             r.RequestId,
@@ -47,10 +62,54 @@ public sealed class LedgerStore(SqlDialect dialect)
             r.Stream,
             r.ErrorKind,
             Attempts = StorageJson.Attempts(r.Attempts),
+            r.PriceVersion,
+            r.UsageEstimated,
+            EstimatedInput = r.EstimatedUsage.Input,
+            EstimatedOutput = r.EstimatedUsage.Output,
+            EstimatedCostPicoUsd = ToPico(r.EstimatedCostUsd),
         });
         await connection.ExecuteAsync(new CommandDefinition(Insert, rows, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
+        foreach (var version in prices)
+        {
+            _storedPrices.TryAdd(version, true);
+        }
     }
+
+    private async Task<IReadOnlyCollection<string>> StorePricesAsync(DbConnection connection, DbTransaction transaction,
+        IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    {
+        Dictionary<string, (ModelPrice Price, DateTimeOffset At)>? fresh = null;
+        foreach (var record in records)
+        {
+            if (record.Price is { } price && !_storedPrices.ContainsKey(price.Version))
+            {
+                (fresh ??= new(StringComparer.Ordinal)).TryAdd(price.Version, (price, record.CreatedAt));
+            }
+        }
+        if (fresh is null)
+        {
+            return [];
+        }
+        var rows = fresh.Values.Select(f => new
+        {
+            f.Price.Version,
+            f.Price.Model,
+            Input = Text(f.Price.Price.Input),
+            Output = Text(f.Price.Price.Output),
+            CachedInput = Text(f.Price.Price.CachedInput),
+            CacheWrite = Text(f.Price.Price.CacheWrite),
+            Reasoning = Text(f.Price.Price.Reasoning),
+            PerRequest = Text(f.Price.Price.PerRequest),
+            Multiplier = Text(f.Price.Multiplier),
+            f.Price.Source,
+            FirstUsedAt = f.At.ToUnixTimeMilliseconds(),
+        });
+        await connection.ExecuteAsync(new CommandDefinition(InsertPrice, rows, transaction, cancellationToken: cancellationToken));
+        return fresh.Keys;
+    }
+
+    private static string? Text(decimal? value) => value?.ToString(CultureInfo.InvariantCulture);
 
     public static long ToPico(decimal usd) => (long)decimal.Round(usd * PicoPerUsd, MidpointRounding.ToEven);
 
@@ -72,6 +131,30 @@ public sealed class LedgerStore(SqlDialect dialect)
         return row is null ? null : ToRecord(row);
     }
 
+    /// <summary>One stored price version, as it was when first charged.</summary>
+    public async Task<ModelPrice?> FindPriceAsync(string version, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync(new CommandDefinition(
+            "SELECT * FROM price_versions WHERE version = @version", new { version }, cancellationToken: cancellationToken));
+        if (row is null)
+        {
+            return null;
+        }
+        var price = new Configuration.PriceConfig
+        {
+            Input = Parse((string)row.input)!.Value,
+            Output = Parse((string)row.output)!.Value,
+            CachedInput = Parse((string?)row.cached_input),
+            CacheWrite = Parse((string?)row.cache_write),
+            Reasoning = Parse((string?)row.reasoning),
+            PerRequest = Parse((string?)row.per_request),
+        };
+        return new ModelPrice((string)row.model, price, Parse((string)row.multiplier)!.Value, (string)row.source);
+    }
+
+    private static decimal? Parse(string? text) => text is null ? null : decimal.Parse(text, CultureInfo.InvariantCulture);
+
     private static UsageRecord ToRecord(dynamic row) => new()
     {
         RequestId = (string)row.request_id,
@@ -87,6 +170,10 @@ public sealed class LedgerStore(SqlDialect dialect)
         Status = (int)(long)Convert.ToInt64(row.status),
         Usage = new TokenUsage((long)row.input_tokens, (long)row.output_tokens, (long)row.cached_tokens, (long)row.cache_write_tokens, (long)row.reasoning_tokens),
         CostUsd = FromPico((long)row.cost_picousd),
+        PriceVersion = (string?)row.price_version,
+        UsageEstimated = Convert.ToBoolean(row.usage_estimated),
+        EstimatedUsage = new TokenUsage((long)row.estimated_input_tokens, (long)row.estimated_output_tokens, 0, 0, 0),
+        EstimatedCostUsd = FromPico((long)row.estimated_cost_picousd),
         LatencyMs = (long)row.latency_ms,
         TtfbMs = (long?)row.ttfb_ms,
         Stream = Convert.ToBoolean(row.stream),

@@ -108,4 +108,25 @@ public sealed class LedgerStoreTests
 
         Assert.Equal([("2026-10", 1m), ("2026-11", 2m)], rows.Select(r => (r.Key, r.CostUsd)));
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Both), MemberType = typeof(TestDatabases))]
+    public async Task PriceChange_NewRecordsNameTheNewVersion_OldRecordsAndVersionsUnchanged(DatabaseKind kind)
+    {
+        var store = new LedgerStore(await TestDatabases.CreateMigratedAsync(kind));
+        var usage = new TokenUsage(1000, 100, 0, 0, 0);
+        var before = new Switchyard.Billing.PriceBook([new Switchyard.Configuration.ModelConfig { Name = "m", Price = new() { Input = 1m, Output = 2m } }]).Resolve("m", null, null)!;
+        var after = new Switchyard.Billing.PriceBook([new Switchyard.Configuration.ModelConfig { Name = "m", Price = new() { Input = 3m, Output = 2m, PerRequest = 0.5m } }]).Resolve("m", null, null)!;
+        await store.InsertAsync([Record("old", Day1, "a", "m", usage, before.Cost(usage)) with { PriceVersion = before.Version, Price = before }], default);
+
+        await store.InsertAsync([Record("new", Day2, "a", "m", usage, after.Cost(usage)) with { PriceVersion = after.Version, Price = after }], default);
+        // A replayed copy of the old record (same request id) cannot reprice it.
+        await store.InsertAsync([Record("old", Day1, "a", "m", usage, after.Cost(usage)) with { PriceVersion = after.Version, Price = after }], default);
+
+        var old = (await store.FindAsync("old", default))!;
+        Assert.Equal((0.0012m, before.Version), (old.CostUsd, old.PriceVersion));
+        Assert.Equal((0.5032m, after.Version), ((await store.FindAsync("new", default))!.CostUsd, (await store.FindAsync("new", default))!.PriceVersion));
+        Assert.Equal(before, await store.FindPriceAsync(before.Version, default));
+        Assert.Equal(after, await store.FindPriceAsync(after.Version, default));
+    }
 }

@@ -41,7 +41,8 @@ public sealed record QuotaView(string Limit, string Window, string Value, string
 public sealed record KeyList(IReadOnlyList<KeyView> Data);
 
 public sealed record UsageRowView(string? Key, long Requests, long InputTokens, long OutputTokens, long CachedTokens,
-    long CacheWriteTokens, long ReasoningTokens, string CostUsd);
+    long CacheWriteTokens, long ReasoningTokens, string CostUsd, long EstimatedRequests, long EstimatedInputTokens,
+    long EstimatedOutputTokens, string EstimatedCostUsd);
 
 public sealed record UsageView(string GroupBy, DateTimeOffset? From, DateTimeOffset? To, IReadOnlyList<UsageRowView> Rows);
 

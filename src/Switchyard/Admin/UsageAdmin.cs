@@ -39,7 +39,8 @@ public sealed class UsageAdmin(UsageReport report, LedgerWriter ledger)
         }
         var rows = await report.QueryAsync(grouping, from, to, http.RequestAborted);
         var views = rows.Select(r => new UsageRowView(r.Key, r.Requests, r.InputTokens, r.OutputTokens, r.CachedTokens,
-            r.CacheWriteTokens, r.ReasoningTokens, FormatUsd(r.CostUsd))).ToList();
+            r.CacheWriteTokens, r.ReasoningTokens, FormatUsd(r.CostUsd), r.EstimatedRequests, r.EstimatedInputTokens,
+            r.EstimatedOutputTokens, FormatUsd(r.EstimatedCostUsd))).ToList();
         if (query["format"].ToString() == "csv")
         {
             return Results.Text(ToCsv(views), "text/csv; charset=utf-8");
@@ -73,12 +74,14 @@ public sealed class UsageAdmin(UsageReport report, LedgerWriter ledger)
 
     private static string ToCsv(IReadOnlyList<UsageRowView> rows)
     {
-        var csv = new StringBuilder("key,requests,input_tokens,output_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost_usd\n");
+        var csv = new StringBuilder("key,requests,input_tokens,output_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost_usd,"
+            + "estimated_requests,estimated_input_tokens,estimated_output_tokens,estimated_cost_usd\n");
         foreach (var r in rows)
         {
             csv.Append(Escape(r.Key)).Append(',').Append(r.Requests).Append(',').Append(r.InputTokens).Append(',')
                 .Append(r.OutputTokens).Append(',').Append(r.CachedTokens).Append(',').Append(r.CacheWriteTokens).Append(',')
-                .Append(r.ReasoningTokens).Append(',').Append(r.CostUsd).Append('\n');
+                .Append(r.ReasoningTokens).Append(',').Append(r.CostUsd).Append(',').Append(r.EstimatedRequests).Append(',')
+                .Append(r.EstimatedInputTokens).Append(',').Append(r.EstimatedOutputTokens).Append(',').Append(r.EstimatedCostUsd).Append('\n');
         }
         return csv.ToString();
     }

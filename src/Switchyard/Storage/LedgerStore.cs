@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
+using System.Text;
 using Dapper;
 using Switchyard.Billing;
 
@@ -11,17 +12,15 @@ public sealed class LedgerStore(SqlDialect dialect)
 {
     public const decimal PicoPerUsd = 1_000_000_000_000m;
 
-    private const string Insert = """
-        INSERT INTO usage_records (request_id, created_at, endpoint, key_id, key_name, user_name, group_name, requested_model,
-            served_model, channel, status, input_tokens, output_tokens, cached_tokens, cache_write_tokens, reasoning_tokens,
-            cost_picousd, latency_ms, ttfb_ms, stream, error_kind, attempts, price_version, usage_estimated,
-            estimated_input_tokens, estimated_output_tokens, estimated_cost_picousd)
-        VALUES (@RequestId, @CreatedAt, @Endpoint, @KeyId, @KeyName, @User, @Group, @RequestedModel,
-            @ServedModel, @Channel, @Status, @Input, @Output, @Cached, @CacheWrite, @Reasoning,
-            @CostPicoUsd, @LatencyMs, @TtfbMs, @Stream, @ErrorKind, @Attempts, @PriceVersion, @UsageEstimated,
-            @EstimatedInput, @EstimatedOutput, @EstimatedCostPicoUsd)
-        ON CONFLICT (request_id) DO NOTHING
-        """;
+    private const int RowsPerStatement = 200;
+
+    private static readonly string[] Columns =
+    [
+        "request_id", "created_at", "endpoint", "key_id", "key_name", "user_name", "group_name", "requested_model",
+        "served_model", "channel", "status", "input_tokens", "output_tokens", "cached_tokens", "cache_write_tokens",
+        "reasoning_tokens", "cost_picousd", "latency_ms", "ttfb_ms", "stream", "error_kind", "attempts", "price_version",
+        "usage_estimated", "estimated_input_tokens", "estimated_output_tokens", "estimated_cost_picousd",
+    ];
 
     private const string InsertPrice = """
         INSERT INTO price_versions (version, model, input, output, cached_input, cache_write, reasoning, per_request, multiplier, source, first_used_at)
@@ -38,42 +37,82 @@ public sealed class LedgerStore(SqlDialect dialect)
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var prices = await StorePricesAsync(connection, transaction, records, cancellationToken);
-        var rows = records.Select(r => new
-        {
-            r.RequestId,
-            CreatedAt = r.CreatedAt.ToUnixTimeMilliseconds(),
-            r.Endpoint,
-            r.KeyId,
-            r.KeyName,
-            r.User,
-            r.Group,
-            r.RequestedModel,
-            r.ServedModel,
-            r.Channel,
-            r.Status,
-            r.Usage.Input,
-            r.Usage.Output,
-            r.Usage.Cached,
-            r.Usage.CacheWrite,
-            r.Usage.Reasoning,
-            CostPicoUsd = ToPico(r.CostUsd),
-            r.LatencyMs,
-            r.TtfbMs,
-            r.Stream,
-            r.ErrorKind,
-            Attempts = StorageJson.Attempts(r.Attempts),
-            r.PriceVersion,
-            r.UsageEstimated,
-            EstimatedInput = r.EstimatedUsage.Input,
-            EstimatedOutput = r.EstimatedUsage.Output,
-            EstimatedCostPicoUsd = ToPico(r.EstimatedCostUsd),
-        });
-        await connection.ExecuteAsync(new CommandDefinition(Insert, rows, transaction, cancellationToken: cancellationToken));
+        var inserted = await InsertRecordsAsync(connection, transaction, records, cancellationToken);
+        // A request id the database already held (a replayed batch) adds nothing to the rollups.
+        await LedgerRollup.AddAsync(connection, transaction, records.Where(r => inserted.Remove(r.RequestId)), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         foreach (var version in prices)
         {
             _storedPrices.TryAdd(version, true);
         }
+    }
+
+    /// <summary>Multi-row inserts (one round trip per 200 records); returns the request ids that were new.</summary>
+    private static async Task<HashSet<string>> InsertRecordsAsync(DbConnection connection, DbTransaction transaction,
+        IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    {
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        var values = new object?[Columns.Length];
+        for (var offset = 0; offset < records.Count; offset += RowsPerStatement)
+        {
+            var count = Math.Min(RowsPerStatement, records.Count - offset);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            var sql = new StringBuilder("INSERT INTO usage_records (").AppendJoin(", ", Columns).Append(") VALUES ");
+            for (var i = 0; i < count; i++)
+            {
+                Fill(values, records[offset + i]);
+                sql.Append(i == 0 ? "(" : ", (");
+                for (var c = 0; c < Columns.Length; c++)
+                {
+                    var name = "@p" + (i * Columns.Length + c).ToString(CultureInfo.InvariantCulture);
+                    sql.Append(c == 0 ? "" : ", ").Append(name);
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = name;
+                    parameter.Value = values[c] ?? DBNull.Value;
+                    command.Parameters.Add(parameter);
+                }
+                sql.Append(')');
+            }
+            command.CommandText = sql.Append(" ON CONFLICT (request_id) DO NOTHING RETURNING request_id").ToString();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                inserted.Add(reader.GetString(0));
+            }
+        }
+        return inserted;
+    }
+
+    private static void Fill(object?[] v, UsageRecord r)
+    {
+        v[0] = r.RequestId;
+        v[1] = r.CreatedAt.ToUnixTimeMilliseconds();
+        v[2] = r.Endpoint;
+        v[3] = r.KeyId;
+        v[4] = r.KeyName;
+        v[5] = r.User;
+        v[6] = r.Group;
+        v[7] = r.RequestedModel;
+        v[8] = r.ServedModel;
+        v[9] = r.Channel;
+        v[10] = r.Status;
+        v[11] = r.Usage.Input;
+        v[12] = r.Usage.Output;
+        v[13] = r.Usage.Cached;
+        v[14] = r.Usage.CacheWrite;
+        v[15] = r.Usage.Reasoning;
+        v[16] = ToPico(r.CostUsd);
+        v[17] = r.LatencyMs;
+        v[18] = r.TtfbMs;
+        v[19] = r.Stream;
+        v[20] = r.ErrorKind;
+        v[21] = StorageJson.Attempts(r.Attempts);
+        v[22] = r.PriceVersion;
+        v[23] = r.UsageEstimated;
+        v[24] = r.EstimatedUsage.Input;
+        v[25] = r.EstimatedUsage.Output;
+        v[26] = ToPico(r.EstimatedCostUsd);
     }
 
     private async Task<IReadOnlyCollection<string>> StorePricesAsync(DbConnection connection, DbTransaction transaction,

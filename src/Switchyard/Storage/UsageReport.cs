@@ -13,49 +13,152 @@ public enum UsageGrouping
     Month,
 }
 
+/// <summary>
+/// One report row. The estimate columns count requests whose upstream reported no usage (see
+/// <see cref="Billing.UsageRecord.UsageEstimated"/>): they are never part of the billed token and cost columns.
+/// </summary>
 public sealed record UsageRow(string? Key, long Requests, long InputTokens, long OutputTokens, long CachedTokens,
-    long CacheWriteTokens, long ReasoningTokens, decimal CostUsd);
+    long CacheWriteTokens, long ReasoningTokens, decimal CostUsd, long EstimatedRequests = 0, long EstimatedInputTokens = 0,
+    long EstimatedOutputTokens = 0, decimal EstimatedCostUsd = 0m);
 
-/// <summary>Sums of the ledger by one dimension over a time range.</summary>
+/// <summary>
+/// Sums of the ledger by one dimension over a time range. Whole UTC days come from the daily rollups
+/// (<c>usage_daily</c>), so a month is a few thousand rollup rows whatever the traffic; only the partial days at the
+/// edges of a range given to the millisecond are summed from the request log.
+/// </summary>
 public sealed class UsageReport(SqlDialect dialect)
 {
+    private const string Sums = """
+        COUNT(*) AS requests, COALESCE(SUM(input_tokens), 0) AS input_tokens, COALESCE(SUM(output_tokens), 0) AS output_tokens,
+        COALESCE(SUM(cached_tokens), 0) AS cached_tokens, COALESCE(SUM(cache_write_tokens), 0) AS cache_write_tokens,
+        COALESCE(SUM(reasoning_tokens), 0) AS reasoning_tokens, COALESCE(SUM(cost_picousd), 0) AS cost_picousd,
+        COALESCE(SUM(CASE WHEN usage_estimated THEN 1 ELSE 0 END), 0) AS estimated_requests,
+        COALESCE(SUM(estimated_input_tokens), 0) AS estimated_input_tokens, COALESCE(SUM(estimated_output_tokens), 0) AS estimated_output_tokens,
+        COALESCE(SUM(estimated_cost_picousd), 0) AS estimated_cost_picousd
+        """;
+
+    private const string RollupSums = """
+        COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(input_tokens), 0) AS input_tokens, COALESCE(SUM(output_tokens), 0) AS output_tokens,
+        COALESCE(SUM(cached_tokens), 0) AS cached_tokens, COALESCE(SUM(cache_write_tokens), 0) AS cache_write_tokens,
+        COALESCE(SUM(reasoning_tokens), 0) AS reasoning_tokens, COALESCE(SUM(cost_picousd), 0) AS cost_picousd,
+        COALESCE(SUM(estimated_requests), 0) AS estimated_requests, COALESCE(SUM(estimated_input_tokens), 0) AS estimated_input_tokens,
+        COALESCE(SUM(estimated_output_tokens), 0) AS estimated_output_tokens, COALESCE(SUM(estimated_cost_picousd), 0) AS estimated_cost_picousd
+        """;
+
     public async Task<IReadOnlyList<UsageRow>> QueryAsync(UsageGrouping grouping, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+    {
+        // Whole days [firstDay, endDay) from the rollups; the pieces of partial days from the records.
+        var firstDay = from is { } f ? CeilingDay(f) : (DateTimeOffset?)null;
+        var endDay = to is { } t ? FloorDay(t) : (DateTimeOffset?)null;
+        var parts = new List<(DateTimeOffset? From, DateTimeOffset? To)>();
+        if (firstDay is { } first && endDay is { } end && first >= end)
+        {
+            // The range lies within one day (or between two day boundaries): the records alone answer it.
+            parts.Add((from, to));
+            firstDay = endDay = null;
+        }
+        else
+        {
+            if (from is { } start && firstDay != start)
+            {
+                parts.Add((start, firstDay));
+            }
+            if (to is { } stop && endDay != stop)
+            {
+                parts.Add((endDay, stop));
+            }
+        }
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        var totals = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        var skipRollups = from is not null && to is not null && firstDay is null;
+        if (!skipRollups)
+        {
+            Add(totals, await connection.QueryAsync(new CommandDefinition(RollupQuery(grouping, firstDay, endDay), new
+            {
+                firstDay = firstDay is { } d1 ? Billing.LedgerDays.Format(d1) : null,
+                endDay = endDay is { } d2 ? Billing.LedgerDays.Format(d2) : null,
+            }, cancellationToken: cancellationToken)));
+        }
+        foreach (var (partFrom, partTo) in parts)
+        {
+            Add(totals, await connection.QueryAsync(new CommandDefinition(RecordQuery(grouping), new
+            {
+                from = partFrom?.ToUnixTimeMilliseconds() ?? long.MinValue,
+                to = partTo?.ToUnixTimeMilliseconds() ?? long.MaxValue,
+            }, cancellationToken: cancellationToken)));
+        }
+        return totals.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new UsageRow(
+            p.Key.Length == 0 ? null : p.Key, p.Value[0], p.Value[1], p.Value[2], p.Value[3], p.Value[4], p.Value[5],
+            LedgerStore.FromPico(p.Value[6]), p.Value[7], p.Value[8], p.Value[9], LedgerStore.FromPico(p.Value[10]))).ToList();
+    }
+
+    private static DateTimeOffset FloorDay(DateTimeOffset at) => new(at.UtcDateTime.Date, TimeSpan.Zero);
+
+    private static DateTimeOffset CeilingDay(DateTimeOffset at)
+    {
+        var floor = FloorDay(at);
+        return floor == at ? floor : floor.AddDays(1);
+    }
+
+    private static string RollupQuery(UsageGrouping grouping, DateTimeOffset? firstDay, DateTimeOffset? endDay)
     {
         var dimension = grouping switch
         {
             UsageGrouping.Key => "key_name",
             UsageGrouping.User => "user_name",
             UsageGrouping.Group => "group_name",
-            UsageGrouping.Model => "COALESCE(served_model, requested_model)",
+            UsageGrouping.Model => "model",
             UsageGrouping.Channel => "channel",
+            UsageGrouping.Day => "day",
+            UsageGrouping.Month => "substr(day, 1, 7)",
+            _ => throw new ArgumentOutOfRangeException(nameof(grouping)),
+        };
+        var where = (firstDay, endDay) switch
+        {
+            (null, null) => "",
+            (not null, null) => "WHERE day >= @firstDay",
+            (null, not null) => "WHERE day < @endDay",
+            _ => "WHERE day >= @firstDay AND day < @endDay",
+        };
+        return $"SELECT {dimension} AS dimension, {RollupSums} FROM usage_daily {where} GROUP BY {dimension}";
+    }
+
+    private string RecordQuery(UsageGrouping grouping)
+    {
+        var dimension = grouping switch
+        {
+            UsageGrouping.Key => "COALESCE(key_name, '')",
+            UsageGrouping.User => "COALESCE(user_name, '')",
+            UsageGrouping.Group => "COALESCE(group_name, '')",
+            UsageGrouping.Model => "COALESCE(served_model, requested_model, '')",
+            UsageGrouping.Channel => "COALESCE(channel, '')",
             UsageGrouping.Day => dialect.DayOf("created_at"),
             UsageGrouping.Month => dialect.MonthOf("created_at"),
             _ => throw new ArgumentOutOfRangeException(nameof(grouping)),
         };
-        var sql = $"""
-            SELECT {dimension} AS dimension, COUNT(*) AS requests,
-                   COALESCE(SUM(input_tokens), 0) AS input_tokens, COALESCE(SUM(output_tokens), 0) AS output_tokens,
-                   COALESCE(SUM(cached_tokens), 0) AS cached_tokens, COALESCE(SUM(cache_write_tokens), 0) AS cache_write_tokens,
-                   COALESCE(SUM(reasoning_tokens), 0) AS reasoning_tokens, COALESCE(SUM(cost_picousd), 0) AS cost_picousd
-            FROM usage_records
-            WHERE created_at >= @from AND created_at < @to
-            GROUP BY {dimension}
-            ORDER BY {dimension}
-            """;
-        await using var connection = await dialect.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync(new CommandDefinition(sql, new
+        return $"SELECT {dimension} AS dimension, {Sums} FROM usage_records WHERE created_at >= @from AND created_at < @to GROUP BY {dimension}";
+    }
+
+    private static void Add(Dictionary<string, long[]> totals, IEnumerable<dynamic> rows)
+    {
+        foreach (var row in rows)
         {
-            from = from?.ToUnixTimeMilliseconds() ?? long.MinValue,
-            to = to?.ToUnixTimeMilliseconds() ?? long.MaxValue,
-        }, cancellationToken: cancellationToken));
-        return rows.Select(r => new UsageRow(
-            (string?)r.dimension,
-            Convert.ToInt64(r.requests),
-            Convert.ToInt64(r.input_tokens),
-            Convert.ToInt64(r.output_tokens),
-            Convert.ToInt64(r.cached_tokens),
-            Convert.ToInt64(r.cache_write_tokens),
-            Convert.ToInt64(r.reasoning_tokens),
-            LedgerStore.FromPico(Convert.ToDecimal(r.cost_picousd)))).ToList();
+            var key = (string?)row.dimension ?? "";
+            if (!totals.TryGetValue(key, out var sums))
+            {
+                totals[key] = sums = new long[11];
+            }
+            sums[0] += Convert.ToInt64(row.requests);
+            sums[1] += Convert.ToInt64(row.input_tokens);
+            sums[2] += Convert.ToInt64(row.output_tokens);
+            sums[3] += Convert.ToInt64(row.cached_tokens);
+            sums[4] += Convert.ToInt64(row.cache_write_tokens);
+            sums[5] += Convert.ToInt64(row.reasoning_tokens);
+            sums[6] += Convert.ToInt64(row.cost_picousd);
+            sums[7] += Convert.ToInt64(row.estimated_requests);
+            sums[8] += Convert.ToInt64(row.estimated_input_tokens);
+            sums[9] += Convert.ToInt64(row.estimated_output_tokens);
+            sums[10] += Convert.ToInt64(row.estimated_cost_picousd);
+        }
     }
 }

@@ -117,8 +117,9 @@ public sealed class AdminApiTests
         Assert.Equal(1, failed.GetProperty("requests").GetInt64());
         Assert.Equal("text/csv", csv.Content.Headers.ContentType!.MediaType);
         var lines = (await csv.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n');
-        Assert.Equal("key,requests,input_tokens,output_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost_usd", lines[0]);
-        Assert.Equal("client-key,9,56,40,0,0,0,0.00054", lines[1]);
+        Assert.Equal("key,requests,input_tokens,output_tokens,cached_tokens,cache_write_tokens,reasoning_tokens,cost_usd,"
+            + "estimated_requests,estimated_input_tokens,estimated_output_tokens,estimated_cost_usd", lines[0]);
+        Assert.Equal("client-key,9,56,40,0,0,0,0.00054,0,0,0,0", lines[1]);
     }
 
     [Fact]

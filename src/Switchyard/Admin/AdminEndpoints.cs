@@ -14,6 +14,7 @@ public static class AdminEndpoints
         var keys = ActivatorUtilities.CreateInstance<KeysAdmin>(app.ServiceProvider);
         var usage = ActivatorUtilities.CreateInstance<UsageAdmin>(app.ServiceProvider);
         var channels = ActivatorUtilities.CreateInstance<ChannelsAdmin>(app.ServiceProvider);
+        var reconciliation = ActivatorUtilities.CreateInstance<ReconciliationAdmin>(app.ServiceProvider);
         var auth = app.ServiceProvider.GetRequiredService<AdminAuthorization>();
 
         var admin = app.MapGroup("/admin").AddEndpointFilter(async (context, next) =>
@@ -30,6 +31,9 @@ public static class AdminEndpoints
         admin.MapGet("/keys/{id}", keys.GetAsync);
         admin.MapDelete("/keys/{id}", keys.RevokeAsync);
         admin.MapGet("/usage", (Delegate)usage.GetAsync);
+        admin.MapPost("/reconciliation", (Delegate)reconciliation.CreateAsync);
+        admin.MapGet("/reconciliation", (Delegate)reconciliation.ListAsync);
+        admin.MapGet("/reconciliation/{id}", reconciliation.GetAsync);
         admin.MapGet("/channels", (Delegate)channels.List);
         admin.Map("/{**rest}", (HttpContext http) => OpenAiErrors.WriteAsync(http.Response,
             new RelayError(RelayErrorKind.InvalidRequest, 404, $"Unknown admin endpoint {http.Request.Method} {http.Request.Path}.") { Code = "unknown_url" },

@@ -83,6 +83,10 @@ public static class BuiltInPrices
         return best;
     }
 
+    /// <summary>True when <paramref name="model"/> is a dated snapshot of <paramref name="family"/> (<c>gpt-4o-2024-08-06</c> of <c>gpt-4o</c>).</summary>
+    public static bool IsSnapshotOf(string model, string family) =>
+        model.StartsWith(family, StringComparison.Ordinal) && IsSnapshotSuffix(model.AsSpan(family.Length));
+
     /// <summary><c>-2024-08-06</c>, <c>-20250929</c>, <c>-0613</c> or <c>-latest</c>: a snapshot of the same model, not another model.</summary>
     private static bool IsSnapshotSuffix(ReadOnlySpan<char> suffix)
     {

@@ -64,6 +64,8 @@ public static class ConfigLoader
             Keys = root.List("keys", ReadKey),
             Router = ReadSection(root, "router", ReadRouter) ?? new RouterConfig(),
             HealthChecks = ReadSection(root, "health_checks", ReadHealthChecks) ?? new HealthCheckConfig(),
+            Reconciliation = ReadSection(root, "reconciliation", ReadReconciliation) ?? new ReconciliationConfig(),
+            Retention = ReadSection(root, "retention", ReadRetention) ?? new RetentionConfig(),
             Redaction = ReadSection(root, "redaction", f => new RedactionConfig { Patterns = f.StringList("patterns") }) ?? new RedactionConfig(),
             Metrics = ReadSection(root, "metrics", ReadMetrics) ?? new MetricsConfig(),
             Telemetry = ReadSection(root, "telemetry", ReadTelemetry) ?? new TelemetryConfig(),
@@ -195,6 +197,28 @@ public static class ConfigLoader
             Cooldown = f.Duration("cooldown") ?? defaults.Cooldown,
             FailureRate = (double)(f.Decimal("failure_rate") ?? (decimal)defaults.FailureRate),
             MinRequests = (int)(f.Long("min_requests", min: 1) ?? defaults.MinRequests),
+        };
+    }
+
+    private static ReconciliationConfig ReadReconciliation(YamlFields f)
+    {
+        var defaults = new ReconciliationConfig();
+        return new ReconciliationConfig
+        {
+            Tolerance = f.Decimal("tolerance") ?? defaults.Tolerance,
+            ToleranceUsd = f.Decimal("tolerance_usd") ?? defaults.ToleranceUsd,
+            Folder = f.String("folder"),
+            RunAt = f.Duration("run_at") ?? defaults.RunAt,
+        };
+    }
+
+    private static RetentionConfig ReadRetention(YamlFields f)
+    {
+        var defaults = new RetentionConfig();
+        return new RetentionConfig
+        {
+            RequestDays = (int)(f.Long("request_days", min: 1) ?? defaults.RequestDays),
+            RollupDays = (int)(f.Long("rollup_days", min: 1) ?? defaults.RollupDays),
         };
     }
 

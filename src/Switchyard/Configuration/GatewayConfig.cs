@@ -13,6 +13,8 @@ public sealed record GatewayConfig
     public IReadOnlyList<KeyConfig> Keys { get; init; } = [];
     public RouterConfig Router { get; init; } = new();
     public HealthCheckConfig HealthChecks { get; init; } = new();
+    public ReconciliationConfig Reconciliation { get; init; } = new();
+    public RetentionConfig Retention { get; init; } = new();
     public RedactionConfig Redaction { get; init; } = new();
     public MetricsConfig Metrics { get; init; } = new();
     public TelemetryConfig Telemetry { get; init; } = new();

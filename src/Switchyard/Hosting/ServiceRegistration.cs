@@ -29,6 +29,13 @@ public static class ServiceRegistration
         services.AddSingleton(new LedgerJournal(config.Storage.Journal));
         services.AddSingleton<LedgerWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
+        services.AddSingleton<ReconciliationStore>();
+        services.AddSingleton<Billing.Reconciliation.ReconciliationService>();
+        services.AddSingleton<Billing.Reconciliation.ReconciliationJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<Billing.Reconciliation.ReconciliationJob>());
+        services.AddSingleton<LedgerRetentionStore>();
+        services.AddSingleton<LedgerRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<LedgerRetention>());
         services.AddHostedService<KeyRingRefresher>();
         services.AddSingleton<UpstreamClient>();
         services.AddSingleton<Storage.HealthStore>();

@@ -74,7 +74,7 @@ public sealed class LedgerStore(SqlDialect dialect)
                 }
                 sql.Append(')');
             }
-            command.CommandText = sql.Append(" ON CONFLICT (request_id) DO NOTHING RETURNING request_id").ToString();
+            command.CommandText = sql.Append(" ON CONFLICT DO NOTHING RETURNING request_id").ToString();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

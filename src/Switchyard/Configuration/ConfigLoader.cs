@@ -102,6 +102,7 @@ public static class ConfigLoader
     {
         MasterKey = f.String("master_key"),
         SecretKey = f.String("secret_key"),
+        PreviousSecretKeys = f.StringList("previous_secret_keys"),
     };
 
     private static ChannelConfig ReadChannel(YamlFields f) => new()
@@ -167,6 +168,7 @@ public static class ConfigLoader
         Group = f.String("group", required: true) ?? "",
         Role = f.String("role") ?? Roles.User,
         Limits = ReadLimits(f),
+        Password = f.String("password"),
     };
 
     private static KeyConfig ReadKey(YamlFields f) => new()

@@ -5,12 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Switchyard.Admin;
 
-public static class AdminEndpoints
+public static partial class AdminEndpoints
 {
     public static void MapAdmin(this IEndpointRouteBuilder app)
     {
         var services = app.ServiceProvider;
         var auth = services.GetRequiredService<AdminAuthorization>();
+        var redactor = services.GetRequiredService<Telemetry.Redaction.Redactor>();
+        var logger = services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Switchyard.Admin");
         var routes = AdminRoutes.Build(services);
 
         var session = ActivatorUtilities.CreateInstance<SessionAdmin>(services);
@@ -29,7 +31,20 @@ public static class AdminEndpoints
                 await AdminErrors.WriteAsync(http.Response, refusal.Status, refusal.Message);
                 return Results.Empty;
             }
-            return await next(context);
+            try
+            {
+                return await next(context);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
+            {
+                // No exception text reaches the caller (it may hold connection details); the log gets it redacted.
+                AdminLog.Failed(logger, http.Request.Method, http.Request.Path.Value ?? "", redactor.Redact(e.GetType().Name + ": " + e.Message));
+                if (!http.Response.HasStarted)
+                {
+                    await AdminErrors.WriteAsync(http.Response, 500, "The admin API failed on this request; the gateway log has the details.");
+                }
+                return Results.Empty;
+            }
         });
         foreach (var route in routes)
         {
@@ -39,6 +54,12 @@ public static class AdminEndpoints
         admin.MapGet("/openapi.json", () => Results.Bytes(document, "application/json")).WithMetadata(new AdminRule(AdminRole.User));
         admin.Map("/{**rest}", (HttpContext http) => AdminErrors.WriteAsync(http.Response, 404,
             $"Unknown admin endpoint {http.Request.Method} {http.Request.Path}.", code: "unknown_url")).WithMetadata(new AdminRule(AdminRole.User));
+    }
+
+    internal static partial class AdminLog
+    {
+        [Microsoft.Extensions.Logging.LoggerMessage(EventId = 1301, Level = Microsoft.Extensions.Logging.LogLevel.Error, Message = "Admin request {Method} {Path} failed: {Reason}")]
+        public static partial void Failed(Microsoft.Extensions.Logging.ILogger logger, string method, string path, string reason);
     }
 
     internal static IResult Error(int status, string message, string? param = null, string? code = null) => AdminErrors.Result(status, message, param, code);

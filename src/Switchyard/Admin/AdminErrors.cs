@@ -18,8 +18,13 @@ public static class AdminErrors
         _ => "api_error",
     };
 
+    /// <summary>Writes the error; the message passes the redactor first, since it may quote what the caller sent.</summary>
     public static async Task WriteAsync(HttpResponse response, int status, string message, string? param = null, string? code = null)
     {
+        if (response.HttpContext.RequestServices.GetService(typeof(Telemetry.Redaction.Redactor)) is Telemetry.Redaction.Redactor redactor)
+        {
+            message = redactor.Redact(message);
+        }
         response.StatusCode = status;
         response.ContentType = "application/json";
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);

@@ -28,10 +28,21 @@ public sealed class StateComposer(GroupStore groups, UserStore users, ChannelSto
     }
 
     /// <summary>The channel with its keys and headers opened, in memory only.</summary>
-    private ChannelConfig Open(StoredChannel channel) => channel.Config with
+    /// <exception cref="InvalidOperationException">A secret does not open; the message names the channel and key id, never a value.</exception>
+    private ChannelConfig Open(StoredChannel channel)
     {
-        Keys = channel.Keys.Select(k => cipher.Open(k.Sealed, channel.Config.Name)).ToList(),
-        Headers = channel.SealedHeaders is null ? new Dictionary<string, string>()
-            : System.Text.Json.JsonSerializer.Deserialize(cipher.Open(channel.SealedHeaders, channel.Config.Name), ChannelStoreJson.Default.DictionaryStringString)!,
-    };
+        try
+        {
+            return channel.Config with
+            {
+                Keys = channel.Keys.Select(k => cipher.Open(k.Sealed, channel.Config.Name)).ToList(),
+                Headers = channel.SealedHeaders is null ? new Dictionary<string, string>()
+                    : System.Text.Json.JsonSerializer.Deserialize(cipher.Open(channel.SealedHeaders, channel.Config.Name), ChannelStoreJson.Default.DictionaryStringString)!,
+            };
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new InvalidOperationException($"The stored keys of channel '{channel.Config.Name}' do not open: {e.Message}", e);
+        }
+    }
 }

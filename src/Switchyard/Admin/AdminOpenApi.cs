@@ -19,7 +19,9 @@ public static class AdminOpenApi
             var name = SchemaName(type.Type);
             if (!schemas.ContainsKey(name))
             {
-                schemas[name] = JsonSchemaExporter.GetJsonSchemaAsNode(type);
+                var schema = JsonSchemaExporter.GetJsonSchemaAsNode(type);
+                Rebase(schema, $"#/components/schemas/{name}");
+                schemas[name] = schema;
             }
             return $"#/components/schemas/{name}";
         }
@@ -73,6 +75,30 @@ public static class AdminOpenApi
             },
         };
         return JsonSerializer.SerializeToUtf8Bytes(document, JsonNodeContext.Default.JsonObject);
+    }
+
+    /// <summary>The exporter's references are relative to its own root (<c>#/properties/…</c>); re-root them under the component.</summary>
+    private static void Rebase(JsonNode? node, string root)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                if (obj["$ref"] is JsonValue reference && reference.TryGetValue<string>(out var target) && target.StartsWith('#'))
+                {
+                    obj["$ref"] = root + target[1..];
+                }
+                foreach (var (_, child) in obj.ToList())
+                {
+                    Rebase(child, root);
+                }
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                {
+                    Rebase(child, root);
+                }
+                break;
+        }
     }
 
     private static JsonObject Operation(AdminRoute route, Func<JsonTypeInfo, string> reference)

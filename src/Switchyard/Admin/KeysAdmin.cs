@@ -9,7 +9,7 @@ namespace Switchyard.Admin;
 
 /// <summary><c>/admin/keys</c>: create (the secret is shown once), list, show and revoke virtual keys, each within the caller's reach.</summary>
 public sealed class KeysAdmin(KeyStore store, StateReloader state, GatewayRuntime runtime, Quotas.QuotaPlanner planner, Quotas.IQuotaStore quotas,
-    AuditLog audit, TimeProvider time)
+    AuditLog audit, KeyHasher hasher, TimeProvider time)
 {
     public async Task<IResult> CreateAsync(HttpContext http)
     {
@@ -31,7 +31,7 @@ public sealed class KeysAdmin(KeyStore store, StateReloader state, GatewayRuntim
         {
             Id = Ids.NewKeyId(),
             Name = request.Name!,
-            KeyHash = VirtualKeySecret.HashHex(secret),
+            KeyHash = hasher.ForStorage(secret),
             KeyHint = VirtualKeySecret.Hint(secret),
             User = request.User,
             Group = request.Group!,

@@ -71,6 +71,10 @@ public static class MaintenanceCommands
             channels++;
             secrets += stale;
         }
+        if (await Tenancy.KeyHashBootstrap.ReencryptAsync(new GatewaySecretStore(dialect), cipher, cancellationToken))
+        {
+            secrets++;
+        }
         await new StateVersion(dialect).BumpAsync(cancellationToken);
         return (channels, secrets);
     }

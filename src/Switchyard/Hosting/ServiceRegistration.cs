@@ -31,6 +31,9 @@ public static class ServiceRegistration
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddSingleton(new Security.SecretCipher(config.Security.SecretKey, config.Security.PreviousSecretKeys));
         services.AddSingleton(new Microsoft.AspNetCore.Identity.PasswordHasher<string>());
+        services.AddSingleton<KeyHasher>();
+        services.AddSingleton<GatewaySecretStore>();
+        services.AddSingleton<KeyHashBootstrap>();
         services.AddSingleton<GroupStore>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<ChannelStore>();

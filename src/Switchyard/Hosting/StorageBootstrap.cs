@@ -7,11 +7,12 @@ namespace Switchyard.Hosting;
 /// Runs before the server listens: schema migrations, the config's groups, users and keys, then the first load of
 /// everything the database holds (keys, users, groups, API-made channels and models) into the runtime snapshot.
 /// </summary>
-public sealed class StorageBootstrap(Migrator migrator, ConfigKeySeeder seeder, TenancySeeder tenancy, StateReloader state, GatewayRuntime runtime)
+public sealed class StorageBootstrap(Migrator migrator, KeyHashBootstrap keyHashing, ConfigKeySeeder seeder, TenancySeeder tenancy, StateReloader state, GatewayRuntime runtime)
 {
     public async Task<IReadOnlyList<ConfigKeySeeder.GeneratedKey>> PrepareAsync(CancellationToken cancellationToken)
     {
         await migrator.MigrateAsync(cancellationToken);
+        await keyHashing.PrepareAsync(cancellationToken);
         await tenancy.SeedAsync(runtime.FileConfig, cancellationToken);
         var generated = await seeder.SeedAsync(runtime.FileConfig.Keys, cancellationToken);
         await state.ChangedAsync(cancellationToken);

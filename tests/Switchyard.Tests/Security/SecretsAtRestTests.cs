@@ -58,6 +58,10 @@ public sealed class SecretsAtRestTests
         {
             Assert.DoesNotContain(secret, text);
         }
+        // Key hashes are keyed: the plain SHA-256 of a key, which anyone could compute from a guess, is not stored.
+        Assert.DoesNotContain(Switchyard.Tenancy.VirtualKeySecret.HashHex(clientSecret), text);
+        Assert.DoesNotContain(Switchyard.Tenancy.VirtualKeySecret.HashHex(GatewayHarness.ClientKey), text);
+        Assert.Contains(Switchyard.Tenancy.KeyHasher.KeyedPrefix, text);
         if (kind == DatabaseKind.Sqlite)
         {
             string file;

@@ -2,49 +2,65 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Switchyard.Protocols.OpenAi;
-using Switchyard.Relay;
 
 namespace Switchyard.Admin;
 
-public static class AdminEndpoints
+public static partial class AdminEndpoints
 {
     public static void MapAdmin(this IEndpointRouteBuilder app)
     {
-        var keys = ActivatorUtilities.CreateInstance<KeysAdmin>(app.ServiceProvider);
-        var usage = ActivatorUtilities.CreateInstance<UsageAdmin>(app.ServiceProvider);
-        var channels = ActivatorUtilities.CreateInstance<ChannelsAdmin>(app.ServiceProvider);
-        var reconciliation = ActivatorUtilities.CreateInstance<ReconciliationAdmin>(app.ServiceProvider);
-        var auth = app.ServiceProvider.GetRequiredService<AdminAuthorization>();
+        var services = app.ServiceProvider;
+        var auth = services.GetRequiredService<AdminAuthorization>();
+        var redactor = services.GetRequiredService<Telemetry.Redaction.Redactor>();
+        var logger = services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Switchyard.Admin");
+        var routes = AdminRoutes.Build(services);
+
+        var session = ActivatorUtilities.CreateInstance<SessionAdmin>(services);
+        // The login itself needs no credentials; its check and logout read the session cookie themselves.
+        app.MapPost("/admin/session", (Delegate)session.LoginAsync);
+        app.MapGet("/admin/session", (Delegate)session.GetAsync);
+        app.MapDelete("/admin/session", (Delegate)session.DeleteAsync);
 
         var admin = app.MapGroup("/admin").AddEndpointFilter(async (context, next) =>
         {
-            if (auth.Check(context.HttpContext.Request) is { } error)
+            var http = context.HttpContext;
+            // Secure by default: an admin endpoint that forgot to declare its rule admits super admins only.
+            var rule = http.GetEndpoint()?.Metadata.GetMetadata<AdminRule>() ?? new AdminRule(AdminRole.SuperAdmin);
+            if (await auth.CheckAsync(http, rule) is { } refusal)
             {
-                await OpenAiErrors.WriteAsync(context.HttpContext.Response, error, context.HttpContext.RequestAborted);
+                await AdminErrors.WriteAsync(http.Response, refusal.Status, refusal.Message);
                 return Results.Empty;
             }
-            return await next(context);
+            try
+            {
+                return await next(context);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
+            {
+                // No exception text reaches the caller (it may hold connection details); the log gets it redacted.
+                AdminLog.Failed(logger, http.Request.Method, http.Request.Path.Value ?? "", redactor.Redact(e.GetType().Name + ": " + e.Message));
+                if (!http.Response.HasStarted)
+                {
+                    await AdminErrors.WriteAsync(http.Response, 500, "The admin API failed on this request; the gateway log has the details.");
+                }
+                return Results.Empty;
+            }
         });
-        admin.MapPost("/keys", (Delegate)keys.CreateAsync);
-        admin.MapGet("/keys", (Delegate)keys.ListAsync);
-        admin.MapGet("/keys/{id}", keys.GetAsync);
-        admin.MapDelete("/keys/{id}", keys.RevokeAsync);
-        admin.MapGet("/usage", (Delegate)usage.GetAsync);
-        admin.MapPost("/reconciliation", (Delegate)reconciliation.CreateAsync);
-        admin.MapGet("/reconciliation", (Delegate)reconciliation.ListAsync);
-        admin.MapGet("/reconciliation/{id}", reconciliation.GetAsync);
-        admin.MapGet("/channels", (Delegate)channels.List);
-        admin.Map("/{**rest}", (HttpContext http) => OpenAiErrors.WriteAsync(http.Response,
-            new RelayError(RelayErrorKind.InvalidRequest, 404, $"Unknown admin endpoint {http.Request.Method} {http.Request.Path}.") { Code = "unknown_url" },
-            http.RequestAborted));
+        foreach (var route in routes)
+        {
+            admin.MapMethods(route.Pattern, [route.Method], route.Handler).WithMetadata(new AdminRule(route.Minimum));
+        }
+        var document = AdminOpenApi.Build(routes);
+        admin.MapGet("/openapi.json", () => Results.Bytes(document, "application/json")).WithMetadata(new AdminRule(AdminRole.User));
+        admin.Map("/{**rest}", (HttpContext http) => AdminErrors.WriteAsync(http.Response, 404,
+            $"Unknown admin endpoint {http.Request.Method} {http.Request.Path}.", code: "unknown_url")).WithMetadata(new AdminRule(AdminRole.User));
     }
 
-    internal static IResult Error(int status, string message, string? param = null, string? code = null) =>
-        new AdminErrorResult(new RelayError(status == 404 ? RelayErrorKind.InvalidRequest : RelayErrorKind.InvalidRequest, status, message) { Param = param, Code = code });
-
-    private sealed class AdminErrorResult(RelayError error) : IResult
+    internal static partial class AdminLog
     {
-        public Task ExecuteAsync(HttpContext httpContext) => OpenAiErrors.WriteAsync(httpContext.Response, error, httpContext.RequestAborted);
+        [Microsoft.Extensions.Logging.LoggerMessage(EventId = 1301, Level = Microsoft.Extensions.Logging.LogLevel.Error, Message = "Admin request {Method} {Path} failed: {Reason}")]
+        public static partial void Failed(Microsoft.Extensions.Logging.ILogger logger, string method, string path, string reason);
     }
+
+    internal static IResult Error(int status, string message, string? param = null, string? code = null) => AdminErrors.Result(status, message, param, code);
 }

@@ -11,6 +11,7 @@ public sealed record CreateKeyRequest
     public List<string>? Models { get; init; }
     public LimitsConfig? Limits { get; init; }
     public DateTimeOffset? ExpiresAt { get; init; }
+    public List<string>? AllowedIps { get; init; }
 }
 
 public sealed record KeyView
@@ -29,6 +30,7 @@ public sealed record KeyView
     public DateTimeOffset? RevokedAt { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required string Source { get; init; }
+    public IReadOnlyList<string> AllowedIps { get; init; } = [];
 
     /// <summary>Current use of each of the key's own limits (in <c>GET /admin/keys/{id}</c> only).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -50,7 +52,14 @@ public sealed record ChannelKeyView(string Id, string? KeyHint, string State, Da
     int RequestsLastMinute, int ErrorsLastMinute, double ErrorRateLastMinute, long? LatencyP50Ms, long? LatencyP95Ms, Resilience.HealthProbeResult? LastHealthCheck);
 
 public sealed record ChannelView(string Name, string Type, string BaseUrl, IReadOnlyList<string> Models, IReadOnlyDictionary<string, string> ModelMap,
-    IReadOnlyList<string> Groups, int Priority, int Weight, IReadOnlyList<ChannelKeyView> Keys);
+    IReadOnlyList<string> Groups, int Priority, int Weight, IReadOnlyList<ChannelKeyView> Keys)
+{
+    /// <summary><c>config</c> (the file declares it; change it there) or <c>api</c> (stored in the database).</summary>
+    public string Source { get; init; } = "config";
+
+    /// <summary>Names of the extra upstream headers; their values may be secrets and are never shown.</summary>
+    public IReadOnlyList<string> HeaderNames { get; init; } = [];
+}
 
 public sealed record ChannelList(IReadOnlyList<ChannelView> Data);
 

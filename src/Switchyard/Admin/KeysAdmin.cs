@@ -1,47 +1,37 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Switchyard.Audit;
 using Switchyard.Hosting;
-using Switchyard.Relay;
 using Switchyard.Storage;
 using Switchyard.Tenancy;
 
 namespace Switchyard.Admin;
 
-/// <summary><c>/admin/keys</c>: create (the secret is shown once), list, show and revoke virtual keys.</summary>
-public sealed class KeysAdmin(KeyStore store, KeyRing ring, GatewayRuntime runtime, Quotas.QuotaPlanner planner, Quotas.IQuotaStore quotas, TimeProvider time)
+/// <summary><c>/admin/keys</c>: create (the secret is shown once), list, show and revoke virtual keys, each within the caller's reach.</summary>
+public sealed class KeysAdmin(KeyStore store, StateReloader state, GatewayRuntime runtime, Quotas.QuotaPlanner planner, Quotas.IQuotaStore quotas,
+    AuditLog audit, KeyHasher hasher, TimeProvider time)
 {
-    private const int MaxAdminBody = 64 * 1024;
-
     public async Task<IResult> CreateAsync(HttpContext http)
     {
-        var (body, bodyError) = await RequestBodyReader.ReadAsync(http.Request, MaxAdminBody, http.RequestAborted);
-        if (bodyError is not null)
-        {
-            return AdminEndpoints.Error(413, bodyError.Message);
-        }
-        CreateKeyRequest? request;
-        try
-        {
-            request = JsonSerializer.Deserialize(body.Span, AdminJsonContext.Default.CreateKeyRequest);
-        }
-        catch (JsonException e)
-        {
-            return AdminEndpoints.Error(400, $"Invalid JSON body: {e.Message}");
-        }
+        var (request, error) = await AdminBody.ReadAsync(http, AdminJsonContext.Default.CreateKeyRequest);
         if (request is null)
         {
-            return AdminEndpoints.Error(400, "The request body must be a JSON object.");
+            return error!;
         }
         if (Validate(request) is { } invalid)
         {
             return invalid;
+        }
+        if (!AdminAccess.CanManageKey(AdminPrincipal.Of(http), request.Group!, request.User))
+        {
+            return AdminErrors.Forbidden("You may create keys only for yourself, or for your own group as its admin.");
         }
         var secret = VirtualKeySecret.Generate();
         var key = new VirtualKey
         {
             Id = Ids.NewKeyId(),
             Name = request.Name!,
-            KeyHash = VirtualKeySecret.HashHex(secret),
+            KeyHash = hasher.ForStorage(secret),
             KeyHint = VirtualKeySecret.Hint(secret),
             User = request.User,
             Group = request.Group!,
@@ -50,19 +40,38 @@ public sealed class KeysAdmin(KeyStore store, KeyRing ring, GatewayRuntime runti
             ExpiresAt = request.ExpiresAt,
             CreatedAt = time.GetUtcNow(),
             Source = KeySources.Api,
+            AllowedIps = request.AllowedIps ?? [],
         };
         if (!await store.InsertAsync(key, http.RequestAborted))
         {
-            return AdminEndpoints.Error(409, $"A key named '{key.Name}' already exists.", "name", "key_exists");
+            return AdminErrors.Result(409, $"A key named '{key.Name}' already exists.", "name", "key_exists");
         }
-        await ring.ReloadAsync(http.RequestAborted);
-        return Results.Json(View(key) with { Key = secret }, AdminJsonContext.Default.KeyView, statusCode: 201);
+        await state.ChangedAsync(http.RequestAborted);
+        var view = View(key);
+        await audit.RecordAsync(http, "key.create", "key", key.Id, Json(view));
+        return Results.Json(view with { Key = secret }, AdminJsonContext.Default.KeyView, statusCode: 201);
     }
 
+    /// <summary>Filters: <c>group</c>, <c>user</c>, <c>revoked=true|false</c>; pages with <c>limit</c> and <c>cursor</c>.</summary>
     public async Task<IResult> ListAsync(HttpContext http)
     {
-        var keys = await store.ListAsync(http.RequestAborted);
-        return Results.Json(new KeyList(keys.Select(View).ToList()), AdminJsonContext.Default.KeyList);
+        var principal = AdminPrincipal.Of(http);
+        var (limit, cursor, error) = AdminBody.Paging(http);
+        if (error is not null)
+        {
+            return error;
+        }
+        var query = http.Request.Query;
+        var group = query["group"].ToString();
+        var user = query["user"].ToString();
+        var revoked = query["revoked"].ToString();
+        var keys = (await store.ListAsync(http.RequestAborted))
+            .Where(k => AdminAccess.CanSeeKey(principal, k))
+            .Where(k => group.Length == 0 || k.Group == group)
+            .Where(k => user.Length == 0 || k.User == user)
+            .Where(k => revoked.Length == 0 || (k.RevokedAt is not null) == (revoked == "true"))
+            .Select(View).ToList();
+        return Results.Json(AdminBody.PageOf(keys, limit, cursor), TenancyJsonContext.Default.PageKeyView);
     }
 
     public async Task<IResult> GetAsync(HttpContext http, string id)
@@ -70,7 +79,11 @@ public sealed class KeysAdmin(KeyStore store, KeyRing ring, GatewayRuntime runti
         var key = await store.FindAsync(id, http.RequestAborted);
         if (key is null)
         {
-            return AdminEndpoints.Error(404, $"No key with id '{id}'.", "id", "key_not_found");
+            return NotFound(id);
+        }
+        if (!AdminAccess.CanSeeKey(AdminPrincipal.Of(http), key))
+        {
+            return AdminErrors.Forbidden("You may not see this key.");
         }
         IReadOnlyList<QuotaView>? quota = null;
         if (planner.KeyScope(key) is { } scope)
@@ -92,54 +105,72 @@ public sealed class KeysAdmin(KeyStore store, KeyRing ring, GatewayRuntime runti
         var key = await store.FindAsync(id, http.RequestAborted);
         if (key is null)
         {
-            return AdminEndpoints.Error(404, $"No key with id '{id}'.", "id", "key_not_found");
+            return NotFound(id);
+        }
+        if (!AdminAccess.CanManageKey(AdminPrincipal.Of(http), key.Group, key.User))
+        {
+            return AdminErrors.Forbidden("You may revoke only your own keys, or your group's as its admin.");
         }
         await store.RevokeAsync(id, time.GetUtcNow(), http.RequestAborted);
-        await ring.ReloadAsync(http.RequestAborted);
+        // Every instance polls the shared version, so the key stops working everywhere within a poll interval.
+        await state.ChangedAsync(http.RequestAborted);
         var revoked = await store.FindAsync(id, http.RequestAborted);
-        return Results.Json(View(revoked!), AdminJsonContext.Default.KeyView);
+        var view = View(revoked!);
+        await audit.RecordAsync(http, "key.revoke", "key", id, AuditDiff.Of(Json(View(key)), Json(view)));
+        return Results.Json(view, AdminJsonContext.Default.KeyView);
     }
 
     private IResult? Validate(CreateKeyRequest request)
     {
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 128)
         {
-            return AdminEndpoints.Error(400, "'name' is required (at most 128 characters).", "name");
+            return AdminErrors.Result(400, "'name' is required (at most 128 characters).", "name");
         }
         if (string.IsNullOrWhiteSpace(request.Group))
         {
-            return AdminEndpoints.Error(400, "'group' is required.", "group");
+            return AdminErrors.Result(400, "'group' is required.", "group");
         }
         var config = runtime.Config;
         if (!runtime.Catalog.IsKnownGroup(request.Group))
         {
-            return AdminEndpoints.Error(400, $"Unknown group '{request.Group}'.", "group");
+            return AdminErrors.Result(400, $"Unknown group '{request.Group}'.", "group");
         }
         if (request.User is not null)
         {
             var user = config.Users.FirstOrDefault(u => u.Name == request.User);
             if (user is null)
             {
-                return AdminEndpoints.Error(400, $"Unknown user '{request.User}'.", "user");
+                return AdminErrors.Result(400, $"Unknown user '{request.User}'.", "user");
             }
             if (user.Group != request.Group)
             {
-                return AdminEndpoints.Error(400, $"User '{request.User}' belongs to group '{user.Group}', not '{request.Group}'.", "group");
+                return AdminErrors.Result(400, $"User '{request.User}' belongs to group '{user.Group}', not '{request.Group}'.", "group");
             }
         }
         foreach (var model in request.Models ?? [])
         {
             if (runtime.Catalog.Canonical(model) is null)
             {
-                return AdminEndpoints.Error(400, $"Unknown model '{model}'.", "models");
+                return AdminErrors.Result(400, $"Unknown model '{model}'.", "models");
+            }
+        }
+        foreach (var cidr in request.AllowedIps ?? [])
+        {
+            if (!System.Net.IPNetwork.TryParse(cidr, out _))
+            {
+                return AdminErrors.Result(400, $"'{cidr}' is not a CIDR range such as 10.0.0.0/8 or 2001:db8::/32.", "allowed_ips");
             }
         }
         if (request.ExpiresAt is { } expires && expires <= time.GetUtcNow())
         {
-            return AdminEndpoints.Error(400, "'expires_at' must be in the future.", "expires_at");
+            return AdminErrors.Result(400, "'expires_at' must be in the future.", "expires_at");
         }
         return null;
     }
+
+    private static IResult NotFound(string id) => AdminErrors.Result(404, $"No key with id '{id}'.", "id", "key_not_found");
+
+    private static string Json(KeyView view) => JsonSerializer.Serialize(view, AdminJsonContext.Default.KeyView);
 
     private static KeyView View(VirtualKey key) => new()
     {
@@ -154,5 +185,6 @@ public sealed class KeysAdmin(KeyStore store, KeyRing ring, GatewayRuntime runti
         RevokedAt = key.RevokedAt,
         CreatedAt = key.CreatedAt,
         Source = key.Source,
+        AllowedIps = key.AllowedIps,
     };
 }

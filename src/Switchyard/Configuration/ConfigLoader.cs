@@ -104,6 +104,7 @@ public static class ConfigLoader
     {
         MasterKey = f.String("master_key"),
         SecretKey = f.String("secret_key"),
+        PreviousSecretKeys = f.StringList("previous_secret_keys"),
     };
 
     private static ChannelConfig ReadChannel(YamlFields f) => new()
@@ -171,6 +172,7 @@ public static class ConfigLoader
         Group = f.String("group", required: true) ?? "",
         Role = f.String("role") ?? Roles.User,
         Limits = ReadLimits(f),
+        Password = f.String("password"),
     };
 
     private static KeyConfig ReadKey(YamlFields f) => new()

@@ -108,6 +108,10 @@ public static class ConfigValidator
             {
                 Add($"users[{i}].role", $"must be one of super_admin, group_admin, user, got '{user.Role}'");
             }
+            if (user.Password is { Length: < 12 })
+            {
+                Add($"users[{i}].password", "must be at least 12 characters");
+            }
         }
 
         for (var i = 0; i < config.Keys.Count; i++)
@@ -134,6 +138,10 @@ public static class ConfigValidator
         if (config.Router.FailureRate is <= 0 or > 1)
         {
             Add("router.failure_rate", $"must be greater than 0 and at most 1, got {config.Router.FailureRate}");
+        }
+        if (config.Security.SecretKey is { Length: < 16 })
+        {
+            Add("security.secret_key", "must be at least 16 characters (it derives the key that encrypts upstream keys; use 32 random ones)");
         }
         if (config.Security.MasterKey is { Length: < 16 })
         {

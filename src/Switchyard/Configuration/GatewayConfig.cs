@@ -43,6 +43,9 @@ public sealed record SecurityConfig
 {
     public string? MasterKey { get; init; }
     public string? SecretKey { get; init; }
+
+    /// <summary>Secrets that sealed values may still be under after a rotation; `switchyard reencrypt` moves them to the current one.</summary>
+    public IReadOnlyList<string> PreviousSecretKeys { get; init; } = [];
 }
 
 public sealed record ChannelConfig
@@ -122,6 +125,9 @@ public sealed record UserConfig
     public required string Group { get; init; }
     public string Role { get; init; } = Roles.User;
     public LimitsConfig? Limits { get; init; }
+
+    /// <summary>Optional login password for the web UI; stored only as its PBKDF2 hash.</summary>
+    public string? Password { get; init; }
 }
 
 public sealed record KeyConfig

@@ -22,6 +22,11 @@ public static class Cli
             return 0;
         }
 
+        if (command.Command is { } maintenance)
+        {
+            return await MaintenanceCommands.RunAsync(maintenance, command.ResolveConfigPath(Environment.GetEnvironmentVariable, File.Exists));
+        }
+
         await using var mock = command.Demo ? await MockUpstreamServer.StartAsync(0) : null;
         GatewayConfig config;
         string? configPath = null;

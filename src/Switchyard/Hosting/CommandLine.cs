@@ -3,8 +3,13 @@ namespace Switchyard.Hosting;
 /// <summary>The gateway's command line: <c>[--config FILE] [--listen URL] [--demo]</c>.</summary>
 public sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo, bool Help)
 {
+    /// <summary>A maintenance command instead of serving: <c>reencrypt</c> or <c>verify-audit</c>.</summary>
+    public string? Command { get; init; }
+
     public const string Usage = """
         Usage: switchyard [--config FILE] [--listen URL] [--demo]
+               switchyard reencrypt [--config FILE]      re-seal stored upstream keys under security.secret_key
+               switchyard verify-audit [--config FILE]   check the audit log's hash chain (exit 0 intact, 1 broken)
           --config FILE   YAML config (default: $SWITCHYARD_CONFIG, else ./switchyard.yaml if present)
           --listen URL    overrides server.listen (default http://127.0.0.1:4000)
           --demo          run with no config: SQLite under ./data, the bundled mock upstream, one demo key
@@ -13,8 +18,13 @@ public sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo, 
     public static CommandLine Parse(IReadOnlyList<string> args, out string? error)
     {
         error = null;
-        string? config = null, listen = null;
+        string? config = null, listen = null, verb = null;
         bool demo = false, help = false;
+        if (args.Count > 0 && args[0] is "reencrypt" or "verify-audit")
+        {
+            verb = args[0];
+            args = args.Skip(1).ToList();
+        }
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -63,7 +73,7 @@ public sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo, 
                 break;
             }
         }
-        return new CommandLine(config, listen, demo, help);
+        return new CommandLine(config, listen, demo, help) { Command = verb };
     }
 
     /// <summary>The config file to read: --config, else SWITCHYARD_CONFIG, else ./switchyard.yaml if present.</summary>

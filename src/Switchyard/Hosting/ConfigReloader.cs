@@ -10,7 +10,7 @@ namespace Switchyard.Hosting;
 /// router settings change at once; in-flight requests finish on the snapshot they started with. An invalid file
 /// is reported and ignored. Listen address and storage settings need a restart, which is logged.
 /// </summary>
-public sealed partial class ConfigReloader(ConfigFile file, GatewayRuntime runtime, ConfigKeySeeder seeder, KeyRing ring, ILogger<ConfigReloader> logger)
+public sealed partial class ConfigReloader(ConfigFile file, GatewayRuntime runtime, ConfigKeySeeder seeder, TenancySeeder tenancy, StateReloader state, ILogger<ConfigReloader> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);
@@ -61,20 +61,27 @@ public sealed partial class ConfigReloader(ConfigFile file, GatewayRuntime runti
             LogRejected(logger, path, string.Join("; ", e.Problems));
             return false;
         }
-        var current = runtime.Config;
+        var current = runtime.FileConfig;
         next = next with { Server = next.Server with { Listen = current.Server.Listen } };
         if (next.Storage != current.Storage)
         {
             LogNeedsRestart(logger, "storage");
             next = next with { Storage = current.Storage };
         }
+        if (next.Security.SecretKey != current.Security.SecretKey || !next.Security.PreviousSecretKeys.SequenceEqual(current.Security.PreviousSecretKeys))
+        {
+            LogNeedsRestart(logger, "security.secret_key");
+            next = next with { Security = next.Security with { SecretKey = current.Security.SecretKey, PreviousSecretKeys = current.Security.PreviousSecretKeys } };
+        }
+        await tenancy.SeedAsync(next, cancellationToken);
         foreach (var key in await seeder.SeedAsync(next.Keys, cancellationToken))
         {
             LogGeneratedKey(logger, key.Name);
             Console.WriteLine($"Generated key '{key.Name}' (shown once, stored only as a hash): {key.Secret}");
         }
-        runtime.Apply(next);
-        await ring.ReloadAsync(cancellationToken);
+        runtime.FileConfig = next;
+        // Other instances watching their own copy of the file reload too; the version bump covers those that do not.
+        await state.ChangedAsync(cancellationToken);
         LogReloaded(logger, path, next.Channels.Count, next.Models.Count);
         return true;
     }

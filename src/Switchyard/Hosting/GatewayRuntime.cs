@@ -26,5 +26,9 @@ public sealed class GatewayRuntime(GatewayConfig config, TimeProvider time, Rand
     public PriceBook Prices => _current.Prices;
     public ChannelSelector Selector { get; } = new(random ?? Random.Shared);
 
+    /// <summary>What the config file alone declares; <see cref="Config"/> adds what the admin API stored in the database.</summary>
+    public GatewayConfig FileConfig { get; set; } = config;
+
+    /// <summary>Swaps in a new effective config (file and database merged).</summary>
     public void Apply(GatewayConfig next) => _current = new RuntimeSnapshot(next, new ModelCatalog(next, time, _current.Catalog));
 }

@@ -3,8 +3,11 @@ using Switchyard.Tenancy;
 
 namespace Switchyard.Hosting;
 
-/// <summary>Runs before the server listens: schema migrations, the config's keys, the first key-ring load.</summary>
-public sealed class StorageBootstrap(Migrator migrator, ConfigKeySeeder seeder, KeyRing ring, GatewayRuntime runtime,
+/// <summary>
+/// Runs before the server listens: schema migrations, the config's groups, users and keys, then the first load of
+/// everything the database holds (keys, users, groups, API-made channels and models) into the runtime snapshot.
+/// </summary>
+public sealed class StorageBootstrap(Migrator migrator, KeyHashBootstrap keyHashing, ConfigKeySeeder seeder, TenancySeeder tenancy, StateReloader state, GatewayRuntime runtime,
     LedgerRetentionStore ledgerPartitions, TimeProvider time)
 {
     public async Task<IReadOnlyList<ConfigKeySeeder.GeneratedKey>> PrepareAsync(CancellationToken cancellationToken)
@@ -12,8 +15,10 @@ public sealed class StorageBootstrap(Migrator migrator, ConfigKeySeeder seeder, 
         await migrator.MigrateAsync(cancellationToken);
         // PostgreSQL: this month's partition exists before the first record arrives.
         await ledgerPartitions.EnsurePartitionsAsync(time.GetUtcNow(), cancellationToken);
-        var generated = await seeder.SeedAsync(runtime.Config.Keys, cancellationToken);
-        await ring.ReloadAsync(cancellationToken);
+        await keyHashing.PrepareAsync(cancellationToken);
+        await tenancy.SeedAsync(runtime.FileConfig, cancellationToken);
+        var generated = await seeder.SeedAsync(runtime.FileConfig.Keys, cancellationToken);
+        await state.ChangedAsync(cancellationToken);
         return generated;
     }
 }

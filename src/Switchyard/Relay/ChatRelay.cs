@@ -155,7 +155,7 @@ public sealed partial class ChatRelay(
 
     private async Task<RelayError?> RunAsync(HttpContext http, ClientProtocol protocol, RelayContext context)
     {
-        if (KeyAuthentication.Authenticate(keys, protocol.ApiKey(http.Request), context) is { } authError)
+        if (KeyAuthentication.Authenticate(keys, protocol.ApiKey(http.Request), context, http) is { } authError)
         {
             return authError;
         }

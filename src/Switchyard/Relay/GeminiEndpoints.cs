@@ -59,7 +59,7 @@ public sealed class GeminiEndpoints(ChatRelay relay, ClientProtocols protocols, 
     {
         var context = new RelayContext("models", time);
         http.Response.Headers["x-request-id"] = context.RequestId;
-        if (KeyAuthentication.Authenticate(keys, protocols.GeminiGenerate!.ApiKey(http.Request), context) is { } error)
+        if (KeyAuthentication.Authenticate(keys, protocols.GeminiGenerate!.ApiKey(http.Request), context, http) is { } error)
         {
             await ErrorAsync(http, error);
             return null;

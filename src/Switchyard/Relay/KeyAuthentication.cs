@@ -18,9 +18,15 @@ public static class KeyAuthentication
         return value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value[7..].Trim() : default;
     }
 
-    public static RelayError? Authenticate(KeyRing keys, ReadOnlySpan<char> presented, RelayContext context)
+    /// <param name="http">The request, for its remote address (a key may be limited to some networks).</param>
+    public static RelayError? Authenticate(KeyRing keys, ReadOnlySpan<char> presented, RelayContext context, HttpContext http)
     {
         var check = keys.Authenticate(presented, out var key);
+        if (check == KeyCheck.Valid && !key!.AllowsAddress(http.Connection.RemoteIpAddress))
+        {
+            context.Key = null;
+            return new RelayError(RelayErrorKind.InvalidKey, 403, "This API key may not be used from your network address.") { Code = "address_not_allowed" };
+        }
         context.Key = check == KeyCheck.Valid ? key : null;
         // Messages never echo the presented key, not even in part.
         return check switch

@@ -80,7 +80,7 @@ public sealed class ModelsEndpoint(GatewayRuntime runtime, KeyRing keys, TimePro
     {
         var context = new RelayContext("models", time);
         http.Response.Headers["x-request-id"] = context.RequestId;
-        if (KeyAuthentication.Authenticate(keys, KeyAuthentication.BearerToken(http.Request), context) is { } error)
+        if (KeyAuthentication.Authenticate(keys, KeyAuthentication.BearerToken(http.Request), context, http) is { } error)
         {
             await OpenAiErrors.WriteAsync(http.Response, error, http.RequestAborted);
             return null;

@@ -8,9 +8,9 @@ public sealed class KeyStore(SqlDialect dialect)
 {
     private sealed record Row(
         string id, string name, string key_hash, string key_hint, string? user_name, string group_name,
-        string? models, string? limits, long? expires_at, long? revoked_at, long created_at, string source);
+        string? models, string? limits, long? expires_at, long? revoked_at, long created_at, string source, string? allowed_ips);
 
-    private const string Columns = "id, name, key_hash, key_hint, user_name, group_name, models, limits, expires_at, revoked_at, created_at, source";
+    private const string Columns = "id, name, key_hash, key_hint, user_name, group_name, models, limits, expires_at, revoked_at, created_at, source, allowed_ips";
 
     public async Task<IReadOnlyList<VirtualKey>> ListAsync(CancellationToken cancellationToken)
     {
@@ -41,7 +41,7 @@ public sealed class KeyStore(SqlDialect dialect)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
-            $"INSERT INTO virtual_keys ({Columns}) VALUES (@id, @name, @key_hash, @key_hint, @user_name, @group_name, @models, @limits, @expires_at, @revoked_at, @created_at, @source) ON CONFLICT (name) DO NOTHING",
+            $"INSERT INTO virtual_keys ({Columns}) VALUES (@id, @name, @key_hash, @key_hint, @user_name, @group_name, @models, @limits, @expires_at, @revoked_at, @created_at, @source, @allowed_ips) ON CONFLICT (name) DO NOTHING",
             ToRow(key), cancellationToken: cancellationToken));
         return inserted == 1;
     }
@@ -51,7 +51,7 @@ public sealed class KeyStore(SqlDialect dialect)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE virtual_keys SET key_hash = @key_hash, key_hint = @key_hint, user_name = @user_name, group_name = @group_name, models = @models, limits = @limits, expires_at = @expires_at, revoked_at = @revoked_at, source = @source WHERE id = @id",
+            "UPDATE virtual_keys SET key_hash = @key_hash, key_hint = @key_hint, user_name = @user_name, group_name = @group_name, models = @models, limits = @limits, expires_at = @expires_at, revoked_at = @revoked_at, source = @source, allowed_ips = @allowed_ips WHERE id = @id",
             ToRow(key), cancellationToken: cancellationToken));
     }
 
@@ -78,9 +78,10 @@ public sealed class KeyStore(SqlDialect dialect)
         RevokedAt = r.revoked_at is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null,
         CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.created_at),
         Source = r.source,
+        AllowedIps = StorageJson.Models(r.allowed_ips),
     };
 
     private static Row ToRow(VirtualKey k) => new(
         k.Id, k.Name, k.KeyHash, k.KeyHint, k.User, k.Group, StorageJson.Models(k.Models), StorageJson.Limits(k.Limits),
-        k.ExpiresAt?.ToUnixTimeMilliseconds(), k.RevokedAt?.ToUnixTimeMilliseconds(), k.CreatedAt.ToUnixTimeMilliseconds(), k.Source);
+        k.ExpiresAt?.ToUnixTimeMilliseconds(), k.RevokedAt?.ToUnixTimeMilliseconds(), k.CreatedAt.ToUnixTimeMilliseconds(), k.Source, StorageJson.Models(k.AllowedIps));
 }

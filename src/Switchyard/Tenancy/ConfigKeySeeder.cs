@@ -4,8 +4,10 @@ using Switchyard.Storage;
 namespace Switchyard.Tenancy;
 
 /// <summary>Creates or updates the keys the config declares. A key without a fixed secret is generated once and reported.</summary>
-public sealed class ConfigKeySeeder(KeyStore store, TimeProvider time)
+public sealed class ConfigKeySeeder(KeyStore store, TimeProvider time, KeyHasher? hasher = null)
 {
+    private readonly KeyHasher _hasher = hasher ?? new KeyHasher();
+
     public sealed record GeneratedKey(string Name, string Secret);
 
     public async Task<IReadOnlyList<GeneratedKey>> SeedAsync(IReadOnlyList<KeyConfig> keys, CancellationToken cancellationToken)
@@ -27,7 +29,7 @@ public sealed class ConfigKeySeeder(KeyStore store, TimeProvider time)
             }
             var updated = FromConfig(config, existing.Id, secret, existing.CreatedAt, existing.RevokedAt) with
             {
-                KeyHash = secret is null ? existing.KeyHash : VirtualKeySecret.HashHex(secret),
+                KeyHash = secret is null ? existing.KeyHash : _hasher.ForStorage(secret),
                 KeyHint = secret is null ? existing.KeyHint : VirtualKeySecret.Hint(secret),
             };
             await store.UpdateAsync(updated, cancellationToken);
@@ -35,11 +37,11 @@ public sealed class ConfigKeySeeder(KeyStore store, TimeProvider time)
         return generated;
     }
 
-    private static VirtualKey FromConfig(KeyConfig config, string id, string? secret, DateTimeOffset createdAt, DateTimeOffset? revokedAt) => new()
+    private VirtualKey FromConfig(KeyConfig config, string id, string? secret, DateTimeOffset createdAt, DateTimeOffset? revokedAt) => new()
     {
         Id = id,
         Name = config.Name,
-        KeyHash = secret is null ? "" : VirtualKeySecret.HashHex(secret),
+        KeyHash = secret is null ? "" : _hasher.ForStorage(secret),
         KeyHint = secret is null ? "" : VirtualKeySecret.Hint(secret),
         User = config.User,
         Group = config.Group,

@@ -17,16 +17,21 @@ public enum KeyCheck
 /// The in-memory snapshot of every virtual key, indexed by hash, so authentication never touches the database.
 /// Swapped whole on reload; readers never lock.
 /// </summary>
-public sealed class KeyRing(KeyStore store, TimeProvider time)
+public sealed class KeyRing(KeyStore store, TimeProvider time, KeyHasher? hasher = null)
 {
-    private FrozenDictionary<string, VirtualKey> _byHash = FrozenDictionary<string, VirtualKey>.Empty;
+    private readonly KeyHasher _hasher = hasher ?? new KeyHasher();
+    /// <param name="HasPlain">Keys stored before hashes were keyed carry plain SHA-256 hashes; look those up too while any remain.</param>
+    private sealed record Snapshot(FrozenDictionary<string, VirtualKey> ByHash, bool HasPlain);
 
-    public int Count => _byHash.Count;
+    private Snapshot _snapshot = new(FrozenDictionary<string, VirtualKey>.Empty, false);
+
+    public int Count => _snapshot.ByHash.Count;
 
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
         var keys = await store.ListAsync(cancellationToken);
-        _byHash = keys.ToFrozenDictionary(k => k.KeyHash, StringComparer.Ordinal);
+        _snapshot = new Snapshot(keys.ToFrozenDictionary(k => k.KeyHash, StringComparer.Ordinal),
+            keys.Any(k => !k.KeyHash.StartsWith(KeyHasher.KeyedPrefix, StringComparison.Ordinal)));
     }
 
     public KeyCheck Authenticate(ReadOnlySpan<char> presented, out VirtualKey? key)
@@ -36,19 +41,29 @@ public sealed class KeyRing(KeyStore store, TimeProvider time)
         {
             return KeyCheck.Missing;
         }
-        Span<byte> hash = stackalloc byte[VirtualKeySecret.HashBytes];
-        VirtualKeySecret.Hash(presented, hash);
-        Span<char> hex = stackalloc char[VirtualKeySecret.HashBytes * 2];
-        Convert.TryToHexStringLower(hash, hex, out _);
-        if (!_byHash.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(hex, out var found))
+        Span<char> text = stackalloc char[KeyHasher.MaxChars];
+        VirtualKey? found = null;
+        var snapshot = _snapshot;
+        var lookup = snapshot.ByHash.GetAlternateLookup<ReadOnlySpan<char>>();
+        var length = 0;
+        if (_hasher.IsKeyed)
+        {
+            length = _hasher.Format(presented, text, keyed: true);
+            lookup.TryGetValue(text[..length], out found);
+        }
+        if (found is null && (snapshot.HasPlain || !_hasher.IsKeyed))
+        {
+            length = _hasher.Format(presented, text, keyed: false);
+            lookup.TryGetValue(text[..length], out found);
+        }
+        if (found is null)
         {
             return KeyCheck.Unknown;
         }
         // The lookup compared hashes, not secrets; compare once more in constant time so no code path
         // ever decides on a secret-derived value with an early-exit comparison.
-        Span<byte> stored = stackalloc byte[VirtualKeySecret.HashBytes];
-        Convert.FromHexString(found.KeyHash, stored, out _, out _);
-        if (!CryptographicOperations.FixedTimeEquals(stored, hash))
+        if (!CryptographicOperations.FixedTimeEquals(
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(found.KeyHash.AsSpan()), System.Runtime.InteropServices.MemoryMarshal.AsBytes(text[..length])))
         {
             return KeyCheck.Unknown;
         }

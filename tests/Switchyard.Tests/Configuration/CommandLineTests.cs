@@ -13,6 +13,19 @@ public sealed class CommandLineTests
         Assert.Equal(new CommandLine("a.yaml", "http://127.0.0.1:5000", Demo: true, Help: false), command);
     }
 
+    [Theory]
+    [InlineData("reencrypt")]
+    [InlineData("verify-audit")]
+    public void Parse_MaintenanceCommand_IsRead(string verb)
+    {
+        var command = CommandLine.Parse([verb, "--config", "a.yaml"], out var error);
+
+        Assert.Null(error);
+        Assert.Equal(verb, command.Command);
+        Assert.Equal("a.yaml", command.ConfigPath);
+        Assert.Null(CommandLine.Parse(["--config", "a.yaml"], out _).Command);
+    }
+
     [Fact]
     public void Parse_UnknownArgument_IsAnError()
     {

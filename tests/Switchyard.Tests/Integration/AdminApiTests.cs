@@ -58,7 +58,7 @@ public sealed class AdminApiTests
     {
         await using var gateway = await GatewayHarness.StartAsync();
 
-        var wrong = await gateway.Http.SendAsync(Admin(HttpMethod.Get, "/admin/keys", key: GatewayHarness.ClientKey));
+        var wrong = await gateway.Http.SendAsync(Admin(HttpMethod.Get, "/admin/keys", key: "sk-sy-nobody-has-this-key-0000000000000"));
         var none = await gateway.Http.GetAsync("/admin/keys");
 
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);

@@ -169,7 +169,7 @@ public sealed class RoutingTests
         var keys = System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("data")[0].GetProperty("keys");
         Assert.Equal("disabled", keys[0].GetProperty("state").GetString());
         Assert.Equal("ok", keys[1].GetProperty("state").GetString());
-        Assert.Equal("****3456", keys[1].GetProperty("key_hint").GetString());
+        Assert.Equal("…3456", keys[1].GetProperty("key_hint").GetString());
         Assert.Equal(3, keys[1].GetProperty("requests_last_minute").GetInt32());
     }
 

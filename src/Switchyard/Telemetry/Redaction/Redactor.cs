@@ -144,6 +144,17 @@ public sealed partial class Redactor
         {
             yield return sealing;
         }
+        foreach (var previous in config.Security.PreviousSecretKeys)
+        {
+            yield return previous;
+        }
+        foreach (var user in config.Users)
+        {
+            if (user.Password is { } password)
+            {
+                yield return password;
+            }
+        }
         if (config.Metrics.Token is { } metricsToken)
         {
             yield return metricsToken;

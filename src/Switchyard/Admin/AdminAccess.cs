@@ -1,0 +1,56 @@
+using Switchyard.Tenancy;
+
+namespace Switchyard.Admin;
+
+/// <summary>Endpoint metadata: the weakest role the endpoint admits. An admin endpoint without one admits only super admins.</summary>
+public sealed record AdminRule(AdminRole Minimum);
+
+/// <summary>
+/// The admin API's whole authorization policy, in one place. Every endpoint's role floor is checked by the admin
+/// route group's filter against <see cref="AdminRule"/>; endpoints that act on one group's or one user's things
+/// then ask the scope questions below (and answer 403 when told no). Nothing else decides who may do what.
+/// Super admin: everything. Group admin: its own group's users, keys, limits, allowed models and usage, never
+/// channels, prices, other groups or super admins. User: its own keys and usage.
+/// </summary>
+public static class AdminAccess
+{
+    public static bool Allows(AdminPrincipal principal, AdminRule rule) => principal.Role >= rule.Minimum;
+
+    public static bool IsSuper(AdminPrincipal p) => p.Role == AdminRole.SuperAdmin;
+
+    private static bool AdminsGroup(AdminPrincipal p, string? group) =>
+        p.Role == AdminRole.GroupAdmin && p.Group is not null && string.Equals(p.Group, group, StringComparison.Ordinal);
+
+    /// <summary>Read a group, its usage and its remaining quota.</summary>
+    public static bool CanSeeGroup(AdminPrincipal p, string group) => IsSuper(p) || AdminsGroup(p, group);
+
+    /// <summary>Change a group's limits and allowed models (creating or deleting groups needs a super admin).</summary>
+    public static bool CanEditGroup(AdminPrincipal p, string group) => IsSuper(p) || AdminsGroup(p, group);
+
+    public static bool CanSeeUser(AdminPrincipal p, string user, string group) =>
+        IsSuper(p) || AdminsGroup(p, group) || string.Equals(p.Name, user, StringComparison.Ordinal);
+
+    /// <summary>Create, change or delete a user of <paramref name="group"/> holding <paramref name="role"/>.</summary>
+    public static bool CanManageUser(AdminPrincipal p, string group, AdminRole role) =>
+        IsSuper(p) || (AdminsGroup(p, group) && role <= AdminRole.GroupAdmin);
+
+    /// <summary>Users may change their own password and nothing else about themselves.</summary>
+    public static bool CanChangePassword(AdminPrincipal p, string user, string group, AdminRole role) =>
+        CanManageUser(p, group, role) || string.Equals(p.Name, user, StringComparison.Ordinal);
+
+    public static bool CanSeeKey(AdminPrincipal p, VirtualKey key) =>
+        IsSuper(p) || AdminsGroup(p, key.Group) || (key.User is not null && string.Equals(p.Name, key.User, StringComparison.Ordinal));
+
+    /// <summary>Create or revoke a key of <paramref name="group"/> for <paramref name="user"/> (null: a group key).</summary>
+    public static bool CanManageKey(AdminPrincipal p, string group, string? user) =>
+        IsSuper(p) || AdminsGroup(p, group)
+        || (user is not null && string.Equals(p.Name, user, StringComparison.Ordinal) && string.Equals(p.Group, group, StringComparison.Ordinal));
+
+    /// <summary>The usage and request-log rows a principal may read: all, one group's, or one user's.</summary>
+    public static (string? Group, string? User) UsageScope(AdminPrincipal p) => p.Role switch
+    {
+        AdminRole.SuperAdmin => (null, null),
+        AdminRole.GroupAdmin => (p.Group, null),
+        _ => (p.Group, p.Name),
+    };
+}

@@ -1,0 +1,120 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using static Switchyard.Admin.AdminRole;
+
+namespace Switchyard.Admin;
+
+/// <summary>The admin API's route table: every endpoint, its role floor (see <see cref="AdminAccess"/>) and its documentation.</summary>
+public static class AdminRoutes
+{
+    private static readonly (string, string)[] Paging = [("limit", "Page size, 1 to 1000 (default 100)."), ("cursor", "The next_cursor of the previous page.")];
+
+    public static IReadOnlyList<AdminRoute> Build(IServiceProvider services)
+    {
+        T Make<T>() => ActivatorUtilities.CreateInstance<T>(services);
+        var users = Make<UsersAdmin>();
+        var groups = Make<GroupsAdmin>();
+        var keys = Make<KeysAdmin>();
+        var channels = Make<ChannelsAdmin>();
+        var models = Make<ModelsAdmin>();
+        var usage = Make<UsageAdmin>();
+        var requests = Make<RequestsAdmin>();
+        var audit = Make<AuditAdmin>();
+        var reconciliation = Make<ReconciliationAdmin>();
+        var json = TenancyJsonContext.Default;
+
+        return
+        [
+            new("GET", "/users", User, "users", "List the users you may see (super admin: all; group admin: its group; user: itself).",
+                (Func<HttpContext, Task<IResult>>)users.ListAsync) { Response = json.PageUserView, Query = [("group", "Only this group's users."), ("role", "Only this role."), .. Paging] },
+            new("POST", "/users", GroupAdmin, "users", "Create a user (group admins: in their own group, never a super admin).",
+                (Func<HttpContext, Task<IResult>>)users.CreateAsync) { RequestBody = json.UserRequest, Response = json.UserView, SuccessStatus = 201 },
+            new("GET", "/users/{name}", User, "users", "One user, with each of its limits' use and remaining quota.",
+                (Func<HttpContext, string, Task<IResult>>)users.GetAsync) { Response = json.UserView },
+            new("PATCH", "/users/{name}", User, "users", "Change a user's group, role, limits or password, or unlock it (users: only their own password).",
+                (Func<HttpContext, string, Task<IResult>>)users.PatchAsync) { RequestBody = json.UserRequest, Response = json.UserView },
+            new("DELETE", "/users/{name}", GroupAdmin, "users", "Delete a user made through the API (it must have no active keys).",
+                (Func<HttpContext, string, Task<IResult>>)users.DeleteAsync) { SuccessStatus = 204 },
+
+            new("GET", "/groups", GroupAdmin, "groups", "List groups (group admins: their own).",
+                (Func<HttpContext, Task<IResult>>)groups.ListAsync) { Response = json.PageGroupView, Query = Paging },
+            new("POST", "/groups", SuperAdmin, "groups", "Create a group.",
+                (Func<HttpContext, Task<IResult>>)groups.CreateAsync) { RequestBody = json.GroupRequest, Response = json.GroupView, SuccessStatus = 201 },
+            new("GET", "/groups/{name}", GroupAdmin, "groups", "One group, with each of its limits' use and remaining quota.",
+                (Func<HttpContext, string, Task<IResult>>)groups.GetAsync) { Response = json.GroupView },
+            new("PATCH", "/groups/{name}", GroupAdmin, "groups", "Change a group's allowed models, limits or time zone (group admins: their own).",
+                (Func<HttpContext, string, Task<IResult>>)groups.PatchAsync) { RequestBody = json.GroupRequest, Response = json.GroupView },
+            new("DELETE", "/groups/{name}", SuperAdmin, "groups", "Delete a group made through the API (it must have no users or active keys).",
+                (Func<HttpContext, string, Task<IResult>>)groups.DeleteAsync) { SuccessStatus = 204 },
+
+            new("GET", "/keys", User, "keys", "List the virtual keys you may see, without secrets.",
+                (Func<HttpContext, Task<IResult>>)keys.ListAsync) { Response = json.PageKeyView, Query = [("group", "Only this group's keys."), ("user", "Only this user's keys."), ("revoked", "true or false."), .. Paging] },
+            new("POST", "/keys", User, "keys", "Create a virtual key; the secret is in this answer only (users: keys of their own).",
+                (Func<HttpContext, Task<IResult>>)keys.CreateAsync) { RequestBody = AdminJsonContext.Default.CreateKeyRequest, Response = json.KeyView, SuccessStatus = 201 },
+            new("GET", "/keys/{id}", User, "keys", "One key, with each of its limits' use and remaining quota.",
+                (Func<HttpContext, string, Task<IResult>>)keys.GetAsync) { Response = json.KeyView },
+            new("DELETE", "/keys/{id}", User, "keys", "Revoke a key; every instance refuses it within a second.",
+                (Func<HttpContext, string, Task<IResult>>)keys.RevokeAsync) { Response = json.KeyView },
+
+            new("GET", "/channels", SuperAdmin, "channels", "List channels with each key's state, errors and latency (key hints only).",
+                (Func<HttpContext, IResult>)channels.List) { Response = json.PageChannelView, Query = Paging },
+            new("POST", "/channels", SuperAdmin, "channels", "Create a channel; its keys are stored encrypted and it serves on every instance within a second.",
+                (Func<HttpContext, Task<IResult>>)channels.CreateAsync) { RequestBody = json.ChannelRequest, Response = json.ChannelView, SuccessStatus = 201 },
+            new("GET", "/channels/{name}", SuperAdmin, "channels", "One channel.",
+                (Func<HttpContext, string, IResult>)channels.Get) { Response = json.ChannelView },
+            new("PATCH", "/channels/{name}", SuperAdmin, "channels", "Change a channel made through the API; keys and headers, when given, replace the whole set.",
+                (Func<HttpContext, string, Task<IResult>>)channels.PatchAsync) { RequestBody = json.ChannelRequest, Response = json.ChannelView },
+            new("DELETE", "/channels/{name}", SuperAdmin, "channels", "Delete a channel made through the API.",
+                (Func<HttpContext, string, Task<IResult>>)channels.DeleteAsync) { SuccessStatus = 204 },
+
+            new("GET", "/models", User, "models", "Every model's aliases, price (USD per million tokens) and fallbacks.",
+                (Func<HttpContext, IResult>)models.List) { Response = json.PageModelView, Query = Paging },
+            new("PUT", "/models/{name}", SuperAdmin, "models", "Create or replace a model's aliases, price and fallbacks.",
+                (Func<HttpContext, string, Task<IResult>>)models.PutAsync) { RequestBody = json.ModelRequest, Response = json.ModelView },
+            new("DELETE", "/models/{name}", SuperAdmin, "models", "Delete a model's stored settings.",
+                (Func<HttpContext, string, Task<IResult>>)models.DeleteAsync) { SuccessStatus = 204 },
+
+            new("GET", "/usage", SuperAdmin, "usage", "Ledger sums by one dimension; format=csv for CSV.",
+                (Func<HttpContext, Task<IResult>>)usage.GetAsync)
+            {
+                Response = AdminJsonContext.Default.UsageView,
+                Query = [("from", "Date or timestamp."), ("to", "Date (inclusive) or timestamp."), ("group_by", "key, user, group, model, channel, day or month."), ("format", "csv for CSV.")],
+            },
+            new("POST", "/reconciliation", SuperAdmin, "reconciliation", "Compare an upstream usage or cost export (CSV body) for a channel and UTC day with the ledger; the report is stored.",
+                (Func<HttpContext, Task<IResult>>)reconciliation.CreateAsync)
+            {
+                Response = Billing.Reconciliation.ReconciliationJson.Default.ReconciliationReport,
+                SuccessStatus = 201,
+                Query = [("channel", "The channel whose upstream the export comes from."), ("day", "UTC date, e.g. 2026-11-30.")],
+            },
+            new("GET", "/reconciliation", SuperAdmin, "reconciliation", "Stored reconciliation reports, newest first.",
+                (Func<HttpContext, Task<IResult>>)reconciliation.ListAsync)
+            {
+                Response = Billing.Reconciliation.ReconciliationJson.Default.ReconciliationList,
+                Query = [("channel", "Only this channel's reports."), ("day", "Only this UTC day's reports."), ("limit", "1 to 1000 (default 100).")],
+            },
+            new("GET", "/reconciliation/{id}", SuperAdmin, "reconciliation", "One stored reconciliation report.",
+                (Func<string, HttpContext, Task<IResult>>)reconciliation.GetAsync) { Response = Billing.Reconciliation.ReconciliationJson.Default.ReconciliationReport },
+
+            new("GET", "/requests", User, "requests", "The request log, newest first (group admins: their group; users: their own).",
+                (Func<HttpContext, Task<IResult>>)requests.ListAsync)
+            {
+                Response = json.PageRequestLogView,
+                Query = [("key", "Key name."), ("user", "User."), ("group", "Group."), ("model", "Requested or served model."), ("channel", "Channel."),
+                    ("status", "HTTP status."), ("from", "Timestamp."), ("to", "Timestamp."), .. Paging],
+            },
+
+            new("GET", "/audit", SuperAdmin, "audit", "The audit log, newest first.",
+                (Func<HttpContext, Task<IResult>>)audit.ListAsync)
+            {
+                Response = json.PageAuditEntry,
+                Query = [("actor", "Who."), ("action", "e.g. user.create, login."), ("target_type", "user, group, key, channel, model, session."), ("target", "Name or id."),
+                    ("from", "Timestamp."), ("to", "Timestamp."), .. Paging],
+            },
+            new("GET", "/audit/verify", SuperAdmin, "audit", "Walk the hash chain: intact, or the first entry where it breaks.",
+                (Func<HttpContext, Task<IResult>>)audit.VerifyAsync) { Response = json.AuditVerification },
+            new("GET", "/audit/export", SuperAdmin, "audit", "The whole chain, oldest first, as JSON lines.",
+                (Func<HttpContext, Task>)audit.ExportAsync) { SuccessContentType = "application/x-ndjson" },
+        ];
+    }
+}

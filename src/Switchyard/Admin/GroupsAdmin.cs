@@ -1,0 +1,162 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Switchyard.Audit;
+using Switchyard.Configuration;
+using Switchyard.Hosting;
+using Switchyard.Storage;
+using Switchyard.Tenancy;
+
+namespace Switchyard.Admin;
+
+/// <summary><c>/admin/groups</c>: super admins create and delete groups; a group admin reads and edits its own.</summary>
+public sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore keys, GatewayRuntime runtime, StateReloader state,
+    AuditLog audit, ScopeQuotas quotas, TimeProvider time)
+{
+    public async Task<IResult> ListAsync(HttpContext http)
+    {
+        var principal = AdminPrincipal.Of(http);
+        var (limit, cursor, error) = AdminBody.Paging(http);
+        if (error is not null)
+        {
+            return error;
+        }
+        var visible = (await groups.ListAsync(http.RequestAborted)).Where(g => AdminAccess.CanSeeGroup(principal, g.Config.Name)).Select(View).ToList();
+        return Results.Json(AdminBody.PageOf(visible, limit, cursor), TenancyJsonContext.Default.PageGroupView);
+    }
+
+    public async Task<IResult> GetAsync(HttpContext http, string name)
+    {
+        if (!AdminAccess.CanSeeGroup(AdminPrincipal.Of(http), name))
+        {
+            return AdminErrors.Forbidden("You may only see your own group.");
+        }
+        var group = await groups.FindAsync(name, http.RequestAborted);
+        if (group is null)
+        {
+            return NotFound(name);
+        }
+        return Results.Json(View(group) with { Quota = await quotas.ForGroupAsync(group.Config, http.RequestAborted) }, TenancyJsonContext.Default.GroupView);
+    }
+
+    public async Task<IResult> CreateAsync(HttpContext http)
+    {
+        var (request, error) = await AdminBody.ReadAsync(http, TenancyJsonContext.Default.GroupRequest);
+        if (request is null)
+        {
+            return error!;
+        }
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 64)
+        {
+            return AdminErrors.Result(400, "'name' is required (at most 64 characters).", "name");
+        }
+        var config = new GroupConfig { Name = request.Name, Models = request.Models ?? [], Limits = request.Limits, TimeZone = request.Timezone ?? "UTC" };
+        if (Validate(config) is { } invalid)
+        {
+            return invalid;
+        }
+        var now = time.GetUtcNow();
+        var stored = new StoredGroup(config, KeySources.Api, now, now);
+        if (!await groups.InsertAsync(stored, http.RequestAborted))
+        {
+            return AdminErrors.Result(409, $"A group named '{config.Name}' already exists.", "name", "group_exists");
+        }
+        await state.ChangedAsync(http.RequestAborted);
+        var view = View(stored);
+        await audit.RecordAsync(http, "group.create", "group", config.Name, Json(view));
+        return Results.Json(view, TenancyJsonContext.Default.GroupView, statusCode: 201);
+    }
+
+    public async Task<IResult> PatchAsync(HttpContext http, string name)
+    {
+        if (!AdminAccess.CanEditGroup(AdminPrincipal.Of(http), name))
+        {
+            return AdminErrors.Forbidden("You may only change your own group.");
+        }
+        var (request, error) = await AdminBody.ReadAsync(http, TenancyJsonContext.Default.GroupRequest);
+        if (request is null)
+        {
+            return error!;
+        }
+        if (request.Name is not null && request.Name != name)
+        {
+            return AdminErrors.Result(400, "A group cannot be renamed.", "name");
+        }
+        var existing = await groups.FindAsync(name, http.RequestAborted);
+        if (existing is null)
+        {
+            return NotFound(name);
+        }
+        var config = existing.Config with
+        {
+            Models = request.Models ?? existing.Config.Models,
+            // An empty object removes every limit.
+            Limits = request.Limits is null ? existing.Config.Limits : IsEmpty(request.Limits) ? null : request.Limits,
+            TimeZone = request.Timezone ?? existing.Config.TimeZone,
+        };
+        if (Validate(config) is { } invalid)
+        {
+            return invalid;
+        }
+        var updated = existing with { Config = config, UpdatedAt = time.GetUtcNow() };
+        await groups.UpdateAsync(updated, http.RequestAborted);
+        await state.ChangedAsync(http.RequestAborted);
+        var view = View(updated);
+        await audit.RecordAsync(http, "group.update", "group", name, AuditDiff.Of(Json(View(existing)), Json(view), "updated_at"));
+        return Results.Json(view, TenancyJsonContext.Default.GroupView);
+    }
+
+    public async Task<IResult> DeleteAsync(HttpContext http, string name)
+    {
+        var existing = await groups.FindAsync(name, http.RequestAborted);
+        if (existing is null)
+        {
+            return NotFound(name);
+        }
+        if (existing.Source == KeySources.Config)
+        {
+            return AdminErrors.Result(409, $"Group '{name}' is declared in the config file; remove it there.", code: "declared_in_config");
+        }
+        if ((await users.ListAsync(http.RequestAborted)).Any(u => u.Config.Group == name)
+            || (await keys.ListAsync(http.RequestAborted)).Any(k => k.Group == name && k.RevokedAt is null))
+        {
+            return AdminErrors.Result(409, $"Group '{name}' still has users or active keys.", code: "group_in_use");
+        }
+        await groups.DeleteAsync(name, http.RequestAborted);
+        await state.ChangedAsync(http.RequestAborted);
+        await audit.RecordAsync(http, "group.delete", "group", name, Json(View(existing)));
+        return Results.NoContent();
+    }
+
+    private IResult? Validate(GroupConfig config)
+    {
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(config.TimeZone, out _))
+        {
+            return AdminErrors.Result(400, $"Unknown time zone '{config.TimeZone}' (use an IANA name such as Asia/Shanghai).", "timezone");
+        }
+        foreach (var model in config.Models)
+        {
+            if (runtime.Catalog.Canonical(model) is null)
+            {
+                return AdminErrors.Result(400, $"Unknown model '{model}'.", "models");
+            }
+        }
+        return null;
+    }
+
+    internal static bool IsEmpty(LimitsConfig limits) => limits == new LimitsConfig();
+
+    private static IResult NotFound(string name) => AdminErrors.Result(404, $"No group named '{name}'.", "name", "group_not_found");
+
+    private static string Json(GroupView view) => JsonSerializer.Serialize(view, TenancyJsonContext.Default.GroupView);
+
+    private static GroupView View(StoredGroup g) => new()
+    {
+        Name = g.Config.Name,
+        Models = g.Config.Models,
+        Limits = g.Config.Limits,
+        Timezone = g.Config.TimeZone,
+        Source = g.Source,
+        CreatedAt = g.CreatedAt,
+        UpdatedAt = g.UpdatedAt,
+    };
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Switchyard.Billing;
+using Switchyard.Storage;
+
+namespace Switchyard.Admin;
+
+/// <summary>
+/// <c>GET /admin/requests</c>: the request log, newest first. Filters <c>key</c>, <c>user</c>, <c>group</c>, <c>model</c>,
+/// <c>channel</c>, <c>status</c>, <c>from</c>, <c>to</c>; pages with <c>limit</c> and <c>cursor</c>. Group admins see their
+/// group's rows, users their own.
+/// </summary>
+public sealed class RequestsAdmin(RequestLogStore store, LedgerWriter ledger)
+{
+    public async Task<IResult> ListAsync(HttpContext http)
+    {
+        var query = http.Request.Query;
+        var limit = 100;
+        if (query["limit"].ToString() is { Length: > 0 } limitText && (!int.TryParse(limitText, out limit) || limit is < 1 or > 1000))
+        {
+            return AdminErrors.Result(400, "'limit' must be a number from 1 to 1000.", "limit");
+        }
+        (long, string)? before = null;
+        if (query["cursor"].ToString() is { Length: > 0 } cursor)
+        {
+            var underscore = cursor.IndexOf('_', StringComparison.Ordinal);
+            if (underscore <= 0 || !long.TryParse(cursor.AsSpan(0, underscore), out var at))
+            {
+                return AdminErrors.Result(400, "'cursor' must be the next_cursor of a previous page.", "cursor");
+            }
+            before = (at, cursor[(underscore + 1)..]);
+        }
+        int? status = null;
+        if (query["status"].ToString() is { Length: > 0 } statusText)
+        {
+            if (!int.TryParse(statusText, out var parsed))
+            {
+                return AdminErrors.Result(400, "'status' must be an HTTP status code.", "status");
+            }
+            status = parsed;
+        }
+        if (!TryTime(query["from"].ToString(), out var from) || !TryTime(query["to"].ToString(), out var to))
+        {
+            return AdminErrors.Result(400, "'from' and 'to' must be timestamps such as 2026-11-01T08:00:00Z.", "from");
+        }
+        var (scopeGroup, scopeUser) = AdminAccess.UsageScope(AdminPrincipal.Of(http));
+        string? Text(string name) => query[name].ToString() is { Length: > 0 } v ? v : null;
+        var group = Text("group");
+        var user = Text("user");
+        if ((scopeGroup is not null && group is not null && group != scopeGroup) || (scopeUser is not null && user is not null && user != scopeUser))
+        {
+            return AdminErrors.Forbidden("You may see only your own group's or your own requests.");
+        }
+        await FlushAsync(http.RequestAborted);
+        var rows = await store.QueryAsync(new RequestLogQuery(Text("key"), scopeUser ?? user, scopeGroup ?? group, Text("model"), Text("channel"), status,
+            from, to, before, limit), http.RequestAborted);
+        var views = rows.Select(r => new RequestLogView(r.request_id, DateTimeOffset.FromUnixTimeMilliseconds(r.created_at), r.endpoint, r.key_name, r.user_name,
+            r.group_name, r.requested_model, r.served_model, r.channel, (int)r.status, r.input_tokens, r.output_tokens, r.cached_tokens,
+            r.cache_write_tokens, r.reasoning_tokens, UsageAdmin.FormatUsd(LedgerStore.FromPico(r.cost_picousd)), r.latency_ms, r.ttfb_ms,
+            r.stream, r.error_kind)).ToList();
+        var next = rows.Count == limit ? $"{rows[^1].created_at.ToString(CultureInfo.InvariantCulture)}_{rows[^1].request_id}" : null;
+        return Results.Json(new Page<RequestLogView>(views, next), TenancyJsonContext.Default.PageRequestLogView);
+    }
+
+    /// <summary>The log shows what this instance has accepted so far, not only what the batch writer reached.</summary>
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        wait.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            await ledger.FlushAsync(wait.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    internal static bool TryTime(string text, out DateTimeOffset? value)
+    {
+        value = null;
+        if (text.Length == 0)
+        {
+            return true;
+        }
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            value = parsed;
+            return true;
+        }
+        return false;
+    }
+}

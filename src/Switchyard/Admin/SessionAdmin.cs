@@ -1,0 +1,95 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Identity;
+using Switchyard.Audit;
+using Switchyard.Storage;
+
+namespace Switchyard.Admin;
+
+/// <summary>
+/// <c>/admin/session</c>: the web UI's login (name and password), its session check and logout. After
+/// <see cref="MaxFailures"/> wrong passwords in a row the account is locked for <see cref="LockoutTime"/>.
+/// </summary>
+public sealed class SessionAdmin(UserStore users, AdminSessions sessions, AdminAuthorization authorization, PasswordHasher<string> hasher,
+    AuditLog audit, TimeProvider time)
+{
+    public const int MaxFailures = 5;
+    public static readonly TimeSpan LockoutTime = TimeSpan.FromMinutes(15);
+
+    // Verified when the name is unknown, so a wrong name costs the same time as a wrong password.
+    private static readonly string DummyHash = new PasswordHasher<string>().HashPassword("", "not a password of anyone");
+
+    public async Task<IResult> LoginAsync(HttpContext http)
+    {
+        var (request, error) = await AdminBody.ReadAsync(http, TenancyJsonContext.Default.SessionRequest);
+        if (request is null)
+        {
+            return error!;
+        }
+        if (string.IsNullOrEmpty(request.Name) || string.IsNullOrEmpty(request.Password))
+        {
+            return AdminErrors.Result(400, "'name' and 'password' are required.", request.Name is null ? "name" : "password");
+        }
+        var address = http.Connection.RemoteIpAddress?.ToString();
+        var now = time.GetUtcNow();
+        var user = await users.FindAsync(request.Name, http.RequestAborted);
+        if (user?.LockedUntil is { } locked && locked > now)
+        {
+            await audit.RecordAsync(request.Name, null, address, "login", "session", request.Name, null, "locked_out", http.RequestAborted);
+            var retry = (int)Math.Ceiling((locked - now).TotalSeconds);
+            http.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
+            return AdminErrors.Result(429, $"Too many failed logins; try again in {retry} seconds.", code: "locked_out");
+        }
+        var verified = hasher.VerifyHashedPassword(request.Name, user?.PasswordHash ?? DummyHash, request.Password);
+        if (user?.PasswordHash is null || verified == PasswordVerificationResult.Failed)
+        {
+            if (user is not null)
+            {
+                var failures = user.FailedLogins + 1;
+                await users.RecordLoginAsync(user.Config.Name, failures >= MaxFailures ? 0 : failures, failures >= MaxFailures ? now + LockoutTime : null, http.RequestAborted);
+            }
+            await audit.RecordAsync(request.Name, null, address, "login", "session", request.Name, null, "failure", http.RequestAborted);
+            return AdminErrors.Result(401, "Wrong name or password.", code: "invalid_credentials");
+        }
+        if (verified == PasswordVerificationResult.SuccessRehashNeeded || user.FailedLogins != 0 || user.LockedUntil is not null)
+        {
+            await users.RecordLoginAsync(user.Config.Name, 0, null, http.RequestAborted);
+        }
+        var token = await sessions.CreateAsync(user.Config.Name, http.RequestAborted);
+        http.Response.Cookies.Append(AdminSessions.CookieName, token, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = http.Request.IsHttps,
+            Path = "/",
+            MaxAge = AdminSessions.Lifetime,
+        });
+        await audit.RecordAsync(user.Config.Name, user.Config.Role, address, "login", "session", user.Config.Name, null, "success", http.RequestAborted);
+        return Results.Json(new SessionView(user.Config.Name, user.Config.Role, user.Config.Group, AdminSessions.NewCsrf(token)), TenancyJsonContext.Default.SessionView);
+    }
+
+    public async Task<IResult> GetAsync(HttpContext http)
+    {
+        var (principal, refusal) = await authorization.AuthenticateAsync(http);
+        if (principal is null || principal.Via != AdminCredential.Session)
+        {
+            return AdminErrors.Result(401, refusal?.Message ?? "No login session.");
+        }
+        var token = http.Request.Cookies[AdminSessions.CookieName]!;
+        return Results.Json(new SessionView(principal.Name, principal.RoleName, principal.Group, AdminSessions.NewCsrf(token)), TenancyJsonContext.Default.SessionView);
+    }
+
+    /// <summary>Logout: ends the session server-side and clears the cookie.</summary>
+    public async Task<IResult> DeleteAsync(HttpContext http)
+    {
+        var (principal, refusal) = await authorization.AuthenticateAsync(http);
+        if (principal is null || principal.Via != AdminCredential.Session)
+        {
+            return AdminErrors.Result(refusal?.Status ?? 401, refusal?.Message ?? "No login session.");
+        }
+        await sessions.EndAsync(http.Request.Cookies[AdminSessions.CookieName]!, http.RequestAborted);
+        http.Response.Cookies.Delete(AdminSessions.CookieName, new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps });
+        await audit.RecordAsync(principal.Name, principal.RoleName, http.Connection.RemoteIpAddress?.ToString(), "logout", "session", principal.Name, null, "success", http.RequestAborted);
+        return Results.NoContent();
+    }
+}

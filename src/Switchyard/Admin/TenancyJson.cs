@@ -1,0 +1,117 @@
+using System.Text.Json.Serialization;
+using Switchyard.Audit;
+using Switchyard.Configuration;
+
+namespace Switchyard.Admin;
+
+public sealed record GroupRequest
+{
+    public string? Name { get; init; }
+    public List<string>? Models { get; init; }
+    public LimitsConfig? Limits { get; init; }
+    public string? Timezone { get; init; }
+}
+
+public sealed record GroupView
+{
+    public required string Name { get; init; }
+    public required IReadOnlyList<string> Models { get; init; }
+    public LimitsConfig? Limits { get; init; }
+    public required string Timezone { get; init; }
+    public required string Source { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Current use and what remains of each of the group's limits (in <c>GET /admin/groups/{name}</c> only).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<QuotaView>? Quota { get; init; }
+}
+
+public sealed record UserRequest
+{
+    public string? Name { get; init; }
+    public string? Group { get; init; }
+    public string? Role { get; init; }
+    public LimitsConfig? Limits { get; init; }
+    public string? Password { get; init; }
+
+    /// <summary>PATCH only: clears a login lockout.</summary>
+    public bool? Unlock { get; init; }
+}
+
+public sealed record UserView
+{
+    public required string Name { get; init; }
+    public required string Group { get; init; }
+    public required string Role { get; init; }
+    public LimitsConfig? Limits { get; init; }
+    public required bool HasPassword { get; init; }
+    public DateTimeOffset? LockedUntil { get; init; }
+    public required string Source { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<QuotaView>? Quota { get; init; }
+}
+
+public sealed record ChannelRequest
+{
+    public string? Name { get; init; }
+    public string? Type { get; init; }
+    public string? BaseUrl { get; init; }
+    public List<string>? Keys { get; init; }
+    public List<string>? Models { get; init; }
+    public Dictionary<string, string>? ModelMap { get; init; }
+    public List<string>? Groups { get; init; }
+    public int? Priority { get; init; }
+    public int? Weight { get; init; }
+    public Dictionary<string, string>? Headers { get; init; }
+}
+
+public sealed record ModelRequest
+{
+    public List<string>? Aliases { get; init; }
+    public PriceConfig? Price { get; init; }
+    public List<string>? Fallbacks { get; init; }
+}
+
+public sealed record ModelView(string Name, IReadOnlyList<string> Aliases, PriceConfig? Price, IReadOnlyList<string> Fallbacks, string Source);
+
+public sealed record SessionRequest
+{
+    public string? Name { get; init; }
+    public string? Password { get; init; }
+}
+
+public sealed record SessionView(string User, string Role, string? Group, string CsrfToken);
+
+public sealed record Page<T>(IReadOnlyList<T> Data, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NextCursor);
+
+public sealed record RequestLogView(string RequestId, DateTimeOffset CreatedAt, string Endpoint, string? Key, string? User, string? Group,
+    string? RequestedModel, string? ServedModel, string? Channel, int Status, long InputTokens, long OutputTokens, long CachedTokens,
+    long CacheWriteTokens, long ReasoningTokens, string CostUsd, long LatencyMs, long? TtfbMs, bool Stream, string? ErrorKind);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(GroupRequest))]
+[JsonSerializable(typeof(GroupView))]
+[JsonSerializable(typeof(Page<GroupView>))]
+[JsonSerializable(typeof(UserRequest))]
+[JsonSerializable(typeof(UserView))]
+[JsonSerializable(typeof(Page<UserView>))]
+[JsonSerializable(typeof(ChannelRequest))]
+[JsonSerializable(typeof(ChannelView))]
+[JsonSerializable(typeof(Page<ChannelView>))]
+[JsonSerializable(typeof(ModelRequest))]
+[JsonSerializable(typeof(ModelView))]
+[JsonSerializable(typeof(Page<ModelView>))]
+[JsonSerializable(typeof(SessionRequest))]
+[JsonSerializable(typeof(SessionView))]
+[JsonSerializable(typeof(AuditEntry))]
+[JsonSerializable(typeof(Page<AuditEntry>))]
+[JsonSerializable(typeof(AuditVerification))]
+[JsonSerializable(typeof(Page<RequestLogView>))]
+[JsonSerializable(typeof(Page<KeyView>))]
+[JsonSerializable(typeof(KeyView))]
+internal sealed partial class TenancyJsonContext : JsonSerializerContext;

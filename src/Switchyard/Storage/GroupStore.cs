@@ -1,0 +1,61 @@
+using Dapper;
+using Switchyard.Configuration;
+
+namespace Switchyard.Storage;
+
+/// <summary>A group as stored: its settings, and whether the config file or the admin API declared it.</summary>
+public sealed record StoredGroup(GroupConfig Config, string Source, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>Groups in the database. Read at start and when the shared state version moves, never per request.</summary>
+public sealed class GroupStore(SqlDialect dialect)
+{
+    private sealed record Row(string name, string? models, string? limits, string timezone, string source, long created_at, long updated_at);
+
+    private const string Columns = "name, models, limits, timezone, source, created_at, updated_at";
+
+    public async Task<IReadOnlyList<StoredGroup>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition($"SELECT {Columns} FROM tenant_groups ORDER BY name", cancellationToken: cancellationToken));
+        return rows.Select(ToGroup).ToList();
+    }
+
+    public async Task<StoredGroup?> FindAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM tenant_groups WHERE name = @name", new { name }, cancellationToken: cancellationToken));
+        return row is null ? null : ToGroup(row);
+    }
+
+    /// <returns>False when the name is taken.</returns>
+    public async Task<bool> InsertAsync(StoredGroup group, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            $"INSERT INTO tenant_groups ({Columns}) VALUES (@name, @models, @limits, @timezone, @source, @created_at, @updated_at) ON CONFLICT (name) DO NOTHING",
+            ToRow(group), cancellationToken: cancellationToken)) == 1;
+    }
+
+    public async Task UpdateAsync(StoredGroup group, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE tenant_groups SET models = @models, limits = @limits, timezone = @timezone, source = @source, updated_at = @updated_at WHERE name = @name",
+            ToRow(group), cancellationToken: cancellationToken));
+    }
+
+    public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM tenant_groups WHERE name = @name", new { name }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    private static StoredGroup ToGroup(Row r) => new(
+        new GroupConfig { Name = r.name, Models = StorageJson.Models(r.models), Limits = StorageJson.Limits(r.limits), TimeZone = r.timezone },
+        r.source, DateTimeOffset.FromUnixTimeMilliseconds(r.created_at), DateTimeOffset.FromUnixTimeMilliseconds(r.updated_at));
+
+    private static Row ToRow(StoredGroup g) => new(g.Config.Name, StorageJson.Models(g.Config.Models), StorageJson.Limits(g.Config.Limits),
+        g.Config.TimeZone, g.Source, g.CreatedAt.ToUnixTimeMilliseconds(), g.UpdatedAt.ToUnixTimeMilliseconds());
+}

@@ -1,0 +1,175 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Tests.TestSupport;
+
+namespace Switchyard.Tests.Admin;
+
+/// <summary>Every admin endpoint against every role: what each may do, and a 403 in the admin error shape for what it may not.</summary>
+public sealed class AdminRoleMatrixTests
+{
+    private sealed record Caller(string Label, string Key);
+
+    private static readonly Caller Master = new("master", GatewayHarness.MasterKey);
+    private static readonly Caller Super = new("super", TenancyFixture.BossKey);
+    private static readonly Caller Lead = new("lead", TenancyFixture.LeadKey);
+    private static readonly Caller OtherLead = new("otherlead", TenancyFixture.OtherLeadKey);
+    private static readonly Caller User = new("user", GatewayHarness.ClientKey);
+    private static readonly Caller[] Everyone = [Master, Super, Lead, OtherLead, User];
+
+    /// <param name="Allowed">Roles that succeed; every other role must get 403.</param>
+    private sealed record Row(string Method, string Pattern, Func<Caller, string> Path, Func<Caller, string?> Body, Caller[] Allowed);
+
+    private static Row R(string method, string pattern, Func<Caller, string> path, Caller[] allowed, Func<Caller, string?>? body = null) =>
+        new(method, pattern, path, body ?? (_ => null), allowed);
+
+    [Fact]
+    public async Task EveryEndpoint_EveryRole_AllowedOrForbidden()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(customize: TenancyFixture.Company);
+        var http = gateway.Http;
+        var mockUrl = new Uri(gateway.Mock.BaseAddress, "v1").ToString();
+        var keyIds = new Dictionary<string, string>();
+        var wangKey = (await TenancyFixture.SendAsync(http, HttpMethod.Get, "/admin/keys?user=wang")).GetProperty("data")[0].GetProperty("id").GetString()!;
+
+        // Targets of the allowed writes, one per caller, made by the master key.
+        foreach (var c in Everyone)
+        {
+            await TenancyFixture.SendAsync(http, HttpMethod.Post, "/admin/users", $$"""{"name":"del-{{c.Label}}","group":"team"}""", expect: 201);
+            await TenancyFixture.SendAsync(http, HttpMethod.Post, "/admin/groups", $$"""{"name":"gdel-{{c.Label}}"}""", expect: 201);
+            var key = await TenancyFixture.SendAsync(http, HttpMethod.Post, "/admin/keys", $$"""{"name":"revoke-{{c.Label}}","group":"team","user":"wang"}""", expect: 201);
+            keyIds[c.Label] = key.GetProperty("id").GetString()!;
+            foreach (var prefix in new[] { "chp", "chd" })
+            {
+                await TenancyFixture.SendAsync(http, HttpMethod.Post, "/admin/channels",
+                    $$"""{"name":"{{prefix}}-{{c.Label}}","type":"openai","base_url":"{{mockUrl}}","keys":["sk-upstream-{{prefix}}-0000000000"],"models":["gpt-4o"]}""", expect: 201);
+            }
+            await TenancyFixture.SendAsync(http, HttpMethod.Put, "/admin/models/md-" + c.Label, """{"price":{"input":1,"output":2}}""", expect: 201);
+        }
+
+        const string export = "date,model,input_tokens,output_tokens,cost\n2026-11-30,gpt-4o,0,0,0\n";
+        var reportId = (await TenancyFixture.SendAsync(http, HttpMethod.Post, "/admin/reconciliation?channel=mock&day=2026-11-30", export, expect: 201))
+            .GetProperty("id").GetString()!;
+
+        Caller[] supers = [Master, Super];
+        Caller[] teamAdmins = [Master, Super, Lead];
+        Caller[] admins = [Master, Super, Lead, OtherLead];
+        var rows = new List<Row>
+        {
+            R("GET", "/admin/users", _ => "/admin/users", Everyone),
+            R("POST", "/admin/users", _ => "/admin/users", teamAdmins, c => $$"""{"name":"new-{{c.Label}}","group":"team","password":"{{TenancyFixture.Password}}"}"""),
+            R("GET", "/admin/users/{name}", _ => "/admin/users/wang", [Master, Super, Lead, User]),
+            R("PATCH", "/admin/users/{name}", c => $"/admin/users/del-{c.Label}", teamAdmins, _ => """{"limits":{"rpm":5}}"""),
+            R("DELETE", "/admin/users/{name}", c => $"/admin/users/del-{c.Label}", teamAdmins),
+            R("GET", "/admin/groups", _ => "/admin/groups", admins),
+            R("POST", "/admin/groups", _ => "/admin/groups", supers, c => $$"""{"name":"grp-{{c.Label}}"}"""),
+            R("GET", "/admin/groups/{name}", _ => "/admin/groups/team", teamAdmins),
+            R("PATCH", "/admin/groups/{name}", _ => "/admin/groups/team", teamAdmins, _ => """{"limits":{"rpm":100000}}"""),
+            R("DELETE", "/admin/groups/{name}", c => $"/admin/groups/gdel-{c.Label}", supers),
+            R("GET", "/admin/keys", _ => "/admin/keys", Everyone),
+            R("POST", "/admin/keys", _ => "/admin/keys", [Master, Super, Lead, User], c => $$"""{"name":"k-{{c.Label}}","group":"team","user":"wang"}"""),
+            R("GET", "/admin/keys/{id}", _ => $"/admin/keys/{wangKey}", [Master, Super, Lead, User]),
+            R("DELETE", "/admin/keys/{id}", c => $"/admin/keys/{keyIds[c.Label]}", [Master, Super, Lead, User]),
+            R("GET", "/admin/channels", _ => "/admin/channels", supers),
+            R("POST", "/admin/channels", _ => "/admin/channels", supers,
+                c => $$"""{"name":"ch-{{c.Label}}","type":"openai","base_url":"{{mockUrl}}","keys":["sk-upstream-new-0000000000"],"models":["gpt-4o"]}"""),
+            R("GET", "/admin/channels/{name}", _ => "/admin/channels/mock", supers),
+            R("PATCH", "/admin/channels/{name}", c => $"/admin/channels/chp-{c.Label}", supers, _ => """{"weight":2}"""),
+            R("DELETE", "/admin/channels/{name}", c => $"/admin/channels/chd-{c.Label}", supers),
+            R("GET", "/admin/models", _ => "/admin/models", Everyone),
+            R("PUT", "/admin/models/{name}", c => $"/admin/models/m-{c.Label}", supers, _ => """{"price":{"input":1,"output":2}}"""),
+            R("DELETE", "/admin/models/{name}", c => $"/admin/models/md-{c.Label}", supers),
+            R("GET", "/admin/usage", _ => "/admin/usage", supers),
+            R("POST", "/admin/reconciliation", _ => "/admin/reconciliation?channel=mock&day=2026-11-30", supers, _ => export),
+            R("GET", "/admin/reconciliation", _ => "/admin/reconciliation", supers),
+            R("GET", "/admin/reconciliation/{id}", _ => $"/admin/reconciliation/{reportId}", supers),
+            R("GET", "/admin/requests", _ => "/admin/requests", Everyone),
+            R("GET", "/admin/audit", _ => "/admin/audit", supers),
+            R("GET", "/admin/audit/verify", _ => "/admin/audit/verify", supers),
+            R("GET", "/admin/audit/export", _ => "/admin/audit/export", supers),
+            R("GET", "/admin/openapi.json", _ => "/admin/openapi.json", Everyone),
+        };
+
+        var failures = new List<string>();
+        foreach (var row in rows)
+        {
+            foreach (var caller in Everyone)
+            {
+                var path = row.Path(caller);
+                using var response = await http.SendAsync(TenancyFixture.Request(new HttpMethod(row.Method), path, row.Body(caller), caller.Key));
+                var text = await response.Content.ReadAsStringAsync();
+                var status = (int)response.StatusCode;
+                if (row.Allowed.Contains(caller))
+                {
+                    if (status is < 200 or >= 300)
+                    {
+                        failures.Add($"{caller.Label} {row.Method} {path}: expected success, got {status} {text}");
+                    }
+                }
+                else if (status != 403 || JsonDocument.Parse(text).RootElement.GetProperty("error").GetProperty("type").GetString() != "permission_error")
+                {
+                    failures.Add($"{caller.Label} {row.Method} {path}: expected 403 permission_error, got {status} {text}");
+                }
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+
+        // The matrix covers every admin endpoint the server maps: a new endpoint without rows fails here.
+        var mapped = gateway.Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } raw && raw.StartsWith("/admin/", StringComparison.Ordinal) && !raw.Contains("**", StringComparison.Ordinal)
+                && raw != "/admin/session")
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {e.RoutePattern.RawText}"))
+            .ToHashSet();
+        var covered = rows.Select(r => $"{r.Method} {r.Pattern}").ToHashSet();
+        Assert.Empty(mapped.Except(covered));
+        Assert.Empty(covered.Except(mapped));
+    }
+
+    [Fact]
+    public async Task NoCredentials_EveryEndpoint_Is401()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(customize: TenancyFixture.Company);
+        foreach (var (method, path) in new[] { ("GET", "/admin/users"), ("POST", "/admin/groups"), ("GET", "/admin/audit"), ("DELETE", "/admin/keys/x"),
+            ("GET", "/admin/openapi.json"), ("GET", "/admin/nothing-here"), ("PATCH", "/admin/channels/mock") })
+        {
+            using var response = await gateway.Http.SendAsync(TenancyFixture.Request(new HttpMethod(method), path, "{}", key: null));
+            var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
+            Assert.Equal(401, (int)response.StatusCode);
+            Assert.Equal("authentication_error", error.GetProperty("type").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task KeyWithoutUser_OrUnknown_Is401()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(customize: TenancyFixture.Company);
+        foreach (var key in new[] { GatewayHarness.NarrowKey, "sk-sy-not-a-key-at-all-000000000000000", GatewayHarness.ExpiredKey })
+        {
+            using var response = await gateway.Http.SendAsync(TenancyFixture.Request(HttpMethod.Get, "/admin/keys", null, key));
+            Assert.Equal(401, (int)response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task GroupAdmin_CannotPromoteToSuperAdmin_OrMoveUsersOut()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(customize: TenancyFixture.Company);
+        var http = gateway.Http;
+        await TenancyFixture.SendAsync(http, HttpMethod.Patch, "/admin/users/wang", """{"role":"super_admin"}""", TenancyFixture.LeadKey, expect: 403);
+        await TenancyFixture.SendAsync(http, HttpMethod.Patch, "/admin/users/wang", """{"group":"narrow"}""", TenancyFixture.LeadKey, expect: 403);
+        await TenancyFixture.SendAsync(http, HttpMethod.Post, "/admin/users", """{"name":"x","group":"team","role":"super_admin"}""", TenancyFixture.LeadKey, expect: 403);
+        await TenancyFixture.SendAsync(http, HttpMethod.Patch, "/admin/users/boss", """{"limits":{"rpm":1}}""", TenancyFixture.LeadKey, expect: 403);
+        // A user changes its own password, and nothing else about itself.
+        await TenancyFixture.SendAsync(http, HttpMethod.Patch, "/admin/users/wang", """{"password":"a new long password"}""", GatewayHarness.ClientKey);
+        await TenancyFixture.SendAsync(http, HttpMethod.Patch, "/admin/users/wang", """{"role":"group_admin"}""", GatewayHarness.ClientKey, expect: 403);
+        await TenancyFixture.SendAsync(http, HttpMethod.Patch, "/admin/users/lead", """{"password":"a new long password"}""", GatewayHarness.ClientKey, expect: 403);
+
+        // Lists are cut to what each may see.
+        var leadUsers = await TenancyFixture.SendAsync(http, HttpMethod.Get, "/admin/users", key: TenancyFixture.LeadKey);
+        Assert.All(leadUsers.GetProperty("data").EnumerateArray(), u => Assert.Equal("team", u.GetProperty("group").GetString()));
+        var wangKeys = await TenancyFixture.SendAsync(http, HttpMethod.Get, "/admin/keys", key: GatewayHarness.ClientKey);
+        Assert.All(wangKeys.GetProperty("data").EnumerateArray(), k => Assert.Equal("wang", k.GetProperty("user").GetString()));
+        var otherGroups = await TenancyFixture.SendAsync(http, HttpMethod.Get, "/admin/groups", key: TenancyFixture.OtherLeadKey);
+        Assert.Equal(["narrow"], otherGroups.GetProperty("data").EnumerateArray().Select(g => g.GetProperty("name").GetString()));
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using Switchyard.Tests.TestSupport;
+
+namespace Switchyard.Tests.Admin;
+
+/// <summary>IP allowlists, the request log's filters and pages, and the group and user quota views.</summary>
+public sealed class KeyAndLogViewTests
+{
+    private static async Task<HttpStatusCode> ChatAsync(GatewayHarness gateway, string key, string model = "gpt-4o-mini")
+    {
+        using var response = await gateway.Http.SendAsync(gateway.Post("/v1/chat/completions", $$"""{"model":"{{model}}","messages":[{"role":"user","content":"hi"}]}""", key));
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task AllowedIps_RefuseOtherNetworks()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(customize: TenancyFixture.Company);
+        var outside = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Post, "/admin/keys", """{"name":"office","group":"team","allowed_ips":["10.0.0.0/8"]}""", expect: 201);
+        var inside = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Post, "/admin/keys", """{"name":"local","group":"team","allowed_ips":["10.0.0.0/8","127.0.0.0/8"]}""", expect: 201);
+        await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Post, "/admin/keys", """{"name":"bad","group":"team","allowed_ips":["10.0.0/8x"]}""", expect: 400);
+
+        Assert.Equal(HttpStatusCode.Forbidden, await ChatAsync(gateway, outside.GetProperty("key").GetString()!));
+        Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, inside.GetProperty("key").GetString()!));
+        Assert.Equal(["10.0.0.0/8", "127.0.0.0/8"], inside.GetProperty("allowed_ips").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
+    public async Task RequestLog_FiltersPagesAndScopesToTheCaller()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(customize: TenancyFixture.Company);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, GatewayHarness.ClientKey));
+        }
+        Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, GatewayHarness.NarrowKey));
+        Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, TenancyFixture.LeadKey, "gpt-4o"));
+        await gateway.LedgerAsync(expectAtLeast: 5);
+
+        var all = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/requests");
+        Assert.Equal(5, all.GetProperty("data").GetArrayLength());
+        var page1 = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/requests?limit=2");
+        var page2 = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, $"/admin/requests?limit=2&cursor={page1.GetProperty("next_cursor").GetString()}");
+        var page3 = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, $"/admin/requests?limit=2&cursor={page2.GetProperty("next_cursor").GetString()}");
+        var paged = new[] { page1, page2, page3 }.SelectMany(p => p.GetProperty("data").EnumerateArray()).Select(r => r.GetProperty("request_id").GetString()).ToList();
+        Assert.Equal(all.GetProperty("data").EnumerateArray().Select(r => r.GetProperty("request_id").GetString()), paged);
+        Assert.False(page3.TryGetProperty("next_cursor", out _));
+
+        var model = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/requests?model=gpt-4o");
+        Assert.Equal("lead-key", model.GetProperty("data").EnumerateArray().Single().GetProperty("key").GetString());
+        var narrow = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/requests?group=narrow");
+        Assert.Single(narrow.GetProperty("data").EnumerateArray());
+
+        // A user sees its own requests, a group admin its group's, and neither may ask for more.
+        var own = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/requests", key: GatewayHarness.ClientKey);
+        Assert.Equal(3, own.GetProperty("data").GetArrayLength());
+        Assert.All(own.GetProperty("data").EnumerateArray(), r => Assert.Equal("wang", r.GetProperty("user").GetString()));
+        var team = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/requests", key: TenancyFixture.LeadKey);
+        Assert.Equal(4, team.GetProperty("data").GetArrayLength());
+        await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/requests?group=narrow", key: TenancyFixture.LeadKey, expect: 403);
+        await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/requests?user=lead", key: GatewayHarness.ClientKey, expect: 403);
+    }
+
+    [Fact]
+    public async Task GroupAndUserViews_ShowUseAndRemainingQuota()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(customize: TenancyFixture.Company);
+        await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Patch, "/admin/groups/team", """{"limits":{"rpm":100,"tokens_per_day":1000000}}""");
+        await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Patch, "/admin/users/wang", """{"limits":{"rpm":10}}""");
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, GatewayHarness.ClientKey));
+        }
+
+        var group = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/groups/team", key: TenancyFixture.LeadKey);
+        var groupRpm = group.GetProperty("quota").EnumerateArray().Single(q => q.GetProperty("limit").GetString() == "rpm");
+        Assert.Equal(("100", "2", "98"), (groupRpm.GetProperty("value").GetString(), groupRpm.GetProperty("used").GetString(), groupRpm.GetProperty("remaining").GetString()));
+        var tokens = group.GetProperty("quota").EnumerateArray().Single(q => q.GetProperty("limit").GetString() == "tokens_per_day");
+        Assert.NotEqual("0", tokens.GetProperty("used").GetString());
+
+        var user = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/users/wang", key: GatewayHarness.ClientKey);
+        var userRpm = Assert.Single(user.GetProperty("quota").EnumerateArray());
+        Assert.Equal(("10", "2", "8"), (userRpm.GetProperty("value").GetString(), userRpm.GetProperty("used").GetString(), userRpm.GetProperty("remaining").GetString()));
+        Assert.False(user.GetProperty("has_password").GetBoolean());
+    }
+}

@@ -23,6 +23,7 @@ public sealed partial class ChatRelay
         for (var link = 0; link < chain.Count; link++)
         {
             var (requested, modelCanonical) = chain[link];
+            var attemptsOnModel = 0;
             var candidates = RouteResolution.Candidates(runtime, context, requested, modelCanonical);
             if (link > 0)
             {
@@ -47,6 +48,14 @@ public sealed partial class ChatRelay
                     break;
                 }
                 tried.Add(key.Health);
+                if (attemptsOnModel++ > 0)
+                {
+                    metrics.OnRetry(modelCanonical, route.Channel.Name);
+                }
+                else if (link > 0)
+                {
+                    metrics.OnFallback(chain[0].Canonical, modelCanonical);
+                }
                 context.Route = route;
                 context.CanonicalModel = modelCanonical;
                 http.Response.Headers["x-switchyard-model"] = route.UpstreamModel;
@@ -172,6 +181,7 @@ public sealed partial class ChatRelay
                     relayError = UpstreamCall.Timeout("request_timeout");
                 }
                 var latency = Elapsed(started);
+                metrics.OnAttempt(route.Channel.Name, route.UpstreamModel, relayError?.Status ?? 200, time.GetElapsedTime(started).TotalSeconds);
                 key.Health.Stats.Record(relayError is null || relayError.Kind == RelayErrorKind.ClientDisconnected, latency);
                 context.Attempts.Add(new Attempt(route.Channel.Name, key.Health.Id, route.UpstreamModel,
                     relayError?.Status ?? 200, latency, relayError?.LedgerName));
@@ -220,6 +230,7 @@ public sealed partial class ChatRelay
     private void Record(RelayContext context, ChannelRoute route, ChannelKey key, RelayError error, long started)
     {
         var latency = Elapsed(started);
+        metrics.OnAttempt(route.Channel.Name, route.UpstreamModel, error.Status, time.GetElapsedTime(started).TotalSeconds);
         key.Health.Stats.Record(ok: !error.AllowFallback, latency);
         context.Attempts.Add(new Attempt(route.Channel.Name, key.Health.Id, route.UpstreamModel, error.Status, latency, error.LedgerName));
     }

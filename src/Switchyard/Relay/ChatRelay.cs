@@ -26,7 +26,8 @@ public sealed partial class ChatRelay(
     Quotas.QuotaPlanner quotaPlanner,
     Quotas.IQuotaStore quotas,
     TimeProvider time,
-    ILogger<ChatRelay> logger)
+    ILogger<ChatRelay> logger,
+    Telemetry.Metrics.GatewayMetrics metrics)
 {
     private readonly FrozenDictionary<string, IProviderAdapter> _providers = providers.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
 
@@ -73,6 +74,7 @@ public sealed partial class ChatRelay(
                 await SettleAsync(ticket, record);
             }
             ledger.Enqueue(record);
+            metrics.OnRequest(context, record);
         }
     }
 
@@ -96,6 +98,7 @@ public sealed partial class ChatRelay(
         var headers = http.Response.Headers;
         if (denial is not null)
         {
+            metrics.OnRateLimited(denial.Limit, denial.Scope);
             headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(denial.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (denial.Limit is "rpm" or "tpm")
             {

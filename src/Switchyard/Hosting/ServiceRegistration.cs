@@ -20,6 +20,8 @@ public static class ServiceRegistration
         services.AddSingleton<Telemetry.Metrics.RuntimeGauges>();
         services.AddSingleton(sp => new Telemetry.Metrics.MetricsEndpoint(sp.GetRequiredService<Telemetry.Metrics.MetricsCollector>(),
             sp.GetRequiredService<Telemetry.Metrics.RuntimeGauges>(), config));
+        services.AddSingleton(new Telemetry.Tracing.OtlpExport(config));
+        services.AddHostedService(sp => sp.GetRequiredService<Telemetry.Tracing.OtlpExport>());
 
         services.AddHostedService<ConfigReloader>();
         DatabaseLocation.TryParse(config.Storage.Database, out var location, out _);

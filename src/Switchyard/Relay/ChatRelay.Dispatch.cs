@@ -96,6 +96,23 @@ public sealed partial class ChatRelay
         RequestEnvelope envelope, RelayContext context, ChannelRoute route, ChannelKey key, ChatRequest? canonical)
     {
         var started = time.GetTimestamp();
+        var sent = context.Attempts.Count;
+        var span = Telemetry.Tracing.GatewayTracing.StartAttempt(route, sent + 1, context.FallbackFrom);
+        try
+        {
+            return await AttemptCoreAsync(http, protocol, envelope, context, route, key, canonical, started, span);
+        }
+        finally
+        {
+            // Answered locally or refused before sending: no attempt was recorded.
+            var last = context.Attempts.Count > sent ? context.Attempts[^1] : null;
+            Telemetry.Tracing.GatewayTracing.EndAttempt(span, route, last?.Status ?? 0, last is null ? "not_sent" : last.ErrorKind, context.Usage);
+        }
+    }
+
+    private async Task<(AttemptOutcome Outcome, RelayError? Error)> AttemptCoreAsync(Microsoft.AspNetCore.Http.HttpContext http, ClientProtocol protocol,
+        RequestEnvelope envelope, RelayContext context, ChannelRoute route, ChannelKey key, ChatRequest? canonical, long started, System.Diagnostics.Activity? span)
+    {
         HttpRequestMessage message;
         Func<HttpResponseMessage, UpstreamCall, Task<RelayError?>> relay;
         Func<int, byte[], RelayError> readError;
@@ -142,6 +159,10 @@ public sealed partial class ChatRelay
             readError = (status, bytes) => provider.ReadError(status, bytes);
         }
 
+        if (span is not null)
+        {
+            Telemetry.Tracing.GatewayTracing.Propagate(message);
+        }
         using (message)
         {
             var router = runtime.Config.Router;

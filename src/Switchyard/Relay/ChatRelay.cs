@@ -36,6 +36,7 @@ public sealed partial class ChatRelay(
         var context = new RelayContext(protocol.Endpoint, time);
         http.Response.Headers["x-request-id"] = context.RequestId;
         var aborted = http.RequestAborted;
+        var span = Telemetry.Tracing.GatewayTracing.StartRequest(http.Request, context);
         try
         {
             if (await RunAsync(http, protocol, context) is { } error)
@@ -75,6 +76,7 @@ public sealed partial class ChatRelay(
             }
             ledger.Enqueue(record);
             metrics.OnRequest(context, record);
+            Telemetry.Tracing.GatewayTracing.EndRequest(span, context, record);
         }
     }
 

@@ -27,7 +27,8 @@ public sealed partial class ChatRelay(
     Quotas.IQuotaStore quotas,
     TimeProvider time,
     ILogger<ChatRelay> logger,
-    Telemetry.Metrics.GatewayMetrics metrics)
+    Telemetry.Metrics.GatewayMetrics metrics,
+    Telemetry.Logging.RequestLog requestLog)
 {
     private readonly FrozenDictionary<string, IProviderAdapter> _providers = providers.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
 
@@ -74,9 +75,10 @@ public sealed partial class ChatRelay(
             {
                 await SettleAsync(ticket, record);
             }
-            ledger.Enqueue(record);
             metrics.OnRequest(context, record);
+            requestLog.Write(record);
             Telemetry.Tracing.GatewayTracing.EndRequest(span, context, record);
+            ledger.Enqueue(record);
         }
     }
 

@@ -239,7 +239,7 @@ public static class ConfigLoader
     private static TelemetryConfig ReadTelemetry(YamlFields f) => new()
     {
         OtlpEndpoint = f.String("otlp_endpoint"),
-        Tracing = f.Bool("tracing") ?? true,
+        ExportInterval = f.Duration("export_interval") ?? new TelemetryConfig().ExportInterval,
         ServiceName = f.String("service_name") ?? new TelemetryConfig().ServiceName,
     };
 }

@@ -23,8 +23,8 @@ public sealed record TelemetryConfig
     /// <summary>OTLP/HTTP collector base URL (e.g. http://127.0.0.1:4318); traces and metrics are exported when set.</summary>
     public string? OtlpEndpoint { get; init; }
 
-    /// <summary>Record spans for requests (an ActivitySource listener) even without an OTLP endpoint.</summary>
-    public bool Tracing { get; init; } = true;
+    /// <summary>How often metrics are pushed to the OTLP endpoint.</summary>
+    public TimeSpan ExportInterval { get; init; } = TimeSpan.FromSeconds(15);
 
     public string ServiceName { get; init; } = "switchyard";
 }

@@ -16,6 +16,11 @@ public static class EndpointMapping
     {
         app.MapGet("/healthz", () => Results.Text("{\"status\":\"ok\"}", "application/json"));
         app.MapGet("/readyz", ReadyAsync);
+        if (app.ServiceProvider.GetRequiredService<GatewayRuntime>().Config.Metrics.Enabled)
+        {
+            var metrics = app.ServiceProvider.GetRequiredService<Telemetry.Metrics.MetricsEndpoint>();
+            app.MapGet("/metrics", metrics.HandleAsync);
+        }
 
         var relay = app.ServiceProvider.GetRequiredService<ChatRelay>();
         var protocols = app.ServiceProvider.GetRequiredService<ClientProtocols>();

@@ -15,6 +15,15 @@ public static class ServiceRegistration
     {
         services.AddSingleton(new ConfigFile(configPath));
         services.AddSingleton(Telemetry.Redaction.Redactor.FromConfig(config));
+        services.AddSingleton(new Telemetry.Metrics.GatewayMetrics(config));
+        services.AddSingleton(sp => new Telemetry.Metrics.MetricsCollector(sp.GetRequiredService<Telemetry.Metrics.GatewayMetrics>().Meter));
+        services.AddSingleton<Telemetry.Metrics.RuntimeGauges>();
+        services.AddSingleton(sp => new Telemetry.Metrics.MetricsEndpoint(sp.GetRequiredService<Telemetry.Metrics.MetricsCollector>(),
+            sp.GetRequiredService<Telemetry.Metrics.RuntimeGauges>(), config));
+        services.AddSingleton(new Telemetry.Tracing.OtlpExport(config));
+        services.AddSingleton<Telemetry.Logging.RequestLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<Telemetry.Tracing.OtlpExport>());
+
         services.AddHostedService<ConfigReloader>();
         DatabaseLocation.TryParse(config.Storage.Database, out var location, out _);
         services.TryAddSingleton(TimeProvider.System);

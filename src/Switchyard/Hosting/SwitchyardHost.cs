@@ -40,7 +40,9 @@ public sealed class SwitchyardHost : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = null;
         });
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        // JSON lines on stdout, every one through the redactor (Telemetry/Logging).
+        builder.Logging.AddConsole(o => o.FormatterName = Telemetry.Logging.JsonLogFormatter.Name);
+        builder.Logging.AddConsoleFormatter<Telemetry.Logging.JsonLogFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);

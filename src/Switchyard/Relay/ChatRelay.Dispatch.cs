@@ -23,6 +23,7 @@ public sealed partial class ChatRelay
         for (var link = 0; link < chain.Count; link++)
         {
             var (requested, modelCanonical) = chain[link];
+            var attemptsOnModel = 0;
             var candidates = RouteResolution.Candidates(runtime, context, requested, modelCanonical);
             if (link > 0)
             {
@@ -47,6 +48,14 @@ public sealed partial class ChatRelay
                     break;
                 }
                 tried.Add(key.Health);
+                if (attemptsOnModel++ > 0)
+                {
+                    metrics.OnRetry(modelCanonical, route.Channel.Name);
+                }
+                else if (link > 0)
+                {
+                    metrics.OnFallback(chain[0].Canonical, modelCanonical);
+                }
                 context.Route = route;
                 context.CanonicalModel = modelCanonical;
                 http.Response.Headers["x-switchyard-model"] = route.UpstreamModel;
@@ -87,6 +96,23 @@ public sealed partial class ChatRelay
         RequestEnvelope envelope, RelayContext context, ChannelRoute route, ChannelKey key, ChatRequest? canonical)
     {
         var started = time.GetTimestamp();
+        var sent = context.Attempts.Count;
+        var span = Telemetry.Tracing.GatewayTracing.StartAttempt(route, sent + 1, context.FallbackFrom);
+        try
+        {
+            return await AttemptCoreAsync(http, protocol, envelope, context, route, key, canonical, started, span);
+        }
+        finally
+        {
+            // Answered locally or refused before sending: no attempt was recorded.
+            var last = context.Attempts.Count > sent ? context.Attempts[^1] : null;
+            Telemetry.Tracing.GatewayTracing.EndAttempt(span, route, last?.Status ?? 0, last is null ? "not_sent" : last.ErrorKind, context.Usage);
+        }
+    }
+
+    private async Task<(AttemptOutcome Outcome, RelayError? Error)> AttemptCoreAsync(Microsoft.AspNetCore.Http.HttpContext http, ClientProtocol protocol,
+        RequestEnvelope envelope, RelayContext context, ChannelRoute route, ChannelKey key, ChatRequest? canonical, long started, System.Diagnostics.Activity? span)
+    {
         HttpRequestMessage message;
         Func<HttpResponseMessage, UpstreamCall, Task<RelayError?>> relay;
         Func<int, byte[], RelayError> readError;
@@ -133,6 +159,10 @@ public sealed partial class ChatRelay
             readError = (status, bytes) => provider.ReadError(status, bytes);
         }
 
+        if (span is not null)
+        {
+            Telemetry.Tracing.GatewayTracing.Propagate(message);
+        }
         using (message)
         {
             var router = runtime.Config.Router;
@@ -172,6 +202,7 @@ public sealed partial class ChatRelay
                     relayError = UpstreamCall.Timeout("request_timeout");
                 }
                 var latency = Elapsed(started);
+                metrics.OnAttempt(route.Channel.Name, route.UpstreamModel, relayError?.Status ?? 200, time.GetElapsedTime(started).TotalSeconds);
                 key.Health.Stats.Record(relayError is null || relayError.Kind == RelayErrorKind.ClientDisconnected, latency);
                 context.Attempts.Add(new Attempt(route.Channel.Name, key.Health.Id, route.UpstreamModel,
                     relayError?.Status ?? 200, latency, relayError?.LedgerName));
@@ -220,6 +251,7 @@ public sealed partial class ChatRelay
     private void Record(RelayContext context, ChannelRoute route, ChannelKey key, RelayError error, long started)
     {
         var latency = Elapsed(started);
+        metrics.OnAttempt(route.Channel.Name, route.UpstreamModel, error.Status, time.GetElapsedTime(started).TotalSeconds);
         key.Health.Stats.Record(ok: !error.AllowFallback, latency);
         context.Attempts.Add(new Attempt(route.Channel.Name, key.Health.Id, route.UpstreamModel, error.Status, latency, error.LedgerName));
     }

@@ -26,7 +26,9 @@ public sealed partial class ChatRelay(
     Quotas.QuotaPlanner quotaPlanner,
     Quotas.IQuotaStore quotas,
     TimeProvider time,
-    ILogger<ChatRelay> logger)
+    ILogger<ChatRelay> logger,
+    Telemetry.Metrics.GatewayMetrics metrics,
+    Telemetry.Logging.RequestLog requestLog)
 {
     private readonly FrozenDictionary<string, IProviderAdapter> _providers = providers.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
 
@@ -35,6 +37,7 @@ public sealed partial class ChatRelay(
         var context = new RelayContext(protocol.Endpoint, time);
         http.Response.Headers["x-request-id"] = context.RequestId;
         var aborted = http.RequestAborted;
+        var span = Telemetry.Tracing.GatewayTracing.StartRequest(http.Request, context);
         try
         {
             if (await RunAsync(http, protocol, context) is { } error)
@@ -72,6 +75,9 @@ public sealed partial class ChatRelay(
             {
                 await SettleAsync(ticket, record);
             }
+            metrics.OnRequest(context, record);
+            requestLog.Write(record);
+            Telemetry.Tracing.GatewayTracing.EndRequest(span, context, record);
             ledger.Enqueue(record);
         }
     }
@@ -96,6 +102,7 @@ public sealed partial class ChatRelay(
         var headers = http.Response.Headers;
         if (denial is not null)
         {
+            metrics.OnRateLimited(denial.Limit, denial.Scope);
             headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(denial.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (denial.Limit is "rpm" or "tpm")
             {

@@ -41,6 +41,8 @@ public sealed class RelayContext(string endpoint, TimeProvider time)
     /// <summary>The requested model, when a fallback model served instead.</summary>
     public string? FallbackFrom { get; set; }
 
+    public TimeSpan Elapsed => time.GetElapsedTime(_started);
+
     public long ElapsedMs => (long)time.GetElapsedTime(_started).TotalMilliseconds;
 
     public void Fail(RelayError error)

@@ -13,7 +13,8 @@ namespace Switchyard.Resilience;
 /// the shared result: a healthy probe re-closes an open circuit, a refused key is disabled, a failing one counts
 /// toward its circuit.
 /// </summary>
-public sealed partial class HealthChecker(GatewayRuntime runtime, HealthStore store, UpstreamClient upstream, TimeProvider time, ILogger<HealthChecker> logger)
+public sealed partial class HealthChecker(GatewayRuntime runtime, HealthStore store, UpstreamClient upstream, TimeProvider time, ILogger<HealthChecker> logger,
+    Telemetry.Metrics.GatewayMetrics metrics)
     : BackgroundService
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
@@ -101,6 +102,7 @@ public sealed partial class HealthChecker(GatewayRuntime runtime, HealthStore st
     private async Task ProbeAndSaveAsync(Channel channel, ChannelKey key, CancellationToken cancellationToken)
     {
         var result = await ProbeAsync(channel, key, cancellationToken);
+        metrics.OnHealthCheck(channel.Name, result.Ok, result.Status);
         await store.SaveAsync(key.Health.Id, result, cancellationToken);
     }
 

@@ -45,7 +45,7 @@ public sealed class HealthCheckerTests : IAsyncLifetime, IDisposable
     private (GatewayRuntime Runtime, HealthChecker Checker) Instance(SqlDialect dialect)
     {
         var runtime = new GatewayRuntime(Config(), _time);
-        return (runtime, new HealthChecker(runtime, new HealthStore(dialect), _upstream, _time, NullLogger<HealthChecker>.Instance));
+        return (runtime, new HealthChecker(runtime, new HealthStore(dialect), _upstream, _time, NullLogger<HealthChecker>.Instance, new Switchyard.Telemetry.Metrics.GatewayMetrics(runtime.Config)));
     }
 
     [Theory]

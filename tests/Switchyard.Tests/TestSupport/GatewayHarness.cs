@@ -31,7 +31,8 @@ public sealed class GatewayHarness : IAsyncDisposable
     public HttpClient Http { get; }
     public Uri BaseAddress => Host.Address;
 
-    public static async Task<GatewayHarness> StartAsync(DatabaseKind database = DatabaseKind.Sqlite, Func<GatewayConfig, GatewayConfig>? customize = null)
+    public static async Task<GatewayHarness> StartAsync(DatabaseKind database = DatabaseKind.Sqlite, Func<GatewayConfig, GatewayConfig>? customize = null,
+        Action<ILoggingBuilder>? logging = null)
     {
         var mock = await MockUpstreamServer.StartAsync(0);
         var config = DefaultConfig(mock.BaseAddress, await TestDatabases.CreateAsync(database));
@@ -40,7 +41,11 @@ public sealed class GatewayHarness : IAsyncDisposable
             config = customize(config);
         }
         ConfigValidator.Validate(config);
-        var host = await SwitchyardHost.StartAsync(config, logging => logging.ClearProviders());
+        var host = await SwitchyardHost.StartAsync(config, builder =>
+        {
+            builder.ClearProviders();
+            logging?.Invoke(builder);
+        });
         return new GatewayHarness(mock, host);
     }
 

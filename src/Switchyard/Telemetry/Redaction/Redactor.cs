@@ -17,7 +17,8 @@ public sealed partial class Redactor
     /// <summary>Shorter literal secrets would mask ordinary words; such values are caught by the shape patterns.</summary>
     private const int MinLiteralLength = 8;
 
-    private static readonly TimeSpan PatternTimeout = TimeSpan.FromMilliseconds(200);
+    // Generous: the timeout is wall-clock, and a starved or paused process must not lose ordinary log lines.
+    private static readonly TimeSpan PatternTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Regex[] _extra;
     private readonly Regex? _literals;
@@ -180,6 +181,6 @@ public sealed partial class Redactor
         |(?<prefix>(?i:\b(?:x-api-key|x-goog-api-key|api-key|api_key|apikey|authorization|proxy-authorization|x-auth-token|master_key|secret_key)\b)["']?[ \t]*[:=][ \t]*["']?(?:(?i:bearer|basic|token)[ \t]+)?)[^\s"',;&}\]]+
         |(?<prefix>\b(?i:bearer|basic)[ \t]+)[A-Za-z0-9._~+/=\-]{8,}
         |(?<prefix>[?&;](?i:key|api_key|api-key|apikey|access_token|token|secret|password|sig)=)[^&\s"'#<>]+
-        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 200)]
+        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, matchTimeoutMilliseconds: 2000)]
     private static partial Regex Shapes();
 }

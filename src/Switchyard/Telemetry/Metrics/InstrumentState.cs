@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace Switchyard.Telemetry.Metrics;
+
+public enum MetricKind
+{
+    Counter,
+    Gauge,
+    Histogram,
+}
+
+/// <summary>The series of one instrument, found by their labels without a lock or an allocation once they exist.</summary>
+public sealed class InstrumentState
+{
+    private static readonly double[] DefaultBounds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+    private readonly ConcurrentDictionary<LabelSet, MetricSeries> _series = new(LabelSetComparer.Instance);
+    private readonly ConcurrentDictionary<LabelSet, MetricSeries>.AlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>> _lookup;
+
+    public InstrumentState(Instrument instrument)
+    {
+        Instrument = instrument;
+        _lookup = _series.GetAlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>>();
+        var type = instrument.GetType();
+        var generic = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+        (Kind, Cumulative) = generic switch
+        {
+            _ when generic == typeof(Counter<>) => (MetricKind.Counter, false),
+            _ when generic == typeof(ObservableCounter<>) => (MetricKind.Counter, true),
+            _ when generic == typeof(Histogram<>) => (MetricKind.Histogram, false),
+            _ when generic == typeof(UpDownCounter<>) => (MetricKind.Gauge, false),
+            _ => (MetricKind.Gauge, true),
+        };
+        Observable = instrument.IsObservable;
+        Bounds = instrument switch
+        {
+            Histogram<double> h => h.Advice?.HistogramBucketBoundaries?.ToArray(),
+            Histogram<long> h => h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray(),
+            Histogram<int> h => h.Advice?.HistogramBucketBoundaries?.Select(b => (double)b).ToArray(),
+            _ => null,
+        } ?? DefaultBounds;
+    }
+
+    public Instrument Instrument { get; }
+    public MetricKind Kind { get; }
+    public bool Observable { get; }
+    public double[] Bounds { get; }
+
+    /// <summary>Observable counters and gauges report whole values; the others add up measurements.</summary>
+    private bool Cumulative { get; }
+
+    public ICollection<MetricSeries> Series => _series.Values;
+
+    public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        if (!_lookup.TryGetValue(tags, out var series))
+        {
+            // First measurement of this label set: a concurrent first one may win; both then use the winner.
+            var created = NewSeries(new LabelSet(tags));
+            series = _series.GetOrAdd(created.Labels, created);
+        }
+        series.Record(value);
+    }
+
+    /// <summary>Observable instruments report their current series afresh at each collection; vanished ones go.</summary>
+    public void ClearObserved()
+    {
+        if (Observable && Kind == MetricKind.Gauge)
+        {
+            _series.Clear();
+        }
+    }
+
+    private MetricSeries NewSeries(LabelSet labels) => Kind switch
+    {
+        MetricKind.Histogram => new HistogramSeries(labels, Bounds),
+        MetricKind.Counter => new SumSeries(labels, Cumulative),
+        _ when Cumulative => new GaugeSeries(labels),
+        _ => new SumSeries(labels, cumulative: false),
+    };
+}

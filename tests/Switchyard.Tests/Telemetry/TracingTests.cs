@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Configuration;
+using Switchyard.Telemetry.Tracing;
+using Switchyard.Tests.TestSupport;
+
+namespace Switchyard.Tests.Telemetry;
+
+/// <summary>Spans and metrics pushed over OTLP to a receiver inside the test.</summary>
+public sealed class TracingTests
+{
+    [Fact]
+    public async Task A_fallback_request_gives_one_server_span_with_an_attempt_span_per_upstream_call()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(customize: c => c with
+        {
+            Router = c.Router with { NumRetries = 1 },
+            Models = [.. c.Models, new ModelConfig { Name = "dead-model", Fallbacks = ["gpt-4o-mini"] }],
+            Telemetry = new TelemetryConfig { OtlpEndpoint = receiver.Address.ToString(), ExportInterval = TimeSpan.FromMinutes(10) },
+        });
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        var callerSpan = ActivitySpanId.CreateRandom().ToHexString();
+        using var request = gateway.Post("/v1/chat/completions", """{"model":"dead-model","messages":[{"role":"user","content":"trace me please"}]}""");
+        request.Headers.Add("traceparent", $"00-{traceId}-{callerSpan}-01");
+
+        using var response = await gateway.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await response.Content.ReadAsStringAsync();
+        await gateway.LedgerAsync(1);
+        gateway.Host.Services.GetRequiredService<OtlpExport>().Flush();
+
+        var spans = receiver.Spans().Where(s => s.TraceId == traceId).ToList();
+        var server = Assert.Single(spans, s => s.Kind == 2);
+        Assert.Equal(callerSpan, server.ParentSpanId);
+        Assert.Equal("chat dead-model", server.Name);
+        Assert.Equal("dead-model", server.Attributes["gen_ai.request.model"]);
+        Assert.Equal("gpt-4o-mini", server.Attributes["gen_ai.response.model"]);
+        Assert.Equal("openai", server.Attributes["gen_ai.system"]);
+        Assert.Equal("mock", server.Attributes["switchyard.channel"]);
+        Assert.Equal("dead-model", server.Attributes["switchyard.fallback_from"]);
+        Assert.True((long)server.Attributes["gen_ai.usage.input_tokens"] > 0);
+        Assert.True((long)server.Attributes["gen_ai.usage.output_tokens"] > 0);
+
+        var attempts = spans.Where(s => s.Kind == 3).OrderBy(s => (long)s.Attributes["switchyard.attempt"]).ToList();
+        Assert.Equal(3, attempts.Count);
+        Assert.All(attempts, a => Assert.Equal(server.SpanId, a.ParentSpanId));
+        Assert.Equal([("unreachable", false, 502L), ("unreachable", false, 502L), ("mock", true, 200L)],
+            attempts.Select(a => ((string)a.Attributes["switchyard.channel"], (bool)a.Attributes["switchyard.fallback"], (long)a.Attributes["http.response.status_code"])));
+        Assert.Equal("upstream_unreachable", attempts[0].Attributes["error.type"]);
+        Assert.Equal("gpt-4o-mini", attempts[2].Attributes["gen_ai.request.model"]);
+        Assert.Equal("gpt-4o-mini", attempts[2].Attributes["gen_ai.response.model"]);
+        Assert.Equal(server.Attributes["gen_ai.usage.output_tokens"], attempts[2].Attributes["gen_ai.usage.output_tokens"]);
+
+        // The upstream got the trace context of the attempt that called it.
+        var upstream = Assert.Single(gateway.Mock.Requests);
+        Assert.Equal($"00-{traceId}-{attempts[2].SpanId}-01", upstream.Headers["traceparent"]);
+
+        // Metrics go to the same collector.
+        Assert.Contains(receiver.Metrics, body => System.Text.Encoding.UTF8.GetString(body).Contains("gen_ai.client.operation.duration", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_an_endpoint_the_exporter_stays_off()
+    {
+        await using var gateway = await GatewayHarness.StartAsync();
+        Assert.False(gateway.Host.Services.GetRequiredService<OtlpExport>().Enabled);
+        using var response = await gateway.Http.SendAsync(gateway.Post("/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

@@ -116,6 +116,7 @@ public static class ConfigLoader
         Priority = (int)(f.Long("priority", min: int.MinValue) ?? 0),
         Weight = (int)(f.Long("weight", min: 0) ?? 1),
         Headers = f.StringMap("headers"),
+        Responses = f.Bool("responses") ?? false,
     };
 
     private static ModelConfig ReadModel(YamlFields f) => new()

@@ -55,6 +55,9 @@ public sealed record ChannelConfig
     public int Priority { get; init; }
     public int Weight { get; init; } = 1;
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>An <c>openai</c> channel whose upstream also speaks the Responses API (<c>/responses</c>).</summary>
+    public bool Responses { get; init; }
 }
 
 public sealed record ModelConfig

@@ -90,7 +90,7 @@ public sealed partial class ChatRelay
         HttpRequestMessage message;
         Func<HttpResponseMessage, UpstreamCall, Task<RelayError?>> relay;
         Func<int, byte[], RelayError> readError;
-        if (route.Channel.Config.Type == protocol.Family)
+        if (protocol.IsNative(route.Channel.Config))
         {
             var body = new ArrayBufferWriter<byte>(envelope.Body.Length + 64);
             protocol.WriteUpstreamBody(envelope, route.UpstreamModel, body);

@@ -42,6 +42,7 @@ public static class ServiceRegistration
         services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.OpenAiCompatible.OpenAiCompatibleProvider>();
         services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.AnthropicMessages.AnthropicMessagesProvider>();
         services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.Gemini.GeminiProvider>();
+        services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.OpenAiResponses.ResponsesProvider>();
         services.AddSingleton<Quotas.QuotaPlanner>();
         services.AddSingleton<Quotas.MemoryQuotaStore>();
         if (config.Storage.Redis is { } redis)

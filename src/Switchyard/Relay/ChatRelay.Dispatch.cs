@@ -106,7 +106,7 @@ public sealed partial class ChatRelay
                 key.Health.Release();
                 return (new AttemptOutcome(true, canonical), await AnswerLocallyAsync(http, localCodec, answer, envelope, context));
             }
-            if (protocol.Codec is not { } codec || !_providers.TryGetValue(route.Channel.Config.Type, out var provider))
+            if (protocol.Codec is not { } codec || !_providers.TryGetValue(ProviderName(route.Channel.Config), out var provider))
             {
                 key.Health.Release();
                 return (new AttemptOutcome(true, canonical), new RelayError(RelayErrorKind.InvalidRequest, 400,
@@ -178,6 +178,10 @@ public sealed partial class ChatRelay
             }
         }
     }
+
+    /// <summary>The adapter for converted requests: <c>openai</c> channels that speak the Responses API are sent it.</summary>
+    private static string ProviderName(Configuration.ChannelConfig channel) =>
+        channel.Type == "openai" && channel.Responses ? Providers.OpenAiResponses.ResponsesProvider.ProviderName : channel.Type;
 
     private static async Task<RelayError?> AnswerLocallyAsync(Microsoft.AspNetCore.Http.HttpContext http, IClientCodec codec,
         Action<ChatRequest, IBufferWriter<byte>> answer, RequestEnvelope envelope, RelayContext context)

@@ -23,7 +23,7 @@ public sealed class ResponsesTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _gateway.DisposeAsync();
 
-    /// <summary>Adds an openai channel that speaks the Responses API natively, serving o4-mini.</summary>
+    /// <summary>Adds openai channels that speak the Responses API: also chat completions (o4-mini), and nothing else (gpt-5-codex).</summary>
     public static GatewayConfig WithResponsesChannel(GatewayConfig config) => config with
     {
         Channels =
@@ -37,6 +37,16 @@ public sealed class ResponsesTests : IAsyncLifetime
                 BaseUrl = config.Channels[0].BaseUrl,
                 Keys = ["responses-upstream-key"],
                 Models = ["o4-mini"],
+            },
+            new ChannelConfig
+            {
+                Name = "mock-responses-only",
+                Type = "openai",
+                Responses = true,
+                ResponsesOnly = true,
+                BaseUrl = config.Channels[0].BaseUrl,
+                Keys = ["responses-only-key"],
+                Models = ["gpt-5-codex"],
             },
         ],
         Models =

@@ -119,6 +119,8 @@ public static class ConfigLoader
         Priority = (int)(f.Long("priority", min: int.MinValue) ?? 0),
         Weight = (int)(f.Long("weight", min: 0) ?? 1),
         Headers = f.StringMap("headers"),
+        Responses = f.OneOf("responses", "true", "false", "only") is "true" or "only",
+        ResponsesOnly = f.OneOf("responses", "true", "false", "only") == "only",
     };
 
     private static ModelConfig ReadModel(YamlFields f) => new()

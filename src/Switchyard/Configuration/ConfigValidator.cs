@@ -56,6 +56,10 @@ public static class ConfigValidator
             {
                 Add($"{path}.base_url", $"must be an http:// or https:// URL, got '{channel.BaseUrl}'");
             }
+            if (channel.Responses && channel.Type != "openai")
+            {
+                Add($"{path}.responses", $"only 'openai' channels can speak the Responses API, this one is '{channel.Type}'");
+            }
             if (channel.Models.Count == 0 && channel.ModelMap.Count == 0)
             {
                 Add($"{path}.models", "a channel must serve at least one model (models or model_map)");

@@ -60,6 +60,12 @@ public sealed record ChannelConfig
     public int Priority { get; init; }
     public int Weight { get; init; } = 1;
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>An <c>openai</c> channel whose upstream also speaks the Responses API (<c>/responses</c>): <c>responses: true</c>.</summary>
+    public bool Responses { get; init; }
+
+    /// <summary><c>responses: only</c>: the upstream speaks nothing but the Responses API, so chat completions are converted to it too.</summary>
+    public bool ResponsesOnly { get; init; }
 }
 
 public sealed record ModelConfig

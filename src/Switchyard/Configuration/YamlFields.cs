@@ -95,6 +95,18 @@ internal sealed class YamlFields
         return text == "true";
     }
 
+    /// <summary>A scalar that must be one of <paramref name="allowed"/>.</summary>
+    public string? OneOf(string field, params string[] allowed)
+    {
+        var text = String(field);
+        if (text is null || allowed.Contains(text))
+        {
+            return text;
+        }
+        _problems.Add(PathOf(field), $"must be one of {string.Join(", ", allowed)}, got '{text}'");
+        return null;
+    }
+
     public TimeSpan? Duration(string field)
     {
         var text = String(field);

@@ -31,6 +31,10 @@ public static class EndpointMapping
             app.MapPost("/v1/messages", (HttpContext http) => relay.HandleAsync(http, messages));
             app.MapPost("/v1/messages/count_tokens", (HttpContext http) => relay.HandleAsync(http, countTokens));
         }
+        if (protocols.OpenAiResponses is { } responses)
+        {
+            app.MapPost("/v1/responses", (HttpContext http) => relay.HandleAsync(http, responses));
+        }
         var models = app.ServiceProvider.GetRequiredService<ModelsEndpoint>();
         app.MapGet("/v1/models", models.ListAsync);
         app.MapGet("/v1/models/{**model}", (HttpContext http, string model) => models.GetAsync(http, model));

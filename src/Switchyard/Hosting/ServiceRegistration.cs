@@ -73,9 +73,11 @@ public static class ServiceRegistration
         services.AddSingleton<Protocols.Canonical.IClientCodec, Protocols.OpenAi.OpenAiChatConverter>();
         services.AddSingleton<Protocols.Canonical.IClientCodec, Protocols.Gemini.GeminiCodec>();
         services.AddSingleton<GeminiEndpoints>();
+        services.AddSingleton<Protocols.Canonical.IClientCodec, Protocols.Responses.ResponsesCodec>();
         services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.OpenAiCompatible.OpenAiCompatibleProvider>();
         services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.AnthropicMessages.AnthropicMessagesProvider>();
         services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.Gemini.GeminiProvider>();
+        services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.OpenAiResponses.ResponsesProvider>();
         services.AddSingleton<Quotas.QuotaPlanner>();
         services.AddSingleton<Quotas.MemoryQuotaStore>();
         if (config.Storage.Redis is { } redis)

@@ -91,7 +91,7 @@ public sealed class RequestEnvelope : IDisposable
         var includeUsage = root.TryGetProperty("stream_options", out var options) && options.ValueKind == JsonValueKind.Object
             && options.TryGetProperty("include_usage", out var include) && include.ValueKind == JsonValueKind.True;
         long? maxTokens = null;
-        foreach (var name in (ReadOnlySpan<string>)["max_completion_tokens", "max_tokens"])
+        foreach (var name in (ReadOnlySpan<string>)["max_completion_tokens", "max_tokens", "max_output_tokens"])
         {
             if (root.TryGetProperty(name, out var max) && max.ValueKind == JsonValueKind.Number && max.TryGetInt64(out var value))
             {

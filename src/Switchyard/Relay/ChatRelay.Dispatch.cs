@@ -116,7 +116,7 @@ public sealed partial class ChatRelay
         HttpRequestMessage message;
         Func<HttpResponseMessage, UpstreamCall, Task<RelayError?>> relay;
         Func<int, byte[], RelayError> readError;
-        if (route.Channel.Config.Type == protocol.Family)
+        if (protocol.IsNative(route.Channel.Config))
         {
             var body = new ArrayBufferWriter<byte>(envelope.Body.Length + 64);
             protocol.WriteUpstreamBody(envelope, route.UpstreamModel, body);
@@ -132,7 +132,7 @@ public sealed partial class ChatRelay
                 key.Health.Release();
                 return (new AttemptOutcome(true, canonical), await AnswerLocallyAsync(http, localCodec, answer, envelope, context));
             }
-            if (protocol.Codec is not { } codec || !_providers.TryGetValue(route.Channel.Config.Type, out var provider))
+            if (protocol.Codec is not { } codec || !_providers.TryGetValue(ProviderName(route.Channel.Config), out var provider))
             {
                 key.Health.Release();
                 return (new AttemptOutcome(true, canonical), new RelayError(RelayErrorKind.InvalidRequest, 400,
@@ -210,6 +210,10 @@ public sealed partial class ChatRelay
             }
         }
     }
+
+    /// <summary>The adapter for converted requests: <c>openai</c> channels that speak the Responses API are sent it.</summary>
+    private static string ProviderName(Configuration.ChannelConfig channel) =>
+        channel.Type == "openai" && channel.Responses ? Providers.OpenAiResponses.ResponsesProvider.ProviderName : channel.Type;
 
     private static async Task<RelayError?> AnswerLocallyAsync(Microsoft.AspNetCore.Http.HttpContext http, IClientCodec codec,
         Action<ChatRequest, IBufferWriter<byte>> answer, RequestEnvelope envelope, RelayContext context)

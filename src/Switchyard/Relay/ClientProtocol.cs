@@ -18,6 +18,9 @@ public abstract class ClientProtocol
     /// <summary>The channel type that speaks this protocol natively, for the byte-forwarding fast path.</summary>
     public abstract string Family { get; }
 
+    /// <summary>Whether the channel speaks this protocol as is, so the request takes the byte-forwarding fast path.</summary>
+    public virtual bool IsNative(Configuration.ChannelConfig channel) => channel.Type == Family;
+
     /// <summary>The top-level array the body must carry ("messages"), or null.</summary>
     public abstract string? RequiredArray { get; }
 

@@ -22,6 +22,10 @@ public sealed class ClientProtocols
             GeminiGenerate = new Protocols.Gemini.GeminiProtocol(gemini, stream: false);
             GeminiStream = new Protocols.Gemini.GeminiProtocol(gemini, stream: true);
         }
+        if (byName.GetValueOrDefault("openai.responses") is { } responses)
+        {
+            OpenAiResponses = new Protocols.Responses.ResponsesProtocol(responses);
+        }
     }
 
     public ClientProtocol? GeminiGenerate { get; }
@@ -35,4 +39,6 @@ public sealed class ClientProtocols
     public ClientProtocol? AnthropicMessages { get; }
 
     public ClientProtocol? AnthropicCountTokens { get; }
+
+    public ClientProtocol? OpenAiResponses { get; }
 }

@@ -25,7 +25,7 @@ public static class ConvertedExchange
             }
             context.Usage = answer.Usage;
             var body = new ArrayBufferWriter<byte>(bytes.Length + 256);
-            codec.WriteResponse(body, answer);
+            codec.WriteResponse(body, answer, request);
             var response = http.Response;
             response.StatusCode = 200;
             response.ContentType = "application/json";

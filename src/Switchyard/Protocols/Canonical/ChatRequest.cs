@@ -67,4 +67,8 @@ public sealed record ToolChoice(ToolChoiceKind Kind, string? Name = null)
 }
 
 /// <summary>Extended thinking / reasoning. <see cref="BudgetTokens"/> from Anthropic and Gemini, <see cref="Effort"/> from OpenAI.</summary>
-public sealed record ThinkingConfig(bool Enabled, long? BudgetTokens = null, string? Effort = null);
+public sealed record ThinkingConfig(bool Enabled, long? BudgetTokens = null, string? Effort = null)
+{
+    /// <summary>The Responses API's <c>reasoning.summary</c> ("auto", "concise", "detailed"): whether the client wants reasoning shown.</summary>
+    public string? Summary { get; init; }
+}

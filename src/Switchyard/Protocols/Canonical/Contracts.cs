@@ -17,6 +17,9 @@ public interface IClientCodec
 
     void WriteResponse(IBufferWriter<byte> output, ChatResponse response);
 
+    /// <summary>The answer to <paramref name="request"/>; protocols whose answer echoes request fields (Responses) override it.</summary>
+    void WriteResponse(IBufferWriter<byte> output, ChatResponse response, ChatRequest request) => WriteResponse(output, response);
+
     /// <summary>A writer for one stream: turns canonical events into this protocol's SSE frames.</summary>
     IClientStreamWriter CreateStreamWriter(ChatRequest request);
 

@@ -241,7 +241,7 @@ public sealed partial class OpenAiChatConverter
         return new DocumentPart(null, mediaType, data, null) { Title = filename };
     }
 
-    private static string MediaTypeOf(string? filename) => Path.GetExtension(filename ?? "").ToLowerInvariant() switch
+    internal static string MediaTypeOf(string? filename) => Path.GetExtension(filename ?? "").ToLowerInvariant() switch
     {
         ".txt" or ".md" => "text/plain",
         _ => "application/pdf",
@@ -348,7 +348,7 @@ public sealed partial class OpenAiChatConverter
         return new ToolChoice(Str(spec, "mode") == "required" ? ToolChoiceKind.Any : ToolChoiceKind.Auto);
     }
 
-    private static (string MediaType, string Data)? DataUrl(string url)
+    internal static (string MediaType, string Data)? DataUrl(string url)
     {
         if (!url.StartsWith("data:", StringComparison.Ordinal))
         {

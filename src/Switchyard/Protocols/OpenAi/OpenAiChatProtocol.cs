@@ -19,6 +19,9 @@ public sealed class OpenAiChatProtocol(string endpoint, string upstreamPath, str
     public override IClientCodec? Codec => codec;
     public override string UpstreamPath => upstreamPath;
 
+    /// <summary>A channel that speaks only the Responses API gets chat completions converted to it.</summary>
+    public override bool IsNative(Configuration.ChannelConfig channel) => channel.Type == Family && !channel.ResponsesOnly;
+
     public override ReadOnlySpan<char> ApiKey(HttpRequest request) => KeyAuthentication.BearerToken(request);
 
     public override void WriteError(IBufferWriter<byte> output, RelayError error)

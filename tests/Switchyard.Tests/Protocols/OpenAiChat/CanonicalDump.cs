@@ -68,6 +68,10 @@ internal static class CanonicalDump
             w.WriteBoolean("enabled", thinking.Enabled);
             Number(w, "budget_tokens", thinking.BudgetTokens);
             Nullable(w, "effort", thinking.Effort);
+            if (thinking.Summary is { } summary)
+            {
+                w.WriteString("summary", summary);
+            }
             w.WriteEndObject();
         }
         else

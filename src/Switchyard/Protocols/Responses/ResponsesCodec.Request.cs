@@ -1,0 +1,391 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Switchyard.Protocols.Canonical;
+using Switchyard.Protocols.OpenAi;
+using Switchyard.Relay;
+using static Switchyard.Protocols.Canonical.JsonFields;
+
+namespace Switchyard.Protocols.Responses;
+
+public sealed partial class ResponsesCodec
+{
+    public ChatRequest? ReadRequest(ReadOnlyMemory<byte> body, out RelayError? error) => CanonicalRequestReader.Read(body, Read, out error);
+
+    private static ChatRequest Read(JsonElement root)
+    {
+        var model = Str(root, "model") ?? throw new InvalidRequestException("model", "Missing required parameter: 'model'.");
+        RejectStateful(root);
+        var system = new List<TextPart>();
+        if (Str(root, "instructions") is { Length: > 0 } instructions)
+        {
+            system.Add(new TextPart(instructions));
+        }
+        var turns = new List<ChatMessage>();
+        if (!root.TryGetProperty("input", out var input) || input.ValueKind == JsonValueKind.Null)
+        {
+            throw new InvalidRequestException("input", "Missing required parameter: 'input'.");
+        }
+        switch (input.ValueKind)
+        {
+            case JsonValueKind.String:
+                Append(turns, ChatRole.User, [new TextPart(input.GetString()!)]);
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in input.EnumerateArray())
+                {
+                    ReadItem(item, $"input[{index++}]", system, turns);
+                }
+                break;
+            default:
+                throw new InvalidRequestException("input", "Invalid type for 'input': expected one of a string or array of input items.");
+        }
+        var parallel = !(root.TryGetProperty("parallel_tool_calls", out var p) && p.ValueKind == JsonValueKind.False);
+        var tools = ReadTools(root);
+        var (choice, allowed) = ReadToolChoice(root, parallel);
+        if (allowed is not null)
+        {
+            tools = tools.Where(t => allowed.Contains(t.Name)).ToList();
+        }
+        return new ChatRequest
+        {
+            Model = model,
+            System = system,
+            Messages = turns,
+            Tools = tools,
+            ToolChoice = choice,
+            MaxTokens = Long(root, "max_output_tokens"),
+            Temperature = Double(root, "temperature"),
+            TopP = Double(root, "top_p"),
+            User = Str(root, "user") ?? Str(root, "safety_identifier"),
+            Thinking = ReadReasoning(root),
+            ResponseFormat = ReadTextFormat(root),
+            Stream = IsTrue(root, "stream"),
+            // response.completed always carries usage.
+            ClientWantsUsage = true,
+        };
+    }
+
+    /// <summary>
+    /// Conversation state held upstream cannot follow a request to a channel that does not hold it: the client must
+    /// send the whole conversation as input items instead (what Codex does with store: false).
+    /// </summary>
+    private static void RejectStateful(JsonElement root)
+    {
+        if (Str(root, "previous_response_id") is not null)
+        {
+            throw new InvalidRequestException("previous_response_id",
+                "'previous_response_id' can only be served by a channel that speaks the Responses API natively (an openai channel with responses: true); "
+                + "this model's channel does not hold earlier responses. Send the conversation as input items instead (store: false).");
+        }
+        if (root.TryGetProperty("conversation", out var conversation) && conversation.ValueKind != JsonValueKind.Null)
+        {
+            throw new InvalidRequestException("conversation",
+                "'conversation' can only be served by a channel that speaks the Responses API natively; send the conversation as input items instead.");
+        }
+        if (root.TryGetProperty("prompt", out var prompt) && prompt.ValueKind != JsonValueKind.Null)
+        {
+            throw new InvalidRequestException("prompt", "Stored prompt templates ('prompt') can only be served by a channel that speaks the Responses API natively.");
+        }
+        if (IsTrue(root, "background"))
+        {
+            throw new InvalidRequestException("background", "Background responses can only be served by a channel that speaks the Responses API natively.");
+        }
+    }
+
+    private static void ReadItem(JsonElement item, string path, List<TextPart> system, List<ChatMessage> turns)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidRequestException(path, $"Invalid type for '{path}': expected an object.");
+        }
+        // The "easy" message form has a role and no type.
+        var type = Str(item, "type") ?? (item.TryGetProperty("role", out _) ? "message" : null);
+        switch (type)
+        {
+            case "message":
+                ReadMessage(item, path, system, turns);
+                break;
+            case "function_call":
+                Append(turns, ChatRole.Assistant, [new ToolCallPart(
+                    Str(item, "call_id") ?? throw new InvalidRequestException($"{path}.call_id", $"Missing required parameter: '{path}.call_id'."),
+                    Str(item, "name") ?? throw new InvalidRequestException($"{path}.name", $"Missing required parameter: '{path}.name'."),
+                    Str(item, "arguments") ?? "{}")]);
+                break;
+            case "function_call_output":
+                var callId = Str(item, "call_id") ?? throw new InvalidRequestException($"{path}.call_id", $"Missing required parameter: '{path}.call_id'.");
+                Append(turns, ChatRole.User, [new ToolResultPart(callId, ToolOutput(item, path), IsError: false)]);
+                break;
+            case "reasoning":
+                if (ReasoningEnvelope.Read(item) is { } reasoning)
+                {
+                    Append(turns, ChatRole.Assistant, [reasoning]);
+                }
+                break;
+            case "item_reference":
+                throw new InvalidRequestException($"{path}.type",
+                    $"'{path}': item references can only be served by a channel that speaks the Responses API natively; send the item itself.");
+            case null:
+                throw new InvalidRequestException($"{path}.type", $"Missing required parameter: '{path}.type'.");
+            default:
+                throw new InvalidRequestException($"{path}.type", $"'{path}': input items of type '{type}' cannot be served by this channel.");
+        }
+    }
+
+    private static void ReadMessage(JsonElement item, string path, List<TextPart> system, List<ChatMessage> turns)
+    {
+        var role = Str(item, "role") ?? throw new InvalidRequestException($"{path}.role", $"Missing required parameter: '{path}.role'.");
+        if (!item.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
+        {
+            throw new InvalidRequestException($"{path}.content", $"Missing required parameter: '{path}.content'.");
+        }
+        var parts = content.ValueKind switch
+        {
+            JsonValueKind.String => [new TextPart(content.GetString()!)],
+            JsonValueKind.Array => ContentParts(content, $"{path}.content", role),
+            _ => throw new InvalidRequestException($"{path}.content", $"Invalid type for '{path}.content': expected a string or an array of content parts."),
+        };
+        switch (role)
+        {
+            case "system" or "developer":
+                foreach (var part in parts)
+                {
+                    system.Add(part as TextPart ?? throw new InvalidRequestException($"{path}.content", $"'{path}': only text can be sent in '{role}' messages."));
+                }
+                break;
+            case "user":
+                Append(turns, ChatRole.User, parts);
+                break;
+            case "assistant":
+                Append(turns, ChatRole.Assistant, parts.Where(p => p is not TextPart { Text.Length: 0 }).ToList());
+                break;
+            default:
+                throw new InvalidRequestException($"{path}.role", $"Invalid value for '{path}.role': '{role}'. Supported values are: 'user', 'assistant', 'system' and 'developer'.");
+        }
+    }
+
+    private static List<ContentPart> ContentParts(JsonElement content, string path, string role)
+    {
+        var result = new List<ContentPart>();
+        var index = 0;
+        foreach (var part in content.EnumerateArray())
+        {
+            var partPath = $"{path}[{index++}]";
+            switch (Str(part, "type"))
+            {
+                case "input_text" or "output_text":
+                    result.Add(new TextPart(Str(part, "text") ?? ""));
+                    break;
+                // A refusal the model gave is still what it said in that turn.
+                case "refusal":
+                    result.Add(new TextPart(Str(part, "refusal") ?? ""));
+                    break;
+                case "input_image" when role is "user" or "function_call_output":
+                    result.Add(Image(part, partPath));
+                    break;
+                case "input_file" when role is "user" or "function_call_output":
+                    result.Add(File(part, partPath));
+                    break;
+                case var type:
+                    throw new InvalidRequestException(path, $"'{partPath}': content parts of type '{type}' cannot be served by this channel in '{role}' messages.");
+            }
+        }
+        return result;
+    }
+
+    /// <summary>A function's output: a string, or input_text / input_image / input_file parts.</summary>
+    private static List<ContentPart> ToolOutput(JsonElement item, string path)
+    {
+        if (!item.TryGetProperty("output", out var output))
+        {
+            throw new InvalidRequestException($"{path}.output", $"Missing required parameter: '{path}.output'.");
+        }
+        return output.ValueKind switch
+        {
+            JsonValueKind.String => [new TextPart(output.GetString()!)],
+            JsonValueKind.Array => ContentParts(output, $"{path}.output", "function_call_output"),
+            _ => throw new InvalidRequestException($"{path}.output", $"Invalid type for '{path}.output': expected a string or an array of content parts."),
+        };
+    }
+
+    private static ImagePart Image(JsonElement part, string path)
+    {
+        if (Str(part, "image_url") is not { Length: > 0 } url)
+        {
+            throw new InvalidRequestException($"{path}.image_url", Str(part, "file_id") is not null
+                ? $"'{path}': images referenced by 'file_id' cannot be served by this channel; send them as 'image_url' (a URL or a data URL)."
+                : $"Missing required parameter: '{path}.image_url'.");
+        }
+        return OpenAiChatConverter.DataUrl(url) is { } inline ? new ImagePart(null, inline.MediaType, inline.Data) : new ImagePart(url, null, null);
+    }
+
+    /// <summary>PDFs stay base64; text files are decoded, as the chat codec does.</summary>
+    private static DocumentPart File(JsonElement part, string path)
+    {
+        var filename = Str(part, "filename");
+        if (Str(part, "file_data") is not { Length: > 0 } fileData)
+        {
+            if (Str(part, "file_url") is { Length: > 0 } fileUrl)
+            {
+                return new DocumentPart(fileUrl, null, null, null) { Title = filename };
+            }
+            throw new InvalidRequestException($"{path}.file_data", Str(part, "file_id") is not null
+                ? $"'{path}': files referenced by 'file_id' cannot be served by this channel; send the content as 'file_data'."
+                : $"Missing required parameter: '{path}.file_data'.");
+        }
+        var (mediaType, data) = OpenAiChatConverter.DataUrl(fileData) ?? (OpenAiChatConverter.MediaTypeOf(filename), fileData);
+        if (mediaType.StartsWith("text/", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                return new DocumentPart(null, "text/plain", null, Encoding.UTF8.GetString(Convert.FromBase64String(data))) { Title = filename };
+            }
+            catch (FormatException)
+            {
+                throw new InvalidRequestException($"{path}.file_data", $"'{path}.file_data' is not valid base64.");
+            }
+        }
+        return new DocumentPart(null, mediaType, data, null) { Title = filename };
+    }
+
+    /// <summary>Consecutive items of one role form one turn: a reasoning item, its function calls and text are one assistant turn.</summary>
+    private static void Append(List<ChatMessage> turns, ChatRole role, List<ContentPart> parts)
+    {
+        if (parts.Count == 0)
+        {
+            return;
+        }
+        if (turns.Count > 0 && turns[^1].Role == role)
+        {
+            turns[^1] = turns[^1] with { Content = [.. turns[^1].Content, .. parts] };
+            return;
+        }
+        turns.Add(new ChatMessage(role, parts));
+    }
+
+    private static List<ToolDefinition> ReadTools(JsonElement root)
+    {
+        if (!root.TryGetProperty("tools", out var tools) || tools.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+        if (tools.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidRequestException("tools", "Invalid type for 'tools': expected an array.");
+        }
+        var result = new List<ToolDefinition>();
+        var index = 0;
+        foreach (var tool in tools.EnumerateArray())
+        {
+            var path = $"tools[{index++}]";
+            if (Str(tool, "type") is var type && type != "function")
+            {
+                throw new InvalidRequestException($"{path}.type", $"'{path}': tools of type '{type}' cannot be served by this channel; only function tools can.");
+            }
+            var name = Str(tool, "name") ?? throw new InvalidRequestException($"{path}.name", $"Missing required parameter: '{path}.name'.");
+            result.Add(new ToolDefinition(name, Str(tool, "description"), Clone(tool, "parameters")));
+        }
+        return result;
+    }
+
+    private static (ToolChoice? Choice, HashSet<string>? Allowed) ReadToolChoice(JsonElement root, bool parallel)
+    {
+        ToolChoice? choice = null;
+        HashSet<string>? allowed = null;
+        if (root.TryGetProperty("tool_choice", out var value) && value.ValueKind != JsonValueKind.Null)
+        {
+            choice = value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString() switch
+                {
+                    "none" => new ToolChoice(ToolChoiceKind.None),
+                    "auto" => new ToolChoice(ToolChoiceKind.Auto),
+                    "required" => new ToolChoice(ToolChoiceKind.Any),
+                    var other => throw new InvalidRequestException("tool_choice", $"Invalid value for 'tool_choice': '{other}'. Supported values are: 'none', 'auto' and 'required'."),
+                },
+                JsonValueKind.Object => Str(value, "type") switch
+                {
+                    "function" => new ToolChoice(ToolChoiceKind.Tool,
+                        Str(value, "name") ?? throw new InvalidRequestException("tool_choice.name", "Missing required parameter: 'tool_choice.name'.")),
+                    "allowed_tools" => AllowedTools(value, out allowed),
+                    var type => throw new InvalidRequestException("tool_choice", $"A tool_choice of type '{type}' cannot be served by this channel."),
+                },
+                _ => throw new InvalidRequestException("tool_choice", "Invalid type for 'tool_choice': expected a string or an object."),
+            };
+        }
+        if (!parallel)
+        {
+            choice = (choice ?? new ToolChoice(ToolChoiceKind.Auto)) with { DisableParallel = true };
+        }
+        return (choice, allowed);
+    }
+
+    /// <summary>Responses' allowed_tools lists tools flat: <c>{"type":"function","name":…}</c>.</summary>
+    private static ToolChoice AllowedTools(JsonElement value, out HashSet<string> allowed)
+    {
+        allowed = value.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array
+            ? tools.EnumerateArray().Select(t => Str(t, "name")).OfType<string>().ToHashSet(StringComparer.Ordinal)
+            : [];
+        return new ToolChoice(Str(value, "mode") == "required" ? ToolChoiceKind.Any : ToolChoiceKind.Auto);
+    }
+
+    /// <summary>"none" and "minimal" are an explicit off, as in the chat codec; a summary alone turns reasoning on.</summary>
+    private static ThinkingConfig? ReadReasoning(JsonElement root)
+    {
+        if (!root.TryGetProperty("reasoning", out var reasoning) || reasoning.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        var effort = Str(reasoning, "effort");
+        var summary = Str(reasoning, "summary") ?? Str(reasoning, "generate_summary");
+        if (effort is null && summary is null)
+        {
+            return null;
+        }
+        return new ThinkingConfig(effort is not ("none" or "minimal"), Effort: effort) { Summary = summary is "none" ? null : summary };
+    }
+
+    /// <summary>
+    /// Responses' <c>text.format</c> held in the canonical model as Chat Completions' <c>response_format</c>
+    /// (json_schema nests its name, schema and strict under <c>json_schema</c> there).
+    /// </summary>
+    private static JsonElement? ReadTextFormat(JsonElement root)
+    {
+        if (!root.TryGetProperty("text", out var text) || text.ValueKind != JsonValueKind.Object
+            || !text.TryGetProperty("format", out var format) || format.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        switch (Str(format, "type"))
+        {
+            case "text":
+                return null;
+            case "json_object":
+                return format.Clone();
+            case "json_schema":
+                var output = new ArrayBufferWriter<byte>(256);
+                using (var writer = new Utf8JsonWriter(output))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("type", "json_schema");
+                    writer.WriteStartObject("json_schema");
+                    foreach (var property in format.EnumerateObject())
+                    {
+                        if (!property.NameEquals("type"u8))
+                        {
+                            property.WriteTo(writer);
+                        }
+                    }
+                    writer.WriteEndObject();
+                    writer.WriteEndObject();
+                }
+                using (var document = JsonDocument.Parse(output.WrittenMemory))
+                {
+                    return document.RootElement.Clone();
+                }
+            case var type:
+                throw new InvalidRequestException("text.format.type", $"Invalid value for 'text.format.type': '{type}'. Supported values are: 'text', 'json_object' and 'json_schema'.");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Switchyard.Billing;
+using Switchyard.Protocols.Canonical;
+using Switchyard.Protocols.OpenAi;
+using Switchyard.Relay;
+
+namespace Switchyard.Protocols.Responses;
+
+/// <summary>
+/// <c>POST /v1/responses</c>: forwarded byte for byte to <c>openai</c> channels marked <c>responses: true</c>, converted
+/// through the canonical model for every other channel.
+/// </summary>
+public sealed class ResponsesProtocol(IClientCodec codec) : ClientProtocol
+{
+    public override string Endpoint => "responses";
+    public override string Family => "openai";
+    public override string? RequiredArray => null;
+    public override IClientCodec? Codec => codec;
+    public override string UpstreamPath => "responses";
+
+    public override bool IsNative(Configuration.ChannelConfig channel) => channel.Type == "openai" && channel.Responses;
+
+    public override ReadOnlySpan<char> ApiKey(HttpRequest request) => KeyAuthentication.BearerToken(request);
+
+    public override void WriteError(IBufferWriter<byte> output, RelayError error) => codec.WriteError(output, error);
+
+    /// <summary>The Responses API's <c>error</c> event (ResponseErrorEvent): type, code, message, param.</summary>
+    public override void WriteStreamError(IBufferWriter<byte> output, RelayError error)
+    {
+        output.Write("event: error\ndata: "u8);
+        using (var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions))
+        {
+            var (_, code) = OpenAiErrors.TypeAndCode(error);
+            writer.WriteStartObject();
+            writer.WriteString("type", "error");
+            writer.WriteString("code", code ?? error.Code ?? "server_error");
+            writer.WriteString("message", error.Message);
+            if (error.Param is null)
+            {
+                writer.WriteNull("param");
+            }
+            else
+            {
+                writer.WriteString("param", error.Param);
+            }
+            writer.WriteEndObject();
+        }
+        output.Write("\n\n"u8);
+    }
+
+    /// <summary>Only the model is rewritten: a Responses stream always ends with its usage, nothing needs asking for.</summary>
+    public override void WriteUpstreamBody(RequestEnvelope request, string upstreamModel, IBufferWriter<byte> output) =>
+        request.WriteUpstreamBody(output, upstreamModel, askForStreamUsage: false);
+
+    public override void AddUpstreamHeaders(HttpRequestMessage message, HttpRequest client, string? apiKey)
+    {
+        if (apiKey is not null)
+        {
+            message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + apiKey);
+        }
+    }
+
+    public override bool TryReadUsage(ReadOnlySpan<byte> responseBody, out TokenUsage usage) =>
+        OpenAiUsageReader.TryRead(responseBody, out usage, out _);
+
+    public override bool IsOwnErrorShape(ReadOnlySpan<byte> body) => OpenAiErrors.IsOpenAiErrorBody(body);
+
+    public override IStreamTap CreateStreamTap(RequestEnvelope request) => new ResponsesStreamTap();
+}

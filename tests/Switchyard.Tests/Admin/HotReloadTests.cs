@@ -10,6 +10,7 @@ using Switchyard.Tests.TestSupport;
 namespace Switchyard.Tests.Admin;
 
 /// <summary>Two gateway instances on one database: what the admin API changes through one applies on the other within a second.</summary>
+[Collection(TimingCollection.Name)]
 public sealed class HotReloadTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(1);

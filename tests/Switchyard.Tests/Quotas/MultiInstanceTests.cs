@@ -11,6 +11,7 @@ namespace Switchyard.Tests.Quotas;
 /// Three gateway processes sharing one PostgreSQL and one Redis, as a scaled-out deployment runs: limits hold
 /// across them exactly, and they start together without tripping over each other's migrations.
 /// </summary>
+[Collection(TimingCollection.Name)]
 public sealed class MultiInstanceTests : IAsyncLifetime
 {
     private const string Key = "sk-sy-multi-instance-key-000000000001";

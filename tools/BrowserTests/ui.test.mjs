@@ -306,6 +306,15 @@ const scenarios = {
       const other = await page.evaluate(async () => (await fetch('/admin/users/lead')).status);
       assert.ok(other === 403 || other === 404, `a user read another user: ${other}`);
       step(`a user sees only its own keys (${owners.length}) and pages ${menu.join(', ')}`);
+
+      // Someone else's request too, so a report that is not scoped would show it.
+      assert.equal(await chat(process.env.SWITCHYARD_CLIENT_KEY), 200);
+      assert.equal(await chat(process.env.SWITCHYARD_OTHER_KEY), 200);
+      await page.goto(`${base}/ui/#/usage?group_by=user`);
+      const users = page.locator('#usage-table tbody td[data-label=key]');
+      await users.first().waitFor();
+      assert.deepEqual(await users.allTextContents(), [process.env.SWITCHYARD_PLAIN_USER], 'a user\'s usage report shows other users');
+      step('a user\'s usage report holds its own usage only');
     });
   },
 

@@ -74,11 +74,13 @@ public static class AdminRoutes
             new("DELETE", "/models/{name}", SuperAdmin, "models", "Delete a model's stored settings.",
                 (Func<HttpContext, string, Task<IResult>>)models.DeleteAsync) { SuccessStatus = 204 },
 
-            new("GET", "/usage", SuperAdmin, "usage", "Ledger sums by one dimension; format=csv for CSV.",
+            new("GET", "/usage", User, "usage", "Ledger sums by one dimension; format=csv for CSV (group admins: their group; users: their own).",
                 (Func<HttpContext, Task<IResult>>)usage.GetAsync)
             {
                 Response = AdminJsonContext.Default.UsageView,
-                Query = [("from", "Date or timestamp."), ("to", "Date (inclusive) or timestamp."), ("group_by", "key, user, group, model, channel, day or month."), ("format", "csv for CSV.")],
+                Query = [("from", "Date or timestamp."), ("to", "Date (inclusive) or timestamp."), ("group_by", "key, user, group, model, channel, day or month."),
+                    ("key", "Only this key name."), ("user", "Only this user."), ("group", "Only this group."), ("model", "Only this served model."),
+                    ("channel", "Only this channel."), ("format", "csv for CSV.")],
             },
             new("POST", "/reconciliation", SuperAdmin, "reconciliation", "Compare an upstream usage or cost export (CSV body) for a channel and UTC day with the ledger; the report is stored.",
                 (Func<HttpContext, Task<IResult>>)reconciliation.CreateAsync)

@@ -6,7 +6,10 @@ using Switchyard.Storage;
 
 namespace Switchyard.Admin;
 
-/// <summary><c>GET /admin/usage?from=&amp;to=&amp;group_by=&amp;format=csv</c>: ledger sums by one dimension.</summary>
+/// <summary>
+/// <c>GET /admin/usage?from=&amp;to=&amp;group_by=&amp;format=csv</c>: ledger sums by one dimension, optionally narrowed to
+/// one key, user, group, model or channel. Group admins see only their group's usage, users only their own.
+/// </summary>
 public sealed class UsageAdmin(UsageReport report, LedgerWriter ledger)
 {
     public async Task<IResult> GetAsync(HttpContext http)
@@ -25,6 +28,15 @@ public sealed class UsageAdmin(UsageReport report, LedgerWriter ledger)
         {
             return AdminEndpoints.Error(400, "'from' and 'to' must be dates (2026-11-01) or timestamps (2026-11-01T08:00:00Z).", "from");
         }
+        var (scopeGroup, scopeUser) = AdminAccess.UsageScope(AdminPrincipal.Of(http));
+        string? Text(string name) => query[name].ToString() is { Length: > 0 } v ? v : null;
+        var group = Text("group");
+        var user = Text("user");
+        if ((scopeGroup is not null && group is not null && group != scopeGroup) || (scopeUser is not null && user is not null && user != scopeUser))
+        {
+            return AdminErrors.Forbidden("You may see only your own group's or your own usage.");
+        }
+        var filter = new UsageFilter(Text("key"), scopeUser ?? user, scopeGroup ?? group, Text("model"), Text("channel"));
         // Reports count what this instance has accepted so far, not only what the batch writer reached.
         using (var wait = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted))
         {
@@ -37,7 +49,7 @@ public sealed class UsageAdmin(UsageReport report, LedgerWriter ledger)
             {
             }
         }
-        var rows = await report.QueryAsync(grouping, from, to, http.RequestAborted);
+        var rows = await report.QueryAsync(grouping, from, to, filter, http.RequestAborted);
         var views = rows.Select(r => new UsageRowView(r.Key, r.Requests, r.InputTokens, r.OutputTokens, r.CachedTokens,
             r.CacheWriteTokens, r.ReasoningTokens, FormatUsd(r.CostUsd), r.EstimatedRequests, r.EstimatedInputTokens,
             r.EstimatedOutputTokens, FormatUsd(r.EstimatedCostUsd))).ToList();

@@ -22,6 +22,15 @@ public sealed record UsageRow(string? Key, long Requests, long InputTokens, long
     long EstimatedOutputTokens = 0, decimal EstimatedCostUsd = 0m);
 
 /// <summary>
+/// Narrows a report to rows matching every given value (null: any). Group admins' and users' reports are scoped
+/// through this, so the narrowing happens in the query and never after it.
+/// </summary>
+public sealed record UsageFilter(string? Key = null, string? User = null, string? Group = null, string? Model = null, string? Channel = null)
+{
+    public static readonly UsageFilter None = new();
+}
+
+/// <summary>
 /// Sums of the ledger by one dimension over a time range. Whole UTC days come from the daily rollups
 /// (<c>usage_daily</c>), so a month is a few thousand rollup rows whatever the traffic; only the partial days at the
 /// edges of a range given to the millisecond are summed from the request log.
@@ -45,7 +54,11 @@ public sealed class UsageReport(SqlDialect dialect)
         COALESCE(SUM(estimated_output_tokens), 0) AS estimated_output_tokens, COALESCE(SUM(estimated_cost_picousd), 0) AS estimated_cost_picousd
         """;
 
-    public async Task<IReadOnlyList<UsageRow>> QueryAsync(UsageGrouping grouping, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<UsageRow>> QueryAsync(UsageGrouping grouping, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken) =>
+        QueryAsync(grouping, from, to, UsageFilter.None, cancellationToken);
+
+    public async Task<IReadOnlyList<UsageRow>> QueryAsync(UsageGrouping grouping, DateTimeOffset? from, DateTimeOffset? to, UsageFilter filter,
+        CancellationToken cancellationToken)
     {
         // Whole days [firstDay, endDay) from the rollups; the pieces of partial days from the records.
         var firstDay = from is { } f ? CeilingDay(f) : (DateTimeOffset?)null;
@@ -73,18 +86,28 @@ public sealed class UsageReport(SqlDialect dialect)
         var skipRollups = from is not null && to is not null && firstDay is null;
         if (!skipRollups)
         {
-            Add(totals, await connection.QueryAsync(new CommandDefinition(RollupQuery(grouping, firstDay, endDay), new
+            Add(totals, await connection.QueryAsync(new CommandDefinition(RollupQuery(grouping, firstDay, endDay, filter), new
             {
                 firstDay = firstDay is { } d1 ? Billing.LedgerDays.Format(d1) : null,
                 endDay = endDay is { } d2 ? Billing.LedgerDays.Format(d2) : null,
+                key = filter.Key,
+                user = filter.User,
+                group = filter.Group,
+                model = filter.Model,
+                channel = filter.Channel,
             }, cancellationToken: cancellationToken)));
         }
         foreach (var (partFrom, partTo) in parts)
         {
-            Add(totals, await connection.QueryAsync(new CommandDefinition(RecordQuery(grouping), new
+            Add(totals, await connection.QueryAsync(new CommandDefinition(RecordQuery(grouping, filter), new
             {
                 from = partFrom?.ToUnixTimeMilliseconds() ?? long.MinValue,
                 to = partTo?.ToUnixTimeMilliseconds() ?? long.MaxValue,
+                key = filter.Key,
+                user = filter.User,
+                group = filter.Group,
+                model = filter.Model,
+                channel = filter.Channel,
             }, cancellationToken: cancellationToken)));
         }
         return totals.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new UsageRow(
@@ -100,7 +123,7 @@ public sealed class UsageReport(SqlDialect dialect)
         return floor == at ? floor : floor.AddDays(1);
     }
 
-    private static string RollupQuery(UsageGrouping grouping, DateTimeOffset? firstDay, DateTimeOffset? endDay)
+    private static string RollupQuery(UsageGrouping grouping, DateTimeOffset? firstDay, DateTimeOffset? endDay, UsageFilter filter)
     {
         var dimension = grouping switch
         {
@@ -113,17 +136,46 @@ public sealed class UsageReport(SqlDialect dialect)
             UsageGrouping.Month => "substr(day, 1, 7)",
             _ => throw new ArgumentOutOfRangeException(nameof(grouping)),
         };
-        var where = (firstDay, endDay) switch
+        var conditions = new List<string>();
+        if (firstDay is not null)
         {
-            (null, null) => "",
-            (not null, null) => "WHERE day >= @firstDay",
-            (null, not null) => "WHERE day < @endDay",
-            _ => "WHERE day >= @firstDay AND day < @endDay",
-        };
+            conditions.Add("day >= @firstDay");
+        }
+        if (endDay is not null)
+        {
+            conditions.Add("day < @endDay");
+        }
+        // The rollups store "none" as '', never NULL, so plain equality matches the records' COALESCE below.
+        AddFilter(conditions, filter, "key_name", "user_name", "group_name", "model", "channel");
+        var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
         return $"SELECT {dimension} AS dimension, {RollupSums} FROM usage_daily {where} GROUP BY {dimension}";
     }
 
-    private string RecordQuery(UsageGrouping grouping)
+    private static void AddFilter(List<string> conditions, UsageFilter filter, string key, string user, string group, string model, string channel)
+    {
+        if (filter.Key is not null)
+        {
+            conditions.Add($"{key} = @key");
+        }
+        if (filter.User is not null)
+        {
+            conditions.Add($"{user} = @user");
+        }
+        if (filter.Group is not null)
+        {
+            conditions.Add($"{group} = @group");
+        }
+        if (filter.Model is not null)
+        {
+            conditions.Add($"{model} = @model");
+        }
+        if (filter.Channel is not null)
+        {
+            conditions.Add($"{channel} = @channel");
+        }
+    }
+
+    private string RecordQuery(UsageGrouping grouping, UsageFilter filter)
     {
         var dimension = grouping switch
         {
@@ -136,7 +188,9 @@ public sealed class UsageReport(SqlDialect dialect)
             UsageGrouping.Month => dialect.MonthOf("created_at"),
             _ => throw new ArgumentOutOfRangeException(nameof(grouping)),
         };
-        return $"SELECT {dimension} AS dimension, {Sums} FROM usage_records WHERE created_at >= @from AND created_at < @to GROUP BY {dimension}";
+        var conditions = new List<string> { "created_at >= @from", "created_at < @to" };
+        AddFilter(conditions, filter, "key_name", "user_name", "group_name", "COALESCE(served_model, requested_model, '')", "channel");
+        return $"SELECT {dimension} AS dimension, {Sums} FROM usage_records WHERE {string.Join(" AND ", conditions)} GROUP BY {dimension}";
     }
 
     private static void Add(Dictionary<string, long[]> totals, IEnumerable<dynamic> rows)

@@ -62,6 +62,47 @@ public sealed class KeyAndLogViewTests
     }
 
     [Fact]
+    public async Task Usage_FiltersAndScopesToTheCaller_FromRollupsAndRecords()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(customize: TenancyFixture.Company);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, GatewayHarness.ClientKey));
+        }
+        Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, GatewayHarness.NarrowKey));
+        Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, TenancyFixture.LeadKey, "gpt-4o"));
+        await gateway.LedgerAsync(expectAtLeast: 5);
+
+        static Dictionary<string, long> Requests(System.Text.Json.JsonElement report) =>
+            report.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("key").GetString() ?? "", r => r.GetProperty("requests").GetInt64());
+
+        // Whole days (the rollups) and a range ending now (today's records) must scope alike.
+        var recent = $"from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O"))}&to={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(5).ToString("O"))}";
+        foreach (var range in new[] { "", recent })
+        {
+            var everyone = Requests(await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, $"/admin/usage?group_by=key&{range}"));
+            Assert.Equal(new Dictionary<string, long> { ["client-key"] = 3, ["narrow-key"] = 1, ["lead-key"] = 1 }, everyone);
+            var filtered = Requests(await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, $"/admin/usage?group_by=key&model=gpt-4o&group=team&{range}"));
+            Assert.Equal(new Dictionary<string, long> { ["lead-key"] = 1 }, filtered);
+
+            var team = Requests(await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, $"/admin/usage?group_by=key&{range}", key: TenancyFixture.LeadKey));
+            Assert.Equal(new Dictionary<string, long> { ["client-key"] = 3, ["lead-key"] = 1 }, team);
+            var own = Requests(await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, $"/admin/usage?group_by=user&{range}", key: GatewayHarness.ClientKey));
+            Assert.Equal(new Dictionary<string, long> { ["wang"] = 3 }, own);
+            var otherLead = Requests(await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, $"/admin/usage?group_by=group&{range}", key: TenancyFixture.OtherLeadKey));
+            Assert.Equal(new Dictionary<string, long> { ["narrow"] = 1 }, otherLead);
+        }
+
+        var csv = await gateway.Http.SendAsync(TenancyFixture.Request(HttpMethod.Get, "/admin/usage?group_by=key&format=csv", null, GatewayHarness.ClientKey));
+        var lines = (await csv.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("client-key,3,", lines[1], StringComparison.Ordinal);
+
+        await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/usage?group=narrow", key: TenancyFixture.LeadKey, expect: 403);
+        await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/usage?user=lead", key: GatewayHarness.ClientKey, expect: 403);
+    }
+
+    [Fact]
     public async Task GroupAndUserViews_ShowUseAndRemainingQuota()
     {
         await using var gateway = await GatewayHarness.StartAsync(customize: TenancyFixture.Company);

@@ -25,7 +25,7 @@ public sealed class AdminUiBrowserTests
     /// <summary>
     /// Name and password: a wrong one refused, an HttpOnly session cookie, writes only with the CSRF header, a key
     /// created and revoked through the session, logout; a group admin sees neither channels nor other groups;
-    /// a user sees only its own keys.
+    /// a user sees only its own keys and usage.
     /// </summary>
     [Fact]
     public async Task PasswordLogin_GroupAdmin_AndUser_Scenarios()
@@ -47,6 +47,7 @@ public sealed class AdminUiBrowserTests
             ["SWITCHYARD_GROUP_ADMIN_PASSWORD"] = LeadPassword,
             ["SWITCHYARD_PLAIN_USER"] = "wang",
             ["SWITCHYARD_PLAIN_USER_PASSWORD"] = UserPassword,
+            ["SWITCHYARD_OTHER_KEY"] = GatewayHarness.NarrowKey,
         });
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using Switchyard.Hosting;
 using Switchyard.Storage;
 
 namespace Switchyard.Admin;
@@ -10,11 +11,12 @@ namespace Switchyard.Admin;
 /// each is a random nonce with its HMAC under the session token, which only the cookie holder can compute,
 /// so every fresh one the session endpoint hands out is valid for that session alone.
 /// </summary>
-public sealed class AdminSessions(SessionStore store, TimeProvider time)
+public sealed class AdminSessions(SessionStore store, TimeProvider time, GatewayRuntime runtime)
 {
     public const string CookieName = "sy_session";
     public const string CsrfHeader = "x-csrf-token";
-    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
+
+    public TimeSpan Lifetime => runtime.FileConfig.Security.SessionTtl;
 
     public async Task<string> CreateAsync(string user, CancellationToken cancellationToken)
     {

@@ -62,7 +62,7 @@ public sealed class SessionAdmin(UserStore users, AdminSessions sessions, AdminA
             SameSite = SameSiteMode.Strict,
             Secure = http.Request.IsHttps,
             Path = "/",
-            MaxAge = AdminSessions.Lifetime,
+            MaxAge = sessions.Lifetime,
         });
         await audit.RecordAsync(user.Config.Name, user.Config.Role, address, "login", "session", user.Config.Name, null, "success", http.RequestAborted);
         return Results.Json(new SessionView(user.Config.Name, user.Config.Role, user.Config.Group, AdminSessions.NewCsrf(token)), TenancyJsonContext.Default.SessionView);

@@ -105,6 +105,7 @@ public static class ConfigLoader
         MasterKey = f.String("master_key"),
         SecretKey = f.String("secret_key"),
         PreviousSecretKeys = f.StringList("previous_secret_keys"),
+        SessionTtl = f.Duration("session_ttl") ?? new SecurityConfig().SessionTtl,
     };
 
     private static ChannelConfig ReadChannel(YamlFields f) => new()

@@ -147,6 +147,10 @@ public static class ConfigValidator
         {
             Add("security.secret_key", "must be at least 16 characters (it derives the key that encrypts upstream keys; use 32 random ones)");
         }
+        if (config.Security.SessionTtl < TimeSpan.FromSeconds(1) || config.Security.SessionTtl > TimeSpan.FromDays(30))
+        {
+            Add("security.session_ttl", "must be from 1s to 30d");
+        }
         if (config.Security.MasterKey is { Length: < 16 })
         {
             Add("security.master_key", "must be at least 16 characters");

@@ -46,6 +46,9 @@ public sealed record SecurityConfig
 
     /// <summary>Secrets that sealed values may still be under after a rotation; `switchyard reencrypt` moves them to the current one.</summary>
     public IReadOnlyList<string> PreviousSecretKeys { get; init; } = [];
+
+    /// <summary>How long a web UI login lasts (<c>security.session_ttl</c>); the user logs in again after it.</summary>
+    public TimeSpan SessionTtl { get; init; } = TimeSpan.FromHours(12);
 }
 
 public sealed record ChannelConfig

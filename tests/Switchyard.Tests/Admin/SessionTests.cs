@@ -77,6 +77,33 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public async Task Session_LastsTheConfiguredTtl()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(customize: c =>
+        {
+            var company = TenancyFixture.Company(c);
+            return company with { Security = company.Security with { SessionTtl = TimeSpan.FromSeconds(2) } };
+        });
+        using var browser = Browser(gateway);
+
+        var (status, _, response) = await LoginAsync(browser, "lead", TenancyFixture.Password);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("max-age=2", Assert.Single(response.Headers.GetValues("Set-Cookie")), StringComparison.OrdinalIgnoreCase);
+        using (var fresh = await browser.GetAsync("/admin/session"))
+        {
+            Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        }
+
+        // The server refuses the token after the TTL even when a client keeps sending the cookie.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        using var stale = new HttpRequestMessage(HttpMethod.Get, "/admin/session");
+        stale.Headers.Add("Cookie", response.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
+        using var plain = new HttpClient { BaseAddress = gateway.BaseAddress };
+        using var expired = await plain.SendAsync(stale);
+        Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+    }
+
+    [Fact]
     public async Task CsrfToken_OfAnotherSession_IsRefused()
     {
         await using var gateway = await GatewayHarness.StartAsync(customize: TenancyFixture.Company);

@@ -22,6 +22,7 @@ public static class MockUpstreamExtensions
         services.TryAddSingleton<ResponseStore>();
         services.TryAddSingleton<ResponsesEndpoint>();
         services.TryAddSingleton<GeminiEndpoint>();
+        services.TryAddSingleton<GeminiModelsEndpoint>();
         return services;
     }
 
@@ -39,6 +40,7 @@ public static class MockUpstreamExtensions
         var anthropic = services.GetRequiredService<AnthropicEndpoint>();
         var responses = services.GetRequiredService<ResponsesEndpoint>();
         var gemini = services.GetRequiredService<GeminiEndpoint>();
+        var geminiModels = services.GetRequiredService<GeminiModelsEndpoint>();
 
         endpoints.MapPost("/v1/chat/completions", pipeline.Authenticated(chat.HandleAsync));
         endpoints.MapPost("/v1/embeddings", pipeline.Authenticated(embeddings.HandleAsync));
@@ -48,6 +50,8 @@ public static class MockUpstreamExtensions
         endpoints.MapPost("/v1/messages", pipeline.Authenticated(anthropic.MessagesAsync, MockDialect.Anthropic));
         endpoints.MapPost("/v1/messages/count_tokens", pipeline.Authenticated(anthropic.CountTokensAsync, MockDialect.Anthropic));
         endpoints.MapPost("/v1beta/models/{**target}", pipeline.Authenticated(gemini.HandleAsync, MockDialect.Gemini));
+        endpoints.MapGet("/v1beta/models", pipeline.Authenticated(geminiModels.ListAsync, MockDialect.Gemini));
+        endpoints.MapGet("/v1beta/models/{**id}", pipeline.Authenticated(geminiModels.GetAsync, MockDialect.Gemini));
         endpoints.MapFallback(pipeline.Anonymous(static (context, _, _) => OpenAiErrors.InvalidUrlAsync(context)));
         return endpoints;
     }

@@ -186,7 +186,7 @@ public sealed partial class ChatRelay
                     var status = (int)response.StatusCode;
                     var error = readError(status, await call.ReadErrorBodyAsync(response));
                     Record(context, route, key, error, started);
-                    UpdateHealth(key.Health, status, response.Headers.RetryAfter);
+                    UpdateHealth(key.Health, error.Code == "upstream_auth_failed" ? 401 : status, response.Headers.RetryAfter);
                     // Client errors are the request's fault: another upstream would refuse it too.
                     return (new AttemptOutcome(!error.AllowFallback, canonical), error);
                 }

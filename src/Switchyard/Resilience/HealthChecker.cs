@@ -136,12 +136,31 @@ public sealed partial class HealthChecker(GatewayRuntime runtime, HealthStore st
         {
             using var response = await upstream.Invoker.SendAsync(message, timeout.Token);
             var status = (int)response.StatusCode;
+            if (channel.Config.Type == "gemini" && status == 400
+                && Providers.Gemini.GeminiKeyRejection.IsKeyRejected(status, await ReadSmallAsync(response, timeout.Token)))
+            {
+                // Counted as the 401 it means, so every instance that reads this result disables the key too.
+                return new HealthProbeResult(time.GetUtcNow(), false, 401, Elapsed(started), $"status 400 {Providers.Gemini.GeminiKeyRejection.Reason}");
+            }
             return new HealthProbeResult(time.GetUtcNow(), response.IsSuccessStatusCode, status, Elapsed(started), response.IsSuccessStatusCode ? null : $"status {status}");
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return new HealthProbeResult(time.GetUtcNow(), false, null, Elapsed(started), e is HttpRequestException http ? $"unreachable: {http.HttpRequestError}" : "timed out");
         }
+    }
+
+    private static async Task<byte[]> ReadSmallAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[16 * 1024];
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var read = 0;
+        int n;
+        while (read < buffer.Length && (n = await body.ReadAsync(buffer.AsMemory(read), cancellationToken)) > 0)
+        {
+            read += n;
+        }
+        return buffer[..read];
     }
 
     private long Elapsed(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;

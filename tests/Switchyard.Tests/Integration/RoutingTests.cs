@@ -53,6 +53,30 @@ public sealed class RoutingTests
         Assert.Equal(6, keysSeen.Count(k => k == "Bearer good-key"));
     }
 
+    /// <summary>Google rejects a wrong key with 400 API_KEY_INVALID: that is the channel's credential, not the client's request.</summary>
+    [Fact]
+    public async Task GeminiKeyInvalid_IsDisabledAndTheOtherKeyServes()
+    {
+        await using var gateway = await StartAsync(c =>
+        {
+            var withGemini = GeminiChannel.Add(c);
+            return withGemini with
+            {
+                Channels = [.. withGemini.Channels.Select(ch => ch.Type == "gemini" ? ch with { Keys = ["mock-invalid-key", GeminiChannel.UpstreamKey] } : ch)],
+            };
+        });
+
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await ChatAsync(gateway, GeminiChannel.Flash);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var keysSeen = gateway.Mock.Requests.Where(r => r.Path.StartsWith("/v1beta/", StringComparison.Ordinal)).Select(r => r.Headers["x-goog-api-key"]).ToList();
+        Assert.Equal(1, keysSeen.Count(k => k == "mock-invalid-key"));
+        Assert.Equal(6, keysSeen.Count(k => k == GeminiChannel.UpstreamKey));
+    }
+
     [Fact]
     public async Task AllChannelsFail_FallbackModelServesWithHeadersAndItsPrice()
     {

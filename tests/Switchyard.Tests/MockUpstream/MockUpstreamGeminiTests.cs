@@ -38,6 +38,28 @@ public sealed class MockUpstreamGeminiTests
     }
 
     [Fact]
+    public async Task Models_ListAndGet_AreGoogleModelResources()
+    {
+        await using var host = await MockUpstreamTestHost.StartAsync();
+        using var client = host.CreateClient(apiKey: null);
+
+        using var listRequest = new HttpRequestMessage(HttpMethod.Get, "v1beta/models");
+        listRequest.Headers.Add("x-goog-api-key", "AIzaSyAnyKey");
+        var list = await ReadJsonAsync(await client.SendAsync(listRequest));
+        var flash = list.GetProperty("models").EnumerateArray().First(m => m.GetProperty("name").GetString() == "models/gemini-2.5-flash");
+        Assert.Equal(65_536, flash.GetProperty("outputTokenLimit").GetInt32());
+        Assert.Contains("generateContent", flash.GetProperty("supportedGenerationMethods").EnumerateArray().Select(m => m.GetString()));
+
+        var one = await ReadJsonAsync(await client.GetAsync("v1beta/models/gemini-2.5-pro?key=AIzaSyAnyKey"));
+        Assert.Equal("models/gemini-2.5-pro", one.GetProperty("name").GetString());
+        var missing = await ReadJsonAsync(await client.GetAsync("v1beta/models/nope?key=AIzaSyAnyKey"), status: 404);
+        Assert.Equal("NOT_FOUND", missing.GetProperty("error").GetProperty("status").GetString());
+
+        var invalid = await ReadJsonAsync(await client.GetAsync("v1beta/models?key=mock-invalid-key"), status: 400);
+        Assert.Equal("API_KEY_INVALID", invalid.GetProperty("error").GetProperty("details")[0].GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public async Task GenerateContent_CachedAndThoughts_GeminiUsageSemantics()
     {
         await using var host = await MockUpstreamTestHost.StartAsync();

@@ -25,9 +25,21 @@ public sealed class HealthCheckerTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => _upstream.Dispose();
 
-    private GatewayConfig Config() => new()
+    private GatewayConfig Config(bool gemini = false) => new()
     {
-        Channels =
+        Channels = gemini
+        ?
+        [
+            new ChannelConfig
+            {
+                Name = "gemini",
+                Type = "gemini",
+                BaseUrl = new Uri(_mock.BaseAddress, "v1beta/").ToString(),
+                Keys = [GeminiChannel.UpstreamKey, "mock-invalid-key"],
+                Models = [GeminiChannel.Flash],
+            },
+        ]
+        :
         [
             new ChannelConfig
             {
@@ -42,9 +54,9 @@ public sealed class HealthCheckerTests : IAsyncLifetime, IDisposable
         HealthChecks = new HealthCheckConfig { Interval = TimeSpan.FromMinutes(1) },
     };
 
-    private (GatewayRuntime Runtime, HealthChecker Checker) Instance(SqlDialect dialect)
+    private (GatewayRuntime Runtime, HealthChecker Checker) Instance(SqlDialect dialect, bool gemini = false)
     {
-        var runtime = new GatewayRuntime(Config(), _time);
+        var runtime = new GatewayRuntime(Config(gemini), _time);
         return (runtime, new HealthChecker(runtime, new HealthStore(dialect), _upstream, _time, NullLogger<HealthChecker>.Instance, new Switchyard.Telemetry.Metrics.GatewayMetrics(runtime.Config)));
     }
 
@@ -73,6 +85,28 @@ public sealed class HealthCheckerTests : IAsyncLifetime, IDisposable
         await b.Checker.RunOnceAsync(default);
         await a.Checker.RunOnceAsync(default);
         Assert.Equal(4, _mock.Requests.Count(r => r.Path == "/v1/models"));
+    }
+
+    /// <summary>Google answers a wrong key with 400 API_KEY_INVALID, not 401: the key is disabled all the same, on both instances.</summary>
+    [Fact]
+    public async Task RunOnce_GeminiKeyInvalid_DisablesTheKeyOnEveryInstance()
+    {
+        var dialect = await TestDatabases.CreateMigratedAsync(DatabaseKind.Sqlite);
+        var a = Instance(dialect, gemini: true);
+        var b = Instance(dialect, gemini: true);
+
+        await a.Checker.RunOnceAsync(default);
+        await b.Checker.RunOnceAsync(default);
+
+        Assert.Equal(2, _mock.Requests.Count(r => r.Path == "/v1beta/models"));
+        foreach (var runtime in new[] { a.Runtime, b.Runtime })
+        {
+            var keys = runtime.Catalog.Channels[0].Keys;
+            Assert.True(keys[0].Health.LastProbe!.Ok);
+            Assert.Null(keys[0].Health.DisabledReason);
+            Assert.Equal("status 400 API_KEY_INVALID", keys[1].Health.LastProbe!.Error);
+            Assert.NotNull(keys[1].Health.DisabledReason);
+        }
     }
 
     [Fact]

@@ -39,21 +39,19 @@ public sealed partial class GeminiProvider : IProviderAdapter
         {
             return generic;
         }
+        if (GeminiKeyRejection.IsKeyRejected(status, body))
+        {
+            return new RelayError(RelayErrorKind.UpstreamError, 502, $"The upstream channel 'gemini' rejected its credentials ({GeminiKeyRejection.Reason}).", AllowFallback: true)
+            {
+                Code = "upstream_auth_failed",
+            };
+        }
         try
         {
             using var document = JsonDocument.Parse(body.ToArray());
             if (!document.RootElement.TryGetProperty("error", out var error) || error.ValueKind != JsonValueKind.Object)
             {
                 return generic;
-            }
-            // Google answers a wrong key with 400 INVALID_ARGUMENT and the reason API_KEY_INVALID: the channel's
-            // credentials are at fault, not the client's request.
-            if (HasReason(error, "API_KEY_INVALID"))
-            {
-                return new RelayError(RelayErrorKind.UpstreamError, 502, "The upstream channel 'gemini' rejected its credentials (API_KEY_INVALID).", AllowFallback: true)
-                {
-                    Code = "upstream_auth_failed",
-                };
             }
             if (Str(error, "message") is { } message)
             {
@@ -65,10 +63,6 @@ public sealed partial class GeminiProvider : IProviderAdapter
         }
         return generic;
     }
-
-    private static bool HasReason(JsonElement error, string reason) =>
-        error.TryGetProperty("details", out var details) && details.ValueKind == JsonValueKind.Array
-        && details.EnumerateArray().Any(d => Str(d, "reason") == reason);
 
     public ChatResponse? ReadResponse(ReadOnlySpan<byte> body, out RelayError? error)
     {

@@ -170,6 +170,24 @@ public sealed class ErrorTests : IAsyncLifetime
         Assert.Equal("gpt-4o", response.Headers.GetValues("x-switchyard-model").Single());
     }
 
+    /// <summary>An Anthropic upstream's refusal reaches an OpenAI client converted, with OpenAI's type for that status.</summary>
+    [Theory]
+    [InlineData(400, "invalid_request_error")]
+    [InlineData(404, "invalid_request_error")]
+    [InlineData(413, "invalid_request_error")]
+    [InlineData(429, "rate_limit_exceeded")]
+    [InlineData(500, "api_error")]
+    [InlineData(529, "api_error")]
+    public async Task ConvertedUpstreamError_KeepsItsStatusWithOpenAisType(int upstreamStatus, string type)
+    {
+        var (status, error, _) = await SendAsync($$"""{"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"[mock:status={{upstreamStatus}}]"}]}""");
+
+        Assert.Equal(upstreamStatus, (int)status);
+        Assert.Equal(type, error.GetProperty("type").GetString());
+        var record = Assert.Single(await _gateway.LedgerAsync(1));
+        Assert.Equal((upstreamStatus, "upstream_error", "mock-anthropic"), (record.Status, record.ErrorKind, record.Channel));
+    }
+
     [Fact]
     public async Task UpstreamRejectsChannelKey_Is502NotTheClientsFault()
     {

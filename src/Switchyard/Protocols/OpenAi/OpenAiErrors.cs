@@ -24,6 +24,9 @@ public static class OpenAiErrors
         RelayErrorKind.UpstreamUnreachable => ("api_error", "upstream_unreachable"),
         RelayErrorKind.UpstreamStreamBroken => ("api_error", "upstream_stream_broken"),
         RelayErrorKind.ClientDisconnected => ("api_error", "client_disconnected"),
+        // An upstream's refusal in another protocol keeps its meaning: a 4xx is still the request's fault.
+        RelayErrorKind.UpstreamError when error.Status == 429 => ("rate_limit_exceeded", error.Code ?? "rate_limit_exceeded"),
+        RelayErrorKind.UpstreamError when error.Status is >= 400 and < 500 => ("invalid_request_error", error.Code),
         RelayErrorKind.UpstreamError or RelayErrorKind.Internal => ("api_error", error.Code),
         _ => ("api_error", error.Code),
     };

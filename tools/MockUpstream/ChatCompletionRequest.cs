@@ -46,6 +46,7 @@ internal sealed class ChatCompletionRequest
         }
 
         var error = request.ReadMessages(messages, directives)
+            ?? ReasoningModelRules(root, modelName)
             ?? request.ReadMaxTokens(root, "max_completion_tokens")
             ?? request.ReadMaxTokens(root, "max_tokens");
         if (error is not null)
@@ -60,6 +61,33 @@ internal sealed class ChatCompletionRequest
             && options.TryGetProperty("include_usage", out var includeUsage)
             && includeUsage.ValueKind == JsonValueKind.True;
         request.ReadTools(root);
+        return null;
+    }
+
+    /// <summary>
+    /// OpenAI's reasoning models (o1, o3, o4, gpt-5…) refuse <c>max_tokens</c> and any sampling value but the default,
+    /// with these exact errors; other models take both.
+    /// </summary>
+    private static RequestError? ReasoningModelRules(JsonElement root, string model)
+    {
+        var name = model[(model.LastIndexOf('/') + 1)..];
+        var reasoning = !name.StartsWith("gpt-5-chat", StringComparison.Ordinal)
+            && new[] { "o1", "o3", "o4", "gpt-5" }.Any(p => name == p || name.StartsWith(p + "-", StringComparison.Ordinal) || name.StartsWith(p + ".", StringComparison.Ordinal));
+        if (!reasoning)
+        {
+            return null;
+        }
+        if (root.TryGetProperty("max_tokens", out var maxTokens) && maxTokens.ValueKind != JsonValueKind.Null)
+        {
+            return new RequestError("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", "max_tokens", "unsupported_parameter");
+        }
+        foreach (var field in new[] { "temperature", "top_p" })
+        {
+            if (root.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.Number && value.GetDouble() != 1)
+            {
+                return new RequestError($"Unsupported value: '{field}' does not support {value.GetRawText()} with this model. Only the default (1) value is supported.", field, "unsupported_value");
+            }
+        }
         return null;
     }
 

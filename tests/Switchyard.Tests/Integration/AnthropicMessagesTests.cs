@@ -232,6 +232,36 @@ public sealed class AnthropicMessagesTests : IAsyncLifetime
         Assert.Contains("\"role\":\"tool\"", sent);
     }
 
+    /// <summary>
+    /// OpenAI's reasoning models refuse max_tokens and non-default sampling (the mock answers as OpenAI does):
+    /// a converted request names max_completion_tokens, leaves temperature out and turns the budget into an effort.
+    /// </summary>
+    [Theory]
+    [InlineData("o3", true)]
+    [InlineData("gpt-5.1", true)]
+    [InlineData("gpt-4o", false)]
+    public async Task ThinkingRequest_ToOpenAiModel_UsesThatModelsParameters(string model, bool reasoning)
+    {
+        await using var gateway = await GatewayHarness.StartAsync(customize: c => c with
+        {
+            Channels = [.. c.Channels.Select(ch => ch.Name == "mock" ? ch with { Models = [.. ch.Models, "o3", "gpt-5.1"] } : ch)],
+        });
+        using var request = gateway.Post("/v1/messages", $$"""
+            {"model":"{{model}}","max_tokens":4096,"temperature":0.5,"thinking":{"type":"enabled","budget_tokens":2000},
+             "messages":[{"role":"user","content":"hi"}]}
+            """);
+        request.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
+
+        using var response = await gateway.Http.SendAsync(request);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        var sent = JsonDocument.Parse(gateway.Mock.Requests.Single(r => r.Path == "/v1/chat/completions").Body).RootElement;
+        Assert.Equal(4096, sent.GetProperty(reasoning ? "max_completion_tokens" : "max_tokens").GetInt32());
+        Assert.False(sent.TryGetProperty(reasoning ? "max_tokens" : "max_completion_tokens", out _));
+        Assert.Equal(!reasoning, sent.TryGetProperty("temperature", out _));
+        Assert.Equal(reasoning ? "low" : null, sent.TryGetProperty("reasoning_effort", out var effort) ? effort.GetString() : null);
+    }
+
     [Fact]
     public async Task ClaudeCodeStyleRequest_ToAnthropicUpstream_PassesUnchanged()
     {

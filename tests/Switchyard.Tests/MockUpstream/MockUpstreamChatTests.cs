@@ -115,6 +115,23 @@ public sealed class MockUpstreamChatTests
         Assert.Equal(3, body.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
     }
 
+    [Theory]
+    [InlineData("o3", "\"max_tokens\":5", "max_tokens", "unsupported_parameter", "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.")]
+    [InlineData("gpt-5.1", "\"temperature\":0.2", "temperature", "unsupported_value", "Unsupported value: 'temperature' does not support 0.2 with this model. Only the default (1) value is supported.")]
+    [InlineData("o4-mini", "\"top_p\":0.9", "top_p", "unsupported_value", "Unsupported value: 'top_p' does not support 0.9 with this model. Only the default (1) value is supported.")]
+    public async Task ChatCompletions_ReasoningModel_RefusesWhatOpenAiRefuses(string model, string extra, string param, string code, string message)
+    {
+        await using var host = await MockUpstreamTestHost.StartAsync();
+
+        using var response = await host.PostAsync("v1/chat/completions", MockUpstreamTestHost.Chat("hi", extra).Replace("\"gpt-4o\"", $"\"{model}\"", StringComparison.Ordinal));
+
+        var error = await ReadErrorAsync(response, 400);
+        Assert.Equal(("invalid_request_error", param, code, message),
+            (error.GetProperty("type").GetString(), error.GetProperty("param").GetString(), error.GetProperty("code").GetString(), error.GetProperty("message").GetString()));
+        var fine = await host.PostForJsonAsync("v1/chat/completions", MockUpstreamTestHost.Chat("hi", "\"max_completion_tokens\":5,\"temperature\":1").Replace("\"gpt-4o\"", $"\"{model}\"", StringComparison.Ordinal));
+        Assert.Equal(model, fine.GetProperty("model").GetString());
+    }
+
     [Fact]
     public async Task ChatCompletions_MaxTokensAboveReply_StopsNormally()
     {

@@ -62,9 +62,10 @@ public sealed partial class OpenAiCompatibleProvider
             writer.WriteEndArray();
             WriteToolChoice(writer, request.ToolChoice);
         }
+        var reasoningModel = OpenAiReasoningModels.IsReasoningModel(upstreamModel);
         if (request.MaxTokens is { } max)
         {
-            writer.WriteNumber("max_tokens", max);
+            writer.WriteNumber(reasoningModel ? "max_completion_tokens" : "max_tokens", max);
         }
         if (request.StopSequences.Count > 0)
         {
@@ -75,11 +76,12 @@ public sealed partial class OpenAiCompatibleProvider
             }
             writer.WriteEndArray();
         }
-        if (request.Temperature is { } temperature)
+        // Reasoning models accept only the default sampling (1); anything else is a 400 there, so it is left out.
+        if (request.Temperature is { } temperature && !reasoningModel)
         {
             writer.WriteNumber("temperature", temperature);
         }
-        if (request.TopP is { } topP)
+        if (request.TopP is { } topP && !reasoningModel)
         {
             writer.WriteNumber("top_p", topP);
         }
@@ -87,8 +89,9 @@ public sealed partial class OpenAiCompatibleProvider
         {
             writer.WriteString("user", user);
         }
+        // A thinking budget becomes an effort for models known to take one (and wherever the channel asks for it).
         var effort = request.Thinking is { Enabled: true, Effort: { } asked } ? asked
-            : DeriveReasoningEffortFromBudget ? ReasoningEffort(request.Thinking) : null;
+            : DeriveReasoningEffortFromBudget || reasoningModel ? ReasoningEffort(request.Thinking) : null;
         if (SendReasoningEffort && effort is not null)
         {
             writer.WriteString("reasoning_effort", effort);

@@ -53,4 +53,16 @@ public static class AdminAccess
         AdminRole.GroupAdmin => (p.Group, null),
         _ => (p.Group, p.Name),
     };
+
+    /// <summary>
+    /// The group and user filters of a usage or request-log query within the principal's scope: false when the
+    /// query asks for another group or user than the scope allows (a 403), else the filters narrowed to the scope.
+    /// </summary>
+    public static bool TryScopeUsage(AdminPrincipal p, string? group, string? user, out string? scopedGroup, out string? scopedUser)
+    {
+        var (scopeGroup, scopeUser) = UsageScope(p);
+        scopedGroup = scopeGroup ?? group;
+        scopedUser = scopeUser ?? user;
+        return (scopeGroup is null || group is null || group == scopeGroup) && (scopeUser is null || user is null || user == scopeUser);
+    }
 }

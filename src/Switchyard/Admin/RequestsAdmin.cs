@@ -43,16 +43,13 @@ public sealed class RequestsAdmin(RequestLogStore store, LedgerWriter ledger)
         {
             return AdminErrors.Result(400, "'from' and 'to' must be timestamps such as 2026-11-01T08:00:00Z.", "from");
         }
-        var (scopeGroup, scopeUser) = AdminAccess.UsageScope(AdminPrincipal.Of(http));
         string? Text(string name) => query[name].ToString() is { Length: > 0 } v ? v : null;
-        var group = Text("group");
-        var user = Text("user");
-        if ((scopeGroup is not null && group is not null && group != scopeGroup) || (scopeUser is not null && user is not null && user != scopeUser))
+        if (!AdminAccess.TryScopeUsage(AdminPrincipal.Of(http), Text("group"), Text("user"), out var group, out var user))
         {
             return AdminErrors.Forbidden("You may see only your own group's or your own requests.");
         }
         await FlushAsync(http.RequestAborted);
-        var rows = await store.QueryAsync(new RequestLogQuery(Text("key"), scopeUser ?? user, scopeGroup ?? group, Text("model"), Text("channel"), status,
+        var rows = await store.QueryAsync(new RequestLogQuery(Text("key"), user, group, Text("model"), Text("channel"), status,
             from, to, before, limit), http.RequestAborted);
         var views = rows.Select(r => new RequestLogView(r.request_id, DateTimeOffset.FromUnixTimeMilliseconds(r.created_at), r.endpoint, r.key_name, r.user_name,
             r.group_name, r.requested_model, r.served_model, r.channel, (int)r.status, r.input_tokens, r.output_tokens, r.cached_tokens,

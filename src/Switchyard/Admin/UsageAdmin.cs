@@ -28,15 +28,12 @@ public sealed class UsageAdmin(UsageReport report, LedgerWriter ledger)
         {
             return AdminEndpoints.Error(400, "'from' and 'to' must be dates (2026-11-01) or timestamps (2026-11-01T08:00:00Z).", "from");
         }
-        var (scopeGroup, scopeUser) = AdminAccess.UsageScope(AdminPrincipal.Of(http));
         string? Text(string name) => query[name].ToString() is { Length: > 0 } v ? v : null;
-        var group = Text("group");
-        var user = Text("user");
-        if ((scopeGroup is not null && group is not null && group != scopeGroup) || (scopeUser is not null && user is not null && user != scopeUser))
+        if (!AdminAccess.TryScopeUsage(AdminPrincipal.Of(http), Text("group"), Text("user"), out var group, out var user))
         {
             return AdminErrors.Forbidden("You may see only your own group's or your own usage.");
         }
-        var filter = new UsageFilter(Text("key"), scopeUser ?? user, scopeGroup ?? group, Text("model"), Text("channel"));
+        var filter = new UsageFilter(Text("key"), user, group, Text("model"), Text("channel"));
         // Reports count what this instance has accepted so far, not only what the batch writer reached.
         using (var wait = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted))
         {

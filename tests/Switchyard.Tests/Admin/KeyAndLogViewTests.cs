@@ -12,6 +12,18 @@ public sealed class KeyAndLogViewTests
         return response.StatusCode;
     }
 
+    /// <summary>Three requests of wang's key (group team), one of the narrow group's key, one of lead's key on gpt-4o.</summary>
+    private static async Task SeedAsync(GatewayHarness gateway)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, GatewayHarness.ClientKey));
+        }
+        Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, GatewayHarness.NarrowKey));
+        Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, TenancyFixture.LeadKey, "gpt-4o"));
+        await gateway.LedgerAsync(expectAtLeast: 5);
+    }
+
     [Fact]
     public async Task AllowedIps_RefuseOtherNetworks()
     {
@@ -29,13 +41,7 @@ public sealed class KeyAndLogViewTests
     public async Task RequestLog_FiltersPagesAndScopesToTheCaller()
     {
         await using var gateway = await GatewayHarness.StartAsync(customize: TenancyFixture.Company);
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, GatewayHarness.ClientKey));
-        }
-        Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, GatewayHarness.NarrowKey));
-        Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, TenancyFixture.LeadKey, "gpt-4o"));
-        await gateway.LedgerAsync(expectAtLeast: 5);
+        await SeedAsync(gateway);
 
         var all = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/requests");
         Assert.Equal(5, all.GetProperty("data").GetArrayLength());
@@ -65,13 +71,7 @@ public sealed class KeyAndLogViewTests
     public async Task Usage_FiltersAndScopesToTheCaller_FromRollupsAndRecords()
     {
         await using var gateway = await GatewayHarness.StartAsync(customize: TenancyFixture.Company);
-        for (var i = 0; i < 3; i++)
-        {
-            Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, GatewayHarness.ClientKey));
-        }
-        Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, GatewayHarness.NarrowKey));
-        Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, TenancyFixture.LeadKey, "gpt-4o"));
-        await gateway.LedgerAsync(expectAtLeast: 5);
+        await SeedAsync(gateway);
 
         static Dictionary<string, long> Requests(System.Text.Json.JsonElement report) =>
             report.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("key").GetString() ?? "", r => r.GetProperty("requests").GetInt64());

@@ -151,6 +151,11 @@ public sealed partial class ChatRelay
                 canonical = canonical with { Stream = context.Stream, Model = canonical.Model.Length > 0 ? canonical.Model : envelope.Model };
             }
             var request = canonical;
+            if (provider.Refuse(request) is { } refusal)
+            {
+                key.Health.Release();
+                return (new AttemptOutcome(true, canonical), refusal);
+            }
             var body = new ArrayBufferWriter<byte>(1024);
             provider.WriteRequest(body, request, route.UpstreamModel);
             message = NewMessage(route, provider.RequestPath(request, route.UpstreamModel), body.WrittenMemory, context.Stream);

@@ -263,6 +263,21 @@ public sealed class AnthropicMessagesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DocumentByUrl_ToOpenAiUpstream_Is400InAnthropicShape_AndNothingIsSent()
+    {
+        var (status, body, _) = await PostAsync("/v1/messages", """
+            {"model":"gpt-4o","max_tokens":50,"messages":[{"role":"user","content":[
+              {"type":"document","source":{"type":"url","url":"https://example.com/spec.pdf"}},{"type":"text","text":"Summarise."}]}]}
+            """);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = JsonDocument.Parse(body).RootElement.GetProperty("error");
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Contains("base64", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(_gateway.Mock.Requests, r => r.Path == "/v1/chat/completions");
+    }
+
+    [Fact]
     public async Task ClaudeCodeStyleRequest_ToAnthropicUpstream_PassesUnchanged()
     {
         var json = await ClaudeCodeRequestAsync("claude-sonnet-4-5");

@@ -45,6 +45,9 @@ public interface IProviderAdapter
     /// <summary>The path when it names the model (Gemini's <c>models/{model}:generateContent</c>).</summary>
     string RequestPath(ChatRequest request, string upstreamModel) => RequestPath(request);
 
+    /// <summary>A 400 for a request this upstream's format cannot carry at all (checked before the body is written), else null.</summary>
+    RelayError? Refuse(ChatRequest request) => null;
+
     /// <summary>The upstream body. Streams always ask for usage.</summary>
     void WriteRequest(IBufferWriter<byte> output, ChatRequest request, string upstreamModel);
 

@@ -3,11 +3,31 @@ using System.Text;
 using System.Text.Json;
 using Switchyard.Protocols.Canonical;
 using Switchyard.Protocols.OpenAi;
+using Switchyard.Relay;
 
 namespace Switchyard.Providers.OpenAiCompatible;
 
 public sealed partial class OpenAiCompatibleProvider
 {
+    /// <summary>
+    /// Chat Completions takes a file only as base64 data or an uploaded file id, never a URL; fetching the URL here
+    /// would let any client make the gateway request arbitrary addresses, so the request is refused instead.
+    /// </summary>
+    public RelayError? Refuse(ChatRequest request)
+    {
+        static bool LinksAFile(ContentPart part) => part switch
+        {
+            DocumentPart { Text: null, Url: { } url } => !url.StartsWith("data:", StringComparison.OrdinalIgnoreCase),
+            ToolResultPart result => result.Content.Any(LinksAFile),
+            _ => false,
+        };
+        return request.Messages.Any(m => m.Content.Any(LinksAFile))
+            ? new RelayError(RelayErrorKind.InvalidRequest, 400,
+                "A document given by URL cannot be sent to this model's OpenAI-format upstream, which takes files only as base64 data: send the document as base64.")
+            { Param = "messages" }
+            : null;
+    }
+
     public void WriteRequest(IBufferWriter<byte> output, ChatRequest request, string upstreamModel)
     {
         using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);

@@ -3,6 +3,7 @@ using Switchyard.Billing;
 using Switchyard.Protocols.Anthropic;
 using Switchyard.Protocols.Canonical;
 using Switchyard.Providers.OpenAiCompatible;
+using Switchyard.Relay;
 using static Switchyard.Tests.Protocols.Conversion.ConversionTestKit;
 
 namespace Switchyard.Tests.Protocols.Conversion;
@@ -222,6 +223,28 @@ public sealed class AnthropicToOpenAiTests
              {"type":"text","text":"Compare them."}]
             """);
         Assert.Equal(Compact(expected), Compact(content));
+    }
+
+    [Theory]
+    [InlineData("""{"type":"document","source":{"type":"url","url":"https://example.com/spec.pdf"}}""", true)]
+    [InlineData("""{"type":"tool_result","tool_use_id":"t1","content":[{"type":"document","source":{"type":"url","url":"https://example.com/a.pdf"}}]}""", true)]
+    [InlineData("""{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0x"}}""", false)]
+    [InlineData("""{"type":"image","source":{"type":"url","url":"https://example.com/cat.png"}}""", false)]
+    public void Refuse_DocumentByUrl_IsA400BeforeAnythingIsSent(string block, bool refused)
+    {
+        var assistant = block.Contains("tool_result", StringComparison.Ordinal)
+            ? """{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"f","input":{}}]},"""
+            : "";
+        var request = Read($$"""{"model":"m","max_tokens":10,"messages":[{{assistant}}{"role":"user","content":[{{block}},{"type":"text","text":"Read it."}]}]}""");
+
+        var error = _provider.Refuse(request);
+
+        Assert.Equal(refused, error is not null);
+        if (error is not null)
+        {
+            Assert.Equal((400, RelayErrorKind.InvalidRequest), (error.Status, error.Kind));
+            Assert.Contains("base64", error.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -21,36 +21,12 @@ internal sealed class GeminiModelsEndpoint(MockPipeline pipeline)
 
     private static readonly FrozenDictionary<string, byte[]> ModelBodies = Catalogue.ToFrozenDictionary(m => m.Id, m => Serialise(json => WriteModel(json, m)), StringComparer.Ordinal);
 
-    public async Task ListAsync(HttpContext context, ReadOnlyMemory<byte> body, MockDirectives directives)
-    {
-        if (await pipeline.BeforeResponseAsync(context, directives, "gemini-2.5-flash"))
-        {
-            await WriteJsonAsync(context, ListBody);
-        }
-    }
+    public Task ListAsync(HttpContext context, ReadOnlyMemory<byte> body, MockDirectives directives) =>
+        CatalogueAnswers.ListAsync(pipeline, context, directives, "gemini-2.5-flash", ListBody, "application/json; charset=UTF-8");
 
-    public async Task GetAsync(HttpContext context, ReadOnlyMemory<byte> body, MockDirectives directives)
-    {
-        var id = context.Request.RouteValues["id"] as string ?? string.Empty;
-        if (!await pipeline.BeforeResponseAsync(context, directives, id))
-        {
-            return;
-        }
-        if (ModelBodies.TryGetValue(id, out var model))
-        {
-            await WriteJsonAsync(context, model);
-            return;
-        }
-        await GeminiErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"models/{id} is not found for API version v1beta.", "NOT_FOUND");
-    }
-
-    private static Task WriteJsonAsync(HttpContext context, byte[] body)
-    {
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json; charset=UTF-8";
-        context.Response.ContentLength = body.Length;
-        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
-    }
+    public Task GetAsync(HttpContext context, ReadOnlyMemory<byte> body, MockDirectives directives) =>
+        CatalogueAnswers.GetAsync(pipeline, context, directives, ModelBodies, "application/json; charset=UTF-8", static (context, id) =>
+            GeminiErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"models/{id} is not found for API version v1beta.", "NOT_FOUND"));
 
     private static byte[] BuildList() => Serialise(json =>
     {

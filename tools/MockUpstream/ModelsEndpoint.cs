@@ -21,44 +21,17 @@ internal sealed class ModelsEndpoint(MockPipeline pipeline)
 
     private static readonly FrozenDictionary<string, byte[]> ModelBodies = BuildModels();
 
-    public async Task ListAsync(HttpContext context, ReadOnlyMemory<byte> body, MockDirectives directives)
-    {
-        if (await pipeline.BeforeResponseAsync(context, directives, "gpt-4o"))
-        {
-            await WriteJsonAsync(context, ListBody);
-        }
-    }
+    public Task ListAsync(HttpContext context, ReadOnlyMemory<byte> body, MockDirectives directives) =>
+        CatalogueAnswers.ListAsync(pipeline, context, directives, "gpt-4o", ListBody, "application/json");
 
-    public async Task GetAsync(HttpContext context, ReadOnlyMemory<byte> body, MockDirectives directives)
-    {
-        var id = context.Request.RouteValues["id"] as string ?? string.Empty;
-        if (!await pipeline.BeforeResponseAsync(context, directives, id))
-        {
-            return;
-        }
-
-        if (ModelBodies.TryGetValue(id, out var model))
-        {
-            await WriteJsonAsync(context, model);
-            return;
-        }
-
-        await OpenAiErrors.WriteAsync(
+    public Task GetAsync(HttpContext context, ReadOnlyMemory<byte> body, MockDirectives directives) =>
+        CatalogueAnswers.GetAsync(pipeline, context, directives, ModelBodies, "application/json", static (context, id) => OpenAiErrors.WriteAsync(
             context,
             StatusCodes.Status404NotFound,
             $"The model '{id}' does not exist",
             "invalid_request_error",
             "model",
-            "model_not_found");
-    }
-
-    private static Task WriteJsonAsync(HttpContext context, byte[] body)
-    {
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = body.Length;
-        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
-    }
+            "model_not_found"));
 
     private static byte[] BuildList()
     {

@@ -153,10 +153,12 @@ public sealed partial class ChatRelay(
         response.ContentType = "application/json";
         if (!error.UpstreamBody.IsEmpty)
         {
-            await response.Body.WriteAsync(error.UpstreamBody);
-            return;
+            protocol.WritePassedError(response.BodyWriter, error.UpstreamBody.Span);
         }
-        protocol.WriteError(response.BodyWriter, error);
+        else
+        {
+            protocol.WriteError(response.BodyWriter, error);
+        }
         await response.BodyWriter.FlushAsync();
     }
 

@@ -66,6 +66,15 @@ public abstract class ClientProtocol
     /// from the canonical request; null means the request goes upstream through the provider adapter.
     /// </summary>
     public virtual Action<ChatRequest, IBufferWriter<byte>>? LocalAnswer => null;
+
+    /// <summary>The media type of a streamed answer: SSE, or JSON for Gemini's streamed array.</summary>
+    public virtual string StreamContentType => "text/event-stream; charset=utf-8";
+
+    /// <summary>The writer rendering one converted stream; protocols with more than one stream framing choose here.</summary>
+    public virtual IClientStreamWriter CreateStreamWriter(IClientCodec codec, ChatRequest request) => codec.CreateStreamWriter(request);
+
+    /// <summary>An upstream error body already in this protocol's shape, as the client gets it.</summary>
+    public virtual void WritePassedError(IBufferWriter<byte> output, ReadOnlySpan<byte> upstreamBody) => output.Write(upstreamBody);
 }
 
 /// <summary>Watches a same-protocol stream on its way through: taps usage, drops frames the client must not see.</summary>
@@ -78,6 +87,19 @@ public interface IStreamTap
 
     /// <summary>What ends each relayed frame: a blank line, or CRLF CRLF where the upstream frames so (Gemini).</summary>
     ReadOnlySpan<byte> FrameEnd => "\n\n"u8;
+
+    /// <summary>Writes a frame <see cref="OnFrame"/> kept: as it came, unless the client's framing differs (Gemini's JSON array).</summary>
+    void Relay(ReadOnlySequence<byte> frame, ReadOnlySpan<byte> data, IBufferWriter<byte> output)
+    {
+        foreach (var segment in frame)
+        {
+            output.Write(segment.Span);
+        }
+        output.Write(FrameEnd);
+    }
+
+    /// <summary>An error after the stream started, framed as this stream frames its events.</summary>
+    void WriteError(ClientProtocol protocol, IBufferWriter<byte> output, RelayError error) => protocol.WriteStreamError(output, error);
 
     /// <summary>
     /// The upstream closed the stream. Writes whatever a complete stream still lacks (OpenAI's <c>[DONE]</c>),

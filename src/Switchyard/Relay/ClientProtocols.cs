@@ -21,6 +21,7 @@ public sealed class ClientProtocols
         {
             GeminiGenerate = new Protocols.Gemini.GeminiProtocol(gemini, stream: false);
             GeminiStream = new Protocols.Gemini.GeminiProtocol(gemini, stream: true);
+            GeminiStreamArray = new Protocols.Gemini.GeminiProtocol(gemini, stream: true, jsonArray: true);
         }
         if (byName.GetValueOrDefault("openai.responses") is { } responses)
         {
@@ -31,6 +32,9 @@ public sealed class ClientProtocols
     public ClientProtocol? GeminiGenerate { get; }
 
     public ClientProtocol? GeminiStream { get; }
+
+    /// <summary>streamGenerateContent without <c>alt=sse</c>: one JSON array, element by element.</summary>
+    public ClientProtocol? GeminiStreamArray { get; }
 
     public ClientProtocol OpenAiChat { get; }
 

@@ -36,9 +36,9 @@ public static class ConvertedExchange
             return null;
         }
 
-        await StreamResponse.StartAsync(http, context);
+        await StreamResponse.StartAsync(http, context, protocol.StreamContentType);
         var parser = provider.CreateStreamParser();
-        var writer = codec.CreateStreamWriter(request);
+        var writer = protocol.CreateStreamWriter(codec, request);
         var output = http.Response.BodyWriter;
         var events = new List<StreamEvent>(8);
         await using var stream = await upstream.Content.ReadAsStreamAsync(call.Deadline);

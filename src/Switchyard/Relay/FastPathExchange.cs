@@ -31,7 +31,7 @@ public static class FastPathExchange
             await response.Body.WriteAsync(bytes, http.RequestAborted);
             return null;
         }
-        await StreamResponse.StartAsync(http, context);
+        await StreamResponse.StartAsync(http, context, protocol.StreamContentType);
         var tap = protocol.CreateStreamTap(request);
         var output = http.Response.BodyWriter;
         await using var body = await upstream.Content.ReadAsStreamAsync(call.Deadline);
@@ -47,11 +47,11 @@ public static class FastPathExchange
                 }
                 catch (Exception e) when (e is IOException or HttpRequestException)
                 {
-                    return await StreamResponse.FailAsync(http, context, protocol, StreamResponse.Broken, tap.Usage);
+                    return await StreamResponse.FailAsync(http, context, protocol, StreamResponse.Broken, tap);
                 }
                 catch (OperationCanceledException) when (!call.ClientGone)
                 {
-                    return await StreamResponse.FailAsync(http, context, protocol, call.StreamStalled(), tap.Usage);
+                    return await StreamResponse.FailAsync(http, context, protocol, call.StreamStalled(), tap);
                 }
                 var buffer = read.Buffer;
                 var wrote = false;
@@ -61,11 +61,7 @@ public static class FastPathExchange
                     {
                         continue;
                     }
-                    foreach (var segment in frame)
-                    {
-                        output.Write(segment.Span);
-                    }
-                    output.Write(tap.FrameEnd);
+                    tap.Relay(frame, SseFrame.Data(frame).Span, output);
                     context.StreamedEvents++;
                     wrote = true;
                 }
@@ -88,7 +84,7 @@ public static class FastPathExchange
         if (tap.Complete(output) is { } incomplete)
         {
             // An error the upstream reported in the stream has reached the client already, in its own protocol.
-            return incomplete.Kind == RelayErrorKind.UpstreamError ? incomplete : await StreamResponse.FailAsync(http, context, protocol, incomplete, tap.Usage);
+            return incomplete.Kind == RelayErrorKind.UpstreamError ? incomplete : await StreamResponse.FailAsync(http, context, protocol, incomplete, tap);
         }
         await StreamResponse.FlushAsync(http, context);
         return null;

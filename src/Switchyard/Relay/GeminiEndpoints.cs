@@ -38,9 +38,8 @@ public sealed class GeminiEndpoints(ChatRelay relay, ClientProtocols protocols, 
             case "streamGenerateContent" when string.Equals(http.Request.Query["alt"], "sse", StringComparison.Ordinal):
                 return relay.HandleAsync(http, stream);
             case "streamGenerateContent":
-                // Without alt=sse Google streams one JSON array; every Google SDK asks for SSE, and so does the gateway.
-                return ErrorAsync(http, new RelayError(RelayErrorKind.InvalidRequest, 400,
-                    "This gateway streams Gemini answers as server-sent events only: call :streamGenerateContent?alt=sse (Google's SDKs always do)."));
+                // Without alt=sse Google streams one JSON array, element by element.
+                return relay.HandleAsync(http, protocols.GeminiStreamArray!);
             default:
                 return ErrorAsync(http, new RelayError(RelayErrorKind.InvalidRequest, 404,
                     $"Method '{method}' is not served here; this gateway serves {string.Join(" and ", Methods)}."));

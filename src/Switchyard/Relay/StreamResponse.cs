@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Switchyard.Billing;
 
 namespace Switchyard.Relay;
 
@@ -10,11 +9,11 @@ public static class StreamResponse
     public static readonly RelayError StreamTimeout = new(RelayErrorKind.UpstreamTimeout, 504, "The upstream stream did not finish in time (router.request_timeout).");
     public static readonly RelayError ClientLeft = new(RelayErrorKind.ClientDisconnected, 499, "The client closed the connection.");
 
-    public static async Task StartAsync(HttpContext http, RelayContext context)
+    public static async Task StartAsync(HttpContext http, RelayContext context, string contentType)
     {
         var response = http.Response;
         response.StatusCode = 200;
-        response.ContentType = "text/event-stream; charset=utf-8";
+        response.ContentType = contentType;
         response.Headers.CacheControl = "no-cache";
         response.Headers["x-accel-buffering"] = "no";
         RelayHeaders.WriteOverhead(response, context);
@@ -33,10 +32,10 @@ public static class StreamResponse
     /// The stream failed after the response started: the status can no longer change, so the client gets an error
     /// event in its own protocol and the stream ends without its normal ending.
     /// </summary>
-    public static async Task<RelayError> FailAsync(HttpContext http, RelayContext context, ClientProtocol protocol, RelayError error, TokenUsage usage)
+    public static async Task<RelayError> FailAsync(HttpContext http, RelayContext context, ClientProtocol protocol, RelayError error, IStreamTap tap)
     {
-        context.Usage = usage;
-        protocol.WriteStreamError(http.Response.BodyWriter, error);
+        context.Usage = tap.Usage;
+        tap.WriteError(protocol, http.Response.BodyWriter, error);
         await FlushAsync(http, context);
         return error;
     }

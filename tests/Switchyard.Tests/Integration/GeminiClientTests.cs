@@ -209,7 +209,6 @@ public sealed class GeminiClientTests : IAsyncLifetime
     [InlineData("gpt-4o", "generateContent", GatewayHarness.ClientKey, "{\"contents\":\"hi\"}", 400, "INVALID_ARGUMENT")]
     [InlineData("gpt-4o", "generateContent", GatewayHarness.ClientKey, "{nope", 400, "INVALID_ARGUMENT")]
     [InlineData("gpt-4o", "countTokens", GatewayHarness.ClientKey, "{\"contents\":[]}", 404, "NOT_FOUND")]
-    [InlineData("gpt-4o", "streamGenerateContent", GatewayHarness.ClientKey, "{\"contents\":[]}", 400, "INVALID_ARGUMENT")]
     public async Task Errors_AreInGooglesShapeWithTheMatchingStatus(string model, string method, string key, string json, int code, string name)
     {
         var (status, body, _) = await SendAsync(model, method, json, key);

@@ -15,7 +15,7 @@ public sealed partial class GeminiCodec : IClientCodec
 {
     public string Name => "gemini";
 
-    public IClientStreamWriter CreateStreamWriter(ChatRequest request) => new GeminiStreamWriter();
+    public IClientStreamWriter CreateStreamWriter(ChatRequest request) => new GeminiStreamWriter(jsonArray: false);
 
     public void WriteError(IBufferWriter<byte> output, RelayError error) => GeminiErrors.Write(output, error);
 

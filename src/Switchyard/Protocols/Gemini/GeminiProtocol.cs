@@ -8,12 +8,13 @@ using Switchyard.Relay;
 namespace Switchyard.Protocols.Gemini;
 
 /// <summary>
-/// Gemini's <c>POST /v1beta/models/{model}:generateContent</c> and <c>:streamGenerateContent?alt=sse</c> as clients
-/// speak them. The model and the method are in the URL's last segment (captured as the route value
-/// <c>target</c>); the key comes in <c>x-goog-api-key</c> (Google's SDKs), <c>?key=</c> (REST examples) or as a
-/// Bearer token.
+/// Gemini's <c>POST /v1beta/models/{model}:generateContent</c> and <c>:streamGenerateContent</c> as clients speak them:
+/// the stream as SSE with <c>?alt=sse</c> (Google's SDKs), else as one JSON array written element by element (REST
+/// callers). The model and the method are in the URL's last segment (captured as the route value <c>target</c>); the
+/// key comes in <c>x-goog-api-key</c> (Google's SDKs), <c>?key=</c> (REST examples) or as a Bearer token.
 /// </summary>
-public sealed class GeminiProtocol(IClientCodec codec, bool stream) : ClientProtocol
+/// <param name="jsonArray">Stream as Google does without <c>alt=sse</c>: <c>[{…},\r\n{…}]</c>. Upstream it is SSE either way.</param>
+public sealed class GeminiProtocol(IClientCodec codec, bool stream, bool jsonArray = false) : ClientProtocol
 {
     public const string TargetRouteValue = "target";
     public const string MissingContents = "* GenerateContentRequest.contents: contents is not specified";
@@ -50,7 +51,37 @@ public sealed class GeminiProtocol(IClientCodec codec, bool stream) : ClientProt
         return query.Count > 0 && query[0] is { Length: > 0 } queryKey ? queryKey.AsSpan().Trim() : KeyAuthentication.BearerToken(request);
     }
 
-    public override void WriteError(IBufferWriter<byte> output, RelayError error) => GeminiErrors.Write(output, error);
+    /// <summary>Without <c>alt=sse</c> Google wraps even an error answer in the stream's array.</summary>
+    public override void WriteError(IBufferWriter<byte> output, RelayError error)
+    {
+        if (!jsonArray)
+        {
+            GeminiErrors.Write(output, error);
+            return;
+        }
+        output.Write("["u8);
+        GeminiErrors.Write(output, error);
+        output.Write("]"u8);
+    }
+
+    public override void WritePassedError(IBufferWriter<byte> output, ReadOnlySpan<byte> upstreamBody)
+    {
+        // The upstream was asked for SSE, whose errors are bare objects.
+        var wrap = jsonArray && upstreamBody.TrimStart(" \t\r\n"u8).IndexOf((byte)'[') != 0;
+        if (wrap)
+        {
+            output.Write("["u8);
+        }
+        output.Write(upstreamBody);
+        if (wrap)
+        {
+            output.Write("]"u8);
+        }
+    }
+
+    public override string StreamContentType => jsonArray ? "application/json; charset=UTF-8" : base.StreamContentType;
+
+    public override IClientStreamWriter CreateStreamWriter(IClientCodec codec, ChatRequest request) => new GeminiStreamWriter(jsonArray);
 
     /// <summary>Google reports a failure inside a stream as a chunk holding only the error envelope.</summary>
     public override void WriteStreamError(IBufferWriter<byte> output, RelayError error)
@@ -80,5 +111,5 @@ public sealed class GeminiProtocol(IClientCodec codec, bool stream) : ClientProt
 
     public override bool IsOwnErrorShape(ReadOnlySpan<byte> body) => GeminiErrors.Matches(body);
 
-    public override IStreamTap CreateStreamTap(RequestEnvelope request) => new GeminiStreamTap();
+    public override IStreamTap CreateStreamTap(RequestEnvelope request) => new GeminiStreamTap(jsonArray);
 }

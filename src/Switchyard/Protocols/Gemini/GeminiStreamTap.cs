@@ -6,13 +6,15 @@ using Switchyard.Relay;
 namespace Switchyard.Protocols.Gemini;
 
 /// <summary>
-/// Taps a Gemini stream passing through unchanged: each chunk's usageMetadata is cumulative and replaces the last;
-/// the stream is complete once a chunk carried a finishReason (Gemini sends no end event).
+/// Taps a Gemini stream passing through: each chunk's usageMetadata is cumulative and replaces the last; the stream
+/// is complete once a chunk carried a finishReason (Gemini sends no end event). The upstream always streams SSE; for
+/// a client that called without <c>alt=sse</c> each chunk's JSON becomes the next element of one array.
 /// </summary>
-public sealed class GeminiStreamTap : IStreamTap
+public sealed class GeminiStreamTap(bool jsonArray = false) : IStreamTap
 {
     private GeminiUsageReader.Fields _usage;
     private bool _finished;
+    private bool _opened;
     private RelayError? _streamError;
 
     public TokenUsage Usage => _usage.ToUsage();
@@ -51,6 +53,44 @@ public sealed class GeminiStreamTap : IStreamTap
         }
     }
 
-    public RelayError? Complete(IBufferWriter<byte> output) =>
-        _streamError ?? (_finished ? null : new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed."));
+    public void Relay(ReadOnlySequence<byte> frame, ReadOnlySpan<byte> data, IBufferWriter<byte> output)
+    {
+        if (!jsonArray)
+        {
+            foreach (var segment in frame)
+            {
+                output.Write(segment.Span);
+            }
+            output.Write(FrameEnd);
+            return;
+        }
+        output.Write(_opened ? ",\r\n"u8 : "["u8);
+        _opened = true;
+        output.Write(data);
+    }
+
+    public void WriteError(ClientProtocol protocol, IBufferWriter<byte> output, RelayError error)
+    {
+        if (!jsonArray)
+        {
+            protocol.WriteStreamError(output, error);
+            return;
+        }
+        output.Write(_opened ? ",\r\n"u8 : "["u8);
+        _opened = true;
+        GeminiErrors.Write(output, error);
+        output.Write("]"u8);
+    }
+
+    public RelayError? Complete(IBufferWriter<byte> output)
+    {
+        var error = _streamError ?? (_finished ? null : new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed."));
+        // A broken stream is closed by WriteError with its error element; a finished one (or one whose own error
+        // chunk went through) ends its array here.
+        if (jsonArray && _opened && (error is null || error.Kind == RelayErrorKind.UpstreamError))
+        {
+            output.Write("]"u8);
+        }
+        return error;
+    }
 }

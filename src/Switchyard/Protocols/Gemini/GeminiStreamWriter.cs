@@ -9,11 +9,14 @@ namespace Switchyard.Protocols.Gemini;
 
 /// <summary>
 /// Renders canonical events as Gemini's stream: every chunk a whole GenerateContentResponse in an SSE <c>data:</c>
-/// line ended by CRLF CRLF, as Google frames it. Text and thoughts go out as they arrive; a function call goes out
-/// whole once its arguments are complete (Gemini never splits one); the last chunk carries finishReason and usage.
+/// line ended by CRLF CRLF, as Google frames it with <c>alt=sse</c>, or as the next element of one JSON array
+/// (<c>[{…},\r\n{…}]</c>) without it. Text and thoughts go out as they arrive; a function call goes out whole once
+/// its arguments are complete (Gemini never splits one); the last chunk carries finishReason and usage.
 /// </summary>
-public sealed class GeminiStreamWriter : IClientStreamWriter
+public sealed class GeminiStreamWriter(bool jsonArray) : IClientStreamWriter
 {
+    private bool _opened;
+
     private readonly Dictionary<int, (string Id, string Name, StringBuilder Arguments)> _calls = [];
     private string _id = "";
     private string _model = "";
@@ -64,6 +67,7 @@ public sealed class GeminiStreamWriter : IClientStreamWriter
                 var data = new ArrayBufferWriter<byte>(256);
                 GeminiErrors.Write(data, failed.Error);
                 Frame(output, data.WrittenSpan);
+                CloseArray(output);
                 break;
             default:
                 break;
@@ -81,6 +85,15 @@ public sealed class GeminiStreamWriter : IClientStreamWriter
         _calls.Clear();
         // Gemini's last chunk carries an empty text part beside the finish reason and the complete usage.
         Chunk(output, w => GeminiParts.WriteText(w, ""), GeminiFinishReason.FromCanonical(_stopReason ?? StopReason.EndTurn));
+        CloseArray(output);
+    }
+
+    private void CloseArray(IBufferWriter<byte> output)
+    {
+        if (jsonArray)
+        {
+            output.Write("]"u8);
+        }
     }
 
     private void Chunk(IBufferWriter<byte> output, Action<Utf8JsonWriter> part, string? finish)
@@ -123,8 +136,15 @@ public sealed class GeminiStreamWriter : IClientStreamWriter
         Frame(output, data.WrittenSpan);
     }
 
-    private static void Frame(IBufferWriter<byte> output, ReadOnlySpan<byte> json)
+    private void Frame(IBufferWriter<byte> output, ReadOnlySpan<byte> json)
     {
+        if (jsonArray)
+        {
+            output.Write(_opened ? ",\r\n"u8 : "["u8);
+            _opened = true;
+            output.Write(json);
+            return;
+        }
         output.Write("data: "u8);
         output.Write(json);
         output.Write("\r\n\r\n"u8);

@@ -31,6 +31,10 @@ internal sealed class GeminiEndpoint(MockPipeline pipeline)
         {
             using var document = JsonDocument.Parse(body);
             error = GeminiRequest.TryRead(document.RootElement, directives, out request);
+            if (error is null && GeminiSignatures.RequiresSignatures(model))
+            {
+                error = GeminiSignatures.Check(document.RootElement.GetProperty("contents"));
+            }
         }
         catch (JsonException)
         {
@@ -50,7 +54,7 @@ internal sealed class GeminiEndpoint(MockPipeline pipeline)
         }
 
         var outcome = MockOutcome.Decide(request.Prompt, directives);
-        var header = new GeminiHeader(MockIds.GeminiResponseId(), model);
+        var header = new GeminiHeader(MockIds.GeminiResponseId(), model, GeminiSignatures.Signs(model, request.Prompt.WantsThinking));
         if (stream)
         {
             var sse = string.Equals(context.Request.Query["alt"], "sse", StringComparison.Ordinal);
@@ -90,9 +94,9 @@ internal sealed class GeminiEndpoint(MockPipeline pipeline)
             }
 
             GeminiJson.StartResponse(events.Json);
-            foreach (var call in calls)
+            for (var i = 0; i < calls.Length; i++)
             {
-                GeminiJson.WriteFunctionCallPart(events.Json, call);
+                GeminiJson.WriteFunctionCallPart(events.Json, calls[i], signed: header.Signs && i == 0);
             }
 
             GeminiJson.EndResponse(events.Json, header, finish, prompt, outcome.Usage);

@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace Switchyard.MockUpstream;
 
 /// <summary>Identity shared by a response and every chunk of its stream.</summary>
-internal readonly record struct GeminiHeader(string ResponseId, string ModelVersion);
+/// <param name="Signs">Whether the first function call of the answer carries a thoughtSignature (see <see cref="GeminiSignatures"/>).</param>
+internal readonly record struct GeminiHeader(string ResponseId, string ModelVersion, bool Signs = false);
 
 /// <summary>
 /// Writes GenerateContentResponse bodies and chunks with the field names of @google/genai's types
@@ -97,13 +98,19 @@ internal static class GeminiJson
         json.WriteEndObject();
     }
 
-    public static void WriteFunctionCallPart(Utf8JsonWriter json, MockToolCall call)
+    /// <param name="signed">Whether the part carries a thoughtSignature (the first call of a signing model's answer).</param>
+    public static void WriteFunctionCallPart(Utf8JsonWriter json, MockToolCall call, bool signed = false)
     {
         json.WriteStartObject();
         json.WriteStartObject("functionCall"u8);
         json.WriteString("name"u8, call.Name);
         MockJson.WriteArgumentsObject(json, "args"u8, call.Arguments);
         json.WriteEndObject();
+        if (signed)
+        {
+            json.WriteString("thoughtSignature"u8, GeminiSignatures.Compute(call.Name));
+        }
+
         json.WriteEndObject();
     }
 
@@ -118,9 +125,9 @@ internal static class GeminiJson
 
         if (outcome.ToolCalls is { } calls)
         {
-            foreach (var call in calls)
+            for (var i = 0; i < calls.Length; i++)
             {
-                WriteFunctionCallPart(json, call);
+                WriteFunctionCallPart(json, calls[i], signed: header.Signs && i == 0);
             }
         }
         else if (!string.IsNullOrEmpty(outcome.Text))

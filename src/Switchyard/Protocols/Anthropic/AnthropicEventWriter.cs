@@ -132,7 +132,7 @@ public sealed class AnthropicEventWriter : IClientStreamWriter
             {
                 case ToolCallPart call:
                     w.WriteString("type", "tool_use");
-                    w.WriteString("id", call.Id);
+                    w.WriteString("id", ToolCallIds.ToWire(call));
                     w.WriteString("name", call.Name);
                     w.WriteStartObject("input");
                     w.WriteEndObject();

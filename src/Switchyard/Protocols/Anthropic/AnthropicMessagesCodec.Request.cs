@@ -188,10 +188,10 @@ public sealed partial class AnthropicMessagesCodec
                     ? new DocumentPart(null, mediaType, null, data) { Title = Str(block, "title"), CacheControl = Clone(block, "cache_control") }
                     : new DocumentPart(url, mediaType, data, null) { Title = Str(block, "title"), CacheControl = Clone(block, "cache_control") });
             case "tool_use":
-                return new ToolCallPart(Str(block, "id") ?? "", Str(block, "name") ?? "",
+                return ToolCallIds.Call(Str(block, "id") ?? "", Str(block, "name") ?? "",
                     block.TryGetProperty("input", out var input) ? input.GetRawText() : "{}");
             case "tool_result":
-                return new ToolResultPart(Str(block, "tool_use_id") ?? "", ReadToolResultContent(block, path),
+                return new ToolResultPart(ToolCallIds.ResultId(Str(block, "tool_use_id") ?? ""), ReadToolResultContent(block, path),
                     block.TryGetProperty("is_error", out var isError) && isError.ValueKind == JsonValueKind.True)
                 { CacheControl = Clone(block, "cache_control") };
             case "thinking":

@@ -47,7 +47,7 @@ public sealed partial class AnthropicMessagesCodec
             case ToolCallPart call:
                 writer.WriteStartObject();
                 writer.WriteString("type", "tool_use");
-                writer.WriteString("id", call.Id);
+                writer.WriteString("id", ToolCallIds.ToWire(call));
                 // Anthropic's ToolUseBlock requires caller; the official C# SDK rejects a block without it. Tools a
                 // canonical answer carries are client tools, which the model calls directly.
                 writer.WriteStartObject("caller");

@@ -3,7 +3,15 @@ using System.Text.Json;
 namespace Switchyard.Protocols.Canonical;
 
 /// <summary>One typed piece of a message or response.</summary>
-public abstract record ContentPart;
+public abstract record ContentPart
+{
+    /// <summary>
+    /// Gemini's <c>thoughtSignature</c> on the part it came on (a function call, text, a thought): opaque, meaningful
+    /// only to Gemini, and required back byte-exact on a function call of the current turn (Gemini 3 answers 400
+    /// without it). Other protocols carry a call's signature inside its id (<see cref="ToolCallIds"/>).
+    /// </summary>
+    public string? ThoughtSignature { get; init; }
+}
 
 /// <summary>Text. <see cref="CacheControl"/> is Anthropic's prompt-caching marker, kept as JSON.</summary>
 public sealed record TextPart(string Text) : ContentPart

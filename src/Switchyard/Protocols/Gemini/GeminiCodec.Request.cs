@@ -14,6 +14,11 @@ public sealed partial class GeminiCodec
 
     private static ChatRequest Read(JsonElement root)
     {
+        // countTokens may hold a whole generateContentRequest instead of bare contents.
+        if (!root.TryGetProperty("contents", out _) && root.TryGetProperty("generateContentRequest", out var wrapped) && wrapped.ValueKind == JsonValueKind.Object)
+        {
+            root = wrapped;
+        }
         if (!root.TryGetProperty("contents", out var contents) || contents.ValueKind != JsonValueKind.Array)
         {
             throw new InvalidRequestException("contents", "* GenerateContentRequest.contents: contents is not specified");
@@ -125,7 +130,7 @@ public sealed partial class GeminiCodec
         {
             var name = Str(call, "name") ?? throw new InvalidRequestException($"{path}.functionCall.name", $"* {path}.functionCall.name: Name cannot be empty.");
             var args = call.TryGetProperty("args", out var a) && a.ValueKind == JsonValueKind.Object ? a.GetRawText() : "{}";
-            return new ToolCallPart(calls.Call(name, Str(call, "id")), name, args);
+            return new ToolCallPart(calls.Call(name, Str(call, "id")), name, args) { ThoughtSignature = Str(part, "thoughtSignature") };
         }
         if (part.TryGetProperty("functionResponse", out var response) && response.ValueKind == JsonValueKind.Object)
         {

@@ -48,15 +48,15 @@ public sealed partial class GeminiCodec : IClientCodec
     {
         switch (part)
         {
-            case TextPart { Text.Length: > 0 } text:
-                GeminiParts.WriteText(writer, text.Text);
+            case TextPart text when text.Text.Length > 0 || text.ThoughtSignature is not null:
+                GeminiParts.WriteText(writer, text.Text, signature: text.ThoughtSignature);
                 break;
-            case ThinkingPart { Text.Length: > 0 } thinking:
-                GeminiParts.WriteText(writer, thinking.Text, thought: true);
+            case ThinkingPart thinking when thinking.Text.Length > 0 || thinking.ThoughtSignature is not null:
+                GeminiParts.WriteText(writer, thinking.Text, thought: true, signature: thinking.ThoughtSignature);
                 break;
             case ToolCallPart call:
                 // The id lets the client's functionResponse name the call it answers when the history comes back.
-                GeminiParts.WriteFunctionCall(writer, call.Name, call.Arguments, call.Id);
+                GeminiParts.WriteFunctionCall(writer, call.Name, call.Arguments, call.Id, call.ThoughtSignature);
                 break;
             default:
                 break;

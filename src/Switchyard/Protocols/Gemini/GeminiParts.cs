@@ -16,7 +16,8 @@ public static class GeminiParts
     {
         if (Str(part, "text") is { } text)
         {
-            return IsTrue(part, "thought") ? new ThinkingPart(text, null) : new TextPart(text);
+            var signature = Str(part, "thoughtSignature");
+            return IsTrue(part, "thought") ? new ThinkingPart(text, null) { ThoughtSignature = signature } : new TextPart(text) { ThoughtSignature = signature };
         }
         if (part.TryGetProperty("inlineData", out var inline) && inline.ValueKind == JsonValueKind.Object)
         {
@@ -35,7 +36,7 @@ public static class GeminiParts
 
     private static bool IsImage(string? mime) => mime is not null && mime.StartsWith("image/", StringComparison.Ordinal);
 
-    public static void WriteText(Utf8JsonWriter writer, string text, bool thought = false)
+    public static void WriteText(Utf8JsonWriter writer, string text, bool thought = false, string? signature = null)
     {
         writer.WriteStartObject();
         writer.WriteString("text", text);
@@ -43,11 +44,15 @@ public static class GeminiParts
         {
             writer.WriteBoolean("thought", true);
         }
+        WriteSignature(writer, signature);
         writer.WriteEndObject();
     }
 
-    /// <summary>A functionCall part; <paramref name="argumentsJson"/> is JSON text and becomes the <c>args</c> object.</summary>
-    public static void WriteFunctionCall(Utf8JsonWriter writer, string name, string argumentsJson, string? id = null)
+    /// <summary>
+    /// A functionCall part; <paramref name="argumentsJson"/> is JSON text and becomes the <c>args</c> object.
+    /// <paramref name="signature"/> is the part's thoughtSignature, a sibling of <c>functionCall</c>, byte for byte.
+    /// </summary>
+    public static void WriteFunctionCall(Utf8JsonWriter writer, string name, string argumentsJson, string? id = null, string? signature = null)
     {
         writer.WriteStartObject();
         writer.WriteStartObject("functionCall");
@@ -58,7 +63,16 @@ public static class GeminiParts
         writer.WriteString("name", name);
         AnthropicMessagesCodec.WriteJsonObject(writer, "args", argumentsJson);
         writer.WriteEndObject();
+        WriteSignature(writer, signature);
         writer.WriteEndObject();
+    }
+
+    private static void WriteSignature(Utf8JsonWriter writer, string? signature)
+    {
+        if (signature is { Length: > 0 })
+        {
+            writer.WriteString("thoughtSignature", signature);
+        }
     }
 
     /// <summary>Images and documents as inlineData (base64 or a data: URL) or fileData (any other URL); text documents as text.</summary>

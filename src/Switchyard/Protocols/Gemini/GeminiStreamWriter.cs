@@ -17,7 +17,7 @@ public sealed class GeminiStreamWriter(bool jsonArray) : IClientStreamWriter
 {
     private bool _opened;
 
-    private readonly Dictionary<int, (string Id, string Name, StringBuilder Arguments)> _calls = [];
+    private readonly Dictionary<int, (string Id, string Name, StringBuilder Arguments, string? Signature)> _calls = [];
     private string _id = "";
     private string _model = "";
     private TokenUsage _usage;
@@ -38,7 +38,7 @@ public sealed class GeminiStreamWriter(bool jsonArray) : IClientStreamWriter
                 _usage = started.Usage ?? default;
                 break;
             case BlockStarted { Block: ToolCallPart call } block:
-                _calls[block.Index] = (call.Id, call.Name, new StringBuilder(call.Arguments));
+                _calls[block.Index] = (call.Id, call.Name, new StringBuilder(call.Arguments), call.ThoughtSignature);
                 break;
             case TextDelta { Text.Length: > 0 } text:
                 Chunk(output, w => GeminiParts.WriteText(w, text.Text), finish: null);
@@ -50,7 +50,7 @@ public sealed class GeminiStreamWriter(bool jsonArray) : IClientStreamWriter
                 call.Arguments.Append(arguments.Json);
                 break;
             case BlockStopped stopped when _calls.Remove(stopped.Index, out var call):
-                Chunk(output, w => GeminiParts.WriteFunctionCall(w, call.Name, call.Arguments.ToString(), call.Id), finish: null);
+                Chunk(output, w => GeminiParts.WriteFunctionCall(w, call.Name, call.Arguments.ToString(), call.Id, call.Signature), finish: null);
                 break;
             case MessageDelta delta:
                 _stopReason = delta.StopReason ?? _stopReason;
@@ -80,7 +80,7 @@ public sealed class GeminiStreamWriter(bool jsonArray) : IClientStreamWriter
         // Calls the upstream never closed still reach the client, before the final chunk.
         foreach (var (_, call) in _calls.OrderBy(c => c.Key))
         {
-            Chunk(output, w => GeminiParts.WriteFunctionCall(w, call.Name, call.Arguments.ToString(), call.Id), finish: null);
+            Chunk(output, w => GeminiParts.WriteFunctionCall(w, call.Name, call.Arguments.ToString(), call.Id, call.Signature), finish: null);
         }
         _calls.Clear();
         // Gemini's last chunk carries an empty text part beside the finish reason and the complete usage.

@@ -38,7 +38,7 @@ public sealed partial class OpenAiChatConverter
                 case "tool":
                     var callId = Str(message, "tool_call_id")
                         ?? throw new InvalidRequestException($"{path}.tool_call_id", $"Missing required parameter: '{path}.tool_call_id'.");
-                    Append(turns, ChatRole.User, [new ToolResultPart(callId, TextParts(message, path).Select(t => (ContentPart)new TextPart(t)).ToList(), IsError: false)]);
+                    Append(turns, ChatRole.User, [new ToolResultPart(ToolCallIds.ResultId(callId), TextParts(message, path).Select(t => (ContentPart)new TextPart(t)).ToList(), IsError: false)]);
                     break;
                 case "function":
                     throw new InvalidRequestException($"{path}.role", "Messages with the legacy 'function' role cannot be served by this channel; send 'tool' messages instead.");
@@ -279,7 +279,7 @@ public sealed partial class OpenAiChatConverter
                     throw new InvalidRequestException($"{callPath}.type", $"Tool calls of type '{type}' cannot be served by this channel.");
                 }
                 var function = call.TryGetProperty("function", out var fn) ? fn : default;
-                parts.Add(new ToolCallPart(Str(call, "id") ?? "", Str(function, "name") ?? "", Str(function, "arguments") ?? "{}"));
+                parts.Add(ToolCallIds.Call(Str(call, "id") ?? "", Str(function, "name") ?? "", Str(function, "arguments") ?? "{}"));
             }
         }
         return parts;

@@ -86,7 +86,7 @@ public sealed partial class OpenAiChatConverter(TimeProvider time) : IClientCode
             foreach (var call in calls)
             {
                 writer.WriteStartObject();
-                writer.WriteString("id", call.Id);
+                writer.WriteString("id", ToolCallIds.ToWire(call));
                 writer.WriteString("type", "function");
                 writer.WriteStartObject("function");
                 writer.WriteString("name", call.Name);

@@ -36,7 +36,7 @@ public sealed class OpenAiChunkWriter(bool clientWantsUsage, long created) : ICl
             case BlockStarted { Block: ToolCallPart call } block:
                 var ordinal = _toolOrdinal.Count;
                 _toolOrdinal[block.Index] = ordinal;
-                Chunk(output, w => ToolDelta(w, ordinal, call.Id, call.Name, ""));
+                Chunk(output, w => ToolDelta(w, ordinal, ToolCallIds.ToWire(call), call.Name, ""));
                 break;
             // Empty pieces (Anthropic opens every tool's input with one) would only be empty chunks to the client.
             case TextDelta { Text.Length: > 0 } text:

@@ -108,14 +108,14 @@ public sealed partial class ResponsesCodec
                 ReadMessage(item, path, system, turns);
                 break;
             case "function_call":
-                Append(turns, ChatRole.Assistant, [new ToolCallPart(
+                Append(turns, ChatRole.Assistant, [ToolCallIds.Call(
                     Str(item, "call_id") ?? throw new InvalidRequestException($"{path}.call_id", $"Missing required parameter: '{path}.call_id'."),
                     Str(item, "name") ?? throw new InvalidRequestException($"{path}.name", $"Missing required parameter: '{path}.name'."),
                     Str(item, "arguments") ?? "{}")]);
                 break;
             case "function_call_output":
                 var callId = Str(item, "call_id") ?? throw new InvalidRequestException($"{path}.call_id", $"Missing required parameter: '{path}.call_id'.");
-                Append(turns, ChatRole.User, [new ToolResultPart(callId, ToolOutput(item, path), IsError: false)]);
+                Append(turns, ChatRole.User, [new ToolResultPart(ToolCallIds.ResultId(callId), ToolOutput(item, path), IsError: false)]);
                 break;
             case "reasoning":
                 if (ReasoningEnvelope.Read(item) is { } reasoning)

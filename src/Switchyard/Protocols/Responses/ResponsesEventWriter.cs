@@ -125,7 +125,7 @@ public sealed class ResponsesEventWriter(ChatRequest request, long createdAt) : 
         var item = block.Block switch
         {
             TextPart => new OpenItem(ItemKind.Message, _ids!.Item("msg", outputIndex), outputIndex),
-            ToolCallPart call => new OpenItem(ItemKind.FunctionCall, _ids!.Item("fc", outputIndex), outputIndex) { CallId = call.Id, Name = call.Name },
+            ToolCallPart call => new OpenItem(ItemKind.FunctionCall, _ids!.Item("fc", outputIndex), outputIndex) { CallId = ToolCallIds.ToWire(call), Name = call.Name },
             ThinkingPart => new OpenItem(ItemKind.Reasoning, _ids!.Item("rs", outputIndex), outputIndex),
             RedactedThinkingPart redacted => new OpenItem(ItemKind.Reasoning, _ids!.Item("rs", outputIndex), outputIndex) { Redacted = redacted.Data },
             _ => null,

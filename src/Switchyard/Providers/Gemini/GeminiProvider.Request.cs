@@ -54,21 +54,36 @@ public sealed partial class GeminiProvider
         writer.WriteEndObject();
     }
 
+    /// <summary>
+    /// Google's documented stand-in for a function call's thoughtSignature when the call was not made by Gemini (the
+    /// conversation began on another upstream, or the client lost the id that carried it): Gemini 3 refuses unsigned
+    /// calls of the current turn, and accepts this value in their place.
+    /// </summary>
+    public const string SkipSignatureValidation = "skip_thought_signature_validator";
+
     /// <returns>How many parts were written: a turn left with none is not sent (Gemini refuses empty parts).</returns>
     private static int WriteParts(Utf8JsonWriter writer, IReadOnlyList<ContentPart> content, Dictionary<string, string> callNames)
     {
         var written = 0;
+        // Gemini signs only the first call of a step; a step none of whose calls is signed gets the stand-in on its first.
+        var needsStandIn = content.Any(p => p is ToolCallPart) && !content.Any(p => p is ToolCallPart { ThoughtSignature: not null });
         foreach (var part in content)
         {
             switch (part)
             {
-                case TextPart text when !string.IsNullOrEmpty(text.Text):
-                    GeminiParts.WriteText(writer, text.Text);
+                case TextPart text when !string.IsNullOrEmpty(text.Text) || text.ThoughtSignature is not null:
+                    GeminiParts.WriteText(writer, text.Text, signature: text.ThoughtSignature);
+                    written++;
+                    break;
+                case ThinkingPart { ThoughtSignature: not null } thinking:
+                    // Gemini's own signed thought, as Google's SDKs send the model's turn back whole.
+                    GeminiParts.WriteText(writer, thinking.Text, thought: true, signature: thinking.ThoughtSignature);
                     written++;
                     break;
                 case ToolCallPart call:
                     callNames[call.Id] = call.Name;
-                    GeminiParts.WriteFunctionCall(writer, call.Name, call.Arguments);
+                    GeminiParts.WriteFunctionCall(writer, call.Name, call.Arguments, signature: call.ThoughtSignature ?? (needsStandIn ? SkipSignatureValidation : null));
+                    needsStandIn = false;
                     written++;
                     break;
                 case ToolResultPart result:

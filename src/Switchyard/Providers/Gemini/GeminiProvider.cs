@@ -120,7 +120,11 @@ public sealed partial class GeminiProvider : IProviderAdapter
         {
             var id = Str(call, "id") ?? CallId(responseId, calls);
             calls++;
-            return new ToolCallPart(id, Str(call, "name") ?? "", call.TryGetProperty("args", out var args) && args.ValueKind == JsonValueKind.Object ? args.GetRawText() : "{}");
+            return new ToolCallPart(id, Str(call, "name") ?? "", call.TryGetProperty("args", out var args) && args.ValueKind == JsonValueKind.Object ? args.GetRawText() : "{}")
+            {
+                // Gemini 2.5 and 3 sign the call with the reasoning behind it and need the signature back next turn.
+                ThoughtSignature = Str(part, "thoughtSignature"),
+            };
         }
         return GeminiParts.ReadMedia(part);
     }

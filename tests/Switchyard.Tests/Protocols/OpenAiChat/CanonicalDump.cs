@@ -142,6 +142,10 @@ internal static class CanonicalDump
             default:
                 throw new InvalidOperationException($"No dump for {part.GetType().Name}.");
         }
+        if (part.ThoughtSignature is { } signature)
+        {
+            w.WriteString("thought_signature", signature);
+        }
         w.WriteEndObject();
     }
 

@@ -74,7 +74,7 @@ public sealed class GeminiProviderRequestTests
 
         JsonAssert.Equal("""
             {"contents":[
-              {"role":"model","parts":[{"functionCall":{"name":"screenshot","args":{}}}]},
+              {"role":"model","parts":[{"functionCall":{"name":"screenshot","args":{}},"thoughtSignature":"skip_thought_signature_validator"}]},
               {"role":"user","parts":[{"functionResponse":{"name":"screenshot","response":{"output":"taken"}}},{"inlineData":{"mimeType":"image/jpeg","data":"/9j/4AA="}}]}
             ],"generationConfig":{}}
             """, WriteBody(request));

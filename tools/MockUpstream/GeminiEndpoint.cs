@@ -18,6 +18,12 @@ internal sealed class GeminiEndpoint(MockPipeline pipeline)
         var colon = target.LastIndexOf(':');
         var model = colon > 0 ? target[..colon] : target;
         var method = colon > 0 ? target[(colon + 1)..] : string.Empty;
+        if (method is "countTokens" or "embedContent" or "batchEmbedContents")
+        {
+            await AuxiliaryAsync(context, body, directives, model, method);
+            return;
+        }
+
         var stream = method == "streamGenerateContent";
         if (!stream && method != "generateContent")
         {
@@ -70,6 +76,32 @@ internal sealed class GeminiEndpoint(MockPipeline pipeline)
         }
 
         await pipeline.WriteBodyAsync(context, buffer, directives, "application/json; charset=UTF-8");
+    }
+
+    private async Task AuxiliaryAsync(HttpContext context, ReadOnlyMemory<byte> body, MockDirectives directives, string model, string method)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            await GeminiErrors.InvalidArgumentAsync(context, "Invalid JSON payload received. Unexpected token.");
+            return;
+        }
+
+        using (document)
+        {
+            if (method == "countTokens")
+            {
+                await GeminiAuxiliaryMethods.CountTokensAsync(context, pipeline, document.RootElement, directives, model);
+            }
+            else
+            {
+                await GeminiAuxiliaryMethods.EmbedAsync(context, pipeline, document.RootElement, directives, model, batch: method == "batchEmbedContents");
+            }
+        }
     }
 
     /// <summary>

@@ -107,7 +107,7 @@ public sealed class RequestEnvelope : IDisposable
     /// <c>models/{model}:streamGenerateContent</c>): the body must be an object holding <paramref name="requiredArray"/>;
     /// the output limit is <c>generationConfig.maxOutputTokens</c>.
     /// </summary>
-    public static RequestEnvelope? ParseWithPathModel(ReadOnlyMemory<byte> body, string model, bool stream, string requiredArray, string missingMessage, out RelayError? error)
+    public static RequestEnvelope? ParseWithPathModel(ReadOnlyMemory<byte> body, string model, bool stream, string? requiredArray, string missingMessage, out RelayError? error)
     {
         error = null;
         JsonDocument document;
@@ -122,10 +122,11 @@ public sealed class RequestEnvelope : IDisposable
             return null;
         }
         var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(requiredArray, out var array) || array.ValueKind != JsonValueKind.Array)
+        if (root.ValueKind != JsonValueKind.Object
+            || requiredArray is not null && (!root.TryGetProperty(requiredArray, out var array) || array.ValueKind != JsonValueKind.Array))
         {
             document.Dispose();
-            error = new RelayError(RelayErrorKind.InvalidRequest, 400, missingMessage) { Param = requiredArray };
+            error = new RelayError(RelayErrorKind.InvalidRequest, 400, missingMessage) { Param = requiredArray ?? "body" };
             return null;
         }
         long? maxTokens = root.TryGetProperty("generationConfig", out var config) && config.ValueKind == JsonValueKind.Object

@@ -125,6 +125,19 @@ public sealed partial class ChatRelay
             relay = (response, call) => FastPathExchange.RelayAsync(http, response, call, protocol, envelope, context);
             readError = (status, bytes) => UpstreamCall.Classify(status, bytes, route.Channel.Name, protocol.IsOwnErrorShape(bytes));
         }
+        else if (protocol.Bridge(envelope, route.Channel.Config, route.UpstreamModel, out var bridgeError) is { } bridged
+            && _providers.TryGetValue(route.Channel.Config.Type, out var bridgeProvider))
+        {
+            message = NewMessage(route, bridged.Path, bridged.Body, stream: false);
+            bridgeProvider.AddHeaders(message, key.Secret);
+            relay = (response, call) => BridgedExchange.RelayAsync(http, response, call, bridged, context);
+            readError = (status, bytes) => UpstreamCall.Classify(status, bytes, route.Channel.Name, passBodyThrough: false);
+        }
+        else if (bridgeError is not null)
+        {
+            key.Health.Release();
+            return (new AttemptOutcome(true, canonical), bridgeError);
+        }
         else
         {
             if (protocol.LocalAnswer is { } answer && protocol.Codec is { } localCodec)

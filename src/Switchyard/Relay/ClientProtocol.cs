@@ -67,6 +67,20 @@ public abstract class ClientProtocol
     /// </summary>
     public virtual Action<ChatRequest, IBufferWriter<byte>>? LocalAnswer => null;
 
+    /// <summary>
+    /// For non-chat endpoints a channel of another family serves after a rewrite (Gemini embeddings on an OpenAI
+    /// upstream): the call for <paramref name="channel"/>, or null when it cannot serve them. Sets
+    /// <paramref name="error"/> instead when this request cannot be rewritten for it.
+    /// </summary>
+    public virtual BridgedCall? Bridge(RequestEnvelope request, Configuration.ChannelConfig channel, string upstreamModel, out RelayError? error)
+    {
+        error = null;
+        return null;
+    }
+
+    /// <summary>The usage to bill when a native upstream's answer reports none (Gemini embeddings), or null.</summary>
+    public virtual TokenUsage? EstimateUsage(RequestEnvelope request) => null;
+
     /// <summary>The media type of a streamed answer: SSE, or JSON for Gemini's streamed array.</summary>
     public virtual string StreamContentType => "text/event-stream; charset=utf-8";
 

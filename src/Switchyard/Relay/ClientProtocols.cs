@@ -22,6 +22,9 @@ public sealed class ClientProtocols
             GeminiGenerate = new Protocols.Gemini.GeminiProtocol(gemini, stream: false);
             GeminiStream = new Protocols.Gemini.GeminiProtocol(gemini, stream: true);
             GeminiStreamArray = new Protocols.Gemini.GeminiProtocol(gemini, stream: true, jsonArray: true);
+            GeminiCountTokens = new Protocols.Gemini.GeminiCountTokensProtocol(gemini);
+            GeminiEmbed = new Protocols.Gemini.GeminiEmbedProtocol(batch: false);
+            GeminiBatchEmbed = new Protocols.Gemini.GeminiEmbedProtocol(batch: true);
         }
         if (byName.GetValueOrDefault("openai.responses") is { } responses)
         {
@@ -35,6 +38,12 @@ public sealed class ClientProtocols
 
     /// <summary>streamGenerateContent without <c>alt=sse</c>: one JSON array, element by element.</summary>
     public ClientProtocol? GeminiStreamArray { get; }
+
+    public ClientProtocol? GeminiCountTokens { get; }
+
+    public ClientProtocol? GeminiEmbed { get; }
+
+    public ClientProtocol? GeminiBatchEmbed { get; }
 
     public ClientProtocol OpenAiChat { get; }
 

@@ -22,6 +22,10 @@ public static class FastPathExchange
             {
                 context.Usage = usage;
             }
+            else if (protocol.EstimateUsage(request) is { } estimate)
+            {
+                context.Usage = estimate;
+            }
             var response = http.Response;
             response.StatusCode = (int)upstream.StatusCode;
             response.ContentType = upstream.Content.Headers.ContentType?.ToString() ?? "application/json";

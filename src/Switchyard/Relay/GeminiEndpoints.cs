@@ -13,7 +13,9 @@ namespace Switchyard.Relay;
 /// </summary>
 public sealed class GeminiEndpoints(ChatRelay relay, ClientProtocols protocols, ModelsEndpoint models, KeyRing keys, TimeProvider time)
 {
-    private static readonly string[] Methods = ["generateContent", "streamGenerateContent"];
+    private static readonly string[] Methods = ["generateContent", "streamGenerateContent", "countTokens"];
+
+    private static readonly string[] Served = [.. Methods, "embedContent", "batchEmbedContents"];
 
     public void Map(IEndpointRouteBuilder app)
     {
@@ -21,7 +23,7 @@ public sealed class GeminiEndpoints(ChatRelay relay, ClientProtocols protocols, 
         {
             return;
         }
-        app.MapPost("/v1beta/models/{**" + GeminiProtocol.TargetRouteValue + "}", (HttpContext http, string target) => DispatchAsync(http, target, generate, stream));
+        app.MapPost("/v1beta/models/{**" + GeminiClientProtocol.TargetRouteValue + "}", (HttpContext http, string target) => DispatchAsync(http, target, generate, stream));
         app.MapGet("/v1beta/models", ListAsync);
         app.MapGet("/v1beta/models/{**model}", (HttpContext http, string model) => GetAsync(http, model));
         app.Map("/v1beta/{**rest}", (HttpContext http) => ErrorAsync(http,
@@ -30,7 +32,7 @@ public sealed class GeminiEndpoints(ChatRelay relay, ClientProtocols protocols, 
 
     private Task DispatchAsync(HttpContext http, string target, ClientProtocol generate, ClientProtocol stream)
     {
-        var (_, method) = GeminiProtocol.SplitTarget(target);
+        var (_, method) = GeminiClientProtocol.SplitTarget(target);
         switch (method)
         {
             case "generateContent":
@@ -40,9 +42,15 @@ public sealed class GeminiEndpoints(ChatRelay relay, ClientProtocols protocols, 
             case "streamGenerateContent":
                 // Without alt=sse Google streams one JSON array, element by element.
                 return relay.HandleAsync(http, protocols.GeminiStreamArray!);
+            case "countTokens":
+                return relay.HandleAsync(http, protocols.GeminiCountTokens!);
+            case "embedContent":
+                return relay.HandleAsync(http, protocols.GeminiEmbed!);
+            case "batchEmbedContents":
+                return relay.HandleAsync(http, protocols.GeminiBatchEmbed!);
             default:
                 return ErrorAsync(http, new RelayError(RelayErrorKind.InvalidRequest, 404,
-                    $"Method '{method}' is not served here; this gateway serves {string.Join(" and ", Methods)}."));
+                    $"Method '{method}' is not served here; this gateway serves {string.Join(", ", Served)}."));
         }
     }
 

@@ -208,7 +208,7 @@ public sealed class GeminiClientTests : IAsyncLifetime
     [InlineData("no-such-model", "generateContent", GatewayHarness.ClientKey, "{\"contents\":[]}", 404, "NOT_FOUND")]
     [InlineData("gpt-4o", "generateContent", GatewayHarness.ClientKey, "{\"contents\":\"hi\"}", 400, "INVALID_ARGUMENT")]
     [InlineData("gpt-4o", "generateContent", GatewayHarness.ClientKey, "{nope", 400, "INVALID_ARGUMENT")]
-    [InlineData("gpt-4o", "countTokens", GatewayHarness.ClientKey, "{\"contents\":[]}", 404, "NOT_FOUND")]
+    [InlineData("gpt-4o", "embedAll", GatewayHarness.ClientKey, "{\"contents\":[]}", 404, "NOT_FOUND")]
     public async Task Errors_AreInGooglesShapeWithTheMatchingStatus(string model, string method, string key, string json, int code, string name)
     {
         var (status, body, _) = await SendAsync(model, method, json, key);
@@ -272,7 +272,7 @@ public sealed class GeminiClientTests : IAsyncLifetime
 
         var names = root.GetProperty("models").EnumerateArray().Select(m => m.GetProperty("name").GetString()).ToList();
         Assert.Equal(["models/gpt-4o-mini", "models/mini"], names);
-        Assert.Equal(["generateContent", "streamGenerateContent"],
+        Assert.Equal(["generateContent", "streamGenerateContent", "countTokens"],
             root.GetProperty("models")[0].GetProperty("supportedGenerationMethods").EnumerateArray().Select(m => m.GetString()));
     }
 }

@@ -29,6 +29,14 @@ internal sealed class ResponseDraft
     /// <summary>The reasoning summary text, when the request asked for one (reasoning.summary set).</summary>
     public string? Summary => Request.ReasoningSummary is not null ? Outcome.Thinking : null;
 
+    /// <summary>
+    /// The reasoning item's <c>encrypted_content</c> when the request's <c>include</c> asked for
+    /// <c>reasoning.encrypted_content</c> (what stateless clients such as Codex send back with <c>store: false</c>).
+    /// </summary>
+    public string? EncryptedReasoning => Request.IncludeEncryptedReasoning && ReasoningId is { } id
+        ? "gAAAAA" + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("mock-encrypted-reasoning:" + id))
+        : null;
+
     /// <summary>What a continuation counts as history: this response's prompt plus its output items.</summary>
     public int ContextTokens
     {
@@ -163,7 +171,7 @@ internal static class ResponsesJson
     {
         if (draft.ReasoningId is { } reasoningId)
         {
-            WriteReasoningItem(json, reasoningId, draft.Summary);
+            WriteReasoningItem(json, reasoningId, draft.Summary, draft.EncryptedReasoning);
         }
 
         if (draft.Outcome.ToolCalls is { } calls)
@@ -179,7 +187,7 @@ internal static class ResponsesJson
         }
     }
 
-    public static void WriteReasoningItem(Utf8JsonWriter json, string id, string? summary)
+    public static void WriteReasoningItem(Utf8JsonWriter json, string id, string? summary, string? encrypted)
     {
         json.WriteStartObject();
         json.WriteString("id"u8, id);
@@ -191,6 +199,11 @@ internal static class ResponsesJson
         }
 
         json.WriteEndArray();
+        if (encrypted is not null)
+        {
+            json.WriteString("encrypted_content"u8, encrypted);
+        }
+
         json.WriteEndObject();
     }
 

@@ -24,6 +24,9 @@ internal sealed class ResponsesRequest
     public string? ReasoningEffort { get; private set; }
     public string? ReasoningSummary { get; private set; }
 
+    /// <summary><c>include</c> holds <c>reasoning.encrypted_content</c>: reasoning items carry their encrypted content.</summary>
+    public bool IncludeEncryptedReasoning { get; private set; }
+
     /// <summary>Raw JSON of fields the Response echoes unchanged; null means the API default.</summary>
     public string? ToolChoiceJson { get; private set; }
     public string? ToolsJson { get; private set; }
@@ -75,6 +78,11 @@ internal sealed class ResponsesRequest
             && text.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.Object)
         {
             TextFormatJson = format.GetRawText();
+        }
+
+        if (root.TryGetProperty("include", out var include) && include.ValueKind == JsonValueKind.Array)
+        {
+            IncludeEncryptedReasoning = include.EnumerateArray().Any(i => i.ValueKind == JsonValueKind.String && i.ValueEquals("reasoning.encrypted_content"));
         }
 
         if (root.TryGetProperty("reasoning", out var reasoning) && reasoning.ValueKind == JsonValueKind.Object)

@@ -81,7 +81,7 @@ internal sealed class ResponsesStream : IDisposable
 
         Json.WriteNumber("output_index"u8, _outputIndex);
         Json.WritePropertyName("item"u8);
-        ResponsesJson.WriteReasoningItem(Json, id, summary: null);
+        ResponsesJson.WriteReasoningItem(Json, id, summary: null, _draft.EncryptedReasoning);
         if (!await EndAsync())
         {
             return false;
@@ -129,7 +129,7 @@ internal sealed class ResponsesStream : IDisposable
             }
         }
 
-        return await ItemDoneAsync(json => ResponsesJson.WriteReasoningItem(json, id, _draft.Summary));
+        return await ItemDoneAsync(json => ResponsesJson.WriteReasoningItem(json, id, _draft.Summary, _draft.EncryptedReasoning));
     }
 
     private async ValueTask<bool> SummaryPartEventAsync(string type, string id, string text)
@@ -258,6 +258,8 @@ internal sealed class ResponsesStream : IDisposable
         }
 
         WriteItemPosition(id);
+        // ResponseFunctionCallArgumentsDoneEvent names the function beside its complete arguments.
+        Json.WriteString("name"u8, call.Name);
         Json.WriteString("arguments"u8, arguments);
         return await EndAsync() && await ItemDoneAsync(json => ResponsesJson.WriteFunctionCallItem(json, id, call, arguments, completed: true));
     }

@@ -243,6 +243,20 @@ public sealed class ResponsesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NativeChannelStreamCut_ErrorEventContinuesTheSequenceNumbers()
+    {
+        using var response = await _gateway.Http.SendAsync(_gateway.Post("/v1/responses", """{"model":"o4-mini","input":"Stream to me [mock:cut_after=4]","stream":true}"""));
+        var body = await response.Content.ReadAsStringAsync();
+
+        var events = body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Select(f => JsonDocument.Parse(f.Split('\n').Single(l => l.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..]).RootElement).ToList();
+        Assert.Equal(5, events.Count);
+        Assert.Equal([0, 1, 2, 3, 4], events.Select(e => e.GetProperty("sequence_number").GetInt32()));
+        Assert.Equal("error", events[^1].GetProperty("type").GetString());
+        Assert.Equal("upstream_stream_broken", Assert.Single(await _gateway.LedgerAsync(1)).ErrorKind);
+    }
+
+    [Fact]
     public async Task MissingKey_Answers401InOpenAiShape()
     {
         var exception = await Assert.ThrowsAsync<ClientResultException>(() =>

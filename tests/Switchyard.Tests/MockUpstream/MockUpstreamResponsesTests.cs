@@ -77,6 +77,25 @@ public sealed class MockUpstreamResponsesTests
     }
 
     [Fact]
+    public async Task Responses_IncludeEncryptedReasoning_ReasoningItemsCarryIt_StreamedAndNot()
+    {
+        await using var host = await MockUpstreamTestHost.StartAsync();
+        const string asked = "\"store\":false,\"include\":[\"reasoning.encrypted_content\"],\"reasoning\":{\"effort\":\"low\"}";
+
+        var body = await host.PostForJsonAsync("v1/responses", Request("why", asked));
+        var plain = await host.PostForJsonAsync("v1/responses", Request("why", "\"reasoning\":{\"effort\":\"low\"}"));
+        var events = await StreamAsync(host, Request("why", asked + ",\"stream\":true"));
+
+        var item = body.GetProperty("output")[0];
+        Assert.Equal("reasoning", item.GetProperty("type").GetString());
+        Assert.False(string.IsNullOrEmpty(item.GetProperty("encrypted_content").GetString()));
+        Assert.False(plain.GetProperty("output")[0].TryGetProperty("encrypted_content", out _));
+        var done = events.Single(e => e.Type == "response.output_item.done" && e.Data.GetProperty("item").GetProperty("type").GetString() == "reasoning");
+        Assert.False(string.IsNullOrEmpty(done.Data.GetProperty("item").GetProperty("encrypted_content").GetString()));
+        Assert.True(events[^1].Data.GetProperty("response").GetProperty("output")[0].TryGetProperty("encrypted_content", out _));
+    }
+
+    [Fact]
     public async Task Responses_Tools_FunctionCallItem()
     {
         await using var host = await MockUpstreamTestHost.StartAsync();
@@ -264,6 +283,7 @@ public sealed class MockUpstreamResponsesTests
         Assert.InRange(deltas.Count, 2, 4);
         Assert.Equal("""{"city":"Oslo","days":2}""", string.Concat(deltas));
         Assert.Equal("""{"city":"Oslo","days":2}""", events[^3].Data.GetProperty("arguments").GetString());
+        Assert.Equal("get_weather", events[^3].Data.GetProperty("name").GetString());
     }
 
     [Fact]

@@ -33,6 +33,12 @@ public sealed record ChatRequest
 
     public bool Stream { get; init; }
 
+    /// <summary>The client's <c>metadata</c> object, which the Responses API's answer echoes; kept as JSON.</summary>
+    public JsonElement? Metadata { get; init; }
+
+    /// <summary>The client's <c>store</c> (Responses API), echoed in the answer; null when not sent.</summary>
+    public bool? Store { get; init; }
+
     /// <summary>The client asked for usage in the stream (OpenAI <c>stream_options.include_usage</c>; always for Anthropic).</summary>
     public bool ClientWantsUsage { get; init; }
 }
@@ -46,7 +52,11 @@ public enum ChatRole
 public sealed record ChatMessage(ChatRole Role, IReadOnlyList<ContentPart> Content);
 
 /// <summary>A function the model may call; <see cref="Parameters"/> is its JSON Schema.</summary>
-public sealed record ToolDefinition(string Name, string? Description, JsonElement? Parameters);
+public sealed record ToolDefinition(string Name, string? Description, JsonElement? Parameters)
+{
+    /// <summary>The client's <c>strict</c> (schema adherence) for the function, null when it did not say.</summary>
+    public bool? Strict { get; init; }
+}
 
 public enum ToolChoiceKind
 {

@@ -77,8 +77,8 @@ public static class ResponseObject
         NullableString(w, "effort", request.Thinking?.Effort);
         NullableString(w, "summary", request.Thinking?.Summary);
         w.WriteEndObject();
-        // The gateway keeps no responses: a later previous_response_id could not find this one.
-        w.WriteBoolean("store", false);
+        // Echoed as the client sent it (the API's default is true); the gateway itself keeps no converted responses.
+        w.WriteBoolean("store", request.Store ?? true);
         w.WriteNumber("temperature", request.Temperature ?? 1.0);
         w.WriteStartObject("text");
         WriteTextFormat(w, request.ResponseFormat);
@@ -100,7 +100,14 @@ public static class ResponseObject
             {
                 w.WriteNullValue();
             }
-            w.WriteNull("strict");
+            if (tool.Strict is { } strict)
+            {
+                w.WriteBoolean("strict", strict);
+            }
+            else
+            {
+                w.WriteNull("strict");
+            }
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -115,8 +122,16 @@ public static class ResponseObject
             w.WriteNull("usage");
         }
         NullableString(w, "user", request.User);
-        w.WriteStartObject("metadata");
-        w.WriteEndObject();
+        if (request.Metadata is { } metadata)
+        {
+            w.WritePropertyName("metadata");
+            metadata.WriteTo(w);
+        }
+        else
+        {
+            w.WriteStartObject("metadata");
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
     }
 

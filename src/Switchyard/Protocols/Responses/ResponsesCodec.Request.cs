@@ -56,6 +56,8 @@ public sealed partial class ResponsesCodec
             Tools = tools,
             ToolChoice = choice,
             MaxTokens = Long(root, "max_output_tokens"),
+            Metadata = root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object ? metadata.Clone() : null,
+            Store = Bool(root, "store"),
             Temperature = Double(root, "temperature"),
             TopP = Double(root, "top_p"),
             User = Str(root, "user") ?? Str(root, "safety_identifier"),
@@ -264,6 +266,9 @@ public sealed partial class ResponsesCodec
         turns.Add(new ChatMessage(role, parts));
     }
 
+    private static bool? Bool(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null;
+
     private static List<ToolDefinition> ReadTools(JsonElement root)
     {
         if (!root.TryGetProperty("tools", out var tools) || tools.ValueKind == JsonValueKind.Null)
@@ -284,7 +289,7 @@ public sealed partial class ResponsesCodec
                 throw new InvalidRequestException($"{path}.type", $"'{path}': tools of type '{type}' cannot be served by this channel; only function tools can.");
             }
             var name = Str(tool, "name") ?? throw new InvalidRequestException($"{path}.name", $"Missing required parameter: '{path}.name'.");
-            result.Add(new ToolDefinition(name, Str(tool, "description"), Clone(tool, "parameters")));
+            result.Add(new ToolDefinition(name, Str(tool, "description"), Clone(tool, "parameters")) { Strict = Bool(tool, "strict") });
         }
         return result;
     }

@@ -26,8 +26,11 @@ public sealed class ResponsesProtocol(IClientCodec codec) : ClientProtocol
 
     public override void WriteError(IBufferWriter<byte> output, RelayError error) => codec.WriteError(output, error);
 
-    /// <summary>The Responses API's <c>error</c> event (ResponseErrorEvent): type, code, message, param.</summary>
-    public override void WriteStreamError(IBufferWriter<byte> output, RelayError error)
+    /// <summary>The Responses API's <c>error</c> event (ResponseErrorEvent): type, code, message, param, sequence_number.</summary>
+    public override void WriteStreamError(IBufferWriter<byte> output, RelayError error) => WriteErrorEvent(output, error, sequenceNumber: 0);
+
+    /// <param name="sequenceNumber">The event's place in the stream: one past the last event the client got.</param>
+    public static void WriteErrorEvent(IBufferWriter<byte> output, RelayError error, long sequenceNumber)
     {
         output.Write("event: error\ndata: "u8);
         using (var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions))
@@ -45,6 +48,7 @@ public sealed class ResponsesProtocol(IClientCodec codec) : ClientProtocol
             {
                 writer.WriteString("param", error.Param);
             }
+            writer.WriteNumber("sequence_number", sequenceNumber);
             writer.WriteEndObject();
         }
         output.Write("\n\n"u8);

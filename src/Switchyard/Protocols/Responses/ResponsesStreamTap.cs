@@ -14,12 +14,18 @@ public sealed class ResponsesStreamTap : IStreamTap
 {
     private bool _finished;
     private RelayError? _streamError;
+    private long _lastSequence = -1;
 
     public TokenUsage Usage { get; private set; }
 
     public bool OnFrame(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data)
     {
-        var type = eventName.Length > 0 ? eventName : TypeOf(data);
+        var type = Scan(data, out var sequence);
+        if (eventName.Length > 0)
+        {
+            type = eventName;
+        }
+        _lastSequence = sequence ?? _lastSequence;
         if (type.SequenceEqual("response.completed"u8) || type.SequenceEqual("response.incomplete"u8) || type.SequenceEqual("response.failed"u8))
         {
             _finished = true;
@@ -40,12 +46,21 @@ public sealed class ResponsesStreamTap : IStreamTap
         return true;
     }
 
+    /// <summary>An error after the start continues the upstream's numbering, as every Responses event carries its place.</summary>
+    public void WriteError(ClientProtocol protocol, IBufferWriter<byte> output, RelayError error) =>
+        ResponsesProtocol.WriteErrorEvent(output, error, _lastSequence + 1);
+
     public RelayError? Complete(IBufferWriter<byte> output) =>
         _streamError ?? (_finished ? null : new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed."));
 
-    /// <summary>The event's <c>type</c>, for upstreams that send no <c>event:</c> line.</summary>
-    private static ReadOnlySpan<byte> TypeOf(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// The event's <c>type</c> (for upstreams that send no <c>event:</c> line) and <c>sequence_number</c>, read from
+    /// its top-level fields only.
+    /// </summary>
+    private static ReadOnlySpan<byte> Scan(ReadOnlySpan<byte> data, out long? sequence)
     {
+        sequence = null;
+        ReadOnlySpan<byte> type = default;
         try
         {
             var reader = new Utf8JsonReader(data);
@@ -56,18 +71,27 @@ public sealed class ResponsesStreamTap : IStreamTap
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isType = reader.ValueTextEquals("type"u8);
+                var isSequence = !isType && reader.ValueTextEquals("sequence_number"u8);
                 reader.Read();
                 if (isType && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
                 {
-                    return reader.ValueSpan;
+                    type = reader.ValueSpan;
+                }
+                else if (isSequence && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number))
+                {
+                    sequence = number;
                 }
                 reader.Skip();
+                if (type.Length > 0 && sequence is not null)
+                {
+                    break;
+                }
             }
         }
         catch (JsonException)
         {
         }
-        return default;
+        return type;
     }
 
     /// <summary>The raw bytes of the event's <c>response</c> object.</summary>

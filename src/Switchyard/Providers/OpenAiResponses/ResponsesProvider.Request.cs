@@ -51,8 +51,9 @@ public sealed partial class ResponsesProvider
                     writer.WriteString("type", "object");
                     writer.WriteEndObject();
                 }
-                // Schemas written for other APIs rarely meet strict mode's rules (every property required, no extras).
-                writer.WriteBoolean("strict", false);
+                // A Responses client's own choice goes through; schemas written for other APIs rarely meet strict
+                // mode's rules (every property required, no extras), so others are sent as not strict.
+                writer.WriteBoolean("strict", tool.Strict ?? false);
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();

@@ -24,6 +24,8 @@ public sealed class GeminiEndpoints(ChatRelay relay, ClientProtocols protocols, 
             return;
         }
         app.MapPost("/v1beta/models/{**" + GeminiClientProtocol.TargetRouteValue + "}", (HttpContext http, string target) => DispatchAsync(http, target, generate, stream));
+        // @google/genai 3.x calls the stable version by default: /v1/models/{model}:METHOD. OpenAI has no POST there.
+        app.MapPost("/v1/models/{**" + GeminiClientProtocol.TargetRouteValue + "}", (HttpContext http, string target) => DispatchAsync(http, target, generate, stream));
         app.MapGet("/v1beta/models", ListAsync);
         app.MapGet("/v1beta/models/{**model}", (HttpContext http, string model) => GetAsync(http, model));
         app.Map("/v1beta/{**rest}", (HttpContext http) => ErrorAsync(http,

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Switchyard.Configuration;
 using Switchyard.Storage;
 using Switchyard.Tests.TestSupport;
@@ -186,6 +187,30 @@ public sealed class AlertDeliveryTests
         Assert.Equal("refused#0", body.GetProperty("subject").GetString());
         Assert.Equal("critical", body.GetProperty("severity").GetString());
         Assert.DoesNotContain("mock-invalid-key", body.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ChannelDown_HealthCheckFails_DeliveredOnceWhileItKeepsFailing()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(customize: c => WithAlerts(c,
+            [new WebhookConfig { Name = "ops", Url = receiver.Url("/hook"), Events = ["channel_down"] }], minInterval: TimeSpan.Zero));
+        var checker = gateway.Host.Services.GetRequiredService<Switchyard.Resilience.HealthChecker>();
+
+        // The "unreachable" channel points at a closed port.
+        static bool AboutUnreachable(ReceivedWebhook r) => JsonDocument.Parse(r.Body).RootElement.GetProperty("subject").GetString() == "unreachable#0";
+        await checker.RunOnceAsync(CancellationToken.None);
+        var received = await receiver.WaitForAsync("/hook", 1, AboutUnreachable);
+        var body = JsonDocument.Parse(Assert.Single(received).Body).RootElement;
+        Assert.Equal("warning", body.GetProperty("severity").GetString());
+        Assert.Equal("health_check", body.GetProperty("details").GetProperty("reason").GetString());
+        Assert.StartsWith("unreachable", body.GetProperty("details").GetProperty("probe").GetString(), StringComparison.Ordinal);
+
+        // A probe that fails again is the same outage, not news (even with no rate limit).
+        await Task.Delay(20);
+        await checker.RunOnceAsync(CancellationToken.None);
+        await Task.Delay(300);
+        Assert.Single(receiver.At("/hook"), AboutUnreachable);
     }
 
     [Theory]

@@ -30,7 +30,6 @@ public sealed partial class AlertDispatcher : BackgroundService
     private readonly SemaphoreSlim _slots = new(ParallelDeliveries);
     private readonly ConcurrentDictionary<Task, bool> _running = new();
     private readonly HttpClient _http;
-    private int _pending;
 
     public AlertDispatcher(GatewayRuntime runtime, AlertStore store, TimeProvider time, Redaction.Redactor redactor, Metrics.GatewayMetrics metrics,
         ILogger<AlertDispatcher> logger)
@@ -57,22 +56,11 @@ public sealed partial class AlertDispatcher : BackgroundService
             {
                 continue;
             }
-            Interlocked.Increment(ref _pending);
             if (!_queue.Writer.TryWrite((webhook, alert)))
             {
-                Interlocked.Decrement(ref _pending);
                 _metrics.OnAlert(alert.Event, "dropped");
                 LogDropped(_logger, alert.Event, webhook.Name);
             }
-        }
-    }
-
-    /// <summary>Waits until every queued alert is delivered, failed or suppressed, and recorded.</summary>
-    public async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        while (Volatile.Read(ref _pending) > 0)
-        {
-            await Task.Delay(10, cancellationToken);
         }
     }
 
@@ -159,7 +147,7 @@ public sealed partial class AlertDispatcher : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            Interlocked.Decrement(ref _pending);
+            // Shutting down mid-delivery: nothing is recorded for an alert that was neither delivered nor given up.
         }
         finally
         {
@@ -223,10 +211,6 @@ public sealed partial class AlertDispatcher : BackgroundService
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogRecordFailed(_logger, alert.Event, webhook.Name, _redactor.Redact(e.Message));
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _pending);
         }
     }
 

@@ -96,7 +96,7 @@ public sealed class BudgetAlerts(AlertDispatcher dispatcher, IQuotaStore quotas,
     }
 
     /// <summary>Compares one scope's spend with each of its dollar limits.</summary>
-    public async Task CheckAsync(QuotaScope scope, string? refusedLimit, CancellationToken cancellationToken)
+    private async Task CheckAsync(QuotaScope scope, string? refusedLimit, CancellationToken cancellationToken)
     {
         var usage = await quotas.UsageAsync(scope, cancellationToken);
         gauges.Observe(scope, usage);

@@ -76,10 +76,12 @@ public sealed class TracingTests
         await gateway.LedgerAsync(1);
         gateway.Host.Services.GetRequiredService<OtlpExport>().Flush();
 
+        // The ActivitySource is process-wide: gateways of tests running alongside export here too, so find ours by id.
+        var requestId = response.Headers.GetValues("x-request-id").Single();
         var spans = receiver.Spans();
-        var server = Assert.Single(spans, s => s.Kind == 2);
+        var server = Assert.Single(spans, s => s.Kind == 2 && (string)s.Attributes["switchyard.request_id"] == requestId);
         Assert.Equal("", server.ParentSpanId);
-        var attempt = Assert.Single(spans, s => s.Kind == 3);
+        var attempt = Assert.Single(spans, s => s.Kind == 3 && s.TraceId == server.TraceId);
         Assert.Equal(server.TraceId, attempt.TraceId);
         Assert.Equal(server.SpanId, attempt.ParentSpanId);
         Assert.Equal($"00-{server.TraceId}-{attempt.SpanId}-01", Assert.Single(gateway.Mock.Requests).Headers["traceparent"]);

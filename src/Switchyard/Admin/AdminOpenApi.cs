@@ -57,7 +57,7 @@ public static class AdminOpenApi
             {
                 ["title"] = "Switchyard admin API",
                 ["version"] = "1",
-                ["description"] = "Users, groups, keys, channels, models and prices, usage, the request log and the audit log. "
+                ["description"] = "Users, groups, keys, channels, models and prices, usage, reconciliation, alert deliveries, the request log and the audit log. "
                     + "Authenticate with 'Authorization: Bearer <master key or personal key>' or a login session cookie "
                     + "(cookie writes also need the x-csrf-token header). x-switchyard-min-role names the weakest role an endpoint admits; "
                     + "group admins act within their own group and users on their own things.",

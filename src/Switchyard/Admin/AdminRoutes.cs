@@ -21,6 +21,7 @@ public static class AdminRoutes
         var requests = Make<RequestsAdmin>();
         var audit = Make<AuditAdmin>();
         var reconciliation = Make<ReconciliationAdmin>();
+        var alerts = Make<AlertsAdmin>();
         var json = TenancyJsonContext.Default;
 
         return
@@ -97,6 +98,14 @@ public static class AdminRoutes
             },
             new("GET", "/reconciliation/{id}", SuperAdmin, "reconciliation", "One stored reconciliation report.",
                 (Func<string, HttpContext, Task<IResult>>)reconciliation.GetAsync) { Response = Billing.Reconciliation.ReconciliationJson.Default.ReconciliationReport },
+
+            new("GET", "/alerts", SuperAdmin, "alerts", "Alert deliveries to webhooks, newest first: event, subject, webhook name, status, attempts, last error.",
+                (Func<HttpContext, Task<IResult>>)alerts.ListAsync)
+            {
+                Response = Telemetry.Alerts.AlertJson.Default.AlertDeliveryList,
+                Query = [("event", "channel_down, key_disabled, budget_80, budget_100 or reconciliation_mismatch."), ("status", "delivered, failed or suppressed."),
+                    ("webhook", "Webhook name."), ("limit", "1 to 1000 (default 100).")],
+            },
 
             new("GET", "/requests", User, "requests", "The request log, newest first (group admins: their group; users: their own).",
                 (Func<HttpContext, Task<IResult>>)requests.ListAsync)

@@ -69,6 +69,7 @@ public static class ConfigLoader
             Redaction = ReadSection(root, "redaction", f => new RedactionConfig { Patterns = f.StringList("patterns") }) ?? new RedactionConfig(),
             Metrics = ReadSection(root, "metrics", ReadMetrics) ?? new MetricsConfig(),
             Telemetry = ReadSection(root, "telemetry", ReadTelemetry) ?? new TelemetryConfig(),
+            Alerts = ReadSection(root, "alerts", AlertsConfig.Read) ?? new AlertsConfig(),
         };
         root.RejectUnknown();
         return config;

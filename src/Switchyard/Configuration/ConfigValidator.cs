@@ -157,6 +157,7 @@ public static class ConfigValidator
         }
 
         ObservabilityRules(config, Add);
+        config.Alerts.Check(Add);
         return problems;
     }
 

@@ -18,6 +18,7 @@ public sealed record GatewayConfig
     public RedactionConfig Redaction { get; init; } = new();
     public MetricsConfig Metrics { get; init; } = new();
     public TelemetryConfig Telemetry { get; init; } = new();
+    public AlertsConfig Alerts { get; init; } = new();
 }
 
 public sealed record ServerConfig

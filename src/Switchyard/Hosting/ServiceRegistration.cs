@@ -96,6 +96,18 @@ public static class ServiceRegistration
         services.AddSingleton<ModelsEndpoint>();
         services.AddSingleton<AdminAuthorization>();
         services.AddSingleton<StorageBootstrap>();
+        AddAlerts(services);
         return services;
+    }
+
+    private static void AddAlerts(IServiceCollection services)
+    {
+        services.AddSingleton<AlertStore>();
+        services.AddSingleton<Telemetry.Alerts.AlertDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Telemetry.Alerts.AlertDispatcher>());
+        services.AddSingleton<Telemetry.Alerts.BudgetGauges>();
+        services.AddSingleton<Telemetry.Alerts.BudgetAlerts>();
+        services.AddSingleton<Telemetry.Alerts.ChannelAlerts>();
+        services.AddHostedService<Telemetry.Alerts.AlertMonitor>();
     }
 }

@@ -28,7 +28,8 @@ public sealed partial class ChatRelay(
     TimeProvider time,
     ILogger<ChatRelay> logger,
     Telemetry.Metrics.GatewayMetrics metrics,
-    Telemetry.Logging.RequestLog requestLog)
+    Telemetry.Logging.RequestLog requestLog,
+    Telemetry.Alerts.BudgetAlerts budgets)
 {
     private readonly FrozenDictionary<string, IProviderAdapter> _providers = providers.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
 
@@ -74,6 +75,10 @@ public sealed partial class ChatRelay(
             if (context.Quota is { } ticket)
             {
                 await SettleAsync(ticket, record);
+                if (record.CostUsd > 0)
+                {
+                    budgets.OnSettled(ticket.Plan);
+                }
             }
             metrics.OnRequest(context, record);
             requestLog.Write(record);
@@ -103,6 +108,7 @@ public sealed partial class ChatRelay(
         if (denial is not null)
         {
             metrics.OnRateLimited(denial.Limit, denial.Scope);
+            budgets.OnRefused(plan, denial);
             headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(denial.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (denial.Limit is "rpm" or "tpm")
             {

@@ -25,6 +25,7 @@ public sealed class KeyHealth(string channel, int keyIndex, int allowedFails, Ti
     private DateTimeOffset _coolUntil;
     private int _trialInFlight;
     private volatile bool _clean = true;
+    private long _openings;
 
     public string Channel { get; } = channel;
     public int KeyIndex { get; } = keyIndex;
@@ -33,6 +34,9 @@ public sealed class KeyHealth(string channel, int keyIndex, int allowedFails, Ti
     public string Id => $"{Channel}#{KeyIndex}";
 
     public string? DisabledReason { get; private set; }
+
+    /// <summary>How many times the circuit opened from closed (a failed half-open trial re-opens without counting).</summary>
+    public long Openings => Interlocked.Read(ref _openings);
 
     public KeyStats Stats { get; } = new(time);
 
@@ -214,6 +218,10 @@ public sealed class KeyHealth(string channel, int keyIndex, int allowedFails, Ti
 
     private void Open(DateTimeOffset now)
     {
+        if (_state == CircuitState.Closed)
+        {
+            Interlocked.Increment(ref _openings);
+        }
         _state = CircuitState.Open;
         _openUntil = now + cooldown;
         _trialInFlight = 0;

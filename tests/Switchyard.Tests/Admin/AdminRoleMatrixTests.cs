@@ -83,6 +83,7 @@ public sealed class AdminRoleMatrixTests
             R("POST", "/admin/reconciliation", _ => "/admin/reconciliation?channel=mock&day=2026-11-30", supers, _ => export),
             R("GET", "/admin/reconciliation", _ => "/admin/reconciliation", supers),
             R("GET", "/admin/reconciliation/{id}", _ => $"/admin/reconciliation/{reportId}", supers),
+            R("GET", "/admin/alerts", _ => "/admin/alerts", supers),
             R("GET", "/admin/requests", _ => "/admin/requests", Everyone),
             R("GET", "/admin/audit", _ => "/admin/audit", supers),
             R("GET", "/admin/audit/verify", _ => "/admin/audit/verify", supers),

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Switchyard.Configuration;
 using Switchyard.Telemetry.Tracing;
 using Switchyard.Tests.TestSupport;
@@ -59,6 +60,44 @@ public sealed class TracingTests
 
         // Metrics go to the same collector.
         Assert.Contains(receiver.Metrics, body => System.Text.Encoding.UTF8.GetString(body).Contains("gen_ai.client.operation.duration", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task With_logging_on_and_no_traceparent_the_request_is_still_traced_as_a_root_span()
+    {
+        // Any enabled logger makes ASP.NET Core start its own (unexported, unrecorded) activity per request.
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(
+            customize: c => c with { Telemetry = new TelemetryConfig { OtlpEndpoint = receiver.Address.ToString(), ExportInterval = TimeSpan.FromMinutes(10) } },
+            logging: builder => builder.AddProvider(new EnabledLoggerProvider()));
+
+        using var response = await gateway.Http.SendAsync(gateway.Post("/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await gateway.LedgerAsync(1);
+        gateway.Host.Services.GetRequiredService<OtlpExport>().Flush();
+
+        // The ActivitySource is process-wide: gateways of tests running alongside export here too, so find ours by id.
+        var requestId = response.Headers.GetValues("x-request-id").Single();
+        var spans = receiver.Spans();
+        var server = Assert.Single(spans, s => s.Kind == 2 && (string)s.Attributes["switchyard.request_id"] == requestId);
+        Assert.Equal("", server.ParentSpanId);
+        var attempt = Assert.Single(spans, s => s.Kind == 3 && s.TraceId == server.TraceId);
+        Assert.Equal(server.TraceId, attempt.TraceId);
+        Assert.Equal(server.SpanId, attempt.ParentSpanId);
+        Assert.Equal($"00-{server.TraceId}-{attempt.SpanId}-01", Assert.Single(gateway.Mock.Requests).Headers["traceparent"]);
+    }
+
+    private sealed class EnabledLoggerProvider : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+        }
+        public void Dispose()
+        {
+        }
     }
 
     [Fact]

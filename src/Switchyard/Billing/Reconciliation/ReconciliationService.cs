@@ -5,7 +5,8 @@ using Switchyard.Storage;
 namespace Switchyard.Billing.Reconciliation;
 
 /// <summary>Reads an export for a channel and day, compares it with the ledger, and stores the report.</summary>
-public sealed class ReconciliationService(GatewayRuntime runtime, ReconciliationStore store, TimeProvider time)
+public sealed class ReconciliationService(GatewayRuntime runtime, ReconciliationStore store, TimeProvider time,
+    Telemetry.Alerts.AlertDispatcher? alerts = null)
 {
     public async Task<(ReconciliationReport? Report, string? Error, string? Param)> RunAsync(string channel, DateOnly day,
         IReadOnlyList<string> exports, string source, CancellationToken cancellationToken)
@@ -43,6 +44,10 @@ public sealed class ReconciliationService(GatewayRuntime runtime, Reconciliation
             Models = models,
         };
         await store.SaveAsync(report, cancellationToken);
+        if (alerts is not null && Telemetry.Alerts.ReconciliationAlert.For(report) is { } alert)
+        {
+            alerts.Publish(alert);
+        }
         return (report, null, null);
     }
 }

@@ -30,6 +30,7 @@ public sealed class GatewayMetrics : IDisposable
     private readonly Counter<long> _retries;
     private readonly Counter<long> _fallbacks;
     private readonly Counter<long> _healthChecks;
+    private readonly Counter<long> _alerts;
 
     public GatewayMetrics(GatewayConfig config)
     {
@@ -53,6 +54,7 @@ public sealed class GatewayMetrics : IDisposable
         _retries = Meter.CreateCounter<long>("switchyard.retries", "{attempt}", "Upstream attempts after the first for the same model.");
         _fallbacks = Meter.CreateCounter<long>("switchyard.fallbacks", "{request}", "Requests moved to a fallback model, by requested and fallback model.");
         _healthChecks = Meter.CreateCounter<long>("switchyard.health_checks", "{probe}", "Health probes this instance ran, by channel and result.");
+        _alerts = Meter.CreateCounter<long>("switchyard.alerts.sent", "{alert}", "Alert deliveries to webhooks by event and outcome (delivered, failed, suppressed, dropped).");
     }
 
     public Meter Meter { get; }
@@ -143,6 +145,9 @@ public sealed class GatewayMetrics : IDisposable
 
     public void OnHealthCheck(string channel, bool ok, int? status) =>
         _healthChecks.Add(1, new TagList { { "channel", channel }, { "result", ok ? "ok" : status is 401 or 403 ? "unauthorized" : status is null ? "unreachable" : "failed" } });
+
+    public void OnAlert(string @event, string outcome) =>
+        _alerts.Add(1, new TagList { { "event", @event }, { "outcome", outcome } });
 
     public static string ScopeKind(string scopeLabel) =>
         scopeLabel.StartsWith("key ", StringComparison.Ordinal) ? "key"

@@ -130,6 +130,27 @@ public sealed partial class Redactor
                 }
             }
         }
+        // Webhook URLs carry their receivers' tokens, in the path (Slack, Feishu) or the query (DingTalk); a receiver
+        // echoing only its path must not print them either.
+        foreach (var webhook in config.Alerts.Webhooks)
+        {
+            yield return webhook.Url;
+            if (Uri.TryCreate(webhook.Url, UriKind.Absolute, out var uri))
+            {
+                foreach (var part in uri.AbsolutePath.Split('/').Concat(uri.Query.TrimStart('?').Split('&').Select(p => p[(p.IndexOf('=') + 1)..])))
+                {
+                    if (part.Length >= 16)
+                    {
+                        yield return Uri.UnescapeDataString(part);
+                        yield return part;
+                    }
+                }
+            }
+            if (webhook.Secret is { } signing)
+            {
+                yield return signing;
+            }
+        }
         foreach (var key in config.Keys)
         {
             if (key.Secret is { } secret)

@@ -24,8 +24,16 @@ public static class GatewayTracing
         {
             return null;
         }
+        // ASP.NET Core starts an activity of its own for each request whenever any logger is enabled for it, as in
+        // every real deployment. Nobody exports it and, without a sampled traceparent, it is not recorded, so as a
+        // parent it would make the sampler drop this span and the whole trace. The request span is the gateway's
+        // entry span: its parent is the caller's context from the headers, or none.
+        if (Activity.Current is { Source.Name: not SourceName })
+        {
+            Activity.Current = null;
+        }
         ActivityContext parent = default;
-        if (Activity.Current is null && request.Headers.TryGetValue("traceparent", out var traceparent))
+        if (request.Headers.TryGetValue("traceparent", out var traceparent))
         {
             ActivityContext.TryParse(traceparent.ToString(), request.Headers.TryGetValue("tracestate", out var state) ? state.ToString() : null, isRemote: true, out parent);
         }

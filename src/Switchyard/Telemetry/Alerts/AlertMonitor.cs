@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Hosting;
+
+namespace Switchyard.Telemetry.Alerts;
+
+/// <summary>
+/// Every <c>alerts.check_interval</c>: a look at each channel key's health and a refresh of the group budgets; in
+/// between, the budget reader works through the scopes the request path handed over.
+/// </summary>
+public sealed class AlertMonitor(Hosting.GatewayRuntime runtime, ChannelAlerts channels, BudgetAlerts budgets, TimeProvider time) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.WhenAll(budgets.RunAsync(stoppingToken), PollAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task PollAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(runtime.Config.Alerts.CheckInterval, time);
+        do
+        {
+            channels.Check(runtime.Catalog.Channels);
+            budgets.Sweep();
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

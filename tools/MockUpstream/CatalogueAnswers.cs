@@ -30,6 +30,16 @@ internal static class CatalogueAnswers
         await notFound(context, id);
     }
 
+    public static byte[] Serialise(Action<System.Text.Json.Utf8JsonWriter> write)
+    {
+        using var buffer = new PooledBufferWriter();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer, MockJson.WriterOptions))
+        {
+            write(json);
+        }
+        return buffer.WrittenMemory.ToArray();
+    }
+
     private static Task WriteAsync(HttpContext context, byte[] body, string contentType)
     {
         context.Response.StatusCode = StatusCodes.Status200OK;

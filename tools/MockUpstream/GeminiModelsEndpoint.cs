@@ -19,7 +19,7 @@ internal sealed class GeminiModelsEndpoint(MockPipeline pipeline)
 
     private static readonly byte[] ListBody = BuildList();
 
-    private static readonly FrozenDictionary<string, byte[]> ModelBodies = Catalogue.ToFrozenDictionary(m => m.Id, m => Serialise(json => WriteModel(json, m)), StringComparer.Ordinal);
+    private static readonly FrozenDictionary<string, byte[]> ModelBodies = Catalogue.ToFrozenDictionary(m => m.Id, m => CatalogueAnswers.Serialise(json => WriteModel(json, m)), StringComparer.Ordinal);
 
     public Task ListAsync(HttpContext context, ReadOnlyMemory<byte> body, MockDirectives directives) =>
         CatalogueAnswers.ListAsync(pipeline, context, directives, "gemini-2.5-flash", ListBody, "application/json; charset=UTF-8");
@@ -28,7 +28,7 @@ internal sealed class GeminiModelsEndpoint(MockPipeline pipeline)
         CatalogueAnswers.GetAsync(pipeline, context, directives, ModelBodies, "application/json; charset=UTF-8", static (context, id) =>
             GeminiErrors.WriteAsync(context, StatusCodes.Status404NotFound, $"models/{id} is not found for API version v1beta.", "NOT_FOUND"));
 
-    private static byte[] BuildList() => Serialise(json =>
+    private static byte[] BuildList() => CatalogueAnswers.Serialise(json =>
     {
         json.WriteStartObject();
         json.WriteStartArray("models"u8);
@@ -39,16 +39,6 @@ internal sealed class GeminiModelsEndpoint(MockPipeline pipeline)
         json.WriteEndArray();
         json.WriteEndObject();
     });
-
-    private static byte[] Serialise(Action<Utf8JsonWriter> write)
-    {
-        using var buffer = new PooledBufferWriter();
-        using (var json = new Utf8JsonWriter(buffer, MockJson.WriterOptions))
-        {
-            write(json);
-        }
-        return buffer.WrittenMemory.ToArray();
-    }
 
     private static void WriteModel(Utf8JsonWriter json, (string Id, string DisplayName, long InputLimit, long OutputLimit, string[] Methods) model)
     {

@@ -23,6 +23,7 @@ public static class MockUpstreamExtensions
         services.TryAddSingleton<ResponsesEndpoint>();
         services.TryAddSingleton<GeminiEndpoint>();
         services.TryAddSingleton<GeminiModelsEndpoint>();
+        services.TryAddSingleton<AnthropicModelsEndpoint>();
         return services;
     }
 
@@ -41,11 +42,15 @@ public static class MockUpstreamExtensions
         var responses = services.GetRequiredService<ResponsesEndpoint>();
         var gemini = services.GetRequiredService<GeminiEndpoint>();
         var geminiModels = services.GetRequiredService<GeminiModelsEndpoint>();
+        var anthropicModels = services.GetRequiredService<AnthropicModelsEndpoint>();
 
         endpoints.MapPost("/v1/chat/completions", pipeline.Authenticated(chat.HandleAsync));
         endpoints.MapPost("/v1/embeddings", pipeline.Authenticated(embeddings.HandleAsync));
-        endpoints.MapGet("/v1/models", pipeline.Authenticated(models.ListAsync));
-        endpoints.MapGet("/v1/models/{**id}", pipeline.Authenticated(models.GetAsync));
+        // OpenAI and Anthropic share these paths; the way the caller authenticates says which one it is talking to.
+        RequestDelegate ByCaller(RequestDelegate openAi, RequestDelegate anthropic) =>
+            context => AnthropicModelsEndpoint.IsAnthropicCaller(context) ? anthropic(context) : openAi(context);
+        endpoints.MapGet("/v1/models", ByCaller(pipeline.Authenticated(models.ListAsync), pipeline.Authenticated(anthropicModels.ListAsync, MockDialect.Anthropic)));
+        endpoints.MapGet("/v1/models/{**id}", ByCaller(pipeline.Authenticated(models.GetAsync), pipeline.Authenticated(anthropicModels.GetAsync, MockDialect.Anthropic)));
         endpoints.MapPost("/v1/responses", pipeline.Authenticated(responses.HandleAsync));
         endpoints.MapPost("/v1/messages", pipeline.Authenticated(anthropic.MessagesAsync, MockDialect.Anthropic));
         endpoints.MapPost("/v1/messages/count_tokens", pipeline.Authenticated(anthropic.CountTokensAsync, MockDialect.Anthropic));

@@ -12,6 +12,39 @@ public sealed class MockUpstreamAnthropicTests
         $$"""{"model":"claude-sonnet-4-5","max_tokens":{{maxTokens}},"messages":[{"role":"user","content":{{Json(userText)}}}]{{(extra is null ? "" : "," + extra)}}}""";
 
     [Fact]
+    public async Task Models_WithAnthropicAuth_AreAnthropicModelObjects()
+    {
+        await using var host = await MockUpstreamTestHost.StartAsync();
+        using var client = host.CreateClient(apiKey: null);
+        async Task<HttpResponseMessage> GetAsync(string path, string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            foreach (var (name, value) in AnthropicHeaders(key))
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+            return await client.SendAsync(request);
+        }
+
+        var list = await ReadJsonAsync(await GetAsync("v1/models", "sk-ant-test"));
+        var first = list.GetProperty("data")[0];
+        Assert.Equal(("model", first.GetProperty("id").GetString()), (first.GetProperty("type").GetString(), list.GetProperty("first_id").GetString()));
+        Assert.False(list.GetProperty("has_more").GetBoolean());
+        Assert.Contains("claude-sonnet-4-5", list.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+
+        var one = await ReadJsonAsync(await GetAsync("v1/models/claude-sonnet-4-5", "sk-ant-test"));
+        Assert.Equal("Claude Sonnet 4.5", one.GetProperty("display_name").GetString());
+        var missing = await ReadJsonAsync(await GetAsync("v1/models/gpt-4o", "sk-ant-test"), status: 404);
+        Assert.Equal("not_found_error", missing.GetProperty("error").GetProperty("type").GetString());
+        var invalid = await ReadJsonAsync(await GetAsync("v1/models", "mock-invalid-key"), status: 401);
+        Assert.Equal("authentication_error", invalid.GetProperty("error").GetProperty("type").GetString());
+
+        // A bearer caller still gets OpenAI's list on the same path.
+        var openAi = await ReadJsonAsync(await host.Client.GetAsync("v1/models"));
+        Assert.Equal("list", openAi.GetProperty("object").GetString());
+    }
+
+    [Fact]
     public async Task Messages_PlainRequest_ReturnsAnthropicMessage()
     {
         await using var host = await MockUpstreamTestHost.StartAsync();

@@ -25,9 +25,21 @@ public sealed class HealthCheckerTests : IAsyncLifetime, IDisposable
 
     public void Dispose() => _upstream.Dispose();
 
-    private GatewayConfig Config(bool gemini = false) => new()
+    private GatewayConfig Config(bool gemini = false, bool anthropic = false) => new()
     {
-        Channels = gemini
+        Channels = anthropic
+        ?
+        [
+            new ChannelConfig
+            {
+                Name = "anthropic",
+                Type = "anthropic",
+                BaseUrl = new Uri(_mock.BaseAddress, "v1/").ToString(),
+                Keys = ["sk-ant-good-key", "mock-invalid-key"],
+                Models = ["claude-sonnet-4-5"],
+            },
+        ]
+        : gemini
         ?
         [
             new ChannelConfig
@@ -54,9 +66,9 @@ public sealed class HealthCheckerTests : IAsyncLifetime, IDisposable
         HealthChecks = new HealthCheckConfig { Interval = TimeSpan.FromMinutes(1) },
     };
 
-    private (GatewayRuntime Runtime, HealthChecker Checker) Instance(SqlDialect dialect, bool gemini = false)
+    private (GatewayRuntime Runtime, HealthChecker Checker) Instance(SqlDialect dialect, bool gemini = false, bool anthropic = false)
     {
-        var runtime = new GatewayRuntime(Config(gemini), _time);
+        var runtime = new GatewayRuntime(Config(gemini, anthropic), _time);
         return (runtime, new HealthChecker(runtime, new HealthStore(dialect), _upstream, _time, NullLogger<HealthChecker>.Instance, new Switchyard.Telemetry.Metrics.GatewayMetrics(runtime.Config)));
     }
 
@@ -107,6 +119,21 @@ public sealed class HealthCheckerTests : IAsyncLifetime, IDisposable
             Assert.Equal("status 400 API_KEY_INVALID", keys[1].Health.LastProbe!.Error);
             Assert.NotNull(keys[1].Health.DisabledReason);
         }
+    }
+
+    [Fact]
+    public async Task RunOnce_AnthropicChannel_ProbesWithAnthropicAuth()
+    {
+        var (runtime, checker) = Instance(await TestDatabases.CreateMigratedAsync(DatabaseKind.Sqlite), anthropic: true);
+
+        await checker.RunOnceAsync(default);
+
+        var keys = runtime.Catalog.Channels[0].Keys;
+        Assert.True(keys[0].Health.LastProbe!.Ok, keys[0].Health.LastProbe!.Error);
+        Assert.Null(keys[0].Health.DisabledReason);
+        Assert.Equal(401, keys[1].Health.LastProbe!.Status);
+        Assert.NotNull(keys[1].Health.DisabledReason);
+        Assert.All(_mock.Requests.Where(r => r.Path == "/v1/models"), r => Assert.False(r.Headers.ContainsKey("Authorization")));
     }
 
     [Fact]

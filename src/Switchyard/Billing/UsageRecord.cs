@@ -38,6 +38,10 @@ public sealed record UsageRecord
     public bool Stream { get; init; }
     public string? ErrorKind { get; init; }
 
+    /// <summary>The write-ahead segment holding this record until it reaches the database; never stored itself.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public LedgerWal.Segment? WalSegment { get; init; }
+
     /// <summary>The attempt chain, kept when there was more than one attempt or a fallback.</summary>
     public IReadOnlyList<Relay.Attempt>? Attempts { get; init; }
 }

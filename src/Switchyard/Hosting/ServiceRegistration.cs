@@ -36,6 +36,7 @@ public static class ServiceRegistration
         services.AddSingleton<LedgerStore>();
         services.AddSingleton<UsageReport>();
         services.AddSingleton(new LedgerJournal(config.Storage.Journal));
+        services.AddSingleton(sp => new LedgerWal(config.Storage.Journal, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LedgerWal>>()));
         services.AddSingleton<LedgerWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddSingleton<ReconciliationStore>();

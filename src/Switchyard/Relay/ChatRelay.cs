@@ -34,7 +34,7 @@ public sealed partial class ChatRelay(
 
     public async Task HandleAsync(HttpContext http, ClientProtocol protocol)
     {
-        var context = new RelayContext(protocol.Endpoint, time);
+        var context = new RelayContext(protocol.Endpoint, time) { BeforeAnswer = _journalAhead ??= JournalAheadAsync };
         http.Response.Headers["x-request-id"] = context.RequestId;
         var aborted = http.RequestAborted;
         var span = Telemetry.Tracing.GatewayTracing.StartRequest(http.Request, context);
@@ -78,9 +78,15 @@ public sealed partial class ChatRelay(
             metrics.OnRequest(context, record);
             requestLog.Write(record);
             Telemetry.Tracing.GatewayTracing.EndRequest(span, context, record);
-            ledger.Enqueue(record);
+            // Awaited before the handler returns: a stream's last chunk leaves only once its record is on disk.
+            await ledger.RecordAsync(record);
         }
     }
+
+    private Func<RelayContext, ValueTask>? _journalAhead;
+
+    private async ValueTask JournalAheadAsync(RelayContext context) =>
+        context.Journaled = await ledger.JournalAheadAsync(context.ToRecord(runtime.Prices));
 
     /// <summary>Reserves on every quota in scope, or refuses with 429 naming the limit, its window and when to retry.</summary>
     private async Task<RelayError?> AdmitAsync(HttpContext http, RelayContext context, int bodyBytes, long? maxOutputTokens)

@@ -105,6 +105,9 @@ public static class AdminRoutes
                 Query = [("key", "Key name."), ("user", "User."), ("group", "Group."), ("model", "Requested or served model."), ("channel", "Channel."),
                     ("status", "HTTP status."), ("from", "Timestamp."), ("to", "Timestamp."), .. Paging],
             },
+            new("GET", "/requests/{id}/bodies", GroupAdmin, "requests",
+                "The stored, redacted prompt and completion of one request (groups with store_bodies only; group admins: their group's).",
+                (Func<HttpContext, string, Task<IResult>>)requests.BodiesAsync) { Response = json.RequestBodiesView },
 
             new("GET", "/audit", SuperAdmin, "audit", "The audit log, newest first.",
                 (Func<HttpContext, Task<IResult>>)audit.ListAsync)

@@ -43,7 +43,7 @@ public sealed class LedgerJournal
 
     public IReadOnlyList<string> PendingFiles() =>
         System.IO.Directory.Exists(Directory)
-            ? System.IO.Directory.GetFiles(Directory, "*" + Extension).Order(StringComparer.Ordinal).ToList()
+            ? System.IO.Directory.GetFiles(Directory, "ledger-*" + Extension).Order(StringComparer.Ordinal).ToList()
             : [];
 
     public static async Task<IReadOnlyList<UsageRecord>> ReadAsync(string file, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ namespace Switchyard.Billing;
 /// completes, so a crash loses no answered request either.
 /// </summary>
 public sealed partial class LedgerWriter(LedgerStore store, LedgerJournal journal, TimeProvider time, ILogger<LedgerWriter> logger,
-    LedgerWal? wal = null) : BackgroundService
+    LedgerWal? wal = null, Telemetry.Redaction.Redactor? redactor = null) : BackgroundService
 {
     public static readonly TimeSpan ReplayInterval = TimeSpan.FromSeconds(5);
 
@@ -22,7 +22,7 @@ public sealed partial class LedgerWriter(LedgerStore store, LedgerJournal journa
     /// CPU than the request that made it, at low load most of all.
     /// </summary>
     public static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(50);
-    private const int MaxBatch = 500;
+    private const int MaxBatch = 2000;
     private readonly Channel<UsageRecord> _queue = System.Threading.Channels.Channel.CreateUnbounded<UsageRecord>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private long _pending;
@@ -133,6 +133,7 @@ public sealed partial class LedgerWriter(LedgerStore store, LedgerJournal journa
     /// <summary>Database first; if it fails, the journal. Either way the batch is safe when this returns.</summary>
     private async Task WriteAsync(List<UsageRecord> batch)
     {
+        RedactBodies(batch);
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
@@ -149,6 +150,18 @@ public sealed partial class LedgerWriter(LedgerStore store, LedgerJournal journa
         }
         Interlocked.Add(ref _pending, -batch.Count);
         batch.Clear();
+    }
+
+    /// <summary>Captured bodies become redacted text here, off the request path and before any of it touches a disk.</summary>
+    private void RedactBodies(List<UsageRecord> batch)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i].Captured is { } captured)
+            {
+                batch[i] = batch[i] with { Captured = null, Bodies = RequestBodies.From(captured, redactor ?? Telemetry.Redaction.Redactor.Default) };
+            }
+        }
     }
 
     private async Task JournalAsync(List<UsageRecord> batch)

@@ -85,6 +85,15 @@ public sealed partial class ChatRelay(
 
     private Func<RelayContext, ValueTask>? _journalAhead;
 
+    /// <summary>The group stores bodies: keep the prompt and tee the response body (bounded, redacted later by the ledger writer).</summary>
+    private void CaptureBodies(HttpContext http, RelayContext context, ReadOnlySpan<byte> prompt)
+    {
+        var capture = new CapturedBodies(runtime.Config.Retention.BodyMaxBytes);
+        capture.SetPrompt(prompt);
+        context.Bodies = capture;
+        http.Response.Body = new CapturingResponseStream(http.Response.Body, capture);
+    }
+
     private async ValueTask JournalAheadAsync(RelayContext context) =>
         context.Journaled = await ledger.JournalAheadAsync(context.ToRecord(runtime.Prices));
 
@@ -178,6 +187,10 @@ public sealed partial class ChatRelay(
             return bodyError;
         }
         context.RequestBytes = body.Length;
+        if (runtime.Current.BodyGroups.Contains(context.Key!.Group))
+        {
+            CaptureBodies(http, context, body.Span);
+        }
         using var envelope = protocol.ReadEnvelope(http.Request, body, out var parseError);
         if (envelope is null)
         {

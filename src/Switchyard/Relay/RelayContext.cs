@@ -41,6 +41,9 @@ public sealed class RelayContext(string endpoint, TimeProvider time)
     /// <summary>The requested model, when a fallback model served instead.</summary>
     public string? FallbackFrom { get; set; }
 
+    /// <summary>Bounded copies of the prompt and answer, when the key's group stores bodies.</summary>
+    public CapturedBodies? Bodies { get; set; }
+
     /// <summary>Set by the pipeline: makes the ledger record durable before the last bytes of a non-stream answer leave.</summary>
     public Func<RelayContext, ValueTask>? BeforeAnswer { get; set; }
 
@@ -115,6 +118,7 @@ public sealed class RelayContext(string endpoint, TimeProvider time)
             ErrorKind = Error?.LedgerName,
             Attempts = Attempts.Count > 1 || FallbackFrom is not null ? Attempts : null,
             WalSegment = Journaled,
+            Captured = Bodies,
         };
     }
 

@@ -21,6 +21,7 @@ public static class AdminRoutes
         var requests = Make<RequestsAdmin>();
         var audit = Make<AuditAdmin>();
         var reconciliation = Make<ReconciliationAdmin>();
+        var prices = Make<PricesAdmin>();
         var json = TenancyJsonContext.Default;
 
         return
@@ -105,6 +106,9 @@ public static class AdminRoutes
                 Query = [("key", "Key name."), ("user", "User."), ("group", "Group."), ("model", "Requested or served model."), ("channel", "Channel."),
                     ("status", "HTTP status."), ("from", "Timestamp."), ("to", "Timestamp."), .. Paging],
             },
+            new("GET", "/prices", SuperAdmin, "usage",
+                "The effective price book (per model: source, version, USD per 1M tokens), group multipliers, and every price version charged so far.",
+                (Func<HttpContext, Task<IResult>>)prices.ListAsync) { Response = PricesJsonContext.Default.PriceBookView },
             new("GET", "/requests/{id}/bodies", GroupAdmin, "requests",
                 "The stored, redacted prompt and completion of one request (groups with store_bodies only; group admins: their group's).",
                 (Func<HttpContext, string, Task<IResult>>)requests.BodiesAsync) { Response = json.RequestBodiesView },

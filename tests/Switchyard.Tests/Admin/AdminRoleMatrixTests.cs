@@ -96,6 +96,7 @@ public sealed class AdminRoleMatrixTests
             R("GET", "/admin/reconciliation", _ => "/admin/reconciliation", supers),
             R("GET", "/admin/reconciliation/{id}", _ => $"/admin/reconciliation/{reportId}", supers),
             R("GET", "/admin/requests", _ => "/admin/requests", Everyone),
+            R("GET", "/admin/prices", _ => "/admin/prices", supers),
             R("GET", "/admin/requests/{id}/bodies", _ => "/admin/requests/req_matrix_bodies/bodies", teamAdmins),
             R("GET", "/admin/audit", _ => "/admin/audit", supers),
             R("GET", "/admin/audit/verify", _ => "/admin/audit/verify", supers),

@@ -22,6 +22,7 @@ public static class AdminRoutes
         var audit = Make<AuditAdmin>();
         var reconciliation = Make<ReconciliationAdmin>();
         var alerts = Make<AlertsAdmin>();
+        var prices = Make<PricesAdmin>();
         var json = TenancyJsonContext.Default;
 
         return
@@ -114,6 +115,12 @@ public static class AdminRoutes
                 Query = [("key", "Key name."), ("user", "User."), ("group", "Group."), ("model", "Requested or served model."), ("channel", "Channel."),
                     ("status", "HTTP status."), ("from", "Timestamp."), ("to", "Timestamp."), .. Paging],
             },
+            new("GET", "/prices", SuperAdmin, "usage",
+                "The effective price book (per model: source, version, USD per 1M tokens), group multipliers, and every price version charged so far.",
+                (Func<HttpContext, Task<IResult>>)prices.ListAsync) { Response = PricesJsonContext.Default.PriceBookView },
+            new("GET", "/requests/{id}/bodies", GroupAdmin, "requests",
+                "The stored, redacted prompt and completion of one request (groups with store_bodies only; group admins: their group's).",
+                (Func<HttpContext, string, Task<IResult>>)requests.BodiesAsync) { Response = json.RequestBodiesView },
 
             new("GET", "/audit", SuperAdmin, "audit", "The audit log, newest first.",
                 (Func<HttpContext, Task<IResult>>)audit.ListAsync)

@@ -49,7 +49,14 @@ public sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore key
         {
             return AdminErrors.Result(400, "'name' is required (at most 64 characters).", "name");
         }
-        var config = new GroupConfig { Name = request.Name, Models = request.Models ?? [], Limits = request.Limits, TimeZone = request.Timezone ?? "UTC" };
+        var config = new GroupConfig
+        {
+            Name = request.Name,
+            Models = request.Models ?? [],
+            Limits = request.Limits,
+            TimeZone = request.Timezone ?? "UTC",
+            StoreBodies = request.StoreBodies ?? false
+        };
         if (Validate(config) is { } invalid)
         {
             return invalid;
@@ -92,6 +99,7 @@ public sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore key
             // An empty object removes every limit.
             Limits = request.Limits is null ? existing.Config.Limits : IsEmpty(request.Limits) ? null : request.Limits,
             TimeZone = request.Timezone ?? existing.Config.TimeZone,
+            StoreBodies = request.StoreBodies ?? existing.Config.StoreBodies,
         };
         if (Validate(config) is { } invalid)
         {
@@ -155,6 +163,7 @@ public sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore key
         Models = g.Config.Models,
         Limits = g.Config.Limits,
         Timezone = g.Config.TimeZone,
+        StoreBodies = g.Config.StoreBodies,
         Source = g.Source,
         CreatedAt = g.CreatedAt,
         UpdatedAt = g.UpdatedAt,

@@ -10,8 +10,29 @@ namespace Switchyard.Admin;
 /// <c>channel</c>, <c>status</c>, <c>from</c>, <c>to</c>; pages with <c>limit</c> and <c>cursor</c>. Group admins see their
 /// group's rows, users their own.
 /// </summary>
-public sealed class RequestsAdmin(RequestLogStore store, LedgerWriter ledger)
+public sealed class RequestsAdmin(RequestLogStore store, LedgerWriter ledger, RequestBodyStore bodies)
 {
+    /// <summary>
+    /// <c>GET /admin/requests/{id}/bodies</c>: the stored (redacted) prompt and completion of one request of a group that
+    /// stores bodies; super admins see any, group admins their own group's.
+    /// </summary>
+    public async Task<IResult> BodiesAsync(HttpContext http, string id)
+    {
+        await FlushAsync(http.RequestAborted);
+        var stored = await bodies.FindAsync(id, http.RequestAborted);
+        if (stored is null)
+        {
+            return AdminErrors.Result(404, $"No stored bodies for request '{id}' (only groups with store_bodies keep them).", "id", "bodies_not_found");
+        }
+        var principal = AdminPrincipal.Of(http);
+        if (!AdminAccess.IsSuper(principal) && (stored.group_name is not { } group || !AdminAccess.CanSeeGroup(principal, group)))
+        {
+            return AdminErrors.Forbidden("You may only see your own group's stored bodies.");
+        }
+        return Results.Json(new RequestBodiesView(stored.request_id, DateTimeOffset.FromUnixTimeMilliseconds(stored.created_at), stored.group_name,
+            stored.prompt ?? "", stored.completion ?? "", stored.prompt_truncated, stored.completion_truncated), TenancyJsonContext.Default.RequestBodiesView);
+    }
+
     public async Task<IResult> ListAsync(HttpContext http)
     {
         var query = http.Request.Query;

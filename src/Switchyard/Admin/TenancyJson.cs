@@ -10,6 +10,9 @@ public sealed record GroupRequest
     public List<string>? Models { get; init; }
     public LimitsConfig? Limits { get; init; }
     public string? Timezone { get; init; }
+
+    /// <summary>Keep redacted prompt and completion bodies of this group's requests.</summary>
+    public bool? StoreBodies { get; init; }
 }
 
 public sealed record GroupView
@@ -18,6 +21,7 @@ public sealed record GroupView
     public required IReadOnlyList<string> Models { get; init; }
     public LimitsConfig? Limits { get; init; }
     public required string Timezone { get; init; }
+    public bool StoreBodies { get; init; }
     public required string Source { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }
@@ -88,6 +92,10 @@ public sealed record SessionView(string User, string Role, string? Group, string
 
 public sealed record Page<T>(IReadOnlyList<T> Data, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NextCursor);
 
+/// <summary>A request's stored prompt and completion (redacted; cut to retention.body_max_bytes when the flags say so).</summary>
+public sealed record RequestBodiesView(string RequestId, DateTimeOffset CreatedAt, string? Group, string Prompt, string Completion,
+    bool PromptTruncated, bool CompletionTruncated);
+
 public sealed record RequestLogView(string RequestId, DateTimeOffset CreatedAt, string Endpoint, string? Key, string? User, string? Group,
     string? RequestedModel, string? ServedModel, string? Channel, int Status, long InputTokens, long OutputTokens, long CachedTokens,
     long CacheWriteTokens, long ReasoningTokens, string CostUsd, long LatencyMs, long? TtfbMs, bool Stream, string? ErrorKind);
@@ -112,6 +120,7 @@ public sealed record RequestLogView(string RequestId, DateTimeOffset CreatedAt, 
 [JsonSerializable(typeof(Page<AuditEntry>))]
 [JsonSerializable(typeof(AuditVerification))]
 [JsonSerializable(typeof(Page<RequestLogView>))]
+[JsonSerializable(typeof(RequestBodiesView))]
 [JsonSerializable(typeof(Page<KeyView>))]
 [JsonSerializable(typeof(KeyView))]
 internal sealed partial class TenancyJsonContext : JsonSerializerContext;

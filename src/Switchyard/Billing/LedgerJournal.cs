@@ -21,7 +21,7 @@ public sealed class LedgerJournal
     public async Task AppendAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        var name = $"ledger-{DateTime.UtcNow:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}";
+        var name = Path.GetFileNameWithoutExtension(FileName("spill"));
         var temporary = Path.Combine(Directory, name + ".tmp");
         await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
         {
@@ -38,9 +38,12 @@ public sealed class LedgerJournal
         File.Move(temporary, Path.Combine(Directory, name + Extension));
     }
 
+    /// <summary>A fresh journal file name; the time first, so replay takes files in the order they were written.</summary>
+    public static string FileName(string kind) => $"ledger-{DateTime.UtcNow:yyyyMMddHHmmssfff}-{kind}-{Guid.NewGuid():N}{Extension}";
+
     public IReadOnlyList<string> PendingFiles() =>
         System.IO.Directory.Exists(Directory)
-            ? System.IO.Directory.GetFiles(Directory, "*" + Extension).Order(StringComparer.Ordinal).ToList()
+            ? System.IO.Directory.GetFiles(Directory, "ledger-*" + Extension).Order(StringComparer.Ordinal).ToList()
             : [];
 
     public static async Task<IReadOnlyList<UsageRecord>> ReadAsync(string file, CancellationToken cancellationToken)
@@ -48,9 +51,20 @@ public sealed class LedgerJournal
         var records = new List<UsageRecord>();
         foreach (var line in await File.ReadAllLinesAsync(file, cancellationToken))
         {
-            if (line.Length > 0 && JsonSerializer.Deserialize(line, LedgerJournalJson.Default.UsageRecord) is { } record)
+            if (line.Length == 0)
             {
-                records.Add(record);
+                continue;
+            }
+            try
+            {
+                if (JsonSerializer.Deserialize(line, LedgerJournalJson.Default.UsageRecord) is { } record)
+                {
+                    records.Add(record);
+                }
+            }
+            catch (JsonException)
+            {
+                // A write-ahead segment cut by a crash ends in a partial line: that record's answer never completed.
             }
         }
         return records;

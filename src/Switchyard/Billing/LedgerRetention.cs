@@ -21,9 +21,9 @@ public sealed partial class LedgerRetention(GatewayRuntime runtime, LedgerRetent
         var retention = runtime.Config.Retention;
         await store.EnsurePartitionsAsync(now, cancellationToken);
         var outcome = await store.PurgeAsync(now.AddDays(-retention.RequestDays), now.AddDays(-retention.RollupDays), cancellationToken);
-        if (outcome.RecordsDeleted + outcome.PartitionsDropped + outcome.RollupsDeleted > 0)
+        if (outcome.RecordsDeleted + outcome.PartitionsDropped + outcome.RollupsDeleted + outcome.BodiesDeleted > 0)
         {
-            LogPurged(logger, outcome.RecordsDeleted, outcome.PartitionsDropped, outcome.RollupsDeleted);
+            LogPurged(logger, outcome.RecordsDeleted, outcome.PartitionsDropped, outcome.RollupsDeleted, outcome.BodiesDeleted);
         }
         return outcome;
     }
@@ -52,8 +52,8 @@ public sealed partial class LedgerRetention(GatewayRuntime runtime, LedgerRetent
         }
     }
 
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Retention deleted {Records} request records, dropped {Partitions} monthly partitions and deleted {Rollups} daily rollups")]
-    private static partial void LogPurged(ILogger logger, long records, int partitions, long rollups);
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Retention deleted {Records} request records, dropped {Partitions} monthly partitions, deleted {Rollups} daily rollups and {Bodies} stored bodies")]
+    private static partial void LogPurged(ILogger logger, long records, int partitions, long rollups, long bodies);
 
     [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Ledger retention failed: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);

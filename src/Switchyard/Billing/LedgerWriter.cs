@@ -9,8 +9,11 @@ namespace Switchyard.Billing;
 /// Takes usage records off the request path and writes them to the ledger in batches.
 /// A batch the database refuses goes to the local <see cref="LedgerJournal"/> (fsynced) and is replayed when the
 /// database is back, so an outage delays records but never loses them; on shutdown the queue is drained.
+/// With a <see cref="LedgerWal"/>, <see cref="RecordAsync"/> makes each record durable before the client's answer
+/// completes, so a crash loses no answered request either.
 /// </summary>
-public sealed partial class LedgerWriter(LedgerStore store, LedgerJournal journal, TimeProvider time, ILogger<LedgerWriter> logger) : BackgroundService
+public sealed partial class LedgerWriter(LedgerStore store, LedgerJournal journal, TimeProvider time, ILogger<LedgerWriter> logger,
+    LedgerWal? wal = null, Telemetry.Redaction.Redactor? redactor = null) : BackgroundService
 {
     public static readonly TimeSpan ReplayInterval = TimeSpan.FromSeconds(5);
 
@@ -19,7 +22,7 @@ public sealed partial class LedgerWriter(LedgerStore store, LedgerJournal journa
     /// CPU than the request that made it, at low load most of all.
     /// </summary>
     public static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(50);
-    private const int MaxBatch = 500;
+    private const int MaxBatch = 2000;
     private readonly Channel<UsageRecord> _queue = System.Threading.Channels.Channel.CreateUnbounded<UsageRecord>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private long _pending;
@@ -27,6 +30,27 @@ public sealed partial class LedgerWriter(LedgerStore store, LedgerJournal journa
 
     /// <summary>Records accepted but neither in the database nor in the journal yet.</summary>
     public long Pending => Interlocked.Read(ref _pending);
+
+    /// <summary>
+    /// Appends the record to the write-ahead log (unless <see cref="JournalAheadAsync"/> did already) and queues it for
+    /// the database; completes once the record survives a crash.
+    /// </summary>
+    public async ValueTask RecordAsync(UsageRecord record)
+    {
+        if (record.WalSegment is null && wal is not null)
+        {
+            record = record with { WalSegment = await wal.AppendAsync(record) };
+        }
+        Enqueue(record);
+    }
+
+    /// <summary>
+    /// Makes a provisional record durable before the last bytes of an answer leave. Only the write-ahead log gets
+    /// it: the final record, carrying the returned segment, follows through <see cref="RecordAsync"/>, and whichever
+    /// reaches the database first wins (by request id), so a crash in between still leaves exactly one record.
+    /// </summary>
+    public async ValueTask<LedgerWal.Segment?> JournalAheadAsync(UsageRecord provisional) =>
+        wal is null ? null : await wal.AppendAsync(provisional);
 
     public void Enqueue(UsageRecord record)
     {
@@ -80,6 +104,7 @@ public sealed partial class LedgerWriter(LedgerStore store, LedgerJournal journa
                 {
                     await WriteAsync(batch);
                 }
+                wal?.RotateIfDue();
                 if (time.GetUtcNow().ToUnixTimeMilliseconds() >= Interlocked.Read(ref _nextReplay))
                 {
                     await ReplayAsync(stoppingToken);
@@ -108,6 +133,7 @@ public sealed partial class LedgerWriter(LedgerStore store, LedgerJournal journa
     /// <summary>Database first; if it fails, the journal. Either way the batch is safe when this returns.</summary>
     private async Task WriteAsync(List<UsageRecord> batch)
     {
+        RedactBodies(batch);
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
@@ -118,8 +144,24 @@ public sealed partial class LedgerWriter(LedgerStore store, LedgerJournal journa
             LogWriteFailed(logger, batch.Count, e.Message);
             await JournalAsync(batch);
         }
+        foreach (var record in batch)
+        {
+            record.WalSegment?.Release();
+        }
         Interlocked.Add(ref _pending, -batch.Count);
         batch.Clear();
+    }
+
+    /// <summary>Captured bodies become redacted text here, off the request path and before any of it touches a disk.</summary>
+    private void RedactBodies(List<UsageRecord> batch)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i].Captured is { } captured)
+            {
+                batch[i] = batch[i] with { Captured = null, Bodies = RequestBodies.From(captured, redactor ?? Telemetry.Redaction.Redactor.Default) };
+            }
+        }
     }
 
     private async Task JournalAsync(List<UsageRecord> batch)

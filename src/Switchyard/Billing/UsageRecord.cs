@@ -38,6 +38,17 @@ public sealed record UsageRecord
     public bool Stream { get; init; }
     public string? ErrorKind { get; init; }
 
+    /// <summary>Raw prompt/completion copies of a group that stores bodies; redacted into <see cref="Bodies"/> by the writer, never stored raw.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public CapturedBodies? Captured { get; init; }
+
+    /// <summary>The redacted, size-capped bodies to store beside the record (groups with <c>store_bodies</c> only).</summary>
+    public RequestBodies? Bodies { get; init; }
+
+    /// <summary>The write-ahead segment holding this record until it reaches the database; never stored itself.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public LedgerWal.Segment? WalSegment { get; init; }
+
     /// <summary>The attempt chain, kept when there was more than one attempt or a fallback.</summary>
     public IReadOnlyList<Relay.Attempt>? Attempts { get; init; }
 }

@@ -21,4 +21,7 @@ public sealed record RetentionConfig
 {
     public int RequestDays { get; init; } = 30;
     public int RollupDays { get; init; } = 730;
+
+    /// <summary>Of a stored prompt or completion (groups with <c>store_bodies</c>), at most this many bytes are kept.</summary>
+    public int BodyMaxBytes { get; init; } = 64 * 1024;
 }

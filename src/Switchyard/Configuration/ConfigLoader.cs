@@ -99,6 +99,7 @@ public static class ConfigLoader
         Redis = f.String("redis"),
         RedisFailure = f.String("redis_failure") ?? "fail_open",
         Journal = f.String("journal") ?? new StorageConfig().Journal,
+        Durability = f.String("durability") ?? new StorageConfig().Durability,
     };
 
     private static SecurityConfig ReadSecurity(YamlFields f) => new()
@@ -168,6 +169,7 @@ public static class ConfigLoader
         Limits = ReadLimits(f),
         TimeZone = f.String("timezone") ?? "UTC",
         PriceMultiplier = f.Decimal("price_multiplier") ?? 1m,
+        StoreBodies = f.Bool("store_bodies") ?? false,
     };
 
     private static UserConfig ReadUser(YamlFields f) => new()
@@ -225,6 +227,7 @@ public static class ConfigLoader
         {
             RequestDays = (int)(f.Long("request_days", min: 1) ?? defaults.RequestDays),
             RollupDays = (int)(f.Long("rollup_days", min: 1) ?? defaults.RollupDays),
+            BodyMaxBytes = (int)(f.Long("body_max_bytes", min: 0) ?? defaults.BodyMaxBytes),
         };
     }
 

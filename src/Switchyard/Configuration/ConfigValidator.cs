@@ -33,6 +33,10 @@ public static class ConfigValidator
         {
             Add("storage.redis", redisError!);
         }
+        if (config.Storage.Durability is not ("answer" or "batch"))
+        {
+            Add("storage.durability", $"must be answer or batch, got '{config.Storage.Durability}'");
+        }
         if (config.Storage.RedisFailure is not ("fail_open" or "fail_closed"))
         {
             Add("storage.redis_failure", $"must be fail_open or fail_closed, got '{config.Storage.RedisFailure}'");

@@ -38,6 +38,13 @@ public sealed record StorageConfig
 
     /// <summary>Folder for usage records the database could not take; replayed when it answers again.</summary>
     public string Journal { get; init; } = "data/journal";
+
+    /// <summary>
+    /// <c>answer</c>: each usage record is fsynced to the journal's write-ahead log before the client's answer completes
+    /// (a crash loses no answered request); <c>batch</c>: records wait in memory for the next database batch (a crash
+    /// loses at most that window, about 50 ms, but no fsync is waited for on the request path).
+    /// </summary>
+    public string Durability { get; init; } = "answer";
 }
 
 public sealed record SecurityConfig
@@ -119,6 +126,9 @@ public sealed record GroupConfig
 
     /// <summary>Every cost of this group's requests is multiplied by this (0.8 = a 20% discount).</summary>
     public decimal PriceMultiplier { get; init; } = 1m;
+
+    /// <summary>Keep a redacted, size-capped copy of this group's prompts and completions (off unless opted in).</summary>
+    public bool StoreBodies { get; init; }
 }
 
 public static class Roles

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Switchyard.Billing;
 using Switchyard.Configuration;
 using Switchyard.Routing;
@@ -10,6 +11,10 @@ public sealed class RuntimeSnapshot(GatewayConfig config, ModelCatalog catalog)
     public GatewayConfig Config { get; } = config;
     public ModelCatalog Catalog { get; } = catalog;
     public PriceBook Prices { get; } = new(config);
+
+    /// <summary>Groups that opted in to keeping (redacted) prompt and completion bodies.</summary>
+    public System.Collections.Frozen.FrozenSet<string> BodyGroups { get; } =
+        config.Groups.Where(g => g.StoreBodies).Select(g => g.Name).ToFrozenSet(StringComparer.Ordinal);
 }
 
 /// <summary>

@@ -36,7 +36,15 @@ public static class ServiceRegistration
         services.AddSingleton<LedgerStore>();
         services.AddSingleton<UsageReport>();
         services.AddSingleton(new LedgerJournal(config.Storage.Journal));
-        services.AddSingleton<LedgerWriter>();
+        services.AddSingleton(sp => new LedgerWal(config.Storage.Journal, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LedgerWal>>()));
+        services.AddSingleton(sp =>
+        {
+            // Built in either mode: its start-up recovery replays segments a crashed process left behind.
+            var wal = sp.GetRequiredService<LedgerWal>();
+            return new LedgerWriter(sp.GetRequiredService<LedgerStore>(), sp.GetRequiredService<LedgerJournal>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LedgerWriter>>(), config.Storage.Durability == "answer" ? wal : null,
+                sp.GetRequiredService<Telemetry.Redaction.Redactor>());
+        });
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddSingleton<ReconciliationStore>();
         services.AddSingleton<Billing.Reconciliation.ReconciliationService>();
@@ -58,6 +66,7 @@ public static class ServiceRegistration
         services.AddSingleton<SessionStore>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<RequestLogStore>();
+        services.AddSingleton<RequestBodyStore>();
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<TenancySeeder>();
         services.AddSingleton<StateComposer>();

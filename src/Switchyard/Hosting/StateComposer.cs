@@ -17,9 +17,11 @@ public sealed class StateComposer(GroupStore groups, UserStore users, ChannelSto
         var storedModels = await models.ListAsync(cancellationToken);
         var fileChannels = file.Channels.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var fileModels = file.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var fileMultipliers = file.Groups.ToDictionary(g => g.Name, g => g.PriceMultiplier, StringComparer.Ordinal);
         return file with
         {
-            Groups = storedGroups.Select(g => g.Config).ToList(),
+            // The database does not hold price_multiplier: a file-declared group keeps the file's, or its costs would lose it.
+            Groups = storedGroups.Select(g => fileMultipliers.TryGetValue(g.Config.Name, out var m) ? g.Config with { PriceMultiplier = m } : g.Config).ToList(),
             Users = storedUsers.Select(u => u.Config).ToList(),
             // A name the file declares wins: the API refuses such names, and a later file edit may add one.
             Channels = [.. file.Channels, .. storedChannels.Where(c => !fileChannels.Contains(c.Config.Name)).Select(Open)],

@@ -247,6 +247,7 @@ public sealed partial class ChatRelay
         http.Response.ContentType = "application/json";
         RelayHeaders.WriteOverhead(http.Response, context);
         context.MarkFirstByte();
+        await context.BeforeAnswerAsync();
         await http.Response.Body.WriteAsync(body.WrittenMemory, http.RequestAborted);
         return null;
     }

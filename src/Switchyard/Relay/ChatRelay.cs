@@ -35,7 +35,7 @@ public sealed partial class ChatRelay(
 
     public async Task HandleAsync(HttpContext http, ClientProtocol protocol)
     {
-        var context = new RelayContext(protocol.Endpoint, time);
+        var context = new RelayContext(protocol.Endpoint, time) { BeforeAnswer = _journalAhead ??= JournalAheadAsync };
         http.Response.Headers["x-request-id"] = context.RequestId;
         var aborted = http.RequestAborted;
         var span = Telemetry.Tracing.GatewayTracing.StartRequest(http.Request, context);
@@ -83,9 +83,24 @@ public sealed partial class ChatRelay(
             metrics.OnRequest(context, record);
             requestLog.Write(record);
             Telemetry.Tracing.GatewayTracing.EndRequest(span, context, record);
-            ledger.Enqueue(record);
+            // Awaited before the handler returns: a stream's last chunk leaves only once its record is on disk.
+            await ledger.RecordAsync(record);
         }
     }
+
+    private Func<RelayContext, ValueTask>? _journalAhead;
+
+    /// <summary>The group stores bodies: keep the prompt and tee the response body (bounded, redacted later by the ledger writer).</summary>
+    private void CaptureBodies(HttpContext http, RelayContext context, ReadOnlySpan<byte> prompt)
+    {
+        var capture = new CapturedBodies(runtime.Config.Retention.BodyMaxBytes);
+        capture.SetPrompt(prompt);
+        context.Bodies = capture;
+        http.Response.Body = new CapturingResponseStream(http.Response.Body, capture);
+    }
+
+    private async ValueTask JournalAheadAsync(RelayContext context) =>
+        context.Journaled = await ledger.JournalAheadAsync(context.ToRecord(runtime.Prices));
 
     /// <summary>Reserves on every quota in scope, or refuses with 429 naming the limit, its window and when to retry.</summary>
     private async Task<RelayError?> AdmitAsync(HttpContext http, RelayContext context, int bodyBytes, long? maxOutputTokens)
@@ -180,6 +195,10 @@ public sealed partial class ChatRelay(
             return bodyError;
         }
         context.RequestBytes = body.Length;
+        if (runtime.Current.BodyGroups.Contains(context.Key!.Group))
+        {
+            CaptureBodies(http, context, body.Span);
+        }
         using var envelope = protocol.ReadEnvelope(http.Request, body, out var parseError);
         if (envelope is null)
         {

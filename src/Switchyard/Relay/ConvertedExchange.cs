@@ -32,6 +32,7 @@ public static class ConvertedExchange
             response.ContentLength = body.WrittenCount;
             RelayHeaders.WriteOverhead(response, context);
             context.MarkFirstByte();
+            await context.BeforeAnswerAsync();
             await response.Body.WriteAsync(body.WrittenMemory, http.RequestAborted);
             return null;
         }

@@ -32,6 +32,7 @@ public static class FastPathExchange
             response.ContentLength = bytes.Length;
             RelayHeaders.WriteOverhead(response, context);
             context.MarkFirstByte();
+            await context.BeforeAnswerAsync();
             await response.Body.WriteAsync(bytes, http.RequestAborted);
             return null;
         }

@@ -41,6 +41,18 @@ public sealed class RelayContext(string endpoint, TimeProvider time)
     /// <summary>The requested model, when a fallback model served instead.</summary>
     public string? FallbackFrom { get; set; }
 
+    /// <summary>Bounded copies of the prompt and answer, when the key's group stores bodies.</summary>
+    public CapturedBodies? Bodies { get; set; }
+
+    /// <summary>Set by the pipeline: makes the ledger record durable before the last bytes of a non-stream answer leave.</summary>
+    public Func<RelayContext, ValueTask>? BeforeAnswer { get; set; }
+
+    /// <summary>The write-ahead segment holding this request's provisional record, once <see cref="BeforeAnswerAsync"/> ran.</summary>
+    public LedgerWal.Segment? Journaled { get; set; }
+
+    /// <summary>Called right before the final write of a complete (non-stream) answer.</summary>
+    public ValueTask BeforeAnswerAsync() => BeforeAnswer?.Invoke(this) ?? ValueTask.CompletedTask;
+
     public TimeSpan Elapsed => time.GetElapsedTime(_started);
 
     public long ElapsedMs => (long)time.GetElapsedTime(_started).TotalMilliseconds;
@@ -105,6 +117,8 @@ public sealed class RelayContext(string endpoint, TimeProvider time)
             Stream = Stream,
             ErrorKind = Error?.LedgerName,
             Attempts = Attempts.Count > 1 || FallbackFrom is not null ? Attempts : null,
+            WalSegment = Journaled,
+            Captured = Bodies,
         };
     }
 

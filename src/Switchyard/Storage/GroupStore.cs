@@ -17,7 +17,9 @@ public sealed class GroupStore(SqlDialect dialect)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition($"SELECT {Columns} FROM tenant_groups ORDER BY name", cancellationToken: cancellationToken));
-        return rows.Select(ToGroup).ToList();
+        var bodies = (await connection.QueryAsync<string>(new CommandDefinition("SELECT group_name FROM group_body_storage", cancellationToken: cancellationToken)))
+            .ToHashSet(StringComparer.Ordinal);
+        return rows.Select(r => ToGroup(r, bodies.Contains(r.name))).ToList();
     }
 
     public async Task<StoredGroup?> FindAsync(string name, CancellationToken cancellationToken)
@@ -25,16 +27,27 @@ public sealed class GroupStore(SqlDialect dialect)
         await using var connection = await dialect.OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             $"SELECT {Columns} FROM tenant_groups WHERE name = @name", new { name }, cancellationToken: cancellationToken));
-        return row is null ? null : ToGroup(row);
+        if (row is null)
+        {
+            return null;
+        }
+        var bodies = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM group_body_storage WHERE group_name = @name", new { name }, cancellationToken: cancellationToken));
+        return ToGroup(row, bodies > 0);
     }
 
     /// <returns>False when the name is taken.</returns>
     public async Task<bool> InsertAsync(StoredGroup group, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(
             $"INSERT INTO tenant_groups ({Columns}) VALUES (@name, @models, @limits, @timezone, @source, @created_at, @updated_at) ON CONFLICT (name) DO NOTHING",
             ToRow(group), cancellationToken: cancellationToken)) == 1;
+        if (inserted)
+        {
+            await SetBodyStorageAsync(connection, group.Config, cancellationToken);
+        }
+        return inserted;
     }
 
     public async Task UpdateAsync(StoredGroup group, CancellationToken cancellationToken)
@@ -43,17 +56,28 @@ public sealed class GroupStore(SqlDialect dialect)
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE tenant_groups SET models = @models, limits = @limits, timezone = @timezone, source = @source, updated_at = @updated_at WHERE name = @name",
             ToRow(group), cancellationToken: cancellationToken));
+        await SetBodyStorageAsync(connection, group.Config, cancellationToken);
+    }
+
+    private static async Task SetBodyStorageAsync(System.Data.Common.DbConnection connection, GroupConfig group, CancellationToken cancellationToken)
+    {
+        var sql = group.StoreBodies
+            ? "INSERT INTO group_body_storage (group_name) VALUES (@Name) ON CONFLICT (group_name) DO NOTHING"
+            : "DELETE FROM group_body_storage WHERE group_name = @Name";
+        await connection.ExecuteAsync(new CommandDefinition(sql, new { group.Name }, cancellationToken: cancellationToken));
     }
 
     public async Task<bool> DeleteAsync(string name, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM group_body_storage WHERE group_name = @name", new { name }, cancellationToken: cancellationToken));
         return await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM tenant_groups WHERE name = @name", new { name }, cancellationToken: cancellationToken)) == 1;
     }
 
-    private static StoredGroup ToGroup(Row r) => new(
-        new GroupConfig { Name = r.name, Models = StorageJson.Models(r.models), Limits = StorageJson.Limits(r.limits), TimeZone = r.timezone },
+    private static StoredGroup ToGroup(Row r, bool storeBodies) => new(
+        new GroupConfig { Name = r.name, Models = StorageJson.Models(r.models), Limits = StorageJson.Limits(r.limits), TimeZone = r.timezone, StoreBodies = storeBodies },
         r.source, DateTimeOffset.FromUnixTimeMilliseconds(r.created_at), DateTimeOffset.FromUnixTimeMilliseconds(r.updated_at));
 
     private static Row ToRow(StoredGroup g) => new(g.Config.Name, StorageJson.Models(g.Config.Models), StorageJson.Limits(g.Config.Limits),

@@ -13,7 +13,11 @@ public sealed class LedgerRetentionStore(SqlDialect dialect)
 {
     public const int BatchSize = 5000;
 
-    public sealed record Outcome(long RecordsDeleted, int PartitionsDropped, long RollupsDeleted);
+    public sealed record Outcome(long RecordsDeleted, int PartitionsDropped, long RollupsDeleted)
+    {
+        /// <summary>Stored prompt/completion bodies deleted with the request detail.</summary>
+        public long BodiesDeleted { get; init; }
+    }
 
     public async Task<Outcome> PurgeAsync(DateTimeOffset requestCutoff, DateTimeOffset rollupCutoff, CancellationToken cancellationToken)
     {
@@ -46,7 +50,24 @@ public sealed class LedgerRetentionStore(SqlDialect dialect)
         }
         var rollups = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM usage_daily WHERE day < @day",
             new { day = Billing.LedgerDays.Format(rollupCutoff) }, cancellationToken: cancellationToken));
-        return new Outcome(deleted, dropped, rollups);
+        return new Outcome(deleted, dropped, rollups) { BodiesDeleted = await PurgeBodiesAsync(connection, requestCutoff, cancellationToken) };
+    }
+
+    /// <summary>Bodies follow the request detail's retention, in bounded batches on both engines (few groups store them).</summary>
+    private static async Task<long> PurgeBodiesAsync(System.Data.Common.DbConnection connection, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        long deleted = 0;
+        while (true)
+        {
+            var count = await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM request_bodies WHERE request_id IN (SELECT request_id FROM request_bodies WHERE created_at < @cutoff LIMIT @limit)",
+                new { cutoff = cutoff.ToUnixTimeMilliseconds(), limit = BatchSize }, cancellationToken: cancellationToken));
+            deleted += count;
+            if (count < BatchSize)
+            {
+                return deleted;
+            }
+        }
     }
 
     /// <summary>

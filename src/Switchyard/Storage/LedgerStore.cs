@@ -12,8 +12,6 @@ public sealed class LedgerStore(SqlDialect dialect)
 {
     public const decimal PicoPerUsd = 1_000_000_000_000m;
 
-    private const int RowsPerStatement = 200;
-
     private static readonly string[] Columns =
     [
         "request_id", "created_at", "endpoint", "key_id", "key_name", "user_name", "group_name", "requested_model",
@@ -37,7 +35,10 @@ public sealed class LedgerStore(SqlDialect dialect)
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var prices = await StorePricesAsync(connection, transaction, records, cancellationToken);
-        var inserted = await InsertRecordsAsync(connection, transaction, records, cancellationToken);
+        var inserted = dialect.Kind == DatabaseKind.Sqlite
+            ? await InsertRecordsOneByOneAsync(connection, transaction, records, cancellationToken)
+            : await CopyRecordsAsync((Npgsql.NpgsqlConnection)connection, records, cancellationToken);
+        await RequestBodyStore.InsertAsync(connection, transaction, records, cancellationToken);
         // A request id the database already held (a replayed batch) adds nothing to the rollups.
         await LedgerRollup.AddAsync(connection, transaction, records.Where(r => inserted.Remove(r.RequestId)), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -47,39 +48,97 @@ public sealed class LedgerStore(SqlDialect dialect)
         }
     }
 
-    /// <summary>Multi-row inserts (one round trip per 200 records); returns the request ids that were new.</summary>
-    private static async Task<HashSet<string>> InsertRecordsAsync(DbConnection connection, DbTransaction transaction,
+    /// <summary>
+    /// SQLite: one single-row statement, compiled once and re-run per record inside the transaction. With no network
+    /// round trip to save, this beats multi-row statements, whose thousands of parameters cost more to parse and bind
+    /// than the rows cost to insert. Returns the request ids that were new.
+    /// </summary>
+    private static async Task<HashSet<string>> InsertRecordsOneByOneAsync(DbConnection connection, DbTransaction transaction,
         IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
     {
         var inserted = new HashSet<string>(StringComparer.Ordinal);
-        var values = new object?[Columns.Length];
-        for (var offset = 0; offset < records.Count; offset += RowsPerStatement)
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = new StringBuilder("INSERT INTO usage_records (").AppendJoin(", ", Columns).Append(") VALUES (")
+            .AppendJoin(", ", Columns.Select((_, c) => "@p" + c.ToString(CultureInfo.InvariantCulture))).Append(") ON CONFLICT DO NOTHING").ToString();
+        var parameters = new DbParameter[Columns.Length];
+        for (var c = 0; c < Columns.Length; c++)
         {
-            var count = Math.Min(RowsPerStatement, records.Count - offset);
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            var sql = new StringBuilder("INSERT INTO usage_records (").AppendJoin(", ", Columns).Append(") VALUES ");
-            for (var i = 0; i < count; i++)
+            parameters[c] = command.CreateParameter();
+            parameters[c].ParameterName = "@p" + c.ToString(CultureInfo.InvariantCulture);
+            command.Parameters.Add(parameters[c]);
+        }
+        await command.PrepareAsync(cancellationToken);
+        var values = new object?[Columns.Length];
+        foreach (var record in records)
+        {
+            Fill(values, record);
+            for (var c = 0; c < values.Length; c++)
             {
-                Fill(values, records[offset + i]);
-                sql.Append(i == 0 ? "(" : ", (");
-                for (var c = 0; c < Columns.Length; c++)
+                parameters[c].Value = values[c] ?? DBNull.Value;
+            }
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+            {
+                inserted.Add(record.RequestId);
+            }
+        }
+        return inserted;
+    }
+
+    private static readonly NpgsqlTypes.NpgsqlDbType[] CopyTypes = Columns.Select(c => c switch
+    {
+        "created_at" or "input_tokens" or "output_tokens" or "cached_tokens" or "cache_write_tokens" or "reasoning_tokens" or "cost_picousd"
+            or "latency_ms" or "ttfb_ms" or "estimated_input_tokens" or "estimated_output_tokens" or "estimated_cost_picousd" => NpgsqlTypes.NpgsqlDbType.Bigint,
+        "status" => NpgsqlTypes.NpgsqlDbType.Integer,
+        "stream" or "usage_estimated" => NpgsqlTypes.NpgsqlDbType.Boolean,
+        _ => NpgsqlTypes.NpgsqlDbType.Text,
+    }).ToArray();
+
+    /// <summary>
+    /// PostgreSQL: the batch goes in by binary COPY into a transaction-local staging table, then one
+    /// INSERT … SELECT … ON CONFLICT DO NOTHING moves it, so replays stay idempotent. Far cheaper than multi-row
+    /// INSERTs, whose thousands of parameters the server must parse and plan per statement. Returns the new request ids.
+    /// </summary>
+    private static async Task<HashSet<string>> CopyRecordsAsync(Npgsql.NpgsqlConnection connection, IReadOnlyList<UsageRecord> records,
+        CancellationToken cancellationToken)
+    {
+        await using (var create = new Npgsql.NpgsqlCommand(
+            "CREATE TEMP TABLE IF NOT EXISTS usage_records_incoming (LIKE usage_records INCLUDING DEFAULTS) ON COMMIT DELETE ROWS", connection))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var columns = string.Join(", ", Columns);
+        var values = new object?[Columns.Length];
+        await using (var importer = await connection.BeginBinaryImportAsync($"COPY usage_records_incoming ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var record in records)
+            {
+                Fill(values, record);
+                await importer.StartRowAsync(cancellationToken);
+                for (var c = 0; c < values.Length; c++)
                 {
-                    var name = "@p" + (i * Columns.Length + c).ToString(CultureInfo.InvariantCulture);
-                    sql.Append(c == 0 ? "" : ", ").Append(name);
-                    var parameter = command.CreateParameter();
-                    parameter.ParameterName = name;
-                    parameter.Value = values[c] ?? DBNull.Value;
-                    command.Parameters.Add(parameter);
+                    if (values[c] is { } value)
+                    {
+                        await importer.WriteAsync(value, CopyTypes[c], cancellationToken);
+                    }
+                    else
+                    {
+                        await importer.WriteNullAsync(cancellationToken);
+                    }
                 }
-                sql.Append(')');
             }
-            command.CommandText = sql.Append(" ON CONFLICT DO NOTHING RETURNING request_id").ToString();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                inserted.Add(reader.GetString(0));
-            }
+            await importer.CompleteAsync(cancellationToken);
+        }
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        // DISTINCT ON: a batch holding one request id twice must not fail the whole batch.
+        await using var move = new Npgsql.NpgsqlCommand($"""
+            INSERT INTO usage_records ({columns}) SELECT DISTINCT ON (request_id) {columns} FROM usage_records_incoming
+            ON CONFLICT DO NOTHING RETURNING request_id
+            """, connection);
+        await using var reader = await move.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            inserted.Add(reader.GetString(0));
         }
         return inserted;
     }

@@ -51,6 +51,18 @@ public sealed class AdminRoleMatrixTests
         var reportId = (await TenancyFixture.SendAsync(http, HttpMethod.Post, "/admin/reconciliation?channel=mock&day=2026-11-30", export, expect: 201))
             .GetProperty("id").GetString()!;
 
+        // One request of the team group with stored bodies, for the body endpoint's row.
+        await gateway.Host.Services.GetRequiredService<Switchyard.Storage.LedgerStore>().InsertAsync([new Switchyard.Billing.UsageRecord
+        {
+            RequestId = "req_matrix_bodies",
+            CreatedAt = DateTimeOffset.UtcNow,
+            Endpoint = "chat.completions",
+            Group = "team",
+            Status = 200,
+            LatencyMs = 1,
+            Bodies = new Switchyard.Billing.RequestBodies("{}", "{}", false, false),
+        }], default);
+
         Caller[] supers = [Master, Super];
         Caller[] teamAdmins = [Master, Super, Lead];
         Caller[] admins = [Master, Super, Lead, OtherLead];
@@ -85,6 +97,8 @@ public sealed class AdminRoleMatrixTests
             R("GET", "/admin/reconciliation/{id}", _ => $"/admin/reconciliation/{reportId}", supers),
             R("GET", "/admin/alerts", _ => "/admin/alerts", supers),
             R("GET", "/admin/requests", _ => "/admin/requests", Everyone),
+            R("GET", "/admin/prices", _ => "/admin/prices", supers),
+            R("GET", "/admin/requests/{id}/bodies", _ => "/admin/requests/req_matrix_bodies/bodies", teamAdmins),
             R("GET", "/admin/audit", _ => "/admin/audit", supers),
             R("GET", "/admin/audit/verify", _ => "/admin/audit/verify", supers),
             R("GET", "/admin/audit/export", _ => "/admin/audit/export", supers),

@@ -42,6 +42,23 @@ public sealed class UpstreamExportTests
         Assert.Equal([new UpstreamUsage("claude-sonnet-4-5-20250929", null, 12_050, 10_000, 2_000, 400, 0.01665m)], rows);
     }
 
+    [Fact]
+    public void AnthropicUsageReportFlattened_StartingAtBucket_NestedCacheCreationColumns()
+    {
+        // The Admin API usage report's field names (starting_at per bucket; per result uncached_input_tokens,
+        // cache_creation.ephemeral_5m/1h_input_tokens, cache_read_input_tokens, output_tokens), one CSV row per result.
+        const string csv = """
+            starting_at,ending_at,model,workspace_id,uncached_input_tokens,cache_creation.ephemeral_5m_input_tokens,cache_creation.ephemeral_1h_input_tokens,cache_read_input_tokens,output_tokens
+            2026-11-30T00:00:00Z,2026-12-01T00:00:00Z,claude-sonnet-4-5-20250929,wrkspc_1,1500,500,1000,200,500
+            2026-11-29T00:00:00Z,2026-11-30T00:00:00Z,claude-sonnet-4-5-20250929,wrkspc_1,9,9,9,9,9
+            """;
+
+        var (rows, error) = UpstreamExport.Read(csv, Day, inputExcludesCache: false);
+
+        Assert.Null(error);
+        Assert.Equal([new UpstreamUsage("claude-sonnet-4-5-20250929", null, 3_200, 200, 1_500, 500, null)], rows);
+    }
+
     [Theory]
     [InlineData("model,input_tokens,output_tokens\ngpt-4o,1,1\n", "the header must name a date")]
     [InlineData("date,model,input_tokens,output_tokens\nyesterday,gpt-4o,1,1\n", "line 2: 'yesterday' in column date is not a date")]

@@ -93,6 +93,19 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void Parse_LedgerDurabilityAndBodyStorage()
+    {
+        var config = ConfigLoader.Parse(
+            "storage:\n  durability: batch\nretention:\n  body_max_bytes: 4096\ngroups:\n  - name: rd\n    store_bodies: true\n  - name: qa\n", Lookup);
+
+        Assert.Equal("batch", config.Storage.Durability);
+        Assert.Equal(4096, config.Retention.BodyMaxBytes);
+        Assert.Equal([true, false], config.Groups.Select(g => g.StoreBodies));
+        var defaults = ConfigLoader.Parse("", Lookup);
+        Assert.Equal(("answer", 65536), (defaults.Storage.Durability, defaults.Retention.BodyMaxBytes));
+    }
+
+    [Fact]
     public void Parse_EmptyFile_GivesDefaults()
     {
         var config = ConfigLoader.Parse("", Lookup);
@@ -124,6 +137,7 @@ public sealed class ConfigLoaderTests
     [InlineData("groups:\n  - name: rd\nkeys:\n  - name: k\n    group: qa\n", "keys[0].group: unknown group 'qa'")]
     [InlineData("groups:\n  - name: rd\nkeys:\n  - name: k\n    group: rd\n    user: nobody\n", "keys[0].user: unknown user 'nobody'")]
     [InlineData("groups:\n  - name: rd\nusers:\n  - name: u\n    group: rd\n    role: owner\n", "users[0].role: must be one of super_admin, group_admin, user")]
+    [InlineData("storage:\n  durability: sometimes\n", "storage.durability: must be answer or batch, got 'sometimes'")]
     [InlineData("groups:\n  - name: rd\nkeys:\n  - name: k\n    group: rd\n    secret: short\n", "keys[0].secret: must be at least 16 characters")]
     [InlineData("groups:\n  - name: rd\nkeys:\n  - name: k\n    group: rd\n    expires_at: soon\n", "keys[0].expires_at: must be a timestamp")]
     [InlineData("groups:\n  - name: rd\n    limits: { rpm: many }\n", "groups[0].limits.rpm: must be an integer >= 0")]

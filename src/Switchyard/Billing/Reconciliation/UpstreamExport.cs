@@ -16,7 +16,9 @@ public sealed record UpstreamUsage(string Model, long? Requests, long InputToken
 /// </summary>
 public static class UpstreamExport
 {
-    private static readonly string[] DayColumns = ["date", "day", "usage_date", "start_time", "start_time_iso", "bucket_start_time", "timestamp"];
+    // starting_at: the bucket start of Anthropic's Admin API usage report (/v1/organizations/usage_report/messages),
+    // an RFC 3339 timestamp, when its JSON is flattened to CSV one row per result.
+    private static readonly string[] DayColumns = ["date", "day", "usage_date", "start_time", "start_time_iso", "bucket_start_time", "timestamp", "starting_at"];
     private static readonly string[] ModelColumns = ["model", "model_name", "model_version"];
     private static readonly string[] RequestColumns = ["requests", "num_model_requests", "n_requests"];
     private static readonly string[] InputColumns = ["input_tokens", "prompt_tokens", "n_context_tokens_total"];

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Switchyard.Tests.TestSupport;
+
+/// <summary>
+/// The gateway as a real child process (the Release build next to the tests), for what an in-process host cannot
+/// show: a SIGKILL mid-load and a restart on the same database and journal.
+/// </summary>
+public sealed class GatewayProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private GatewayProcess(Process process, HttpClient client)
+    {
+        _process = process;
+        Client = client;
+    }
+
+    public HttpClient Client { get; }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task<GatewayProcess> StartAsync(string config, string folder)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Switchyard.dll"), "--config", config, "--listen", $"http://127.0.0.1:{port}" },
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1000, UseProxy = false };
+        var gateway = new GatewayProcess(process, new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) });
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                using var ready = await gateway.Client.GetAsync("/readyz");
+                if (ready.IsSuccessStatusCode)
+                {
+                    return gateway;
+                }
+            }
+            catch (HttpRequestException) when (attempt < 300 && !process.HasExited)
+            {
+            }
+            if (attempt >= 300 || process.HasExited)
+            {
+                await gateway.DisposeAsync();
+                throw new InvalidOperationException("the gateway process did not become ready");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown hook, no drain, no flush runs.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: false);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        Client.Dispose();
+    }
+}

@@ -44,7 +44,7 @@ public sealed record StorageConfig
     /// (a crash loses no answered request); <c>batch</c>: records wait in memory for the next database batch (a crash
     /// loses at most that window, about 50 ms, but no fsync is waited for on the request path).
     /// </summary>
-    public string Durability { get; init; } = "answer";
+    public string Durability { get; init; } = "batch";
 }
 
 public sealed record SecurityConfig

@@ -25,7 +25,7 @@ public sealed class LedgerCrashTests : IAsyncLifetime
         var folder = Directory.CreateTempSubdirectory("switchyard-crash-").FullName;
         var journal = Path.Combine(folder, "journal");
         var config = Path.Combine(folder, "switchyard.yaml");
-        await File.WriteAllTextAsync(config, LedgerLoad.Config(database, journal, _mock.BaseAddress));
+        await File.WriteAllTextAsync(config, LedgerLoad.Config(database, journal, _mock.BaseAddress, durability: "answer"));
         var load = new LedgerLoad();
 
         await using (var gateway = await GatewayProcess.StartAsync(config, folder))

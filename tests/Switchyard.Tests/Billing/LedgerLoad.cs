@@ -27,8 +27,8 @@ internal sealed class LedgerLoad
 
     public double Now => Clock.Elapsed.TotalSeconds;
 
-    public static string Config(string database, string journal, Uri mock) => $$"""
-        storage: { database: "{{database}}", journal: "{{journal}}" }
+    public static string Config(string database, string journal, Uri mock, string durability) => $$"""
+        storage: { database: "{{database}}", journal: "{{journal}}", durability: {{durability}} }
         channels:
           - { name: mock, type: openai, base_url: "{{new Uri(mock, "v1")}}", keys: [k], models: [gpt-4o] }
         models:

@@ -30,7 +30,7 @@ public sealed class LedgerOutageTests : IAsyncLifetime
         var folder = Directory.CreateTempSubdirectory("switchyard-outage-").FullName;
         var journal = Path.Combine(folder, "journal");
         var config = Path.Combine(folder, "switchyard.yaml");
-        await File.WriteAllTextAsync(config, LedgerLoad.Config(_postgres.Url, journal, _mock.BaseAddress));
+        await File.WriteAllTextAsync(config, LedgerLoad.Config(_postgres.Url, journal, _mock.BaseAddress, durability: "batch"));
         var load = new LedgerLoad();
 
         await using var gateway = await GatewayProcess.StartAsync(config, folder);

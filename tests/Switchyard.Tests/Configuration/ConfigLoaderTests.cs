@@ -96,13 +96,13 @@ public sealed class ConfigLoaderTests
     public void Parse_LedgerDurabilityAndBodyStorage()
     {
         var config = ConfigLoader.Parse(
-            "storage:\n  durability: batch\nretention:\n  body_max_bytes: 4096\ngroups:\n  - name: rd\n    store_bodies: true\n  - name: qa\n", Lookup);
+            "storage:\n  durability: answer\nretention:\n  body_max_bytes: 4096\ngroups:\n  - name: rd\n    store_bodies: true\n  - name: qa\n", Lookup);
 
-        Assert.Equal("batch", config.Storage.Durability);
+        Assert.Equal("answer", config.Storage.Durability);
         Assert.Equal(4096, config.Retention.BodyMaxBytes);
         Assert.Equal([true, false], config.Groups.Select(g => g.StoreBodies));
         var defaults = ConfigLoader.Parse("", Lookup);
-        Assert.Equal(("answer", 65536), (defaults.Storage.Durability, defaults.Retention.BodyMaxBytes));
+        Assert.Equal(("batch", 65536), (defaults.Storage.Durability, defaults.Retention.BodyMaxBytes));
     }
 
     [Fact]

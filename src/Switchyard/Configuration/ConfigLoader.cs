@@ -248,5 +248,6 @@ public static class ConfigLoader
         OtlpEndpoint = f.String("otlp_endpoint"),
         ExportInterval = f.Duration("export_interval") ?? new TelemetryConfig().ExportInterval,
         ServiceName = f.String("service_name") ?? new TelemetryConfig().ServiceName,
+        TraceSampleRatio = (double)(f.Decimal("trace_sample_ratio") ?? 1m),
     };
 }

@@ -182,6 +182,10 @@ public static class ConfigValidator
         {
             add("metrics.token", "must be at least 16 characters");
         }
+        if (config.Telemetry.TraceSampleRatio is < 0 or > 1 || double.IsNaN(config.Telemetry.TraceSampleRatio))
+        {
+            add("telemetry.trace_sample_ratio", "must be from 0 to 1");
+        }
         if (config.Telemetry.OtlpEndpoint is { } otlp && (!Uri.TryCreate(otlp, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
             add("telemetry.otlp_endpoint", $"must be an http:// or https:// URL, got '{otlp}'");

@@ -27,4 +27,10 @@ public sealed record TelemetryConfig
     public TimeSpan ExportInterval { get; init; } = TimeSpan.FromSeconds(15);
 
     public string ServiceName { get; init; } = "switchyard";
+
+    /// <summary>
+    /// Share of requests traced when the caller sent no sampled <c>traceparent</c> (0 to 1); a caller's sampled or
+    /// unsampled <c>traceparent</c> is always followed. Spans are most of what tracing costs per request.
+    /// </summary>
+    public double TraceSampleRatio { get; init; } = 1.0;
 }

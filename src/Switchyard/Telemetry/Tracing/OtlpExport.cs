@@ -32,6 +32,7 @@ public sealed class OtlpExport(GatewayConfig config) : IHostedService, IDisposab
         _tracer = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(resource)
             .AddSource(GatewayTracing.SourceName)
+            .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(telemetry.TraceSampleRatio)))
             .AddOtlpExporter(o =>
             {
                 o.Protocol = OtlpExportProtocol.HttpProtobuf;

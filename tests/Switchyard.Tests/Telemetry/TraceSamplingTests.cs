@@ -1,0 +1,51 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Configuration;
+using Switchyard.Telemetry.Tracing;
+using Switchyard.Tests.TestSupport;
+
+namespace Switchyard.Tests.Telemetry;
+
+/// <summary>
+/// telemetry.trace_sample_ratio: requests without a traceparent are traced at that ratio, a caller's sampled flag is
+/// always followed. Runs alone: the ActivitySource is process-wide, so another test's tracer (ratio 1) running at the
+/// same time would record these requests' spans too.
+/// </summary>
+[Collection(TimingCollection.Name)]
+public sealed class TraceSamplingTests
+{
+    [Fact]
+    public async Task RatioZero_TracesOnlyCallersWhoAskForIt()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(customize: c => c with
+        {
+            Telemetry = new TelemetryConfig { OtlpEndpoint = receiver.Address.ToString(), ExportInterval = TimeSpan.FromMinutes(10), TraceSampleRatio = 0 },
+        });
+
+        async Task<string> SendAsync(string? traceparent)
+        {
+            using var request = gateway.Post("/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""");
+            if (traceparent is not null)
+            {
+                request.Headers.Add("traceparent", traceparent);
+            }
+            using var response = await gateway.Http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return response.Headers.GetValues("x-request-id").Single();
+        }
+
+        var traceId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
+        var plain = await SendAsync(null);
+        var unsampled = await SendAsync($"00-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())}-00f067aa0ba902b7-00");
+        var asked = await SendAsync($"00-{traceId}-00f067aa0ba902b7-01");
+        await gateway.LedgerAsync(3);
+        gateway.Host.Services.GetRequiredService<OtlpExport>().Flush();
+
+        var servers = receiver.Spans().Where(s => s.Kind == 2).Select(s => (string)s.Attributes["switchyard.request_id"]).ToList();
+        Assert.Equal([asked], servers);
+        Assert.Equal(traceId, receiver.Spans().Single(s => s.Kind == 2).TraceId);
+        Assert.DoesNotContain(plain, servers);
+        Assert.DoesNotContain(unsampled, servers);
+    }
+}

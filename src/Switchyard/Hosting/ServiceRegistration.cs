@@ -20,7 +20,7 @@ public static class ServiceRegistration
         services.AddSingleton<Telemetry.Metrics.RuntimeGauges>();
         services.AddSingleton(sp => new Telemetry.Metrics.MetricsEndpoint(sp.GetRequiredService<Telemetry.Metrics.MetricsCollector>(),
             sp.GetRequiredService<Telemetry.Metrics.RuntimeGauges>(), config));
-        services.AddSingleton(new Telemetry.Tracing.OtlpExport(config));
+        services.AddSingleton(sp => new Telemetry.Tracing.OtlpExport(config, sp));
         services.AddSingleton<Telemetry.Logging.RequestLog>();
         services.AddHostedService(sp => sp.GetRequiredService<Telemetry.Tracing.OtlpExport>());
 

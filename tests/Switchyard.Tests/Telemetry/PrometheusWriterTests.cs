@@ -28,7 +28,7 @@ public sealed class PrometheusWriterTests
         latency.Record(0.5);
         latency.Record(30);
 
-        var text = PrometheusWriter.Write(collector.Collect());
+        var text = collector.Read(PrometheusWriter.Write);
 
         Assert.Equal("""
             # HELP demo_cost_usd_total Cost.
@@ -55,7 +55,7 @@ public sealed class PrometheusWriterTests
         Assert.True(exit == 0, output);
 
         level = 9;
-        Assert.Contains("demo_queue_size_bytes 9\n", PrometheusWriter.Write(collector.Collect()), StringComparison.Ordinal);
+        Assert.Contains("demo_queue_size_bytes 9\n", collector.Read(PrometheusWriter.Write), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class PrometheusWriterTests
         using var collector = new MetricsCollector(mine);
         mine.CreateCounter<long>("a").Add(1);
         other.CreateCounter<long>("b").Add(1);
-        var text = PrometheusWriter.Write(collector.Collect());
+        var text = collector.Read(PrometheusWriter.Write);
         Assert.Contains("a_total 1", text, StringComparison.Ordinal);
         Assert.DoesNotContain("b_total", text, StringComparison.Ordinal);
     }
@@ -98,7 +98,7 @@ public sealed class PrometheusWriterTests
                 histogram.Record(1);
             }
         })));
-        var metrics = new MetricsText(PrometheusWriter.Write(collector.Collect()));
+        var metrics = new MetricsText(collector.Read(PrometheusWriter.Write));
         Assert.Equal(10_000, metrics.Value("c_total", ("t", "0")));
         Assert.Equal(10_000, metrics.Value("c_total", ("t", "1")));
         Assert.Equal(40_000, metrics.Value("h_count"));

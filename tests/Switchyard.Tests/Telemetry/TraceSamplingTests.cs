@@ -40,7 +40,7 @@ public sealed class TraceSamplingTests
         var unsampled = await SendAsync($"00-{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())}-00f067aa0ba902b7-00");
         var asked = await SendAsync($"00-{traceId}-00f067aa0ba902b7-01");
         await gateway.LedgerAsync(3);
-        gateway.Host.Services.GetRequiredService<OtlpExport>().Flush();
+        await gateway.Host.Services.GetRequiredService<OtlpExport>().FlushAsync();
 
         var servers = receiver.Spans().Where(s => s.Kind == 2).Select(s => (string)s.Attributes["switchyard.request_id"]).ToList();
         Assert.Equal([asked], servers);

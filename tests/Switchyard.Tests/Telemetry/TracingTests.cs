@@ -30,7 +30,7 @@ public sealed class TracingTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await response.Content.ReadAsStringAsync();
         await gateway.LedgerAsync(1);
-        gateway.Host.Services.GetRequiredService<OtlpExport>().Flush();
+        await gateway.Host.Services.GetRequiredService<OtlpExport>().FlushAsync();
 
         var spans = receiver.Spans().Where(s => s.TraceId == traceId).ToList();
         var server = Assert.Single(spans, s => s.Kind == 2);
@@ -58,8 +58,16 @@ public sealed class TracingTests
         var upstream = Assert.Single(gateway.Mock.Requests);
         Assert.Equal($"00-{traceId}-{attempts[2].SpanId}-01", upstream.Headers["traceparent"]);
 
-        // Metrics go to the same collector.
-        Assert.Contains(receiver.Metrics, body => System.Text.Encoding.UTF8.GetString(body).Contains("gen_ai.client.operation.duration", StringComparison.Ordinal));
+        // Metrics go to the same collector, from the aggregation /metrics serves: one request, counted once.
+        var (resource, _, metrics) = OtlpMetric.Decode(receiver.Metrics.Last());
+        Assert.Equal("switchyard", resource["service.name"]);
+        var counted = Assert.Single(Assert.Single(metrics, m => m.Name == "switchyard.requests").Points);
+        Assert.Equal((1L, "gpt-4o-mini", "mock", "success"), (counted.Integer, counted.Attributes["model"], counted.Attributes["channel"], counted.Attributes["outcome"]));
+        var duration = Assert.Single(metrics, m => m.Name == "gen_ai.client.operation.duration");
+        Assert.Equal(1UL, Assert.Single(duration.Points).Count);
+        Assert.Contains(metrics, m => m.Name == "process.cpu.seconds");
+        var scraped = await gateway.Http.GetStringAsync("/metrics");
+        Assert.Contains($"switchyard_requests_total{{protocol=\"{counted.Attributes["protocol"]}\",model=\"gpt-4o-mini\",channel=\"mock\",", scraped, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -74,7 +82,7 @@ public sealed class TracingTests
         using var response = await gateway.Http.SendAsync(gateway.Post("/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await gateway.LedgerAsync(1);
-        gateway.Host.Services.GetRequiredService<OtlpExport>().Flush();
+        await gateway.Host.Services.GetRequiredService<OtlpExport>().FlushAsync();
 
         // The ActivitySource is process-wide: gateways of tests running alongside export here too, so find ours by id.
         var requestId = response.Headers.GetValues("x-request-id").Single();

@@ -33,8 +33,19 @@ public sealed class MetricsCollector : IDisposable
         _listener.Start();
     }
 
-    /// <summary>Polls the observable instruments and returns every instrument, ordered by name.</summary>
-    public IReadOnlyList<InstrumentState> Collect()
+    /// <summary>
+    /// Polls the observable instruments and hands every instrument, ordered by name, to <paramref name="read"/>
+    /// while no other collection runs: a concurrent one would clear the observed gauges being read.
+    /// </summary>
+    public T Read<T>(Func<IReadOnlyList<InstrumentState>, T> read)
+    {
+        lock (_collecting)
+        {
+            return read(Collect());
+        }
+    }
+
+    private InstrumentState[] Collect()
     {
         lock (_collecting)
         {

@@ -21,7 +21,7 @@ public sealed class MetricsEndpoint(MetricsCollector collector, RuntimeGauges ga
             http.Response.Headers.WWWAuthenticate = "Bearer realm=\"metrics\"";
             return;
         }
-        var text = PrometheusWriter.Write(collector.Collect());
+        var text = collector.Read(PrometheusWriter.Write);
         http.Response.ContentType = PrometheusWriter.ContentType;
         http.Response.Headers.CacheControl = "no-store";
         await http.Response.WriteAsync(text, http.RequestAborted);

@@ -40,8 +40,8 @@ public static class GatewayTracing
         var activity = Source.StartActivity(context.Endpoint, ActivityKind.Server, parent);
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag("switchyard.request_id", context.RequestId);
-            activity.SetTag("switchyard.protocol", context.Endpoint);
+            activity.AddTag("switchyard.request_id", context.RequestId);
+            activity.AddTag("switchyard.protocol", context.Endpoint);
         }
         return activity;
     }
@@ -54,25 +54,26 @@ public static class GatewayTracing
         }
         if (activity.IsAllDataRequested)
         {
-            activity.DisplayName = record.RequestedModel is { } model ? $"{OperationName(context.Endpoint)} {model}" : context.Endpoint;
-            activity.SetTag("gen_ai.operation.name", OperationName(context.Endpoint));
-            activity.SetTag("gen_ai.request.model", record.RequestedModel);
-            activity.SetTag("gen_ai.response.model", record.ServedModel);
+            var operation = OperationName(context.Endpoint);
+            activity.DisplayName = record.RequestedModel is { } model ? operation + " " + model : context.Endpoint;
+            activity.AddTag("gen_ai.operation.name", operation);
+            Add(activity, "gen_ai.request.model", record.RequestedModel);
+            Add(activity, "gen_ai.response.model", record.ServedModel);
             if (context.Route is { } route)
             {
-                activity.SetTag("gen_ai.system", route.Channel.Config.Type);
-                activity.SetTag("switchyard.channel", route.Channel.Name);
+                activity.AddTag("gen_ai.system", route.Channel.Config.Type);
+                activity.AddTag("switchyard.channel", route.Channel.Name);
             }
-            activity.SetTag("switchyard.key", record.KeyName);
-            activity.SetTag("switchyard.group", record.Group);
-            activity.SetTag("switchyard.attempts", context.Attempts.Count);
-            activity.SetTag("switchyard.fallback_from", context.FallbackFrom);
-            SetUsage(activity, record.Usage);
-            activity.SetTag("switchyard.cost_usd", (double)record.CostUsd);
-            activity.SetTag("http.response.status_code", record.Status);
+            Add(activity, "switchyard.key", record.KeyName);
+            Add(activity, "switchyard.group", record.Group);
+            activity.AddTag("switchyard.attempts", context.Attempts.Count);
+            Add(activity, "switchyard.fallback_from", context.FallbackFrom);
+            AddUsage(activity, record.Usage);
+            activity.AddTag("switchyard.cost_usd", (double)record.CostUsd);
+            activity.AddTag("http.response.status_code", record.Status);
             if (record.ErrorKind is { } error)
             {
-                activity.SetTag("error.type", error);
+                activity.AddTag("error.type", error);
                 activity.SetStatus(ActivityStatusCode.Error, error);
             }
         }
@@ -89,14 +90,14 @@ public static class GatewayTracing
         var activity = Source.StartActivity("chat " + route.UpstreamModel, ActivityKind.Client);
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag("gen_ai.operation.name", "chat");
-            activity.SetTag("gen_ai.system", route.Channel.Config.Type);
-            activity.SetTag("gen_ai.request.model", route.UpstreamModel);
-            activity.SetTag("server.address", route.Channel.BaseUrl.Host);
-            activity.SetTag("server.port", route.Channel.BaseUrl.Port);
-            activity.SetTag("switchyard.channel", route.Channel.Name);
-            activity.SetTag("switchyard.attempt", number);
-            activity.SetTag("switchyard.fallback", fallbackFrom is not null);
+            activity.AddTag("gen_ai.operation.name", "chat");
+            activity.AddTag("gen_ai.system", route.Channel.Config.Type);
+            activity.AddTag("gen_ai.request.model", route.UpstreamModel);
+            activity.AddTag("server.address", route.Channel.BaseUrl.Host);
+            activity.AddTag("server.port", route.Channel.BaseUrl.Port);
+            activity.AddTag("switchyard.channel", route.Channel.Name);
+            activity.AddTag("switchyard.attempt", number);
+            activity.AddTag("switchyard.fallback", fallbackFrom is not null);
         }
         return activity;
     }
@@ -109,15 +110,15 @@ public static class GatewayTracing
         }
         if (activity.IsAllDataRequested)
         {
-            activity.SetTag("http.response.status_code", status);
+            activity.AddTag("http.response.status_code", status);
             if (errorKind is null)
             {
-                activity.SetTag("gen_ai.response.model", route.UpstreamModel);
-                SetUsage(activity, usage);
+                activity.AddTag("gen_ai.response.model", route.UpstreamModel);
+                AddUsage(activity, usage);
             }
             else
             {
-                activity.SetTag("error.type", errorKind);
+                activity.AddTag("error.type", errorKind);
                 activity.SetStatus(ActivityStatusCode.Error, errorKind);
             }
         }
@@ -137,12 +138,21 @@ public static class GatewayTracing
         }
     }
 
-    private static void SetUsage(Activity activity, TokenUsage usage)
+    private static void AddUsage(Activity activity, TokenUsage usage)
     {
         if (usage.Total > 0)
         {
-            activity.SetTag("gen_ai.usage.input_tokens", usage.Input);
-            activity.SetTag("gen_ai.usage.output_tokens", usage.Output);
+            activity.AddTag("gen_ai.usage.input_tokens", usage.Input);
+            activity.AddTag("gen_ai.usage.output_tokens", usage.Output);
+        }
+    }
+
+    /// <summary>AddTag appends without the search SetTag makes for an existing key: each span sets a key once.</summary>
+    private static void Add(Activity activity, string key, string? value)
+    {
+        if (value is not null)
+        {
+            activity.AddTag(key, value);
         }
     }
 

@@ -1,0 +1,169 @@
+using System.Diagnostics.Metrics;
+
+namespace Switchyard.Telemetry.Metrics;
+
+/// <summary>Who sends an OTLP export: the resource (service name and instance) and the instrumentation scope.</summary>
+public sealed record OtlpResource(string ServiceName, string ServiceInstanceId, string ScopeName, string? ScopeVersion);
+
+/// <summary>
+/// The in-process aggregation as an OTLP <c>ExportMetricsServiceRequest</c> (opentelemetry/proto/collector/metrics/v1,
+/// protobuf): counters and observable counters as monotonic cumulative sums, up-down counters as non-monotonic sums,
+/// observable gauges as gauges, histograms with their explicit bounds and per-bucket counts. The same series that
+/// <c>/metrics</c> shows, under the instruments' own (dotted) names, so one aggregation serves both.
+/// </summary>
+public static class OtlpMetricsEncoder
+{
+    private const int Cumulative = 2;
+
+    public static byte[] Encode(IReadOnlyList<InstrumentState> instruments, OtlpResource resource, ulong startUnixNano, ulong nowUnixNano)
+    {
+        var request = new ProtobufWriter();
+        request.Message(1, (instruments, resource, startUnixNano, nowUnixNano), static (resourceMetrics, s) =>
+        {
+            resourceMetrics.Message(1, s.resource, static (r, res) =>
+            {
+                Attribute(r, 1, "service.name", res.ServiceName);
+                Attribute(r, 1, "service.instance.id", res.ServiceInstanceId);
+            });
+            resourceMetrics.Message(2, s, static (scopeMetrics, s) =>
+            {
+                scopeMetrics.Message(1, s.resource, static (scope, res) =>
+                {
+                    scope.String(1, res.ScopeName);
+                    if (res.ScopeVersion is { } version)
+                    {
+                        scope.String(2, version);
+                    }
+                });
+                foreach (var state in s.instruments)
+                {
+                    var series = state.Series.ToArray();
+                    if (series.Length > 0)
+                    {
+                        scopeMetrics.Message(2, (state, series, s.startUnixNano, s.nowUnixNano), static (m, x) => Metric(m, x.state, x.series, x.startUnixNano, x.nowUnixNano));
+                    }
+                }
+            });
+        });
+        return request.WrittenSpan.ToArray();
+    }
+
+    private static void Metric(ProtobufWriter metric, InstrumentState state, MetricSeries[] series, ulong start, ulong now)
+    {
+        var instrument = state.Instrument;
+        metric.String(1, instrument.Name);
+        if (instrument.Description is { Length: > 0 } description)
+        {
+            metric.String(2, description);
+        }
+        if (instrument.Unit is { Length: > 0 } unit)
+        {
+            metric.String(3, unit);
+        }
+        var integer = IsInteger(instrument);
+        switch (state.Kind)
+        {
+            case MetricKind.Histogram:
+                metric.Message(9, (series, start, now), static (histogram, x) =>
+                {
+                    foreach (var one in x.series)
+                    {
+                        histogram.Message(1, ((HistogramSeries)one, x.start, x.now), static (point, p) => HistogramPoint(point, p.Item1, p.start, p.now));
+                    }
+                    histogram.UInt64(2, Cumulative);
+                });
+                break;
+            case MetricKind.Counter:
+            case MetricKind.Gauge when IsUpDownCounter(instrument):
+                metric.Message(7, (series, start, now, integer, monotonic: state.Kind == MetricKind.Counter), static (sum, x) =>
+                {
+                    foreach (var one in x.series)
+                    {
+                        sum.Message(1, (one, x.start, x.now, x.integer), static (point, p) => NumberPoint(point, p.one, p.start, p.now, p.integer));
+                    }
+                    sum.UInt64(2, Cumulative);
+                    sum.Bool(3, x.monotonic);
+                });
+                break;
+            default:
+                metric.Message(5, (series, now, integer), static (gauge, x) =>
+                {
+                    foreach (var one in x.series)
+                    {
+                        gauge.Message(1, (one, x.now, x.integer), static (point, p) => NumberPoint(point, p.one, 0, p.now, p.integer));
+                    }
+                });
+                break;
+        }
+    }
+
+    private static void NumberPoint(ProtobufWriter point, MetricSeries series, ulong start, ulong now, bool integer)
+    {
+        if (start != 0)
+        {
+            point.Fixed(2, start);
+        }
+        point.Fixed(3, now);
+        var value = series switch
+        {
+            SumSeries sum => sum.Value,
+            GaugeSeries gauge => gauge.Value,
+            _ => 0,
+        };
+        if (integer)
+        {
+            point.Fixed(6, unchecked((ulong)(long)Math.Round(value)));
+        }
+        else
+        {
+            point.Double(4, value);
+        }
+        Attributes(point, 7, series.Labels);
+    }
+
+    private static void HistogramPoint(ProtobufWriter point, HistogramSeries series, ulong start, ulong now)
+    {
+        var (cumulative, sum) = series.Snapshot();
+        var counts = new long[cumulative.Length];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            counts[i] = cumulative[i] - (i == 0 ? 0 : cumulative[i - 1]);
+        }
+        point.Fixed(2, start);
+        point.Fixed(3, now);
+        point.Fixed(4, (ulong)cumulative[^1]);
+        point.Double(5, sum);
+        point.PackedFixed(6, counts);
+        point.PackedDouble(7, series.Bounds);
+        Attributes(point, 9, series.Labels);
+    }
+
+    private static void Attributes(ProtobufWriter point, int field, LabelSet labels)
+    {
+        for (var i = 0; i < labels.Names.Length; i++)
+        {
+            Attribute(point, field, labels.Names[i], labels.Values[i]);
+        }
+    }
+
+    private static void Attribute(ProtobufWriter writer, int field, string key, string value) =>
+        writer.Message(field, (key, value), static (keyValue, kv) =>
+        {
+            keyValue.String(1, kv.key);
+            keyValue.Message(2, kv.value, static (any, v) => any.String(1, v));
+        });
+
+    private static bool IsUpDownCounter(Instrument instrument)
+    {
+        var type = instrument.GetType();
+        var generic = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+        return generic == typeof(UpDownCounter<>) || generic == typeof(ObservableUpDownCounter<>);
+    }
+
+    private static bool IsInteger(Instrument instrument)
+    {
+        var type = instrument.GetType();
+        return type.IsGenericType && type.GetGenericArguments()[0] is var value
+            && (value == typeof(long) || value == typeof(int) || value == typeof(short) || value == typeof(byte));
+    }
+}

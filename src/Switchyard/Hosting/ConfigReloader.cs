@@ -10,7 +10,8 @@ namespace Switchyard.Hosting;
 /// router settings change at once; in-flight requests finish on the snapshot they started with. An invalid file
 /// is reported and ignored. Listen address and storage settings need a restart, which is logged.
 /// </summary>
-public sealed partial class ConfigReloader(ConfigFile file, GatewayRuntime runtime, ConfigKeySeeder seeder, TenancySeeder tenancy, StateReloader state, ILogger<ConfigReloader> logger)
+public sealed partial class ConfigReloader(ConfigFile file, GatewayRuntime runtime, ConfigKeySeeder seeder, TenancySeeder tenancy, StateReloader state,
+    Telemetry.Redaction.Redactor redactor, ILogger<ConfigReloader> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);
@@ -73,6 +74,8 @@ public sealed partial class ConfigReloader(ConfigFile file, GatewayRuntime runti
             LogNeedsRestart(logger, "security.secret_key");
             next = next with { Security = next.Security with { SecretKey = current.Security.SecretKey, PreviousSecretKeys = current.Security.PreviousSecretKeys } };
         }
+        // First, so nothing the reload does or logs can print one of the new config's secrets unmasked.
+        redactor.Reconfigure(next);
         await tenancy.SeedAsync(next, cancellationToken);
         foreach (var key in await seeder.SeedAsync(next.Keys, cancellationToken))
         {

@@ -8,7 +8,8 @@ namespace Switchyard.Hosting;
 /// Admin writes call <see cref="ChangedAsync"/> (bump the shared version, reload here at once); every instance's
 /// <see cref="StateRefresher"/> calls <see cref="PollAsync"/> and reloads when another instance moved the version.
 /// </summary>
-public sealed class StateReloader(GatewayRuntime runtime, StateComposer composer, KeyRing ring, StateVersion version) : IDisposable
+public sealed class StateReloader(GatewayRuntime runtime, StateComposer composer, KeyRing ring, StateVersion version, Telemetry.Redaction.Redactor redactor)
+    : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _loaded = -1;
@@ -24,6 +25,8 @@ public sealed class StateReloader(GatewayRuntime runtime, StateComposer composer
             var seen = await version.ReadAsync(cancellationToken);
             var effective = await composer.ComposeAsync(runtime.FileConfig, cancellationToken);
             await ring.ReloadAsync(cancellationToken);
+            // Upstream keys of channels the admin API stored have no known shape: mask them as literals before use.
+            redactor.Reconfigure(effective);
             runtime.Apply(effective);
             Volatile.Write(ref _loaded, seen);
         }

@@ -27,6 +27,22 @@ public sealed class AlertStore(SqlDialect dialect)
         }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Claims the right to send <paramref name="event"/> about <paramref name="subject"/> to <paramref name="webhook"/>
+    /// now: true unless some instance (this one included) claimed it less than <paramref name="minInterval"/> ago.
+    /// One statement, so two instances claiming at once cannot both win.
+    /// </summary>
+    public async Task<bool> TryClaimAsync(string webhook, string @event, string subject, DateTimeOffset now, TimeSpan minInterval, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        var claimed = await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO alert_claims (webhook, event, subject, sent_at) VALUES (@webhook, @event, @subject, @now)
+            ON CONFLICT (webhook, event, subject) DO UPDATE SET sent_at = excluded.sent_at WHERE alert_claims.sent_at <= @horizon
+            """, new { webhook, @event, subject, now = now.ToUnixTimeMilliseconds(), horizon = (now - minInterval).ToUnixTimeMilliseconds() },
+            cancellationToken: cancellationToken));
+        return claimed == 1;
+    }
+
     /// <summary>Whether this event about this subject was ever handled (on any instance, before any restart).</summary>
     public async Task<bool> SeenAsync(string @event, string subject, CancellationToken cancellationToken)
     {

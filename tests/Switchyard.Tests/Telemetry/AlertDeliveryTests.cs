@@ -297,6 +297,29 @@ public sealed class AlertDeliveryTests
         Assert.Single(await DeliveriesAsync(gateway, "?status=suppressed"));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabases.Both), MemberType = typeof(TestDatabases))]
+    public async Task TwoInstancesSharingADatabase_SeeTheSameMismatch_OneDeliveryAndOneSuppressed(DatabaseKind database)
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var shared = await TestDatabases.CreateAsync(database);
+        GatewayConfig Shared(GatewayConfig c) => WithAlerts(c with { Storage = c.Storage with { Database = shared } },
+            [new WebhookConfig { Name = "billing", Url = receiver.Url("/rec"), Events = ["reconciliation_mismatch"] }]);
+        await using var first = await GatewayHarness.StartAsync(database, Shared);
+        await using var second = await GatewayHarness.StartAsync(database, Shared);
+
+        await Task.WhenAll(new[] { first, second }.Select(async gateway =>
+        {
+            var report = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Post, "/admin/reconciliation?channel=mock&day=2026-11-30", MismatchExport, expect: 201);
+            Assert.Equal("mismatch", report.GetProperty("verdict").GetString());
+        }));
+
+        var rows = await WaitForDeliveriesAsync(first, 2);
+        Assert.Equal(["delivered", "suppressed"], rows.Select(r => r.GetProperty("status").GetString()!).Order());
+        Assert.Equal("sent by another instance", rows.Single(r => r.GetProperty("status").GetString() == "suppressed").GetProperty("last_error").GetString());
+        Assert.Single(receiver.At("/rec"));
+    }
+
     [Fact]
     public async Task Delivery_500Then200_RetriedAndRecordedWithTwoAttempts_ExhaustedRetriesRecordRedactedError()
     {

@@ -135,4 +135,26 @@ public sealed class RedactorTests
         Assert.Same(redactor, Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Redactor>(provider));
         Assert.Equal($"badge {Mask}", redactor.Redact("badge emp-123456"));
     }
+
+    [Fact]
+    public void Reconfigure_masks_the_new_configs_secrets_keeps_masking_the_old_and_swaps_the_patterns()
+    {
+        var before = ConfigLoader.Parse("""
+            redaction: { patterns: ['emp-\d{6}'] }
+            channels: [{ name: a, type: openai, base_url: "http://127.0.0.1:1/v1", keys: [oldplainkey0001], models: [m] }]
+            """);
+        var after = ConfigLoader.Parse("""
+            redaction: { patterns: ['badge-\d{4}'] }
+            channels: [{ name: b, type: openai, base_url: "http://127.0.0.1:1/v1", keys: [newplainkey0002], models: [m] }]
+            alerts: { webhooks: [{ name: ops, url: "https://hooks.example/services/T0/B0/hooktokenABCDEF123", events: [channel_down] }] }
+            """);
+        var redactor = Redactor.FromConfig(before);
+        Assert.Equal($"key newplainkey0002 badge-1234 {Mask}", redactor.Redact("key newplainkey0002 badge-1234 emp-123456"));
+
+        redactor.Reconfigure(after);
+
+        Assert.Equal($"keys {Mask} {Mask}", redactor.Redact("keys newplainkey0002 oldplainkey0001"));
+        Assert.Equal($"token {Mask}", redactor.Redact("token hooktokenABCDEF123"));
+        Assert.Equal($"{Mask} emp-123456", redactor.Redact("badge-1234 emp-123456"));
+    }
 }

@@ -48,4 +48,30 @@ public sealed class TraceSamplingTests
         Assert.DoesNotContain(plain, servers);
         Assert.DoesNotContain(unsampled, servers);
     }
+
+    [Fact]
+    public async Task A_request_left_out_by_the_ratio_leaves_out_its_attempt_spans_too()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(customize: c => c with
+        {
+            Telemetry = new TelemetryConfig { OtlpEndpoint = receiver.Address.ToString(), ExportInterval = TimeSpan.FromMinutes(10), TraceSampleRatio = 0.5 },
+        });
+
+        for (var i = 0; i < 40; i++)
+        {
+            using var response = await gateway.Http.SendAsync(gateway.Post("/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        await gateway.LedgerAsync(40);
+        await gateway.Host.Services.GetRequiredService<OtlpExport>().FlushAsync();
+
+        var spans = receiver.Spans();
+        var servers = spans.Where(s => s.Kind == 2).ToList();
+        var attempts = spans.Where(s => s.Kind == 3).ToList();
+        // About half the requests are traced; each traced one has its attempt span and no attempt span stands alone.
+        Assert.InRange(servers.Count, 5, 35);
+        Assert.Equal(servers.Count, attempts.Count);
+        Assert.All(attempts, a => Assert.Contains(servers, s => s.SpanId == a.ParentSpanId && s.TraceId == a.TraceId));
+    }
 }

@@ -75,6 +75,11 @@ public sealed partial class AlertDispatcher : BackgroundService
                     await RecordAsync(webhook, alert, "suppressed", 0, null, null, stoppingToken);
                     continue;
                 }
+                if (!await ClaimAsync(webhook, alert, stoppingToken))
+                {
+                    await RecordAsync(webhook, alert, "suppressed", 0, null, "sent by another instance", stoppingToken);
+                    continue;
+                }
                 await _slots.WaitAsync(stoppingToken);
                 var delivery = Task.Run(() => DeliverAsync(webhook, alert, stoppingToken), CancellationToken.None);
                 _running[delivery] = true;
@@ -106,6 +111,23 @@ public sealed partial class AlertDispatcher : BackgroundService
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// Instances sharing a database each see the same outage or threshold: the shared claim lets one of them send.
+    /// A database that cannot answer must not silence alerts, so then this instance sends (at worst a duplicate).
+    /// </summary>
+    private async Task<bool> ClaimAsync(WebhookConfig webhook, Alert alert, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await _store.TryClaimAsync(webhook.Name, alert.Event, alert.Subject, _time.GetUtcNow(), _runtime.Config.Alerts.MinInterval, stoppingToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogClaimFailed(_logger, alert.Event, webhook.Name, _redactor.Redact(e.Message));
+            return true;
+        }
     }
 
     private async Task DeliverAsync(WebhookConfig webhook, Alert alert, CancellationToken stoppingToken)
@@ -226,6 +248,9 @@ public sealed partial class AlertDispatcher : BackgroundService
 
     [LoggerMessage(EventId = 9102, Level = LogLevel.Warning, Message = "Alert {Event} for webhook {Webhook} dropped: the alert queue is full")]
     private static partial void LogDropped(ILogger logger, string @event, string webhook);
+
+    [LoggerMessage(EventId = 9104, Level = LogLevel.Warning, Message = "Alert {Event} to webhook {Webhook}: the shared claim failed ({Error}); sending without it")]
+    private static partial void LogClaimFailed(ILogger logger, string @event, string webhook, string error);
 
     [LoggerMessage(EventId = 9103, Level = LogLevel.Warning, Message = "Alert {Event} to webhook {Webhook} could not be recorded: {Error}")]
     private static partial void LogRecordFailed(ILogger logger, string @event, string webhook, string error);

@@ -8,7 +8,8 @@ namespace Switchyard.Telemetry.Redaction;
 /// <summary>
 /// Replaces secrets in free text (log lines, error messages, alert bodies) with <see cref="Mask"/>: API keys of every
 /// provider's shape, bearer and basic credentials, key-carrying query parameters and header values, the literal
-/// secrets this config holds, and the operator's extra <c>redaction.patterns</c>. Thread-safe and immutable.
+/// secrets this config holds, and the operator's extra <c>redaction.patterns</c>. Thread-safe; a config reload
+/// swaps in the new patterns and adds the new config's secrets (<see cref="Reconfigure"/>).
 /// </summary>
 public sealed partial class Redactor
 {
@@ -20,23 +21,38 @@ public sealed partial class Redactor
     // Generous: the timeout is wall-clock, and a starved or paused process must not lose ordinary log lines.
     private static readonly TimeSpan PatternTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly Regex[] _extra;
-    private readonly Regex? _literals;
+    private volatile Rules _rules;
 
     /// <summary>Shape patterns only: for code that runs without a config.</summary>
     public static Redactor Default { get; } = new([], []);
 
-    public Redactor(IEnumerable<string> extraPatterns, IEnumerable<string>? literalSecrets = null)
+    public Redactor(IEnumerable<string> extraPatterns, IEnumerable<string>? literalSecrets = null) =>
+        _rules = Rules.Build(extraPatterns, literalSecrets ?? []);
+
+    /// <summary>
+    /// After a config reload: the new extra patterns, and the new config's secrets on top of the ones known before,
+    /// so a webhook URL or upstream key added by the reload is masked at once and a removed one still is (log lines
+    /// about requests that started before the reload may carry it).
+    /// </summary>
+    public void Reconfigure(GatewayConfig config)
     {
-        _extra = [.. extraPatterns.Select(Compile)];
-        var literals = (literalSecrets ?? [])
-            .Where(s => s.Length >= MinLiteralLength)
-            .Distinct(StringComparer.Ordinal)
-            // Longest first, so a secret that contains another is masked whole.
-            .OrderByDescending(s => s.Length)
-            .Select(Regex.Escape)
-            .ToList();
-        _literals = literals.Count == 0 ? null : new Regex(string.Join('|', literals), RegexOptions.CultureInvariant, PatternTimeout);
+        var known = _rules;
+        _rules = Rules.Build(config.Redaction.Patterns, known.LiteralSecrets.Concat(ConfiguredSecrets(config)));
+    }
+
+    private sealed record Rules(Regex[] Extra, Regex? Literals, IReadOnlyList<string> LiteralSecrets)
+    {
+        public static Rules Build(IEnumerable<string> extraPatterns, IEnumerable<string> literalSecrets)
+        {
+            var secrets = literalSecrets
+                .Where(s => s.Length >= MinLiteralLength)
+                .Distinct(StringComparer.Ordinal)
+                // Longest first, so a secret that contains another is masked whole.
+                .OrderByDescending(s => s.Length)
+                .ToList();
+            var literals = secrets.Count == 0 ? null : new Regex(string.Join('|', secrets.Select(Regex.Escape)), RegexOptions.CultureInvariant, PatternTimeout);
+            return new Rules([.. extraPatterns.Select(Compile)], literals, secrets);
+        }
     }
 
     /// <summary>The config's extra patterns plus every secret the config itself holds (upstream keys of any shape).</summary>
@@ -67,12 +83,13 @@ public sealed partial class Redactor
             {
                 return false;
             }
+            var rules = _rules;
             var current = Shapes().Replace(text.ToString(), ReplaceShape);
-            if (_literals is not null)
+            if (rules.Literals is not null)
             {
-                current = _literals.Replace(current, Mask);
+                current = rules.Literals.Replace(current, Mask);
             }
-            foreach (var pattern in _extra)
+            foreach (var pattern in rules.Extra)
             {
                 current = pattern.Replace(current, Mask);
             }
@@ -90,11 +107,12 @@ public sealed partial class Redactor
     /// <summary>Whether the text holds anything <see cref="Redact"/> would mask.</summary>
     public bool ContainsSecret(ReadOnlySpan<char> text)
     {
-        if (Shapes().IsMatch(text) || (_literals is not null && _literals.IsMatch(text)))
+        var rules = _rules;
+        if (Shapes().IsMatch(text) || (rules.Literals is not null && rules.Literals.IsMatch(text)))
         {
             return true;
         }
-        foreach (var pattern in _extra)
+        foreach (var pattern in rules.Extra)
         {
             if (pattern.IsMatch(text))
             {

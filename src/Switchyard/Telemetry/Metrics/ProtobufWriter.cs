@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Switchyard.Telemetry.Metrics;
@@ -55,16 +56,8 @@ public sealed class ProtobufWriter
         }
     }
 
-    public void PackedDouble(int field, ReadOnlySpan<double> values)
-    {
-        Tag(field, LengthDelimited);
-        WriteVarint((ulong)values.Length * 8);
-        foreach (var value in values)
-        {
-            BinaryPrimitives.WriteDoubleLittleEndian(_buffer.GetSpan(8), value);
-            _buffer.Advance(8);
-        }
-    }
+    /// <summary>A double's wire form is its IEEE bits as a little-endian fixed64.</summary>
+    public void PackedDouble(int field, ReadOnlySpan<double> values) => PackedFixed(field, MemoryMarshal.Cast<double, long>(values));
 
     public void Message<TState>(int field, TState state, Action<ProtobufWriter, TState> write)
     {

@@ -249,5 +249,6 @@ public static class ConfigLoader
         ExportInterval = f.Duration("export_interval") ?? new TelemetryConfig().ExportInterval,
         ServiceName = f.String("service_name") ?? new TelemetryConfig().ServiceName,
         TraceSampleRatio = (double)(f.Decimal("trace_sample_ratio") ?? 1m),
+        TraceFailures = f.Bool("trace_failures") ?? true,
     };
 }

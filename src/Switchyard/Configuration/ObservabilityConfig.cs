@@ -33,4 +33,10 @@ public sealed record TelemetryConfig
     /// unsampled <c>traceparent</c> is always followed. Spans are most of what tracing costs per request.
     /// </summary>
     public double TraceSampleRatio { get; init; } = 1.0;
+
+    /// <summary>
+    /// Requests the ratio leaves out are still traced when they fail, retry or fall back (their spans are recorded and
+    /// exported only then). Off: the ratio alone decides, which is cheaper below 1.
+    /// </summary>
+    public bool TraceFailures { get; init; } = true;
 }

@@ -74,4 +74,49 @@ public sealed class TraceSamplingTests
         Assert.Equal(servers.Count, attempts.Count);
         Assert.All(attempts, a => Assert.Contains(servers, s => s.SpanId == a.ParentSpanId && s.TraceId == a.TraceId));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RatioZero_StillTracesAFallbackAndAFailure_UnlessTraceFailuresIsOff(bool traceFailures)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var gateway = await GatewayHarness.StartAsync(customize: c => c with
+        {
+            Router = c.Router with { NumRetries = 1 },
+            Models = [.. c.Models, new ModelConfig { Name = "dead-model", Fallbacks = ["gpt-4o-mini"] }],
+            Telemetry = new TelemetryConfig
+            {
+                OtlpEndpoint = receiver.Address.ToString(), ExportInterval = TimeSpan.FromMinutes(10), TraceSampleRatio = 0, TraceFailures = traceFailures,
+            },
+        });
+
+        async Task<string> SendAsync(string body, HttpStatusCode expected)
+        {
+            using var response = await gateway.Http.SendAsync(gateway.Post("/v1/chat/completions", body));
+            Assert.Equal(expected, response.StatusCode);
+            return response.Headers.GetValues("x-request-id").Single();
+        }
+
+        var plain = await SendAsync("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""", HttpStatusCode.OK);
+        var fellBack = await SendAsync("""{"model":"dead-model","messages":[{"role":"user","content":"hi"}]}""", HttpStatusCode.OK);
+        var failed = await SendAsync("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi [mock:status=400]"}]}""", HttpStatusCode.BadRequest);
+        await gateway.LedgerAsync(3);
+        await gateway.Host.Services.GetRequiredService<OtlpExport>().FlushAsync();
+
+        var spans = receiver.Spans();
+        var servers = spans.Where(s => s.Kind == 2).ToDictionary(s => (string)s.Attributes["switchyard.request_id"]);
+        if (!traceFailures)
+        {
+            Assert.Empty(spans);
+            return;
+        }
+        Assert.Equal(new[] { failed, fellBack }.Order(StringComparer.Ordinal), servers.Keys.Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(plain, servers.Keys);
+        // The fallback's whole story: two failed attempts on the dead channel, then the one that answered.
+        var fallbackAttempts = spans.Where(s => s.Kind == 3 && s.ParentSpanId == servers[fellBack].SpanId).ToList();
+        Assert.Equal(3, fallbackAttempts.Count);
+        Assert.Single(spans, s => s.Kind == 3 && s.ParentSpanId == servers[failed].SpanId);
+        Assert.True(servers[failed].Attributes.ContainsKey("error.type"));
+    }
 }

@@ -76,6 +76,10 @@ public static class GatewayTracing
                 activity.AddTag("error.type", error);
                 activity.SetStatus(ActivityStatusCode.Error, error);
             }
+            if (record.ErrorKind is not null || context.Attempts.Count > 1 || context.FallbackFrom is not null)
+            {
+                KeepForExport(activity);
+            }
         }
         activity.Dispose();
     }
@@ -98,6 +102,11 @@ public static class GatewayTracing
             activity.AddTag("switchyard.channel", route.Channel.Name);
             activity.AddTag("switchyard.attempt", number);
             activity.AddTag("switchyard.fallback", fallbackFrom is not null);
+            if (number > 1)
+            {
+                // Anything after a first attempt follows a failure: part of the story a failure trace tells.
+                KeepForExport(activity);
+            }
         }
         return activity;
     }
@@ -120,6 +129,7 @@ public static class GatewayTracing
             {
                 activity.AddTag("error.type", errorKind);
                 activity.SetStatus(ActivityStatusCode.Error, errorKind);
+                KeepForExport(activity);
             }
         }
         activity.Dispose();
@@ -146,6 +156,12 @@ public static class GatewayTracing
             activity.AddTag("gen_ai.usage.output_tokens", usage.Output);
         }
     }
+
+    /// <summary>
+    /// A span left out by the sampling ratio but recorded as a candidate (<see cref="GatewaySampler"/>) is exported
+    /// after all when it ends flagged recorded: failures, retries and fallbacks are traced whatever the ratio.
+    /// </summary>
+    private static void KeepForExport(Activity activity) => activity.ActivityTraceFlags |= ActivityTraceFlags.Recorded;
 
     /// <summary>AddTag appends without the search SetTag makes for an existing key: each span sets a key once.</summary>
     private static void Add(Activity activity, string key, string? value)

@@ -34,7 +34,7 @@ public sealed class OtlpExport(GatewayConfig config, IServiceProvider services) 
         _tracer = Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(telemetry.ServiceName, serviceInstanceId: instance))
             .AddSource(GatewayTracing.SourceName)
-            .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(telemetry.TraceSampleRatio)))
+            .SetSampler(new GatewaySampler(telemetry.TraceSampleRatio, telemetry.TraceFailures))
             .AddOtlpExporter(o =>
             {
                 o.Protocol = OtlpExportProtocol.HttpProtobuf;

@@ -87,7 +87,10 @@ public sealed class TraceSamplingTests
             Models = [.. c.Models, new ModelConfig { Name = "dead-model", Fallbacks = ["gpt-4o-mini"] }],
             Telemetry = new TelemetryConfig
             {
-                OtlpEndpoint = receiver.Address.ToString(), ExportInterval = TimeSpan.FromMinutes(10), TraceSampleRatio = 0, TraceFailures = traceFailures,
+                OtlpEndpoint = receiver.Address.ToString(),
+                ExportInterval = TimeSpan.FromMinutes(10),
+                TraceSampleRatio = 0,
+                TraceFailures = traceFailures,
             },
         });
 

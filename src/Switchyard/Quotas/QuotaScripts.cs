@@ -39,16 +39,19 @@ internal static class QuotaScripts
             redis.call('ZREM', KEYS[k + 6], t)
           end
         end
+        -- The window also counts the next two seconds: another instance (or a call of this one that overtook this
+        -- call on the way) may already have counted requests under a later second, and leaving them out would admit
+        -- past the limit at the turn of a second.
         local function window_sum(key)
           local fields = {}
-          for s = now_s - 59, now_s do fields[#fields + 1] = tostring(s) end
+          for s = now_s - 59, now_s + 2 do fields[#fields + 1] = tostring(s) end
           local values = redis.call('HMGET', key, unpack(fields))
           local sum, oldest = 0, nil
           for i, v in ipairs(values) do
             if v then
               local n = tonumber(v)
               sum = sum + n
-              if n > 0 and oldest == nil then oldest = now_s - 60 + i end
+              if n > 0 and oldest == nil then oldest = math.min(now_s, now_s - 60 + i) end
             end
           end
           return sum, oldest
@@ -133,9 +136,12 @@ internal static class QuotaScripts
     /// <summary>One scope's counters without changing them. ARGV: now in ms, now in seconds. Dollars in nano-dollars.</summary>
     public static readonly RedisScript Peek = new("""
         local now_ms, now_s = tonumber(ARGV[1]), tonumber(ARGV[2])
+        -- The window also counts the next two seconds: another instance (or a call of this one that overtook this
+        -- call on the way) may already have counted requests under a later second, and leaving them out would admit
+        -- past the limit at the turn of a second.
         local function window_sum(key)
           local fields = {}
-          for s = now_s - 59, now_s do fields[#fields + 1] = tostring(s) end
+          for s = now_s - 59, now_s + 2 do fields[#fields + 1] = tostring(s) end
           local sum = 0
           for _, v in ipairs(redis.call('HMGET', key, unpack(fields))) do if v then sum = sum + tonumber(v) end end
           return sum

@@ -22,16 +22,38 @@ public sealed class RedisQuotaStoreTests : IAsyncLifetime
         }
     }
 
-    private RedisQuotaStore Store(bool failOpen = true, RedisOptions? options = null)
+    private RedisQuotaStore Store(bool failOpen = true, RedisOptions? options = null, TimeProvider? time = null)
     {
         var link = new RedisLink(options ?? TestRedis.Options, NullLoggerFactory.Instance, TimeProvider.System);
         _links.Add(link);
-        return new RedisQuotaStore(link, failOpen, new MemoryQuotaStore(TimeProvider.System), TimeProvider.System, NullLogger<RedisQuotaStore>.Instance);
+        return new RedisQuotaStore(link, failOpen, new MemoryQuotaStore(TimeProvider.System), time ?? TimeProvider.System, NullLogger<RedisQuotaStore>.Instance);
     }
 
     /// <summary>Scope ids unique to the test, so runs and tests never share counters.</summary>
     private static QuotaPlan Plan(LimitsConfig limits, long tokens = 10, decimal usd = 0m) =>
         new([new QuotaScope("test:" + Guid.NewGuid().ToString("N"), "key k", limits, TimeZoneInfo.Utc)], tokens, usd);
+
+    [Fact]
+    public async Task Rpm_ACallCountedUnderAnEarlierSecondThanOthers_StillSeesThem()
+    {
+        // Two instances, or two calls of one overtaking each other on the way to Redis, at the turn of a second:
+        // the late call's second is behind requests already counted under the next one.
+        var now = DateTimeOffset.UtcNow;
+        var second = new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        var ahead = Store(time: new ManualTimeProvider(second.AddSeconds(1)));
+        var behind = Store(time: new ManualTimeProvider(second.AddMilliseconds(999)));
+        var plan = Plan(new LimitsConfig { Rpm = 5 });
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.NotNull((await ahead.AdmitAsync(plan, default)).Ticket);
+        }
+        var (ticket, denial) = await behind.AdmitAsync(plan, default);
+
+        Assert.Null(ticket);
+        Assert.Equal("key k: rpm 5 per minute", denial!.Message);
+        Assert.InRange(denial.RetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+    }
 
     [Fact]
     public async Task Rpm_SharedByTwoInstances_AdmitsExactlyTheLimit()

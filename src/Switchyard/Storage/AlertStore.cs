@@ -43,6 +43,17 @@ public sealed class AlertStore(SqlDialect dialect)
         return claimed == 1;
     }
 
+    /// <summary>
+    /// Drops claims older than <paramref name="before"/>: a claim past <c>min_interval</c> no longer stops anyone, and
+    /// subjects that name a budget period would otherwise add rows every day.
+    /// </summary>
+    public async Task<int> PruneClaimsAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM alert_claims WHERE sent_at < @before",
+            new { before = before.ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
+    }
+
     /// <summary>Whether this event about this subject was ever handled (on any instance, before any restart).</summary>
     public async Task<bool> SeenAsync(string @event, string subject, CancellationToken cancellationToken)
     {

@@ -30,6 +30,7 @@ public sealed partial class AlertDispatcher : BackgroundService
     private readonly SemaphoreSlim _slots = new(ParallelDeliveries);
     private readonly ConcurrentDictionary<Task, bool> _running = new();
     private readonly HttpClient _http;
+    private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
 
     public AlertDispatcher(GatewayRuntime runtime, AlertStore store, TimeProvider time, Redaction.Redactor redactor, Metrics.GatewayMetrics metrics,
         ILogger<AlertDispatcher> logger)
@@ -121,7 +122,14 @@ public sealed partial class AlertDispatcher : BackgroundService
     {
         try
         {
-            return await _store.TryClaimAsync(webhook.Name, alert.Event, alert.Subject, _time.GetUtcNow(), _runtime.Config.Alerts.MinInterval, stoppingToken);
+            var now = _time.GetUtcNow();
+            var minInterval = _runtime.Config.Alerts.MinInterval;
+            if (now - _lastPrune > TimeSpan.FromHours(1))
+            {
+                _lastPrune = now;
+                await _store.PruneClaimsAsync(now - minInterval, stoppingToken);
+            }
+            return await _store.TryClaimAsync(webhook.Name, alert.Event, alert.Subject, now, minInterval, stoppingToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -37,10 +37,17 @@ public sealed partial class Redactor
     public void Reconfigure(GatewayConfig config)
     {
         var known = _rules;
-        _rules = Rules.Build(config.Redaction.Patterns, known.LiteralSecrets.Concat(ConfiguredSecrets(config)));
+        var patterns = config.Redaction.Patterns;
+        // Every admin change reloads the state: most bring no new secret, and recompiling the patterns costs.
+        if (patterns.SequenceEqual(known.Patterns, StringComparer.Ordinal)
+            && ConfiguredSecrets(config).All(s => s.Length < MinLiteralLength || known.LiteralSet.Contains(s)))
+        {
+            return;
+        }
+        _rules = Rules.Build(patterns, known.LiteralSecrets.Concat(ConfiguredSecrets(config)));
     }
 
-    private sealed record Rules(Regex[] Extra, Regex? Literals, IReadOnlyList<string> LiteralSecrets)
+    private sealed record Rules(IReadOnlyList<string> Patterns, Regex[] Extra, Regex? Literals, IReadOnlyList<string> LiteralSecrets, HashSet<string> LiteralSet)
     {
         public static Rules Build(IEnumerable<string> extraPatterns, IEnumerable<string> literalSecrets)
         {
@@ -51,7 +58,8 @@ public sealed partial class Redactor
                 .OrderByDescending(s => s.Length)
                 .ToList();
             var literals = secrets.Count == 0 ? null : new Regex(string.Join('|', secrets.Select(Regex.Escape)), RegexOptions.CultureInvariant, PatternTimeout);
-            return new Rules([.. extraPatterns.Select(Compile)], literals, secrets);
+            var patterns = extraPatterns.ToList();
+            return new Rules(patterns, [.. patterns.Select(Compile)], literals, secrets, new HashSet<string>(secrets, StringComparer.Ordinal));
         }
     }
 

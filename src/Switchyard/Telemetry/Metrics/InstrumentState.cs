@@ -32,6 +32,9 @@ public sealed class InstrumentState
             _ => (MetricKind.Gauge, true),
         };
         Observable = instrument.IsObservable;
+        UpDown = generic == typeof(UpDownCounter<>) || generic == typeof(ObservableUpDownCounter<>);
+        var value = type.IsGenericType ? type.GetGenericArguments()[0] : null;
+        Integer = value == typeof(long) || value == typeof(int) || value == typeof(short) || value == typeof(byte);
         Bounds = instrument switch
         {
             Histogram<double> h => h.Advice?.HistogramBucketBoundaries?.ToArray(),
@@ -44,6 +47,12 @@ public sealed class InstrumentState
     public Instrument Instrument { get; }
     public MetricKind Kind { get; }
     public bool Observable { get; }
+
+    /// <summary>An up-down counter (observable or not): a sum that may fall, not a gauge, for OTLP.</summary>
+    public bool UpDown { get; }
+
+    /// <summary>Measures whole numbers (OTLP sends those as integers).</summary>
+    public bool Integer { get; }
     public double[] Bounds { get; }
 
     /// <summary>Observable counters and gauges report whole values; the others add up measurements.</summary>

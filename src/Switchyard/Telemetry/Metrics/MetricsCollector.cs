@@ -45,23 +45,21 @@ public sealed class MetricsCollector : IDisposable
         }
     }
 
+    /// <summary>Only <see cref="Read"/> calls this, under <c>_collecting</c>.</summary>
     private InstrumentState[] Collect()
     {
-        lock (_collecting)
+        InstrumentState[] all;
+        lock (_instruments)
         {
-            InstrumentState[] all;
-            lock (_instruments)
-            {
-                all = [.. _instruments];
-            }
-            foreach (var state in all)
-            {
-                state.ClearObserved();
-            }
-            _listener.RecordObservableInstruments();
-            Array.Sort(all, (a, b) => string.CompareOrdinal(a.Instrument.Name, b.Instrument.Name));
-            return all;
+            all = [.. _instruments];
         }
+        foreach (var state in all)
+        {
+            state.ClearObserved();
+        }
+        _listener.RecordObservableInstruments();
+        Array.Sort(all, (a, b) => string.CompareOrdinal(a.Instrument.Name, b.Instrument.Name));
+        return all;
     }
 
     public void Dispose() => _listener.Dispose();

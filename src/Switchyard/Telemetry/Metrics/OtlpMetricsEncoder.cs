@@ -1,5 +1,3 @@
-using System.Diagnostics.Metrics;
-
 namespace Switchyard.Telemetry.Metrics;
 
 /// <summary>Who sends an OTLP export: the resource (service name and instance) and the instrumentation scope.</summary>
@@ -60,7 +58,7 @@ public static class OtlpMetricsEncoder
         {
             metric.String(3, unit);
         }
-        var integer = IsInteger(instrument);
+        var integer = state.Integer;
         switch (state.Kind)
         {
             case MetricKind.Histogram:
@@ -74,7 +72,7 @@ public static class OtlpMetricsEncoder
                 });
                 break;
             case MetricKind.Counter:
-            case MetricKind.Gauge when IsUpDownCounter(instrument):
+            case MetricKind.Gauge when state.UpDown:
                 metric.Message(7, (series, start, now, integer, monotonic: state.Kind == MetricKind.Counter), static (sum, x) =>
                 {
                     foreach (var one in x.series)
@@ -152,18 +150,4 @@ public static class OtlpMetricsEncoder
             keyValue.String(1, kv.key);
             keyValue.Message(2, kv.value, static (any, v) => any.String(1, v));
         });
-
-    private static bool IsUpDownCounter(Instrument instrument)
-    {
-        var type = instrument.GetType();
-        var generic = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
-        return generic == typeof(UpDownCounter<>) || generic == typeof(ObservableUpDownCounter<>);
-    }
-
-    private static bool IsInteger(Instrument instrument)
-    {
-        var type = instrument.GetType();
-        return type.IsGenericType && type.GetGenericArguments()[0] is var value
-            && (value == typeof(long) || value == typeof(int) || value == typeof(short) || value == typeof(byte));
-    }
 }

@@ -40,14 +40,14 @@ public sealed partial class Redactor
         var patterns = config.Redaction.Patterns;
         // Every admin change reloads the state: most bring no new secret, and recompiling the patterns costs.
         if (patterns.SequenceEqual(known.Patterns, StringComparer.Ordinal)
-            && ConfiguredSecrets(config).All(s => s.Length < MinLiteralLength || known.LiteralSet.Contains(s)))
+            && ConfiguredSecrets(config).All(s => s.Length < MinLiteralLength || known.LiteralSecrets.Contains(s)))
         {
             return;
         }
         _rules = Rules.Build(patterns, known.LiteralSecrets.Concat(ConfiguredSecrets(config)));
     }
 
-    private sealed record Rules(IReadOnlyList<string> Patterns, Regex[] Extra, Regex? Literals, IReadOnlyList<string> LiteralSecrets, HashSet<string> LiteralSet)
+    private sealed record Rules(IReadOnlyList<string> Patterns, Regex[] Extra, Regex? Literals, IReadOnlySet<string> LiteralSecrets)
     {
         public static Rules Build(IEnumerable<string> extraPatterns, IEnumerable<string> literalSecrets)
         {
@@ -59,7 +59,7 @@ public sealed partial class Redactor
                 .ToList();
             var literals = secrets.Count == 0 ? null : new Regex(string.Join('|', secrets.Select(Regex.Escape)), RegexOptions.CultureInvariant, PatternTimeout);
             var patterns = extraPatterns.ToList();
-            return new Rules(patterns, [.. patterns.Select(Compile)], literals, secrets, new HashSet<string>(secrets, StringComparer.Ordinal));
+            return new Rules(patterns, [.. patterns.Select(Compile)], literals, secrets.ToHashSet(StringComparer.Ordinal));
         }
     }
 

@@ -44,6 +44,7 @@ public sealed class OtlpExport(GatewayConfig config, IServiceProvider services) 
         // Resolved only here: the collector's MeterListener costs each measurement a lookup, so it exists only when
         // something reads it (this push or /metrics).
         var collector = services.GetRequiredService<MetricsCollector>();
+        // Creating it registers the runtime's observable gauges (ledger queue, circuits, process) on the meter.
         services.GetRequiredService<RuntimeGauges>();
         var meter = services.GetRequiredService<GatewayMetrics>().Meter;
         _metrics = new OtlpMetricsPush(collector, new Uri(root, "v1/metrics"), new OtlpResource(telemetry.ServiceName, instance, meter.Name, meter.Version),

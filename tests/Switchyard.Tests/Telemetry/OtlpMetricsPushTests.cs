@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.Telemetry.Metrics;
+using Switchyard.Telemetry.Otlp;
 using Switchyard.Tests.TestSupport;
 
 namespace Switchyard.Tests.Telemetry;

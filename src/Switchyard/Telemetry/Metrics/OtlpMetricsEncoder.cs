@@ -1,7 +1,6 @@
-namespace Switchyard.Telemetry.Metrics;
+using Switchyard.Telemetry.Otlp;
 
-/// <summary>Who sends an OTLP export: the resource (service name and instance) and the instrumentation scope.</summary>
-public sealed record OtlpResource(string ServiceName, string ServiceInstanceId, string ScopeName, string? ScopeVersion);
+namespace Switchyard.Telemetry.Metrics;
 
 /// <summary>
 /// The in-process aggregation as an OTLP <c>ExportMetricsServiceRequest</c> (opentelemetry/proto/collector/metrics/v1,
@@ -18,21 +17,10 @@ public static class OtlpMetricsEncoder
         var request = new ProtobufWriter();
         request.Message(1, (instruments, resource, startUnixNano, nowUnixNano), static (resourceMetrics, s) =>
         {
-            resourceMetrics.Message(1, s.resource, static (r, res) =>
-            {
-                Attribute(r, 1, "service.name", res.ServiceName);
-                Attribute(r, 1, "service.instance.id", res.ServiceInstanceId);
-            });
+            s.resource.WriteResource(resourceMetrics, 1);
             resourceMetrics.Message(2, s, static (scopeMetrics, s) =>
             {
-                scopeMetrics.Message(1, s.resource, static (scope, res) =>
-                {
-                    scope.String(1, res.ScopeName);
-                    if (res.ScopeVersion is { } version)
-                    {
-                        scope.String(2, version);
-                    }
-                });
+                s.resource.WriteScope(scopeMetrics, 1);
                 foreach (var state in s.instruments)
                 {
                     var series = state.Series.ToArray();
@@ -140,14 +128,7 @@ public static class OtlpMetricsEncoder
     {
         for (var i = 0; i < labels.Names.Length; i++)
         {
-            Attribute(point, field, labels.Names[i], labels.Values[i]);
+            OtlpAttribute.Write(point, field, labels.Names[i], labels.Values[i]);
         }
     }
-
-    private static void Attribute(ProtobufWriter writer, int field, string key, string value) =>
-        writer.Message(field, (key, value), static (keyValue, kv) =>
-        {
-            keyValue.String(1, kv.key);
-            keyValue.Message(2, kv.value, static (any, v) => any.String(1, v));
-        });
 }

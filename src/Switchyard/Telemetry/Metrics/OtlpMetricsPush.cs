@@ -1,5 +1,5 @@
-using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
+using Switchyard.Telemetry.Otlp;
 
 namespace Switchyard.Telemetry.Metrics;
 
@@ -10,27 +10,22 @@ namespace Switchyard.Telemetry.Metrics;
 /// </summary>
 public sealed class OtlpMetricsPush : IAsyncDisposable
 {
-    private static readonly MediaTypeHeaderValue Protobuf = new("application/x-protobuf");
     private readonly MetricsCollector _collector;
-    private readonly Uri _endpoint;
     private readonly OtlpResource _resource;
     private readonly TimeSpan _interval;
-    private readonly ILogger _logger;
-    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly OtlpHttpSender _sender;
     private readonly SemaphoreSlim _exporting = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly ulong _startUnixNano = NowUnixNano();
     private Task? _loop;
-    private DateTime _lastFailureLogged = DateTime.MinValue;
     private int _disposed;
 
     public OtlpMetricsPush(MetricsCollector collector, Uri endpoint, OtlpResource resource, TimeSpan interval, ILogger logger)
     {
         _collector = collector;
-        _endpoint = endpoint;
         _resource = resource;
         _interval = interval;
-        _logger = logger;
+        _sender = new OtlpHttpSender(endpoint, "metrics", "the next export carries the cumulative totals", logger);
     }
 
     public void Start() => _loop = RunAsync(_stop.Token);
@@ -42,20 +37,7 @@ public sealed class OtlpMetricsPush : IAsyncDisposable
         try
         {
             var body = _collector.Read(instruments => OtlpMetricsEncoder.Encode(instruments, _resource, _startUnixNano, NowUnixNano()));
-            using var content = new ByteArrayContent(body);
-            content.Headers.ContentType = Protobuf;
-            using var response = await _http.PostAsync(_endpoint, content, cancellationToken);
-            if (response.IsSuccessStatusCode)
-            {
-                return true;
-            }
-            LogFailure($"status {(int)response.StatusCode}");
-            return false;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            LogFailure(e.GetType().Name);
-            return false;
+            return await _sender.PostAsync(body, cancellationToken);
         }
         finally
         {
@@ -78,18 +60,6 @@ public sealed class OtlpMetricsPush : IAsyncDisposable
         }
     }
 
-    /// <summary>A collector that is down would otherwise log once per interval forever.</summary>
-    private void LogFailure(string reason)
-    {
-        var now = DateTime.UtcNow;
-        if (now - _lastFailureLogged < TimeSpan.FromMinutes(1))
-        {
-            return;
-        }
-        _lastFailureLogged = now;
-        _logger.LogWarning("OTLP metrics export failed ({Reason}); the next export carries the cumulative totals", reason);
-    }
-
     private static ulong NowUnixNano() => (ulong)(DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
 
     /// <summary>Idempotent: the container disposes a hosted service once as itself and once as the hosted service.</summary>
@@ -104,7 +74,7 @@ public sealed class OtlpMetricsPush : IAsyncDisposable
         {
             await _loop;
         }
-        _http.Dispose();
+        _sender.Dispose();
         _stop.Dispose();
         _exporting.Dispose();
     }

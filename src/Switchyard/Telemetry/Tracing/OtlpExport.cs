@@ -1,26 +1,23 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OpenTelemetry;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 using Switchyard.Configuration;
 using Switchyard.Telemetry.Metrics;
+using Switchyard.Telemetry.Otlp;
 
 namespace Switchyard.Telemetry.Tracing;
 
 /// <summary>
-/// Pushes the gateway's spans (OpenTelemetry SDK, batched) and metrics (<see cref="OtlpMetricsPush"/>, from the same
+/// Pushes the gateway's spans (<see cref="OtlpSpanExport"/>, batched) and metrics (<see cref="OtlpMetricsPush"/>, from the same
 /// aggregation as <c>/metrics</c>) to an OpenTelemetry collector over OTLP/HTTP (protobuf) when
 /// <c>telemetry.otlp_endpoint</c> is set; otherwise does nothing, and no span is ever created.
 /// </summary>
 public sealed class OtlpExport(GatewayConfig config, IServiceProvider services) : IHostedService, IAsyncDisposable
 {
-    private TracerProvider? _tracer;
+    private OtlpSpanExport? _spans;
     private OtlpMetricsPush? _metrics;
 
-    public bool Enabled => _tracer is not null;
+    public bool Enabled => _spans is not null;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -31,16 +28,10 @@ public sealed class OtlpExport(GatewayConfig config, IServiceProvider services) 
         }
         var root = new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/");
         var instance = Environment.MachineName + ":" + Environment.ProcessId;
-        _tracer = Sdk.CreateTracerProviderBuilder()
-            .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(telemetry.ServiceName, serviceInstanceId: instance))
-            .AddSource(GatewayTracing.SourceName)
-            .SetSampler(new GatewaySampler(telemetry.TraceSampleRatio, telemetry.TraceFailures))
-            .AddOtlpExporter(o =>
-            {
-                o.Protocol = OtlpExportProtocol.HttpProtobuf;
-                o.Endpoint = new Uri(root, "v1/traces");
-            })
-            .Build();
+        var source = GatewayTracing.Source;
+        _spans = new OtlpSpanExport(source, new Uri(root, "v1/traces"), new OtlpResource(telemetry.ServiceName, instance, source.Name, source.Version),
+            new SpanSampler(telemetry.TraceSampleRatio, telemetry.TraceFailures), services.GetRequiredService<ILogger<OtlpSpanExport>>());
+        _spans.Start();
         // Resolved only here: the collector's MeterListener costs each measurement a lookup, so it exists only when
         // something reads it (this push or /metrics).
         var collector = services.GetRequiredService<MetricsCollector>();
@@ -56,19 +47,36 @@ public sealed class OtlpExport(GatewayConfig config, IServiceProvider services) 
     /// <summary>Sends everything recorded so far (tests; shutdown does it too).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
-        _tracer?.ForceFlush(5000);
+        if (_spans is not null)
+        {
+            await _spans.FlushAsync(cancellationToken);
+        }
         if (_metrics is not null)
         {
             await _metrics.ExportAsync(cancellationToken);
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => FlushAsync(cancellationToken);
+    /// <summary>A last flush, bounded: a collector that hangs must not hold the shutdown for the HTTP timeout.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(TimeSpan.FromSeconds(3));
+        try
+        {
+            await FlushAsync(bounded.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
-        _tracer?.Dispose();
-        _tracer = null;
+        if (Interlocked.Exchange(ref _spans, null) is { } spans)
+        {
+            await spans.DisposeAsync();
+        }
         if (Interlocked.Exchange(ref _metrics, null) is { } metrics)
         {
             await metrics.DisposeAsync();

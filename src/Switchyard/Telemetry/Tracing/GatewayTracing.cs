@@ -158,7 +158,7 @@ public static class GatewayTracing
     }
 
     /// <summary>
-    /// A span left out by the sampling ratio but recorded as a candidate (<see cref="GatewaySampler"/>) is exported
+    /// A span left out by the sampling ratio but recorded as a candidate (<see cref="SpanSampler"/>) is exported
     /// after all when it ends flagged recorded: failures, retries and fallbacks are traced whatever the ratio.
     /// </summary>
     private static void KeepForExport(Activity activity) => activity.ActivityTraceFlags |= ActivityTraceFlags.Recorded;

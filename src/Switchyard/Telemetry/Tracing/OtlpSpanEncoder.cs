@@ -16,19 +16,15 @@ public static class OtlpSpanEncoder
     public static void WriteSpan(ProtobufWriter writer, Activity activity)
     {
         Span<byte> id = stackalloc byte[16];
-        activity.TraceId.CopyTo(id);
-        writer.Bytes(1, id);
-        // A span id copies into exactly eight bytes (it fills whatever length it is given).
-        activity.SpanId.CopyTo(id[..8]);
-        writer.Bytes(2, id[..8]);
+        Id(writer, 1, activity.TraceId.ToHexString(), id);
+        Id(writer, 2, activity.SpanId.ToHexString(), id);
         if (activity.TraceStateString is { Length: > 0 } traceState)
         {
             writer.String(3, traceState);
         }
         if (activity.ParentSpanId != default)
         {
-            activity.ParentSpanId.CopyTo(id[..8]);
-            writer.Bytes(4, id[..8]);
+            Id(writer, 4, activity.ParentSpanId.ToHexString(), id);
         }
         writer.String(5, activity.DisplayName);
         // SpanKind counts from SPAN_KIND_INTERNAL = 1 where ActivityKind.Internal is 0; the order is the same.
@@ -54,10 +50,8 @@ public static class OtlpSpanEncoder
         foreach (ref readonly var link in activity.EnumerateLinks())
         {
             var message = writer.BeginMessage(13);
-            link.Context.TraceId.CopyTo(id);
-            writer.Bytes(1, id);
-            link.Context.SpanId.CopyTo(id[..8]);
-            writer.Bytes(2, id[..8]);
+            Id(writer, 1, link.Context.TraceId.ToHexString(), id);
+            Id(writer, 2, link.Context.SpanId.ToHexString(), id);
             if (link.Context.TraceState is { Length: > 0 } linkState)
             {
                 writer.String(3, linkState);
@@ -95,6 +89,17 @@ public static class OtlpSpanEncoder
         writer.Raw(spans);
         writer.EndMessage(scopeSpans);
         writer.EndMessage(resourceSpans);
+    }
+
+    /// <summary>
+    /// Trace and span ids keep only their hex text, and their own CopyTo parses it char by char; the vectorized
+    /// parser is several times faster, which counts when every span ends on a request.
+    /// </summary>
+    private static void Id(ProtobufWriter writer, int field, string hex, Span<byte> scratch)
+    {
+        var bytes = scratch[..(hex.Length / 2)];
+        Convert.FromHexString(hex, bytes, out _, out _);
+        writer.Bytes(field, bytes);
     }
 
     private static ulong UnixNano(DateTime utc) => (ulong)(utc.Ticks - DateTime.UnixEpoch.Ticks) * 100;

@@ -108,6 +108,16 @@ public sealed class RedactorTests
     }
 
     [Fact]
+    public void Every_occurrence_of_a_literal_secret_is_masked_at_the_edges_side_by_side_and_with_regex_characters_in_it()
+    {
+        var redactor = new Redactor([], ["a.b*c+d?(e)", "密钥-0123456789", "plain-secret-1"]);
+
+        Assert.Equal($"{Mask} then {Mask}{Mask}, {Mask}", redactor.Redact("a.b*c+d?(e) then plain-secret-1密钥-0123456789, a.b*c+d?(e)"));
+        // The dots are literal: a look-alike with other characters in their place stays.
+        Assert.Equal("aXb*c+d?(e)", redactor.Redact("aXb*c+d?(e)"));
+    }
+
+    [Fact]
     public void Span_overload_redacts_without_a_string_input()
     {
         Span<char> buffer = stackalloc char[64];

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -47,19 +48,47 @@ public sealed partial class Redactor
         _rules = Rules.Build(patterns, known.LiteralSecrets.Concat(ConfiguredSecrets(config)));
     }
 
-    private sealed record Rules(IReadOnlyList<string> Patterns, Regex[] Extra, Regex? Literals, IReadOnlySet<string> LiteralSecrets)
+    /// <param name="Secrets">The literal secrets, longest first, so a secret that contains another is masked whole.</param>
+    /// <param name="SecretSearch">All of them in one vectorized multi-string search: every log line is scanned for them.</param>
+    private sealed record Rules(IReadOnlyList<string> Patterns, Regex[] Extra, string[] Secrets, SearchValues<string>? SecretSearch, IReadOnlySet<string> LiteralSecrets)
     {
         public static Rules Build(IEnumerable<string> extraPatterns, IEnumerable<string> literalSecrets)
         {
-            var secrets = literalSecrets
+            string[] secrets = [.. literalSecrets
                 .Where(s => s.Length >= MinLiteralLength)
                 .Distinct(StringComparer.Ordinal)
-                // Longest first, so a secret that contains another is masked whole.
-                .OrderByDescending(s => s.Length)
-                .ToList();
-            var literals = secrets.Count == 0 ? null : new Regex(string.Join('|', secrets.Select(Regex.Escape)), RegexOptions.CultureInvariant, PatternTimeout);
+                .OrderByDescending(s => s.Length)];
+            var search = secrets.Length == 0 ? null : SearchValues.Create(secrets, StringComparison.Ordinal);
             var patterns = extraPatterns.ToList();
-            return new Rules(patterns, [.. patterns.Select(Compile)], literals, secrets.ToHashSet(StringComparer.Ordinal));
+            return new Rules(patterns, [.. patterns.Select(Compile)], secrets, search, secrets.ToHashSet(StringComparer.Ordinal));
+        }
+
+        public bool HasSecret(ReadOnlySpan<char> text) => SecretSearch is not null && text.IndexOfAny(SecretSearch) >= 0;
+
+        /// <summary>Each occurrence of a literal secret replaced by <see cref="Mask"/>, leftmost first, the longest secret where several start.</summary>
+        public string MaskSecrets(string text)
+        {
+            if (!HasSecret(text))
+            {
+                return text;
+            }
+            var masked = new StringBuilder(text.Length);
+            var rest = text.AsSpan();
+            int at;
+            while ((at = rest.IndexOfAny(SecretSearch!)) >= 0)
+            {
+                masked.Append(rest[..at]).Append(Mask);
+                rest = rest[at..];
+                foreach (var secret in Secrets)
+                {
+                    if (rest.StartsWith(secret, StringComparison.Ordinal))
+                    {
+                        rest = rest[secret.Length..];
+                        break;
+                    }
+                }
+            }
+            return masked.Append(rest).ToString();
         }
     }
 
@@ -93,10 +122,7 @@ public sealed partial class Redactor
             }
             var rules = _rules;
             var current = Shapes().Replace(text.ToString(), ReplaceShape);
-            if (rules.Literals is not null)
-            {
-                current = rules.Literals.Replace(current, Mask);
-            }
+            current = rules.MaskSecrets(current);
             foreach (var pattern in rules.Extra)
             {
                 current = pattern.Replace(current, Mask);
@@ -116,7 +142,7 @@ public sealed partial class Redactor
     public bool ContainsSecret(ReadOnlySpan<char> text)
     {
         var rules = _rules;
-        if (Shapes().IsMatch(text) || (rules.Literals is not null && rules.Literals.IsMatch(text)))
+        if (Shapes().IsMatch(text) || rules.HasSecret(text))
         {
             return true;
         }

@@ -125,6 +125,11 @@ public sealed class OtlpSpanExport : IAsyncDisposable
                     // One batch per wake-up; a full one queued meanwhile signals again.
                     await ExportBatchAsync(stop);
                 }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The loop must outlive any one batch, or tracing would stop for good without a word.
+                    _logger.LogWarning(e, "OTLP trace export failed unexpectedly; that batch is dropped");
+                }
                 finally
                 {
                     _exporting.Release();

@@ -11,12 +11,7 @@ public sealed class OtlpSpanEncoderTests
     public void An_ended_activity_becomes_an_otlp_span_with_ids_times_kind_attributes_events_links_status_and_flags()
     {
         using var source = new ActivitySource("test-" + Guid.NewGuid().ToString("N"));
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => ReferenceEquals(s, source),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = RecordEverything(source);
         var parent = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded, "vendor=1", isRemote: true);
         var linked = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.None);
         var started = new DateTimeOffset(2026, 12, 2, 10, 0, 0, TimeSpan.Zero);
@@ -83,12 +78,7 @@ public sealed class OtlpSpanEncoderTests
     public void A_root_span_has_no_parent_no_status_and_is_not_remote()
     {
         using var source = new ActivitySource("test-" + Guid.NewGuid().ToString("N"));
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => ReferenceEquals(s, source),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = RecordEverything(source);
         var activity = source.StartActivity("chat", ActivityKind.Server, default(ActivityContext))!;
         activity.Stop();
 
@@ -99,5 +89,16 @@ public sealed class OtlpSpanEncoderTests
         Assert.DoesNotContain(fields, f => f.Number is 3 or 4 or 15);
         Assert.Equal(2UL, Assert.Single(fields, f => f.Number == 6).Varint); // SPAN_KIND_SERVER
         Assert.Equal(0x101UL, Assert.Single(fields, f => f.Number == 16).Varint);
+    }
+
+    private static ActivityListener RecordEverything(ActivitySource source)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = s => ReferenceEquals(s, source),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 }

@@ -30,6 +30,28 @@ public sealed class OtlpMetricsPushTests
     }
 
     [Fact]
+    public async Task A_push_that_throws_does_not_end_the_pushes_that_follow()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        using var meter = new Meter("test-" + Guid.NewGuid().ToString("N"));
+        using var collector = new MetricsCollector(meter);
+        var calls = 0;
+        meter.CreateObservableGauge("demo.flaky", () => Interlocked.Increment(ref calls) == 1 ? throw new InvalidOperationException("first read fails") : 1.0);
+        await using var push = new OtlpMetricsPush(collector, new Uri(receiver.Address, "v1/metrics"), new OtlpResource("gw", "h", meter.Name, null),
+            TimeSpan.FromMilliseconds(50), NullLogger.Instance);
+
+        push.Start();
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (receiver.Metrics.IsEmpty)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no push arrived after the failed one");
+            await Task.Delay(20);
+        }
+        Assert.True(Volatile.Read(ref calls) >= 2);
+    }
+
+    [Fact]
     public async Task A_collector_that_cannot_be_reached_fails_the_push_without_throwing()
     {
         using var meter = new Meter("test-" + Guid.NewGuid().ToString("N"));

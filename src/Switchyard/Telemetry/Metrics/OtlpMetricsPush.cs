@@ -14,6 +14,7 @@ public sealed class OtlpMetricsPush : IAsyncDisposable
     private readonly OtlpResource _resource;
     private readonly TimeSpan _interval;
     private readonly OtlpHttpSender _sender;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _exporting = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly ulong _startUnixNano = NowUnixNano();
@@ -25,6 +26,7 @@ public sealed class OtlpMetricsPush : IAsyncDisposable
         _collector = collector;
         _resource = resource;
         _interval = interval;
+        _logger = logger;
         _sender = new OtlpHttpSender(endpoint, "metrics", "the next export carries the cumulative totals", logger);
     }
 
@@ -52,7 +54,15 @@ public sealed class OtlpMetricsPush : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                await ExportAsync(cancellationToken);
+                try
+                {
+                    await ExportAsync(cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // An observable gauge's callback that throws, say: the next push must still happen.
+                    _logger.LogWarning(e, "OTLP metrics export failed unexpectedly; the next export carries the cumulative totals");
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -36,7 +36,20 @@ public sealed class LedgerCrashTests : IAsyncLifetime
             {
                 await Task.Delay(20);
             }
-            await gateway.KillAsync();
+            // Hold the ledger table's write lock while more answers go out: the kill must find answered requests
+            // that only the journal holds, or the restart would have nothing to replay (a writer that happened to
+            // be caught up at the kill made this test fail now and then).
+            await using (await HoldWriteLockAsync(database))
+            {
+                var answered = load.Answered.Count;
+                var waited = System.Diagnostics.Stopwatch.StartNew();
+                while (load.Answered.Count < answered + 100)
+                {
+                    Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), "answers stopped while the ledger table was locked");
+                    await Task.Delay(10);
+                }
+                await gateway.KillAsync();
+            }
             await stop.CancelAsync();
             await running;
         }
@@ -64,6 +77,36 @@ public sealed class LedgerCrashTests : IAsyncLifetime
             Assert.Equal(0, more.Failed);
             Assert.Equal(ids.Count + more.Answered.Count, after.Count);
             Assert.Equal(after.Count, afterRollup);
+        }
+    }
+
+    /// <summary>A transaction that keeps other connections from writing to usage_records until it is disposed.</summary>
+    private static async Task<IAsyncDisposable> HoldWriteLockAsync(string database)
+    {
+        DatabaseLocation.TryParse(database, out var location, out _);
+        var connection = await SqlDialect.For(location!).OpenAsync(CancellationToken.None);
+        // Begun through the API so that disposing it rolls back: a raw BEGIN would go back to the pool still open.
+        // SQLite's non-deferred transaction is BEGIN IMMEDIATE, which takes the write lock at once.
+        var transaction = connection is Microsoft.Data.Sqlite.SqliteConnection sqlite
+            ? sqlite.BeginTransaction(deferred: false)
+            : await connection.BeginTransactionAsync();
+        if (location!.Kind == DatabaseKind.Postgres)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "LOCK TABLE usage_records IN SHARE MODE";
+            await command.ExecuteNonQueryAsync();
+        }
+        return new WriteLock(connection, transaction);
+    }
+
+    private sealed class WriteLock(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.RollbackAsync();
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
         }
     }
 }

@@ -68,6 +68,8 @@ public sealed class TracingTests
         Assert.Contains(metrics, m => m.Name == "process.cpu.seconds");
         var scraped = await gateway.Http.GetStringAsync("/metrics");
         Assert.Contains($"switchyard_requests_total{{protocol=\"{counted.Attributes["protocol"]}\",model=\"gpt-4o-mini\",channel=\"mock\",", scraped, StringComparison.Ordinal);
+        // The exporter reports what it had to drop: nothing here.
+        Assert.Contains("switchyard_telemetry_spans_dropped_total 0\n", scraped, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -79,16 +79,25 @@ public sealed partial class Redactor
             {
                 masked.Append(rest[..at]).Append(Mask);
                 rest = rest[at..];
-                foreach (var secret in Secrets)
-                {
-                    if (rest.StartsWith(secret, StringComparison.Ordinal))
-                    {
-                        rest = rest[secret.Length..];
-                        break;
-                    }
-                }
+                rest = rest[MatchedLength(rest)..];
             }
             return masked.Append(rest).ToString();
+        }
+
+        /// <summary>
+        /// The length of the secret the search found at the start of <paramref name="text"/>: the first that matches is
+        /// the longest. One character if none did, so the scan always moves on.
+        /// </summary>
+        private int MatchedLength(ReadOnlySpan<char> text)
+        {
+            foreach (var secret in Secrets)
+            {
+                if (text.StartsWith(secret, StringComparison.Ordinal))
+                {
+                    return secret.Length;
+                }
+            }
+            return 1;
         }
     }
 

@@ -29,10 +29,10 @@ public sealed class OtlpExport(GatewayConfig config, IServiceProvider services) 
         var root = new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/");
         var instance = Environment.MachineName + ":" + Environment.ProcessId;
         var source = GatewayTracing.Source;
-        _spans = new OtlpSpanExport(source, new Uri(root, "v1/traces"), new OtlpResource(telemetry.ServiceName, instance, source.Name, source.Version),
+        var spans = new OtlpSpanExport(source, new Uri(root, "v1/traces"), new OtlpResource(telemetry.ServiceName, instance, source.Name, source.Version),
             new SpanSampler(telemetry.TraceSampleRatio, telemetry.TraceFailures), services.GetRequiredService<ILogger<OtlpSpanExport>>());
-        _spans.Start();
-        var spans = _spans;
+        spans.Start();
+        _spans = spans;
         services.GetRequiredService<GatewayMetrics>().Meter.CreateObservableCounter("switchyard.telemetry.spans_dropped", () => spans.Dropped, "{span}",
             "Spans the OTLP exporter dropped: its queue was full while the collector was slow or down, or a span could not be encoded.");
         // Resolved only here: the collector's MeterListener costs each measurement a lookup, so it exists only when

@@ -46,6 +46,10 @@ public sealed class SwitchyardHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        // This category logs only request start and finish (below Warning, so never written), yet while any level of it
+        // is enabled ASP.NET Core starts an activity and a logging scope for every request: work on the hot path that
+        // nothing reads. The gateway's own request log and spans say what those would.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         logging?.Invoke(builder.Logging);
         builder.Services.AddSwitchyard(config, configPath);
 

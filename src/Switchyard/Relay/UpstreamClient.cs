@@ -21,6 +21,9 @@ public sealed class UpstreamClient : IDisposable
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
             MaxConnectionsPerServer = int.MaxValue,
             EnableMultipleHttp2Connections = true,
+            // The relay sends traceparent itself, from its attempt span and only while tracing is on; the handler's own
+            // propagation would add one from any ambient activity and costs every request a pass through its diagnostics.
+            ActivityHeadersPropagator = null,
         });
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Switchyard.Configuration;
 using Switchyard.Telemetry.Tracing;
 using Switchyard.Tests.TestSupport;
@@ -121,5 +122,21 @@ public sealed class TraceSamplingTests
         Assert.Equal(3, fallbackAttempts.Count);
         Assert.Single(spans, s => s.Kind == 3 && s.ParentSpanId == servers[failed].SpanId);
         Assert.True(servers[failed].Attributes.ContainsKey("error.type"));
+    }
+
+    [Fact]
+    public async Task With_tracing_off_no_traceparent_goes_upstream_even_inside_an_ambient_activity()
+    {
+        // Hosting diagnostics logging on makes ASP.NET Core start an activity for the request, from the caller's header.
+        await using var gateway = await GatewayHarness.StartAsync(
+            logging: builder => builder.AddProvider(new EnabledLoggerProvider()).AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Trace));
+        using var request = gateway.Post("/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""");
+        request.Headers.Add("traceparent", "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01");
+
+        using var response = await gateway.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // A span id of an activity nobody exports would make the upstream's spans children of a span that never existed.
+        Assert.False(Assert.Single(gateway.Mock.Requests).Headers.ContainsKey("traceparent"));
     }
 }

@@ -75,11 +75,11 @@ public sealed class TracingTests
     [Fact]
     public async Task With_logging_on_and_no_traceparent_the_request_is_still_traced_as_a_root_span()
     {
-        // Any enabled logger makes ASP.NET Core start its own (unexported, unrecorded) activity per request.
+        // With its hosting diagnostics logger enabled, ASP.NET Core starts its own (unexported, unrecorded) activity per request.
         await using var receiver = await OtlpReceiver.StartAsync();
         await using var gateway = await GatewayHarness.StartAsync(
             customize: c => c with { Telemetry = new TelemetryConfig { OtlpEndpoint = receiver.Address.ToString(), ExportInterval = TimeSpan.FromMinutes(10) } },
-            logging: builder => builder.AddProvider(new EnabledLoggerProvider()));
+            logging: builder => builder.AddProvider(new EnabledLoggerProvider()).AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Trace));
 
         using var response = await gateway.Http.SendAsync(gateway.Post("/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -95,19 +95,6 @@ public sealed class TracingTests
         Assert.Equal(server.TraceId, attempt.TraceId);
         Assert.Equal(server.SpanId, attempt.ParentSpanId);
         Assert.Equal($"00-{server.TraceId}-{attempt.SpanId}-01", Assert.Single(gateway.Mock.Requests).Headers["traceparent"]);
-    }
-
-    private sealed class EnabledLoggerProvider : ILoggerProvider, ILogger
-    {
-        public ILogger CreateLogger(string categoryName) => this;
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-        }
-        public void Dispose()
-        {
-        }
     }
 
     [Fact]

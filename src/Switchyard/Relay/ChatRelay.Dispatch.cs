@@ -97,7 +97,8 @@ public sealed partial class ChatRelay
     {
         var started = time.GetTimestamp();
         var sent = context.Attempts.Count;
-        var span = Telemetry.Tracing.GatewayTracing.StartAttempt(route, sent + 1, context.FallbackFrom);
+        var fallback = context.FallbackFrom is not null;
+        var span = Telemetry.Tracing.GatewayTracing.StartAttempt(sent + 1);
         try
         {
             return await AttemptCoreAsync(http, protocol, envelope, context, route, key, canonical, started, span);
@@ -106,7 +107,7 @@ public sealed partial class ChatRelay
         {
             // Answered locally or refused before sending: no attempt was recorded.
             var last = context.Attempts.Count > sent ? context.Attempts[^1] : null;
-            Telemetry.Tracing.GatewayTracing.EndAttempt(span, route, last?.Status ?? 0, last is null ? "not_sent" : last.ErrorKind, context.Usage);
+            Telemetry.Tracing.GatewayTracing.EndAttempt(span, route, sent + 1, fallback, last?.Status ?? 0, last is null ? "not_sent" : last.ErrorKind, context.Usage);
         }
     }
 

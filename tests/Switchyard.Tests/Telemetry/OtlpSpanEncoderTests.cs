@@ -91,12 +91,55 @@ public sealed class OtlpSpanEncoderTests
         Assert.Equal(0x101UL, Assert.Single(fields, f => f.Number == 16).Varint);
     }
 
-    private static ActivityListener RecordEverything(ActivitySource source)
+    [Fact]
+    public void Attributes_handed_over_as_a_span_ends_are_encoded_with_its_name_and_only_for_that_span()
+    {
+        using var source = new ActivitySource("test-" + Guid.NewGuid().ToString("N"));
+        var encoded = new List<OtlpSpan>();
+        using var listener = RecordEverything(source, stopped: a =>
+        {
+            var writer = new ProtobufWriter();
+            OtlpSpanEncoder.WriteSpan(writer, a);
+            encoded.Add(OtlpSpan.Read(writer.WrittenSpan.ToArray()));
+        });
+        var outer = source.StartActivity("outer")!;
+        outer.AddTag("tag", "kept");
+        var inner = source.StartActivity("inner")!;
+
+        inner.Stop();
+        new FixedAttributes("chat ", "gpt-4o").EndSpan(outer);
+
+        Assert.Equal(["inner", "chat gpt-4o"], encoded.Select(s => s.Name));
+        Assert.Empty(encoded[0].Attributes);
+        Assert.Equal(("kept", "gpt-4o", 42L), ((string)encoded[1].Attributes["tag"], (string)encoded[1].Attributes["model"], (long)encoded[1].Attributes["tokens"]));
+        // Once the span has ended, the handoff is over: nothing is found for it on this thread any more.
+        Assert.Null(SpanAttributes.Of(outer));
+    }
+
+    private sealed class FixedAttributes(string prefix, string model) : SpanAttributes
+    {
+        public void EndSpan(Activity activity) => End(activity);
+
+        public override void WriteName(ProtobufWriter writer, int field) => writer.String(field, prefix, model);
+
+        public override void WriteAttributes(ProtobufWriter writer, int field)
+        {
+            OtlpAttribute.Write(writer, field, "model", model);
+            OtlpAttribute.Write(writer, field, "tokens", 42L);
+        }
+
+        protected override void Clear()
+        {
+        }
+    }
+
+    private static ActivityListener RecordEverything(ActivitySource source, Action<Activity>? stopped = null)
     {
         var listener = new ActivityListener
         {
             ShouldListenTo = s => ReferenceEquals(s, source),
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped,
         };
         ActivitySource.AddActivityListener(listener);
         return listener;

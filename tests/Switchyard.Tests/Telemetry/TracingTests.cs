@@ -43,6 +43,12 @@ public sealed class TracingTests
         Assert.Equal("dead-model", server.Attributes["switchyard.fallback_from"]);
         Assert.True((long)server.Attributes["gen_ai.usage.input_tokens"] > 0);
         Assert.True((long)server.Attributes["gen_ai.usage.output_tokens"] > 0);
+        Assert.Equal(("chat", "chat.completions", 3L, 200L), ((string)server.Attributes["gen_ai.operation.name"], (string)server.Attributes["switchyard.protocol"],
+            (long)server.Attributes["switchyard.attempts"], (long)server.Attributes["http.response.status_code"]));
+        Assert.Equal(response.Headers.GetValues("x-request-id").Single(), server.Attributes["switchyard.request_id"]);
+        Assert.Equal(("client-key", "team"), ((string)server.Attributes["switchyard.key"], (string)server.Attributes["switchyard.group"]));
+        Assert.True((double)server.Attributes["switchyard.cost_usd"] > 0);
+        Assert.False(server.Attributes.ContainsKey("error.type"));
 
         var attempts = spans.Where(s => s.Kind == 3).OrderBy(s => (long)s.Attributes["switchyard.attempt"]).ToList();
         Assert.Equal(3, attempts.Count);
@@ -50,6 +56,10 @@ public sealed class TracingTests
         Assert.Equal([("unreachable", false, 502L), ("unreachable", false, 502L), ("mock", true, 200L)],
             attempts.Select(a => ((string)a.Attributes["switchyard.channel"], (bool)a.Attributes["switchyard.fallback"], (long)a.Attributes["http.response.status_code"])));
         Assert.Equal("upstream_unreachable", attempts[0].Attributes["error.type"]);
+        Assert.Equal(["chat dead-model", "chat dead-model", "chat gpt-4o-mini"], attempts.Select(a => a.Name));
+        Assert.Equal(("127.0.0.1", 9L, "chat", "openai"), ((string)attempts[0].Attributes["server.address"], (long)attempts[0].Attributes["server.port"],
+            (string)attempts[0].Attributes["gen_ai.operation.name"], (string)attempts[0].Attributes["gen_ai.system"]));
+        Assert.False(attempts[0].Attributes.ContainsKey("gen_ai.response.model"));
         Assert.Equal("gpt-4o-mini", attempts[2].Attributes["gen_ai.request.model"]);
         Assert.Equal("gpt-4o-mini", attempts[2].Attributes["gen_ai.response.model"]);
         Assert.Equal(server.Attributes["gen_ai.usage.output_tokens"], attempts[2].Attributes["gen_ai.usage.output_tokens"]);

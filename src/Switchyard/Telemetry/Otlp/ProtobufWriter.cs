@@ -65,6 +65,19 @@ public sealed class ProtobufWriter(int capacity = 256)
         _length += length;
     }
 
+    /// <summary>One string field holding <paramref name="prefix"/> followed by <paramref name="value"/>, without joining them first.</summary>
+    public void String(int field, string prefix, string value)
+    {
+        Tag(field, LengthDelimited);
+        var prefixLength = Encoding.UTF8.GetByteCount(prefix);
+        var length = prefixLength + Encoding.UTF8.GetByteCount(value);
+        WriteVarint((ulong)length);
+        var span = Grow(length);
+        Encoding.UTF8.GetBytes(prefix, span);
+        Encoding.UTF8.GetBytes(value, span[prefixLength..]);
+        _length += length;
+    }
+
     public void Bytes(int field, ReadOnlySpan<byte> value)
     {
         Tag(field, LengthDelimited);

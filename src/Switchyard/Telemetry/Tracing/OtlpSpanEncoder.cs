@@ -12,7 +12,10 @@ public static class OtlpSpanEncoder
     private const uint HasIsRemote = 0x100;
     private const uint IsRemote = 0x200;
 
-    /// <summary>The fields of one <c>Span</c> message (without its own tag and length).</summary>
+    /// <summary>
+    /// The fields of one <c>Span</c> message (without its own tag and length): the activity's own, and the name and
+    /// attributes of a gateway span from its <see cref="SpanAttributes"/> when it is ending with some.
+    /// </summary>
     public static void WriteSpan(ProtobufWriter writer, Activity activity)
     {
         Span<byte> id = stackalloc byte[16];
@@ -26,7 +29,15 @@ public static class OtlpSpanEncoder
         {
             Id(writer, 4, activity.ParentSpanId.ToHexString(), id);
         }
-        writer.String(5, activity.DisplayName);
+        var attributes = SpanAttributes.Of(activity);
+        if (attributes is not null)
+        {
+            attributes.WriteName(writer, 5);
+        }
+        else
+        {
+            writer.String(5, activity.DisplayName);
+        }
         // SpanKind counts from SPAN_KIND_INTERNAL = 1 where ActivityKind.Internal is 0; the order is the same.
         writer.UInt64(6, (ulong)activity.Kind + 1);
         var start = UnixNano(activity.StartTimeUtc);
@@ -36,6 +47,7 @@ public static class OtlpSpanEncoder
         {
             OtlpAttribute.Write(writer, 9, tag.Key, tag.Value);
         }
+        attributes?.WriteAttributes(writer, 9);
         foreach (ref readonly var e in activity.EnumerateEvents())
         {
             var span = writer.BeginMessage(11);

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using Switchyard.Billing;
+using Switchyard.Routing;
+using Switchyard.Telemetry.Otlp;
+
+namespace Switchyard.Telemetry.Tracing;
+
+/// <summary>The client span of one upstream attempt: where it went, which attempt it was, what came back.</summary>
+public sealed class AttemptSpanAttributes : SpanAttributes
+{
+    [ThreadStatic]
+    private static AttemptSpanAttributes? t_instance;
+
+    private ChannelRoute? _route;
+    private int _number;
+    private bool _fallback;
+    private int _status;
+    private string? _errorKind;
+    private TokenUsage _usage;
+
+    public static void End(Activity activity, ChannelRoute route, int number, bool fallback, int status, string? errorKind, TokenUsage usage)
+    {
+        var attributes = t_instance ??= new AttemptSpanAttributes();
+        (attributes._route, attributes._number, attributes._fallback) = (route, number, fallback);
+        (attributes._status, attributes._errorKind, attributes._usage) = (status, errorKind, usage);
+        attributes.End(activity);
+    }
+
+    public override void WriteName(ProtobufWriter writer, int field) => writer.String(field, "chat ", _route!.UpstreamModel);
+
+    public override void WriteAttributes(ProtobufWriter writer, int field)
+    {
+        var route = _route!;
+        OtlpAttribute.Write(writer, field, "gen_ai.operation.name", "chat");
+        OtlpAttribute.Write(writer, field, "gen_ai.system", route.Channel.Config.Type);
+        OtlpAttribute.Write(writer, field, "gen_ai.request.model", route.UpstreamModel);
+        OtlpAttribute.Write(writer, field, "server.address", route.Channel.BaseUrl.Host);
+        OtlpAttribute.Write(writer, field, "server.port", (long)route.Channel.BaseUrl.Port);
+        OtlpAttribute.Write(writer, field, "switchyard.channel", route.Channel.Name);
+        OtlpAttribute.Write(writer, field, "switchyard.attempt", (long)_number);
+        OtlpAttribute.Write(writer, field, "switchyard.fallback", _fallback);
+        OtlpAttribute.Write(writer, field, "http.response.status_code", (long)_status);
+        if (_errorKind is null)
+        {
+            OtlpAttribute.Write(writer, field, "gen_ai.response.model", route.UpstreamModel);
+            RequestSpanAttributes.WriteUsage(writer, field, _usage);
+        }
+        else
+        {
+            OtlpAttribute.Write(writer, field, "error.type", _errorKind);
+        }
+    }
+
+    protected override void Clear() => (_route, _errorKind, _usage) = (null, null, default);
+}

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 
 namespace Switchyard.Telemetry.Otlp;
 
@@ -37,8 +39,40 @@ public static class OtlpAttribute
         End(writer, any);
     }
 
+    // The keyed overloads know every length before writing, so they write each KeyValue front to back: no nested
+    // message to close and move. Wire format: KeyValue { 1: key, 2: AnyValue { 1: string | 2: bool | 3: int64 | 4: double } }.
+
+    public static void Write(ProtobufWriter writer, int field, OtlpAttributeKey key, string value)
+    {
+        var valueLength = Encoding.UTF8.GetByteCount(value);
+        var any = Prefix(writer, field, key, 1 + ProtobufWriter.VarintSize((ulong)valueLength) + valueLength);
+        writer.String(1, value, valueLength);
+        Debug.Assert(writer.Length == any);
+    }
+
+    public static void Write(ProtobufWriter writer, int field, OtlpAttributeKey key, long value)
+    {
+        var any = Prefix(writer, field, key, 1 + ProtobufWriter.VarintSize(unchecked((ulong)value)));
+        writer.Int64(3, value);
+        Debug.Assert(writer.Length == any);
+    }
+
+    public static void Write(ProtobufWriter writer, int field, OtlpAttributeKey key, double value)
+    {
+        var any = Prefix(writer, field, key, 9);
+        writer.Double(4, value);
+        Debug.Assert(writer.Length == any);
+    }
+
+    public static void Write(ProtobufWriter writer, int field, OtlpAttributeKey key, bool value)
+    {
+        var any = Prefix(writer, field, key, 2);
+        writer.Bool(2, value);
+        Debug.Assert(writer.Length == any);
+    }
+
     /// <summary>Writes nothing for a null value: an absent attribute, as an unset optional tag would be.</summary>
-    public static void WriteIfSet(ProtobufWriter writer, int field, string key, string? value)
+    public static void WriteIfSet(ProtobufWriter writer, int field, OtlpAttributeKey key, string? value)
     {
         if (value is not null)
         {
@@ -78,6 +112,16 @@ public static class OtlpAttribute
                 Write(writer, field, key, Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
                 break;
         }
+    }
+
+    /// <summary>The KeyValue's tag and length, its key, and the AnyValue's tag and length; returns where the AnyValue ends.</summary>
+    private static int Prefix(ProtobufWriter writer, int field, OtlpAttributeKey key, int anyLength)
+    {
+        var encoded = key.Encoded;
+        writer.LengthPrefix(field, encoded.Length + 1 + ProtobufWriter.VarintSize((ulong)anyLength) + anyLength);
+        writer.Raw(encoded);
+        writer.LengthPrefix(2, anyLength);
+        return writer.Length + anyLength;
     }
 
     /// <summary>Opens the <c>KeyValue</c> and its <c>AnyValue</c>; returns both starts packed for <see cref="End"/>.</summary>

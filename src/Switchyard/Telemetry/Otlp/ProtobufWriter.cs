@@ -56,13 +56,37 @@ public sealed class ProtobufWriter(int capacity = 256)
 
     public void Double(int field, double value) => Fixed(field, BitConverter.DoubleToUInt64Bits(value));
 
-    public void String(int field, string value)
+    public void String(int field, string value) => String(field, value, Encoding.UTF8.GetByteCount(value));
+
+    /// <summary>A string field whose UTF-8 length the caller has already counted.</summary>
+    public void String(int field, string value, int utf8Length)
     {
         Tag(field, LengthDelimited);
-        var length = Encoding.UTF8.GetByteCount(value);
+        WriteVarint((ulong)utf8Length);
+        Encoding.UTF8.GetBytes(value, Grow(utf8Length));
+        _length += utf8Length;
+    }
+
+    /// <summary>
+    /// The tag and length of a length-delimited field whose <paramref name="length"/> bytes the caller writes next: for
+    /// messages whose size is known in advance, which spares <see cref="EndMessage"/> its move.
+    /// </summary>
+    public void LengthPrefix(int field, int length)
+    {
+        Tag(field, LengthDelimited);
         WriteVarint((ulong)length);
-        Encoding.UTF8.GetBytes(value, Grow(length));
-        _length += length;
+    }
+
+    /// <summary>The bytes a varint of <paramref name="value"/> takes: 1 to 10.</summary>
+    public static int VarintSize(ulong value)
+    {
+        var size = 1;
+        while (value >= 0x80)
+        {
+            value >>= 7;
+            size++;
+        }
+        return size;
     }
 
     /// <summary>One string field holding <paramref name="prefix"/> followed by <paramref name="value"/>, without joining them first.</summary>
@@ -156,17 +180,6 @@ public sealed class ProtobufWriter(int capacity = 256)
         }
         span[length++] = (byte)value;
         _length += length;
-    }
-
-    private static int VarintSize(ulong value)
-    {
-        var size = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            size++;
-        }
-        return size;
     }
 
     /// <summary>Room for <paramref name="count"/> more bytes after what is written, returned as the span to fill.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Switchyard.Billing;
 using Switchyard.Routing;
 using Switchyard.Telemetry.Otlp;
+using Keys = Switchyard.Telemetry.Tracing.SpanAttributeKeys;
 
 namespace Switchyard.Telemetry.Tracing;
 
@@ -31,23 +32,23 @@ public sealed class AttemptSpanAttributes : SpanAttributes
     public override void WriteAttributes(ProtobufWriter writer, int field)
     {
         var route = _route!;
-        OtlpAttribute.Write(writer, field, "gen_ai.operation.name", "chat");
-        OtlpAttribute.Write(writer, field, "gen_ai.system", route.Channel.Config.Type);
-        OtlpAttribute.Write(writer, field, "gen_ai.request.model", route.UpstreamModel);
-        OtlpAttribute.Write(writer, field, "server.address", route.Channel.BaseUrl.Host);
-        OtlpAttribute.Write(writer, field, "server.port", (long)route.Channel.BaseUrl.Port);
-        OtlpAttribute.Write(writer, field, "switchyard.channel", route.Channel.Name);
-        OtlpAttribute.Write(writer, field, "switchyard.attempt", (long)_number);
-        OtlpAttribute.Write(writer, field, "switchyard.fallback", _fallback);
-        OtlpAttribute.Write(writer, field, "http.response.status_code", (long)_status);
+        OtlpAttribute.Write(writer, field, Keys.Operation, "chat");
+        OtlpAttribute.Write(writer, field, Keys.System, route.Channel.Config.Type);
+        OtlpAttribute.Write(writer, field, Keys.RequestModel, route.UpstreamModel);
+        OtlpAttribute.Write(writer, field, Keys.ServerAddress, route.Channel.BaseUrl.Host);
+        OtlpAttribute.Write(writer, field, Keys.ServerPort, (long)route.Channel.BaseUrl.Port);
+        OtlpAttribute.Write(writer, field, Keys.Channel, route.Channel.Name);
+        OtlpAttribute.Write(writer, field, Keys.Attempt, (long)_number);
+        OtlpAttribute.Write(writer, field, Keys.Fallback, _fallback);
+        OtlpAttribute.Write(writer, field, Keys.StatusCode, (long)_status);
         if (_errorKind is null)
         {
-            OtlpAttribute.Write(writer, field, "gen_ai.response.model", route.UpstreamModel);
+            OtlpAttribute.Write(writer, field, Keys.ResponseModel, route.UpstreamModel);
             RequestSpanAttributes.WriteUsage(writer, field, _usage);
         }
         else
         {
-            OtlpAttribute.Write(writer, field, "error.type", _errorKind);
+            OtlpAttribute.Write(writer, field, Keys.ErrorType, _errorKind);
         }
     }
 

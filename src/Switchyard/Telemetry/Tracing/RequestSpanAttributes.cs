@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Switchyard.Billing;
 using Switchyard.Relay;
 using Switchyard.Telemetry.Otlp;
+using Keys = Switchyard.Telemetry.Tracing.SpanAttributeKeys;
 
 namespace Switchyard.Telemetry.Tracing;
 
@@ -38,24 +39,24 @@ public sealed class RequestSpanAttributes : SpanAttributes
     public override void WriteAttributes(ProtobufWriter writer, int field)
     {
         var (context, record) = (_context!, _record!);
-        OtlpAttribute.Write(writer, field, "switchyard.request_id", context.RequestId);
-        OtlpAttribute.Write(writer, field, "switchyard.protocol", context.Endpoint);
-        OtlpAttribute.Write(writer, field, "gen_ai.operation.name", Operation(context.Endpoint));
-        OtlpAttribute.WriteIfSet(writer, field, "gen_ai.request.model", record.RequestedModel);
-        OtlpAttribute.WriteIfSet(writer, field, "gen_ai.response.model", record.ServedModel);
+        OtlpAttribute.Write(writer, field, Keys.RequestId, context.RequestId);
+        OtlpAttribute.Write(writer, field, Keys.Protocol, context.Endpoint);
+        OtlpAttribute.Write(writer, field, Keys.Operation, Operation(context.Endpoint));
+        OtlpAttribute.WriteIfSet(writer, field, Keys.RequestModel, record.RequestedModel);
+        OtlpAttribute.WriteIfSet(writer, field, Keys.ResponseModel, record.ServedModel);
         if (context.Route is { } route)
         {
-            OtlpAttribute.Write(writer, field, "gen_ai.system", route.Channel.Config.Type);
-            OtlpAttribute.Write(writer, field, "switchyard.channel", route.Channel.Name);
+            OtlpAttribute.Write(writer, field, Keys.System, route.Channel.Config.Type);
+            OtlpAttribute.Write(writer, field, Keys.Channel, route.Channel.Name);
         }
-        OtlpAttribute.WriteIfSet(writer, field, "switchyard.key", record.KeyName);
-        OtlpAttribute.WriteIfSet(writer, field, "switchyard.group", record.Group);
-        OtlpAttribute.Write(writer, field, "switchyard.attempts", (long)context.Attempts.Count);
-        OtlpAttribute.WriteIfSet(writer, field, "switchyard.fallback_from", context.FallbackFrom);
+        OtlpAttribute.WriteIfSet(writer, field, Keys.Key, record.KeyName);
+        OtlpAttribute.WriteIfSet(writer, field, Keys.Group, record.Group);
+        OtlpAttribute.Write(writer, field, Keys.Attempts, (long)context.Attempts.Count);
+        OtlpAttribute.WriteIfSet(writer, field, Keys.FallbackFrom, context.FallbackFrom);
         WriteUsage(writer, field, record.Usage);
-        OtlpAttribute.Write(writer, field, "switchyard.cost_usd", (double)record.CostUsd);
-        OtlpAttribute.Write(writer, field, "http.response.status_code", (long)record.Status);
-        OtlpAttribute.WriteIfSet(writer, field, "error.type", record.ErrorKind);
+        OtlpAttribute.Write(writer, field, Keys.CostUsd, (double)record.CostUsd);
+        OtlpAttribute.Write(writer, field, Keys.StatusCode, (long)record.Status);
+        OtlpAttribute.WriteIfSet(writer, field, Keys.ErrorType, record.ErrorKind);
     }
 
     /// <summary>Token usage as the GenAI conventions name it, when the upstream reported any.</summary>
@@ -63,8 +64,8 @@ public sealed class RequestSpanAttributes : SpanAttributes
     {
         if (usage.Total > 0)
         {
-            OtlpAttribute.Write(writer, field, "gen_ai.usage.input_tokens", usage.Input);
-            OtlpAttribute.Write(writer, field, "gen_ai.usage.output_tokens", usage.Output);
+            OtlpAttribute.Write(writer, field, Keys.InputTokens, usage.Input);
+            OtlpAttribute.Write(writer, field, Keys.OutputTokens, usage.Output);
         }
     }
 

@@ -98,7 +98,7 @@ public sealed partial class ChatRelay
         var started = time.GetTimestamp();
         var sent = context.Attempts.Count;
         var fallback = context.FallbackFrom is not null;
-        var span = Telemetry.Tracing.GatewayTracing.StartAttempt(context.Span, sent + 1);
+        var span = Telemetry.Tracing.GatewayTracing.StartAttempt(sent + 1);
         try
         {
             return await AttemptCoreAsync(http, protocol, envelope, context, route, key, canonical, started, span);
@@ -180,7 +180,7 @@ public sealed partial class ChatRelay
 
         if (span is not null)
         {
-            Telemetry.Tracing.GatewayTracing.Propagate(message, span);
+            Telemetry.Tracing.GatewayTracing.Propagate(message);
         }
         using (message)
         {

@@ -38,7 +38,7 @@ public sealed partial class ChatRelay(
         var context = new RelayContext(protocol.Endpoint, time) { BeforeAnswer = _journalAhead ??= JournalAheadAsync };
         http.Response.Headers["x-request-id"] = context.RequestId;
         var aborted = http.RequestAborted;
-        var span = context.Span = Telemetry.Tracing.GatewayTracing.StartRequest(http.Request, context);
+        var span = Telemetry.Tracing.GatewayTracing.StartRequest(http.Request, context);
         try
         {
             if (await RunAsync(http, protocol, context) is { } error)

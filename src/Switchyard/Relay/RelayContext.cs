@@ -41,9 +41,6 @@ public sealed class RelayContext(string endpoint, TimeProvider time)
     /// <summary>The requested model, when a fallback model served instead.</summary>
     public string? FallbackFrom { get; set; }
 
-    /// <summary>The request's server span while tracing is on: the parent of each attempt's span.</summary>
-    public System.Diagnostics.Activity? Span { get; set; }
-
     /// <summary>Bounded copies of the prompt and answer, when the key's group stores bodies.</summary>
     public CapturedBodies? Bodies { get; set; }
 

@@ -41,9 +41,7 @@ public static class GatewayTracing
             ActivityContext.TryParse(traceparent.ToString(), request.Headers.TryGetValue("tracestate", out var state) ? state.ToString() : null, isRemote: true, out parent);
         }
         // Name and attributes are written when the span ends (RequestSpanAttributes), from the request's own state.
-        var activity = Source.StartActivity(context.Endpoint, ActivityKind.Server, parent);
-        LeaveAmbient();
-        return activity;
+        return Source.StartActivity(context.Endpoint, ActivityKind.Server, parent);
     }
 
     public static void EndRequest(Activity? activity, RelayContext context, UsageRecord record)
@@ -64,16 +62,13 @@ public static class GatewayTracing
     }
 
     /// <summary>Starts the span of one upstream attempt; <paramref name="number"/> counts from 1 across fallbacks.</summary>
-    public static Activity? StartAttempt(Activity? request, int number)
+    public static Activity? StartAttempt(int number)
     {
-        if (request is null)
+        if (!Source.HasListeners())
         {
             return null;
         }
-        // Current for the start only: the sampler and the new span take their parent from it.
-        Activity.Current = request;
         var activity = Source.StartActivity("chat", ActivityKind.Client);
-        LeaveAmbient();
         if (number > 1 && activity is { IsAllDataRequested: true })
         {
             // Anything after a first attempt follows a failure: part of the story a failure trace tells.
@@ -97,29 +92,20 @@ public static class GatewayTracing
             }
         }
         AttemptSpanAttributes.End(activity, route, number, fallback, status, errorKind, usage);
-        // Stopping made the request span current again.
-        LeaveAmbient();
     }
 
-    /// <summary>The W3C trace context of the attempt's span, for the upstream request.</summary>
-    public static void Propagate(HttpRequestMessage message, Activity attempt)
+    /// <summary>The W3C trace context of the current span, for the upstream request.</summary>
+    public static void Propagate(HttpRequestMessage message)
     {
-        if (attempt.IdFormat == ActivityIdFormat.W3C)
+        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } current)
         {
-            message.Headers.TryAddWithoutValidation("traceparent", attempt.Id);
-            if (attempt.TraceStateString is { } state)
+            message.Headers.TryAddWithoutValidation("traceparent", current.Id);
+            if (current.TraceStateString is { } state)
             {
                 message.Headers.TryAddWithoutValidation("tracestate", state);
             }
         }
     }
-
-    /// <summary>
-    /// The gateway's spans are passed along explicitly, never left in <see cref="Activity.Current"/>: an ambient
-    /// activity gives the request a non-default execution context, which every await of the request then has to
-    /// capture and restore, a stream's per-chunk reads and writes included.
-    /// </summary>
-    private static void LeaveAmbient() => Activity.Current = null;
 
     /// <summary>
     /// A span left out by the sampling ratio but recorded as a candidate (<see cref="SpanSampler"/>) is exported

@@ -5,40 +5,12 @@ using System.Text;
 namespace Switchyard.Telemetry.Otlp;
 
 /// <summary>
-/// An OTLP <c>KeyValue</c> with its <c>AnyValue</c>. The typed overloads serve the gateway's own span attributes
-/// without boxing; the <see cref="object"/> one writes any activity tag: string, bool, int64 and double as themselves,
-/// anything else as its invariant text.
+/// An OTLP <c>KeyValue</c> with its <c>AnyValue</c>. The keyed overloads serve the gateway's own span attributes
+/// without boxing; the <see cref="object"/> one writes any other attribute or activity tag: string, bool, integers and
+/// floating-point numbers as themselves, anything else as its invariant text.
 /// </summary>
 public static class OtlpAttribute
 {
-    public static void Write(ProtobufWriter writer, int field, string key, string value)
-    {
-        var any = Begin(writer, field, key);
-        writer.String(1, value);
-        End(writer, any);
-    }
-
-    public static void Write(ProtobufWriter writer, int field, string key, long value)
-    {
-        var any = Begin(writer, field, key);
-        writer.Int64(3, value);
-        End(writer, any);
-    }
-
-    public static void Write(ProtobufWriter writer, int field, string key, double value)
-    {
-        var any = Begin(writer, field, key);
-        writer.Double(4, value);
-        End(writer, any);
-    }
-
-    public static void Write(ProtobufWriter writer, int field, string key, bool value)
-    {
-        var any = Begin(writer, field, key);
-        writer.Bool(2, value);
-        End(writer, any);
-    }
-
     // The keyed overloads know every length before writing, so they write each KeyValue front to back: no nested
     // message to close and move. Wire format: KeyValue { 1: key, 2: AnyValue { 1: string | 2: bool | 3: int64 | 4: double } }.
 
@@ -82,36 +54,31 @@ public static class OtlpAttribute
 
     public static void Write(ProtobufWriter writer, int field, string key, object? value)
     {
+        var keyValue = writer.BeginMessage(field);
+        writer.String(1, key);
+        var any = writer.BeginMessage(2);
         switch (value)
         {
             case string text:
-                Write(writer, field, key, text);
+                writer.String(1, text);
                 break;
             case bool flag:
-                Write(writer, field, key, flag);
+                writer.Bool(2, flag);
                 break;
-            case int integer:
-                Write(writer, field, key, (long)integer);
+            case int or long or short or sbyte or byte or ushort or uint:
+                writer.Int64(3, Convert.ToInt64(value, CultureInfo.InvariantCulture));
                 break;
-            case long integer:
-                Write(writer, field, key, integer);
-                break;
-            case double real:
-                Write(writer, field, key, real);
-                break;
-            case short or sbyte or byte or ushort or uint:
-                Write(writer, field, key, Convert.ToInt64(value, CultureInfo.InvariantCulture));
-                break;
-            case float or decimal:
-                Write(writer, field, key, Convert.ToDouble(value, CultureInfo.InvariantCulture));
+            case double or float or decimal:
+                writer.Double(4, Convert.ToDouble(value, CultureInfo.InvariantCulture));
                 break;
             case null:
-                End(writer, Begin(writer, field, key));
                 break;
             default:
-                Write(writer, field, key, Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
+                writer.String(1, Convert.ToString(value, CultureInfo.InvariantCulture) ?? "");
                 break;
         }
+        writer.EndMessage(any);
+        writer.EndMessage(keyValue);
     }
 
     /// <summary>The KeyValue's tag and length, its key, and the AnyValue's tag and length; returns where the AnyValue ends.</summary>
@@ -122,19 +89,5 @@ public static class OtlpAttribute
         writer.Raw(encoded);
         writer.LengthPrefix(2, anyLength);
         return writer.Length + anyLength;
-    }
-
-    /// <summary>Opens the <c>KeyValue</c> and its <c>AnyValue</c>; returns both starts packed for <see cref="End"/>.</summary>
-    private static (int KeyValue, int Any) Begin(ProtobufWriter writer, int field, string key)
-    {
-        var keyValue = writer.BeginMessage(field);
-        writer.String(1, key);
-        return (keyValue, writer.BeginMessage(2));
-    }
-
-    private static void End(ProtobufWriter writer, (int KeyValue, int Any) starts)
-    {
-        writer.EndMessage(starts.Any);
-        writer.EndMessage(starts.KeyValue);
     }
 }

@@ -10,13 +10,10 @@ public sealed class OtlpAttributeKey
 
     public OtlpAttributeKey(string name)
     {
-        Name = name;
         var writer = new ProtobufWriter(name.Length * 3 + 6);
         writer.String(1, name);
         _encoded = writer.WrittenSpan.ToArray();
     }
-
-    public string Name { get; }
 
     /// <summary>Field 1 of <c>KeyValue</c>: tag, length and the name's UTF-8 bytes.</summary>
     public ReadOnlySpan<byte> Encoded => _encoded;

@@ -17,10 +17,16 @@ public sealed class InstrumentState
     private readonly ConcurrentDictionary<LabelSet, MetricSeries> _series = new(LabelSetComparer.Instance);
     private readonly ConcurrentDictionary<LabelSet, MetricSeries>.AlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>> _lookup;
 
+    // The same series again, keyed by the string instances each was created from: most measurements find theirs here
+    // without hashing text. Holds no more entries than _series.
+    private readonly ConcurrentDictionary<LabelSet, MetricSeries> _byIdentity = new(LabelSetIdentityComparer.Instance);
+    private readonly ConcurrentDictionary<LabelSet, MetricSeries>.AlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>> _identityLookup;
+
     public InstrumentState(Instrument instrument)
     {
         Instrument = instrument;
         _lookup = _series.GetAlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>>();
+        _identityLookup = _byIdentity.GetAlternateLookup<ReadOnlySpan<KeyValuePair<string, object?>>>();
         var type = instrument.GetType();
         var generic = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
         (Kind, Cumulative) = generic switch
@@ -62,11 +68,12 @@ public sealed class InstrumentState
 
     public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        if (!_lookup.TryGetValue(tags, out var series))
+        if (!_identityLookup.TryGetValue(tags, out var series) && !_lookup.TryGetValue(tags, out series))
         {
             // First measurement of this label set: a concurrent first one may win; both then use the winner.
             var created = NewSeries(new LabelSet(tags));
             series = _series.GetOrAdd(created.Labels, created);
+            _byIdentity.TryAdd(series.Labels, series);
         }
         series.Record(value);
     }
@@ -77,6 +84,7 @@ public sealed class InstrumentState
         if (Observable && Kind == MetricKind.Gauge)
         {
             _series.Clear();
+            _byIdentity.Clear();
         }
     }
 

@@ -122,10 +122,10 @@ public sealed class OtlpSpanEncoderTests
 
         public override void WriteName(ProtobufWriter writer, int field) => writer.String(field, prefix, model);
 
-        public override void WriteAttributes(ProtobufWriter writer, int field)
+        public override void WriteAttributes(ProtobufWriter writer)
         {
-            OtlpAttribute.Write(writer, field, "model", model);
-            OtlpAttribute.Write(writer, field, "tokens", 42L);
+            OtlpAttribute.Write(writer, OtlpSpanEncoder.AttributesField, "model", model);
+            OtlpAttribute.Write(writer, OtlpSpanEncoder.AttributesField, "tokens", 42L);
         }
 
         protected override void Clear()

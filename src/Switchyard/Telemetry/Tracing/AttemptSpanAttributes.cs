@@ -29,22 +29,18 @@ public sealed class AttemptSpanAttributes : SpanAttributes
 
     public override void WriteName(ProtobufWriter writer, int field) => writer.String(field, "chat ", _route!.UpstreamModel);
 
-    public override void WriteAttributes(ProtobufWriter writer, int field)
+    public override void WriteAttributes(ProtobufWriter writer)
     {
-        var route = _route!;
-        OtlpAttribute.Write(writer, field, Keys.Operation, "chat");
-        OtlpAttribute.Write(writer, field, Keys.System, route.Channel.Config.Type);
-        OtlpAttribute.Write(writer, field, Keys.RequestModel, route.UpstreamModel);
-        OtlpAttribute.Write(writer, field, Keys.ServerAddress, route.Channel.BaseUrl.Host);
-        OtlpAttribute.Write(writer, field, Keys.ServerPort, (long)route.Channel.BaseUrl.Port);
-        OtlpAttribute.Write(writer, field, Keys.Channel, route.Channel.Name);
+        const int field = OtlpSpanEncoder.AttributesField;
+        var route = RouteSpanAttributes.Of(_route!);
+        writer.Raw(route.Attempt);
         OtlpAttribute.Write(writer, field, Keys.Attempt, (long)_number);
         OtlpAttribute.Write(writer, field, Keys.Fallback, _fallback);
         OtlpAttribute.Write(writer, field, Keys.StatusCode, (long)_status);
         if (_errorKind is null)
         {
-            OtlpAttribute.Write(writer, field, Keys.ResponseModel, route.UpstreamModel);
-            RequestSpanAttributes.WriteUsage(writer, field, _usage);
+            writer.Raw(route.AttemptAnswered);
+            RequestSpanAttributes.WriteUsage(writer, _usage);
         }
         else
         {

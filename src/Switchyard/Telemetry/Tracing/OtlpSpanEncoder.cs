@@ -9,6 +9,9 @@ namespace Switchyard.Telemetry.Tracing;
 /// </summary>
 public static class OtlpSpanEncoder
 {
+    /// <summary><c>Span.attributes</c>: where every span attribute goes, so attributes can be encoded ahead of their span.</summary>
+    public const int AttributesField = 9;
+
     private const uint HasIsRemote = 0x100;
     private const uint IsRemote = 0x200;
 
@@ -45,9 +48,9 @@ public static class OtlpSpanEncoder
         writer.Fixed(8, start + (ulong)activity.Duration.Ticks * 100);
         foreach (ref readonly var tag in activity.EnumerateTagObjects())
         {
-            OtlpAttribute.Write(writer, 9, tag.Key, tag.Value);
+            OtlpAttribute.Write(writer, AttributesField, tag.Key, tag.Value);
         }
-        attributes?.WriteAttributes(writer, 9);
+        attributes?.WriteAttributes(writer);
         foreach (ref readonly var e in activity.EnumerateEvents())
         {
             var span = writer.BeginMessage(11);

@@ -36,8 +36,9 @@ public sealed class RequestSpanAttributes : SpanAttributes
         }
     }
 
-    public override void WriteAttributes(ProtobufWriter writer, int field)
+    public override void WriteAttributes(ProtobufWriter writer)
     {
+        const int field = OtlpSpanEncoder.AttributesField;
         var (context, record) = (_context!, _record!);
         OtlpAttribute.Write(writer, field, Keys.RequestId, context.RequestId);
         OtlpAttribute.Write(writer, field, Keys.Protocol, context.Endpoint);
@@ -46,26 +47,25 @@ public sealed class RequestSpanAttributes : SpanAttributes
         OtlpAttribute.WriteIfSet(writer, field, Keys.ResponseModel, record.ServedModel);
         if (context.Route is { } route)
         {
-            OtlpAttribute.Write(writer, field, Keys.System, route.Channel.Config.Type);
-            OtlpAttribute.Write(writer, field, Keys.Channel, route.Channel.Name);
+            writer.Raw(RouteSpanAttributes.Of(route).Request);
         }
         OtlpAttribute.WriteIfSet(writer, field, Keys.Key, record.KeyName);
         OtlpAttribute.WriteIfSet(writer, field, Keys.Group, record.Group);
         OtlpAttribute.Write(writer, field, Keys.Attempts, (long)context.Attempts.Count);
         OtlpAttribute.WriteIfSet(writer, field, Keys.FallbackFrom, context.FallbackFrom);
-        WriteUsage(writer, field, record.Usage);
+        WriteUsage(writer, record.Usage);
         OtlpAttribute.Write(writer, field, Keys.CostUsd, (double)record.CostUsd);
         OtlpAttribute.Write(writer, field, Keys.StatusCode, (long)record.Status);
         OtlpAttribute.WriteIfSet(writer, field, Keys.ErrorType, record.ErrorKind);
     }
 
     /// <summary>Token usage as the GenAI conventions name it, when the upstream reported any.</summary>
-    internal static void WriteUsage(ProtobufWriter writer, int field, TokenUsage usage)
+    internal static void WriteUsage(ProtobufWriter writer, TokenUsage usage)
     {
         if (usage.Total > 0)
         {
-            OtlpAttribute.Write(writer, field, Keys.InputTokens, usage.Input);
-            OtlpAttribute.Write(writer, field, Keys.OutputTokens, usage.Output);
+            OtlpAttribute.Write(writer, OtlpSpanEncoder.AttributesField, Keys.InputTokens, usage.Input);
+            OtlpAttribute.Write(writer, OtlpSpanEncoder.AttributesField, Keys.OutputTokens, usage.Output);
         }
     }
 

@@ -23,8 +23,8 @@ public abstract class SpanAttributes
     /// <summary>The span's name, field <paramref name="field"/> of <c>Span</c>.</summary>
     public abstract void WriteName(ProtobufWriter writer, int field);
 
-    /// <summary>Each attribute as a <c>KeyValue</c> in field <paramref name="field"/>.</summary>
-    public abstract void WriteAttributes(ProtobufWriter writer, int field);
+    /// <summary>Each attribute as a <c>KeyValue</c> in <c>Span.attributes</c> (<see cref="OtlpSpanEncoder.AttributesField"/>).</summary>
+    public abstract void WriteAttributes(ProtobufWriter writer);
 
     /// <summary>Stops <paramref name="activity"/> with these attributes published to its listeners.</summary>
     protected void End(Activity activity)

@@ -18,7 +18,9 @@ public sealed class LabelSet
             Values[i] = LabelSetComparer.Text(tags[i].Value);
         }
         Hash = LabelSetComparer.HashOf(tags);
-        IdentityHash = LabelSetIdentityComparer.HashOf(Names, Values);
+        // From the tags themselves: a set whose values are not all the tags' own strings (a number kept as its text)
+        // can never be matched by identity anyway, so its identity hash need not agree with its stored text.
+        IdentityHash = LabelSetIdentityComparer.HashOf(tags);
     }
 
     public string[] Names { get; }
@@ -38,17 +40,6 @@ public sealed class LabelSet
 public sealed class LabelSetIdentityComparer : IEqualityComparer<LabelSet>, IAlternateEqualityComparer<ReadOnlySpan<KeyValuePair<string, object?>>, LabelSet>
 {
     public static LabelSetIdentityComparer Instance { get; } = new();
-
-    public static int HashOf(ReadOnlySpan<string> names, ReadOnlySpan<string> values)
-    {
-        var hash = new HashCode();
-        for (var i = 0; i < names.Length; i++)
-        {
-            hash.Add(RuntimeHelpers.GetHashCode(names[i]));
-            hash.Add(RuntimeHelpers.GetHashCode(values[i]));
-        }
-        return hash.ToHashCode();
-    }
 
     public static int HashOf(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {

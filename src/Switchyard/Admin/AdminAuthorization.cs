@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Switchyard.Hosting;
-using Switchyard.Relay;
+using Switchyard.Routing;
 using Switchyard.Tenancy;
 
 namespace Switchyard.Admin;
@@ -49,7 +48,7 @@ public sealed class AdminAuthorization(GatewayRuntime runtime, KeyRing ring, Adm
 
     public async ValueTask<(AdminPrincipal? Principal, AdminRefusal? Refusal)> AuthenticateAsync(HttpContext http)
     {
-        var token = KeyAuthentication.BearerToken(http.Request);
+        var token = Protocols.ClientProtocol.BearerToken(http.Request);
         if (!token.IsEmpty)
         {
             return FromBearer(token);

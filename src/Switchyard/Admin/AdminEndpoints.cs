@@ -11,7 +11,7 @@ public static partial class AdminEndpoints
     {
         var services = app.ServiceProvider;
         var auth = services.GetRequiredService<AdminAuthorization>();
-        var redactor = services.GetRequiredService<Telemetry.Redaction.Redactor>();
+        var redactor = services.GetRequiredService<Security.Redactor>();
         var logger = services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Switchyard.Admin");
         var routes = AdminRoutes.Build(services);
 

@@ -21,7 +21,7 @@ public static class AdminErrors
     /// <summary>Writes the error; the message passes the redactor first, since it may quote what the caller sent.</summary>
     public static async Task WriteAsync(HttpResponse response, int status, string message, string? param = null, string? code = null)
     {
-        if (response.HttpContext.RequestServices.GetService(typeof(Telemetry.Redaction.Redactor)) is Telemetry.Redaction.Redactor redactor)
+        if (response.HttpContext.RequestServices.GetService(typeof(Security.Redactor)) is Security.Redactor redactor)
         {
             message = redactor.Redact(message);
         }

@@ -1,7 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using Switchyard.Hosting;
+using Switchyard.Routing;
 using Switchyard.Storage;
 
 namespace Switchyard.Admin;

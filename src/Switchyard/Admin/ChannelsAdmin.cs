@@ -2,10 +2,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchyard.Audit;
 using Switchyard.Configuration;
-using Switchyard.Hosting;
 using Switchyard.Resilience;
 using Switchyard.Routing;
 using Switchyard.Security;
+using Switchyard.SharedState;
 using Switchyard.Storage;
 
 namespace Switchyard.Admin;

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchyard.Audit;
-using Switchyard.Hosting;
+using Switchyard.Routing;
+using Switchyard.SharedState;
 using Switchyard.Storage;
 using Switchyard.Tenancy;
 

@@ -2,7 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchyard.Audit;
 using Switchyard.Configuration;
-using Switchyard.Hosting;
+using Switchyard.Routing;
+using Switchyard.SharedState;
 using Switchyard.Storage;
 
 namespace Switchyard.Admin;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Dapper;
 using Microsoft.AspNetCore.Http;
-using Switchyard.Hosting;
+using Switchyard.Routing;
 using Switchyard.Storage;
 
 namespace Switchyard.Admin;

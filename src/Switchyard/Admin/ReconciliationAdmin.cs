@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Switchyard.Billing.Reconciliation;
-using Switchyard.Hosting;
+using Switchyard.Routing;
 using Switchyard.Storage;
 
 namespace Switchyard.Admin;

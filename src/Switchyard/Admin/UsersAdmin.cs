@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Switchyard.Audit;
 using Switchyard.Configuration;
-using Switchyard.Hosting;
+using Switchyard.Routing;
+using Switchyard.SharedState;
 using Switchyard.Storage;
 using Switchyard.Tenancy;
 

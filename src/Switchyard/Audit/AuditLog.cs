@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Switchyard.Admin;
 using Switchyard.Storage;
 
 namespace Switchyard.Audit;
@@ -7,13 +5,6 @@ namespace Switchyard.Audit;
 /// <summary>Records admin changes and logins: who, when, from which address, what changed (views only: secrets never reach it).</summary>
 public sealed class AuditLog(AuditStore store, TimeProvider time)
 {
-    public Task<AuditEntry> RecordAsync(HttpContext http, string action, string targetType, string? target, string? changes = null, string outcome = "success")
-    {
-        var principal = AdminPrincipal.Find(http);
-        return RecordAsync(principal?.Name ?? "anonymous", principal?.RoleName, http.Connection.RemoteIpAddress?.ToString(),
-            action, targetType, target, changes, outcome, http.RequestAborted);
-    }
-
     public Task<AuditEntry> RecordAsync(string actor, string? role, string? address, string action, string targetType, string? target,
         string? changes, string outcome, CancellationToken cancellationToken)
     {

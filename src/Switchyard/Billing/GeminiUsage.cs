@@ -1,3 +1,5 @@
+using Switchyard.Contracts;
+
 namespace Switchyard.Billing;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Switchyard.Hosting;
+using Switchyard.Routing;
 using Switchyard.Storage;
 
 namespace Switchyard.Billing;

@@ -13,7 +13,7 @@ namespace Switchyard.Billing;
 /// completes, so a crash loses no answered request either.
 /// </summary>
 public sealed partial class LedgerWriter(LedgerStore store, LedgerJournal journal, TimeProvider time, ILogger<LedgerWriter> logger,
-    LedgerWal? wal = null, Telemetry.Redaction.Redactor? redactor = null) : BackgroundService
+    LedgerWal? wal = null, Security.Redactor? redactor = null) : BackgroundService
 {
     public static readonly TimeSpan ReplayInterval = TimeSpan.FromSeconds(5);
 
@@ -159,7 +159,7 @@ public sealed partial class LedgerWriter(LedgerStore store, LedgerJournal journa
         {
             if (batch[i].Captured is { } captured)
             {
-                batch[i] = batch[i] with { Captured = null, Bodies = RequestBodies.From(captured, redactor ?? Telemetry.Redaction.Redactor.Default) };
+                batch[i] = batch[i] with { Captured = null, Bodies = RequestBodies.From(captured, redactor ?? Security.Redactor.Default) };
             }
         }
     }

@@ -1,4 +1,4 @@
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts.Canonical;
 
 namespace Switchyard.Billing;
 

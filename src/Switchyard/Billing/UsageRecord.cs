@@ -1,3 +1,6 @@
+using Switchyard.Contracts;
+using Switchyard.Pricing;
+
 namespace Switchyard.Billing;
 
 /// <summary>One row of the ledger: every client request gives exactly one, failed ones too.</summary>
@@ -50,5 +53,5 @@ public sealed record UsageRecord
     public LedgerWal.Segment? WalSegment { get; init; }
 
     /// <summary>The attempt chain, kept when there was more than one attempt or a fallback.</summary>
-    public IReadOnlyList<Relay.Attempt>? Attempts { get; init; }
+    public IReadOnlyList<Contracts.Attempt>? Attempts { get; init; }
 }

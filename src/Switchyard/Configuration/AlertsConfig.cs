@@ -82,9 +82,9 @@ public sealed record AlertsConfig
             }
             for (var e = 0; e < webhook.Events.Count; e++)
             {
-                if (!Telemetry.Alerts.AlertEvents.All.Contains(webhook.Events[e], StringComparer.Ordinal))
+                if (!AlertEvents.All.Contains(webhook.Events[e], StringComparer.Ordinal))
                 {
-                    add($"{path}.events[{e}]", $"must be one of {string.Join(", ", Telemetry.Alerts.AlertEvents.All)}, got '{webhook.Events[e]}'");
+                    add($"{path}.events[{e}]", $"must be one of {string.Join(", ", AlertEvents.All)}, got '{webhook.Events[e]}'");
                 }
             }
         }

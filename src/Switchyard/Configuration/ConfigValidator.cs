@@ -24,7 +24,7 @@ public static class ConfigValidator
         {
             Add("server.listen", $"must be an http:// or https:// URL, got '{config.Server.Listen}'");
         }
-        if (!Storage.DatabaseLocation.TryParse(config.Storage.Database, out _, out var databaseError))
+        if (!DatabaseLocation.TryParse(config.Storage.Database, out _, out var databaseError))
         {
             Add("storage.database", databaseError!);
         }
@@ -171,7 +171,7 @@ public static class ConfigValidator
         {
             try
             {
-                Telemetry.Redaction.Redactor.Compile(config.Redaction.Patterns[i]);
+                RedactionPattern.Compile(config.Redaction.Patterns[i]);
             }
             catch (ArgumentException e)
             {

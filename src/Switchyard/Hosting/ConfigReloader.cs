@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchyard.Configuration;
+using Switchyard.Routing;
+using Switchyard.SharedState;
 using Switchyard.Tenancy;
 
 namespace Switchyard.Hosting;
@@ -11,7 +13,7 @@ namespace Switchyard.Hosting;
 /// is reported and ignored. Listen address and storage settings need a restart, which is logged.
 /// </summary>
 public sealed partial class ConfigReloader(ConfigFile file, GatewayRuntime runtime, ConfigKeySeeder seeder, TenancySeeder tenancy, StateReloader state,
-    Telemetry.Redaction.Redactor redactor, ILogger<ConfigReloader> logger)
+    Security.Redactor redactor, ILogger<ConfigReloader> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);

@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Switchyard.Admin;
 using Switchyard.Admin.Ui;
+using Switchyard.Contracts;
 using Switchyard.Protocols.OpenAi;
 using Switchyard.Relay;
+using Switchyard.Routing;
 using Switchyard.Storage;
 
 namespace Switchyard.Hosting;
@@ -39,7 +41,7 @@ public static class EndpointMapping
         app.MapGet("/v1/models", models.ListAsync);
         app.MapGet("/v1/models/{**model}", (HttpContext http, string model) => models.GetAsync(http, model));
         app.Map("/v1/{**rest}", (HttpContext http) => OpenAiErrors.WriteAsync(http.Response,
-            new RelayError(RelayErrorKind.InvalidRequest, 404, $"Unknown endpoint {http.Request.Method} {http.Request.Path}.") { Code = "unknown_url" },
+            new GatewayError(GatewayErrorKind.InvalidRequest, 404, $"Unknown endpoint {http.Request.Method} {http.Request.Path}.") { Code = "unknown_url" },
             http.RequestAborted));
 
         app.ServiceProvider.GetRequiredService<GeminiEndpoints>().Map(app);

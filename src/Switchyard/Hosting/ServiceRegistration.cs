@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Switchyard.Admin;
 using Switchyard.Billing;
 using Switchyard.Configuration;
+using Switchyard.Providers;
 using Switchyard.Relay;
+using Switchyard.Routing;
+using Switchyard.SharedState;
 using Switchyard.Storage;
 using Switchyard.Tenancy;
 
@@ -14,7 +17,7 @@ public static class ServiceRegistration
     public static IServiceCollection AddSwitchyard(this IServiceCollection services, GatewayConfig config, string? configPath = null)
     {
         services.AddSingleton(new ConfigFile(configPath));
-        services.AddSingleton(Telemetry.Redaction.Redactor.FromConfig(config));
+        services.AddSingleton(Security.Redactor.FromConfig(config));
         services.AddSingleton(new Telemetry.Metrics.GatewayMetrics(config));
         services.AddSingleton(sp => new Telemetry.Metrics.MetricsCollector(sp.GetRequiredService<Telemetry.Metrics.GatewayMetrics>().Meter));
         services.AddSingleton<Telemetry.Metrics.RuntimeGauges>();
@@ -43,7 +46,7 @@ public static class ServiceRegistration
             var wal = sp.GetRequiredService<LedgerWal>();
             return new LedgerWriter(sp.GetRequiredService<LedgerStore>(), sp.GetRequiredService<LedgerJournal>(), sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LedgerWriter>>(), config.Storage.Durability == "answer" ? wal : null,
-                sp.GetRequiredService<Telemetry.Redaction.Redactor>());
+                sp.GetRequiredService<Security.Redactor>());
         });
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
         services.AddSingleton<ReconciliationStore>();
@@ -78,15 +81,15 @@ public static class ServiceRegistration
         services.AddSingleton<Storage.HealthStore>();
         services.AddSingleton<Resilience.HealthChecker>();
         services.AddHostedService(sp => sp.GetRequiredService<Resilience.HealthChecker>());
-        services.AddSingleton<Protocols.Canonical.IClientCodec, Protocols.Anthropic.AnthropicMessagesCodec>();
-        services.AddSingleton<Protocols.Canonical.IClientCodec, Protocols.OpenAi.OpenAiChatConverter>();
-        services.AddSingleton<Protocols.Canonical.IClientCodec, Protocols.Gemini.GeminiCodec>();
+        services.AddSingleton<Contracts.Canonical.IClientCodec, Protocols.Anthropic.AnthropicMessagesCodec>();
+        services.AddSingleton<Contracts.Canonical.IClientCodec, Protocols.OpenAi.OpenAiChatConverter>();
+        services.AddSingleton<Contracts.Canonical.IClientCodec, Protocols.Gemini.GeminiCodec>();
         services.AddSingleton<GeminiEndpoints>();
-        services.AddSingleton<Protocols.Canonical.IClientCodec, Protocols.Responses.ResponsesCodec>();
-        services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.OpenAiCompatible.OpenAiCompatibleProvider>();
-        services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.AnthropicMessages.AnthropicMessagesProvider>();
-        services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.Gemini.GeminiProvider>();
-        services.AddSingleton<Protocols.Canonical.IProviderAdapter, Providers.OpenAiResponses.ResponsesProvider>();
+        services.AddSingleton<Contracts.Canonical.IClientCodec, Protocols.Responses.ResponsesCodec>();
+        services.AddSingleton<Contracts.Canonical.IProviderAdapter, Providers.OpenAiCompatible.OpenAiCompatibleProvider>();
+        services.AddSingleton<Contracts.Canonical.IProviderAdapter, Providers.AnthropicMessages.AnthropicMessagesProvider>();
+        services.AddSingleton<Contracts.Canonical.IProviderAdapter, Providers.Gemini.GeminiProvider>();
+        services.AddSingleton<Contracts.Canonical.IProviderAdapter, Providers.OpenAiResponses.ResponsesProvider>();
         services.AddSingleton<Quotas.QuotaPlanner>();
         services.AddSingleton<Quotas.MemoryQuotaStore>();
         if (config.Storage.Redis is { } redis)

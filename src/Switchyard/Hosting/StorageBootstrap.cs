@@ -1,3 +1,5 @@
+using Switchyard.Routing;
+using Switchyard.SharedState;
 using Switchyard.Storage;
 using Switchyard.Tenancy;
 

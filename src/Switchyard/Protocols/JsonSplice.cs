@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Switchyard.Contracts;
 
 namespace Switchyard.Protocols;
 
@@ -10,7 +11,6 @@ namespace Switchyard.Protocols;
 /// </summary>
 public static class JsonSplice
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Byte range of a top-level property's value, or (-1, -1) if absent.</summary>
     public static (int Start, int End) FindTopLevelValue(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
@@ -44,7 +44,7 @@ public static class JsonSplice
             return false;
         }
         output.Write(json[..start]);
-        using (var writer = new Utf8JsonWriter(output, WriterOptions))
+        using (var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions))
         {
             writer.WriteStringValue(value);
         }

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Switchyard.Relay;
+using Switchyard.Contracts;
 
 namespace Switchyard.Protocols;
 
@@ -38,7 +38,7 @@ public sealed class RequestEnvelope : IDisposable
     public JsonElement Root => _document.RootElement;
 
     /// <param name="requiredArray">A top-level array the endpoint needs (messages for chat), or null.</param>
-    public static RequestEnvelope? Parse(ReadOnlyMemory<byte> body, string? requiredArray, string? requiredInput, out RelayError? error)
+    public static RequestEnvelope? Parse(ReadOnlyMemory<byte> body, string? requiredArray, string? requiredInput, out GatewayError? error)
     {
         error = null;
         JsonDocument document;
@@ -48,7 +48,7 @@ public sealed class RequestEnvelope : IDisposable
         }
         catch (JsonException e)
         {
-            error = new RelayError(RelayErrorKind.MalformedJson, 400,
+            error = new GatewayError(GatewayErrorKind.MalformedJson, 400,
                 $"We could not parse the JSON body of your request: {e.Message} (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
             return null;
         }
@@ -56,25 +56,25 @@ public sealed class RequestEnvelope : IDisposable
         if (root.ValueKind != JsonValueKind.Object)
         {
             document.Dispose();
-            error = new RelayError(RelayErrorKind.InvalidRequest, 400, "The request body must be a JSON object.");
+            error = new GatewayError(GatewayErrorKind.InvalidRequest, 400, "The request body must be a JSON object.");
             return null;
         }
         if (!root.TryGetProperty("model", out var model) || model.ValueKind != JsonValueKind.String || model.GetString() is not { Length: > 0 } modelName)
         {
             document.Dispose();
-            error = new RelayError(RelayErrorKind.InvalidRequest, 400, "You must provide a model parameter (a non-empty string).") { Param = "model" };
+            error = new GatewayError(GatewayErrorKind.InvalidRequest, 400, "You must provide a model parameter (a non-empty string).") { Param = "model" };
             return null;
         }
         if (requiredArray is not null && (!root.TryGetProperty(requiredArray, out var array) || array.ValueKind != JsonValueKind.Array))
         {
             document.Dispose();
-            error = new RelayError(RelayErrorKind.InvalidRequest, 400, $"'{requiredArray}' is a required property and must be an array.") { Param = requiredArray };
+            error = new GatewayError(GatewayErrorKind.InvalidRequest, 400, $"'{requiredArray}' is a required property and must be an array.") { Param = requiredArray };
             return null;
         }
         if (requiredInput is not null && !root.TryGetProperty(requiredInput, out _))
         {
             document.Dispose();
-            error = new RelayError(RelayErrorKind.InvalidRequest, 400, $"'{requiredInput}' is a required property.") { Param = requiredInput };
+            error = new GatewayError(GatewayErrorKind.InvalidRequest, 400, $"'{requiredInput}' is a required property.") { Param = requiredInput };
             return null;
         }
         var stream = false;
@@ -83,7 +83,7 @@ public sealed class RequestEnvelope : IDisposable
             if (streamElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null))
             {
                 document.Dispose();
-                error = new RelayError(RelayErrorKind.InvalidRequest, 400, "'stream' must be a boolean.") { Param = "stream" };
+                error = new GatewayError(GatewayErrorKind.InvalidRequest, 400, "'stream' must be a boolean.") { Param = "stream" };
                 return null;
             }
             stream = streamElement.ValueKind == JsonValueKind.True;
@@ -107,7 +107,7 @@ public sealed class RequestEnvelope : IDisposable
     /// <c>models/{model}:streamGenerateContent</c>): the body must be an object holding <paramref name="requiredArray"/>;
     /// the output limit is <c>generationConfig.maxOutputTokens</c>.
     /// </summary>
-    public static RequestEnvelope? ParseWithPathModel(ReadOnlyMemory<byte> body, string model, bool stream, string? requiredArray, string missingMessage, out RelayError? error)
+    public static RequestEnvelope? ParseWithPathModel(ReadOnlyMemory<byte> body, string model, bool stream, string? requiredArray, string missingMessage, out GatewayError? error)
     {
         error = null;
         JsonDocument document;
@@ -117,7 +117,7 @@ public sealed class RequestEnvelope : IDisposable
         }
         catch (JsonException e)
         {
-            error = new RelayError(RelayErrorKind.MalformedJson, 400,
+            error = new GatewayError(GatewayErrorKind.MalformedJson, 400,
                 $"Invalid JSON payload received. {e.Message} (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
             return null;
         }
@@ -126,7 +126,7 @@ public sealed class RequestEnvelope : IDisposable
             || requiredArray is not null && (!root.TryGetProperty(requiredArray, out var array) || array.ValueKind != JsonValueKind.Array))
         {
             document.Dispose();
-            error = new RelayError(RelayErrorKind.InvalidRequest, 400, missingMessage) { Param = requiredArray ?? "body" };
+            error = new GatewayError(GatewayErrorKind.InvalidRequest, 400, missingMessage) { Param = requiredArray ?? "body" };
             return null;
         }
         long? maxTokens = root.TryGetProperty("generationConfig", out var config) && config.ValueKind == JsonValueKind.Object

@@ -1,7 +1,8 @@
 using System.Collections.Frozen;
-using Switchyard.Billing;
 using Switchyard.Configuration;
-using Switchyard.Hosting;
+using Switchyard.Contracts;
+using Switchyard.Pricing;
+using Switchyard.Routing;
 using Switchyard.Tenancy;
 
 namespace Switchyard.Quotas;

@@ -1,6 +1,7 @@
 using System.Buffers;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols;
-using Switchyard.Protocols.Canonical;
 using Switchyard.Resilience;
 using Switchyard.Routing;
 
@@ -12,13 +13,13 @@ namespace Switchyard.Relay;
 /// </summary>
 public sealed partial class ChatRelay
 {
-    private async Task<RelayError?> DispatchAsync(Microsoft.AspNetCore.Http.HttpContext http, ClientProtocol protocol, RequestEnvelope envelope, RelayContext context)
+    private async Task<GatewayError?> DispatchAsync(Microsoft.AspNetCore.Http.HttpContext http, ClientProtocol protocol, RequestEnvelope envelope, RelayContext context)
     {
         var router = runtime.Config.Router;
         var chain = RouteResolution.Chain(runtime, context);
         var tried = new HashSet<KeyHealth>();
         ChatRequest? canonical = null;
-        RelayError? lastError = null;
+        GatewayError? lastError = null;
         var attemptsLeft = router.NumRetries + 1;
         for (var link = 0; link < chain.Count; link++)
         {
@@ -78,7 +79,7 @@ public sealed partial class ChatRelay
             return lastError;
         }
         context.Route = null;
-        return new RelayError(RelayErrorKind.NoChannel, 503,
+        return new GatewayError(GatewayErrorKind.NoChannel, 503,
             $"No channel open to group '{context.Key!.Group}' can serve the model '{context.RequestedModel}' right now.")
         { Param = "model" };
     }
@@ -92,7 +93,7 @@ public sealed partial class ChatRelay
         return TimeSpan.FromMilliseconds(baseMs * (0.5 + Random.Shared.NextDouble()));
     }
 
-    private async Task<(AttemptOutcome Outcome, RelayError? Error)> AttemptAsync(Microsoft.AspNetCore.Http.HttpContext http, ClientProtocol protocol,
+    private async Task<(AttemptOutcome Outcome, GatewayError? Error)> AttemptAsync(Microsoft.AspNetCore.Http.HttpContext http, ClientProtocol protocol,
         RequestEnvelope envelope, RelayContext context, ChannelRoute route, ChannelKey key, ChatRequest? canonical)
     {
         var started = time.GetTimestamp();
@@ -111,12 +112,12 @@ public sealed partial class ChatRelay
         }
     }
 
-    private async Task<(AttemptOutcome Outcome, RelayError? Error)> AttemptCoreAsync(Microsoft.AspNetCore.Http.HttpContext http, ClientProtocol protocol,
+    private async Task<(AttemptOutcome Outcome, GatewayError? Error)> AttemptCoreAsync(Microsoft.AspNetCore.Http.HttpContext http, ClientProtocol protocol,
         RequestEnvelope envelope, RelayContext context, ChannelRoute route, ChannelKey key, ChatRequest? canonical, long started, System.Diagnostics.Activity? span)
     {
         HttpRequestMessage message;
-        Func<HttpResponseMessage, UpstreamCall, Task<RelayError?>> relay;
-        Func<int, byte[], RelayError> readError;
+        Func<HttpResponseMessage, UpstreamCall, Task<GatewayError?>> relay;
+        Func<int, byte[], GatewayError> readError;
         if (protocol.IsNative(route.Channel.Config))
         {
             var body = new ArrayBufferWriter<byte>(envelope.Body.Length + 64);
@@ -124,7 +125,7 @@ public sealed partial class ChatRelay
             message = NewMessage(route, protocol.UpstreamPathFor(envelope, route.UpstreamModel), body.WrittenMemory, context.Stream);
             protocol.AddUpstreamHeaders(message, http.Request, key.Secret);
             relay = (response, call) => FastPathExchange.RelayAsync(http, response, call, protocol, envelope, context);
-            readError = (status, bytes) => UpstreamCall.Classify(status, bytes, route.Channel.Name, protocol.IsOwnErrorShape(bytes));
+            readError = (status, bytes) => UpstreamErrorClassifier.Classify(status, bytes, route.Channel.Name, protocol.IsOwnErrorShape(bytes));
         }
         else if (protocol.Bridge(envelope, route.Channel.Config, route.UpstreamModel, out var bridgeError) is { } bridged
             && _providers.TryGetValue(route.Channel.Config.Type, out var bridgeProvider))
@@ -132,7 +133,7 @@ public sealed partial class ChatRelay
             message = NewMessage(route, bridged.Path, bridged.Body, stream: false);
             bridgeProvider.AddHeaders(message, key.Secret);
             relay = (response, call) => BridgedExchange.RelayAsync(http, response, call, bridged, context);
-            readError = (status, bytes) => UpstreamCall.Classify(status, bytes, route.Channel.Name, passBodyThrough: false);
+            readError = (status, bytes) => UpstreamErrorClassifier.Classify(status, bytes, route.Channel.Name, passBodyThrough: false);
         }
         else if (bridgeError is not null)
         {
@@ -149,7 +150,7 @@ public sealed partial class ChatRelay
             if (protocol.Codec is not { } codec || !_providers.TryGetValue(ProviderName(route.Channel.Config), out var provider))
             {
                 key.Health.Release();
-                return (new AttemptOutcome(true, canonical), new RelayError(RelayErrorKind.InvalidRequest, 400,
+                return (new AttemptOutcome(true, canonical), new GatewayError(GatewayErrorKind.InvalidRequest, 400,
                     $"The model '{envelope.Model}' is served by a '{route.Channel.Config.Type}' channel, which cannot answer this endpoint.")
                 { Param = "model" });
             }
@@ -192,7 +193,7 @@ public sealed partial class ChatRelay
                 if (call.ClientGone)
                 {
                     key.Health.Release();
-                    return (new AttemptOutcome(true, canonical), StreamResponse.ClientLeft);
+                    return (new AttemptOutcome(true, canonical), StreamErrors.ClientLeft);
                 }
                 Record(context, route, key, sendError!, started);
                 key.Health.OnFailure();
@@ -211,7 +212,7 @@ public sealed partial class ChatRelay
                 }
                 key.Health.OnSuccess();
                 context.UpstreamAnswered = true;
-                RelayError? relayError;
+                GatewayError? relayError;
                 try
                 {
                     relayError = await relay(response, call);
@@ -222,7 +223,7 @@ public sealed partial class ChatRelay
                 }
                 var latency = Elapsed(started);
                 metrics.OnAttempt(route.Channel.Name, route.UpstreamModel, relayError?.Status ?? 200, time.GetElapsedTime(started).TotalSeconds);
-                key.Health.Stats.Record(relayError is null || relayError.Kind == RelayErrorKind.ClientDisconnected, latency);
+                key.Health.Stats.Record(relayError is null || relayError.Kind == GatewayErrorKind.ClientDisconnected, latency);
                 context.Attempts.Add(new Attempt(route.Channel.Name, key.Health.Id, route.UpstreamModel,
                     relayError?.Status ?? 200, latency, relayError?.LedgerName));
                 return (new AttemptOutcome(true, canonical), relayError);
@@ -234,7 +235,7 @@ public sealed partial class ChatRelay
     private static string ProviderName(Configuration.ChannelConfig channel) =>
         channel.Type == "openai" && channel.Responses ? Providers.OpenAiResponses.ResponsesProvider.ProviderName : channel.Type;
 
-    private static async Task<RelayError?> AnswerLocallyAsync(Microsoft.AspNetCore.Http.HttpContext http, IClientCodec codec,
+    private static async Task<GatewayError?> AnswerLocallyAsync(Microsoft.AspNetCore.Http.HttpContext http, IClientCodec codec,
         Action<ChatRequest, IBufferWriter<byte>> answer, RequestEnvelope envelope, RelayContext context)
     {
         var request = codec.ReadRequest(envelope.Body, out var error);
@@ -272,7 +273,7 @@ public sealed partial class ChatRelay
         }
     }
 
-    private void Record(RelayContext context, ChannelRoute route, ChannelKey key, RelayError error, long started)
+    private void Record(RelayContext context, ChannelRoute route, ChannelKey key, GatewayError error, long started)
     {
         var latency = Elapsed(started);
         metrics.OnAttempt(route.Channel.Name, route.UpstreamModel, error.Status, time.GetElapsedTime(started).TotalSeconds);

@@ -4,9 +4,11 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Switchyard.Billing;
-using Switchyard.Hosting;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Providers;
+using Switchyard.Routing;
 using Switchyard.Tenancy;
 using QuotaTicketResult = (Switchyard.Quotas.QuotaTicket? Ticket, Switchyard.Quotas.QuotaDenial? Denial);
 
@@ -38,7 +40,7 @@ public sealed partial class ChatRelay(
         var context = new RelayContext(protocol.Endpoint, time) { BeforeAnswer = _journalAhead ??= JournalAheadAsync };
         http.Response.Headers["x-request-id"] = context.RequestId;
         var aborted = http.RequestAborted;
-        var span = Telemetry.Tracing.GatewayTracing.StartRequest(http.Request, context);
+        var span = Telemetry.Tracing.GatewayTracing.StartRequest(http.Request, context.Endpoint);
         try
         {
             if (await RunAsync(http, protocol, context) is { } error)
@@ -53,12 +55,12 @@ public sealed partial class ChatRelay(
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            context.Fail(StreamResponse.ClientLeft);
+            context.Fail(StreamErrors.ClientLeft);
         }
         catch (Exception e) when (e is not OperationCanceledException || !aborted.IsCancellationRequested)
         {
             LogRelayFailed(logger, context.RequestId, e);
-            var error = new RelayError(RelayErrorKind.Internal, 500, "The gateway failed to process the request.");
+            var error = new GatewayError(GatewayErrorKind.Internal, 500, "The gateway failed to process the request.");
             context.Fail(error);
             if (!http.Response.HasStarted)
             {
@@ -80,9 +82,10 @@ public sealed partial class ChatRelay(
                     budgets.OnSettled(ticket.Plan);
                 }
             }
-            metrics.OnRequest(context, record);
+            var finished = context.Finished(record);
+            metrics.OnRequest(finished);
             requestLog.Write(record);
-            Telemetry.Tracing.GatewayTracing.EndRequest(span, context, record);
+            Telemetry.Tracing.GatewayTracing.EndRequest(span, finished);
             // Awaited before the handler returns: a stream's last chunk leaves only once its record is on disk.
             await ledger.RecordAsync(record);
         }
@@ -103,7 +106,7 @@ public sealed partial class ChatRelay(
         context.Journaled = await ledger.JournalAheadAsync(context.ToRecord(runtime.Prices));
 
     /// <summary>Reserves on every quota in scope, or refuses with 429 naming the limit, its window and when to retry.</summary>
-    private async Task<RelayError?> AdmitAsync(HttpContext http, RelayContext context, int bodyBytes, long? maxOutputTokens)
+    private async Task<GatewayError?> AdmitAsync(HttpContext http, RelayContext context, int bodyBytes, long? maxOutputTokens)
     {
         if (quotaPlanner.Plan(context.Key!, context.CanonicalModel!, bodyBytes, maxOutputTokens) is not { } plan)
         {
@@ -116,7 +119,7 @@ public sealed partial class ChatRelay(
         }
         catch (Quotas.QuotaUnavailableException unavailable)
         {
-            return new RelayError(RelayErrorKind.Internal, 503, unavailable.Message) { Code = "limits_unavailable" };
+            return new GatewayError(GatewayErrorKind.Internal, 503, unavailable.Message) { Code = "limits_unavailable" };
         }
         var (ticket, denial) = admission;
         var headers = http.Response.Headers;
@@ -131,7 +134,7 @@ public sealed partial class ChatRelay(
                 headers[$"x-ratelimit-limit-{kind}"] = ((long)denial.Value).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 headers[$"x-ratelimit-remaining-{kind}"] = "0";
             }
-            return new RelayError(RelayErrorKind.RateLimited, 429, $"Rate limit reached for {denial.Message}.");
+            return new GatewayError(GatewayErrorKind.RateLimited, 429, $"Rate limit reached for {denial.Message}.");
         }
         context.Quota = ticket;
         var limits = ticket!.Headers;
@@ -168,7 +171,7 @@ public sealed partial class ChatRelay(
         }
     }
 
-    public static async Task WriteErrorAsync(HttpResponse response, ClientProtocol protocol, RelayError error)
+    public static async Task WriteErrorAsync(HttpResponse response, ClientProtocol protocol, GatewayError error)
     {
         response.StatusCode = error.Status;
         response.ContentType = "application/json";
@@ -183,7 +186,7 @@ public sealed partial class ChatRelay(
         await response.BodyWriter.FlushAsync();
     }
 
-    private async Task<RelayError?> RunAsync(HttpContext http, ClientProtocol protocol, RelayContext context)
+    private async Task<GatewayError?> RunAsync(HttpContext http, ClientProtocol protocol, RelayContext context)
     {
         if (KeyAuthentication.Authenticate(keys, protocol.ApiKey(http.Request), context, http) is { } authError)
         {

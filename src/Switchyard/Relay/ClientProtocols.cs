@@ -1,5 +1,6 @@
+using Switchyard.Contracts.Canonical;
+using Switchyard.Protocols;
 using Switchyard.Protocols.Anthropic;
-using Switchyard.Protocols.Canonical;
 using Switchyard.Protocols.OpenAi;
 
 namespace Switchyard.Relay;

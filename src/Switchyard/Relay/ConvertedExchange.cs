@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.Sse;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
+using Switchyard.Protocols;
+using Switchyard.Wire;
 
 namespace Switchyard.Relay;
 
@@ -12,7 +14,7 @@ namespace Switchyard.Relay;
 /// </summary>
 public static class ConvertedExchange
 {
-    public static async Task<RelayError?> RelayAsync(HttpContext http, HttpResponseMessage upstream, UpstreamCall call,
+    public static async Task<GatewayError?> RelayAsync(HttpContext http, HttpResponseMessage upstream, UpstreamCall call,
         ClientProtocol protocol, IClientCodec codec, IProviderAdapter provider, ChatRequest request, RelayContext context)
     {
         if (!context.Stream)
@@ -21,7 +23,7 @@ public static class ConvertedExchange
             var answer = provider.ReadResponse(bytes, out var readError);
             if (answer is null)
             {
-                return readError ?? new RelayError(RelayErrorKind.UpstreamError, 502, "The upstream's answer could not be read.");
+                return readError ?? new GatewayError(GatewayErrorKind.UpstreamError, 502, "The upstream's answer could not be read.");
             }
             context.Usage = answer.Usage;
             var body = new ArrayBufferWriter<byte>(bytes.Length + 256);
@@ -44,7 +46,7 @@ public static class ConvertedExchange
         var events = new List<StreamEvent>(8);
         await using var stream = await upstream.Content.ReadAsStreamAsync(call.Deadline);
         var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024));
-        RelayError? failure = null;
+        GatewayError? failure = null;
         try
         {
             var ended = false;
@@ -95,7 +97,7 @@ public static class ConvertedExchange
                 context.Usage = parser.Usage;
                 if (wrote && !await StreamResponse.FlushAsync(http, context))
                 {
-                    return StreamResponse.ClientLeft;
+                    return StreamErrors.ClientLeft;
                 }
                 if (failure is not null)
                 {

@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
+using Switchyard.Contracts;
 using Switchyard.Protocols;
-using Switchyard.Protocols.Sse;
+using Switchyard.Wire;
 
 namespace Switchyard.Relay;
 
@@ -12,7 +13,7 @@ namespace Switchyard.Relay;
 /// </summary>
 public static class FastPathExchange
 {
-    public static async Task<RelayError?> RelayAsync(HttpContext http, HttpResponseMessage upstream, UpstreamCall call,
+    public static async Task<GatewayError?> RelayAsync(HttpContext http, HttpResponseMessage upstream, UpstreamCall call,
         ClientProtocol protocol, RequestEnvelope request, RelayContext context)
     {
         if (!context.Stream)
@@ -52,7 +53,7 @@ public static class FastPathExchange
                 }
                 catch (Exception e) when (e is IOException or HttpRequestException)
                 {
-                    return await StreamResponse.FailAsync(http, context, protocol, StreamResponse.Broken, tap);
+                    return await StreamResponse.FailAsync(http, context, protocol, StreamErrors.Broken, tap);
                 }
                 catch (OperationCanceledException) when (!call.ClientGone)
                 {
@@ -74,7 +75,7 @@ public static class FastPathExchange
                 context.Usage = tap.Usage;
                 if (wrote && !await StreamResponse.FlushAsync(http, context))
                 {
-                    return StreamResponse.ClientLeft;
+                    return StreamErrors.ClientLeft;
                 }
                 if (read.IsCompleted)
                 {
@@ -89,7 +90,7 @@ public static class FastPathExchange
         if (tap.Complete(output) is { } incomplete)
         {
             // An error the upstream reported in the stream has reached the client already, in its own protocol.
-            return incomplete.Kind == RelayErrorKind.UpstreamError ? incomplete : await StreamResponse.FailAsync(http, context, protocol, incomplete, tap);
+            return incomplete.Kind == GatewayErrorKind.UpstreamError ? incomplete : await StreamResponse.FailAsync(http, context, protocol, incomplete, tap);
         }
         await StreamResponse.FlushAsync(http, context);
         return null;

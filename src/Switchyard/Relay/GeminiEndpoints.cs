@@ -2,7 +2,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Switchyard.Contracts;
+using Switchyard.Protocols;
 using Switchyard.Protocols.Gemini;
+using Switchyard.Routing;
 using Switchyard.Tenancy;
 
 namespace Switchyard.Relay;
@@ -29,7 +32,7 @@ public sealed class GeminiEndpoints(ChatRelay relay, ClientProtocols protocols, 
         app.MapGet("/v1beta/models", ListAsync);
         app.MapGet("/v1beta/models/{**model}", (HttpContext http, string model) => GetAsync(http, model));
         app.Map("/v1beta/{**rest}", (HttpContext http) => ErrorAsync(http,
-            new RelayError(RelayErrorKind.InvalidRequest, 404, $"Unknown endpoint {http.Request.Method} {http.Request.Path}.")));
+            new GatewayError(GatewayErrorKind.InvalidRequest, 404, $"Unknown endpoint {http.Request.Method} {http.Request.Path}.")));
     }
 
     private Task DispatchAsync(HttpContext http, string target, ClientProtocol generate, ClientProtocol stream)
@@ -51,12 +54,12 @@ public sealed class GeminiEndpoints(ChatRelay relay, ClientProtocols protocols, 
             case "batchEmbedContents":
                 return relay.HandleAsync(http, protocols.GeminiBatchEmbed!);
             default:
-                return ErrorAsync(http, new RelayError(RelayErrorKind.InvalidRequest, 404,
+                return ErrorAsync(http, new GatewayError(GatewayErrorKind.InvalidRequest, 404,
                     $"Method '{method}' is not served here; this gateway serves {string.Join(", ", Served)}."));
         }
     }
 
-    private static async Task ErrorAsync(HttpContext http, RelayError error)
+    private static async Task ErrorAsync(HttpContext http, GatewayError error)
     {
         http.Response.StatusCode = error.Status;
         http.Response.ContentType = "application/json; charset=UTF-8";
@@ -77,7 +80,7 @@ public sealed class GeminiEndpoints(ChatRelay relay, ClientProtocols protocols, 
     }
 
     /// <summary>Gemini's ListModelsResponse with the models the calling key may use.</summary>
-    private async Task ListAsync(HttpContext http, Hosting.GatewayRuntime runtime)
+    private async Task ListAsync(HttpContext http, Routing.GatewayRuntime runtime)
     {
         if (await AuthenticateAsync(http) is not { } key)
         {
@@ -106,7 +109,7 @@ public sealed class GeminiEndpoints(ChatRelay relay, ClientProtocols protocols, 
         }
         if (!models.IsUsable(key, model))
         {
-            await ErrorAsync(http, new RelayError(RelayErrorKind.ModelNotFound, 404, $"models/{model} is not found for API version v1beta, or you do not have access to it."));
+            await ErrorAsync(http, new GatewayError(GatewayErrorKind.ModelNotFound, 404, $"models/{model} is not found for API version v1beta, or you do not have access to it."));
             return;
         }
         http.Response.ContentType = "application/json; charset=UTF-8";

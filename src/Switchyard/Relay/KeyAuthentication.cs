@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
+using Switchyard.Contracts;
 using Switchyard.Tenancy;
 
 namespace Switchyard.Relay;
@@ -7,36 +8,25 @@ namespace Switchyard.Relay;
 /// <summary>Finds the client's virtual key in the request and checks it against the key ring.</summary>
 public static class KeyAuthentication
 {
-    public static ReadOnlySpan<char> BearerToken(HttpRequest request)
-    {
-        var header = request.Headers.Authorization;
-        if (StringValues.IsNullOrEmpty(header))
-        {
-            return default;
-        }
-        var value = header.ToString().AsSpan().Trim();
-        return value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? value[7..].Trim() : default;
-    }
-
     /// <param name="http">The request, for its remote address (a key may be limited to some networks).</param>
-    public static RelayError? Authenticate(KeyRing keys, ReadOnlySpan<char> presented, RelayContext context, HttpContext http)
+    public static GatewayError? Authenticate(KeyRing keys, ReadOnlySpan<char> presented, RelayContext context, HttpContext http)
     {
         var check = keys.Authenticate(presented, out var key);
         if (check == KeyCheck.Valid && !key!.AllowsAddress(http.Connection.RemoteIpAddress))
         {
             context.Key = null;
-            return new RelayError(RelayErrorKind.InvalidKey, 403, "This API key may not be used from your network address.") { Code = "address_not_allowed" };
+            return new GatewayError(GatewayErrorKind.InvalidKey, 403, "This API key may not be used from your network address.") { Code = "address_not_allowed" };
         }
         context.Key = check == KeyCheck.Valid ? key : null;
         // Messages never echo the presented key, not even in part.
         return check switch
         {
             KeyCheck.Valid => null,
-            KeyCheck.Missing => new RelayError(RelayErrorKind.MissingKey, 401,
+            KeyCheck.Missing => new GatewayError(GatewayErrorKind.MissingKey, 401,
                 "You didn't provide an API key. Send it in the Authorization header as 'Bearer <key>'."),
-            KeyCheck.Revoked => new RelayError(RelayErrorKind.InvalidKey, 401, "This API key has been revoked."),
-            KeyCheck.Expired => new RelayError(RelayErrorKind.InvalidKey, 401, "This API key has expired."),
-            _ => new RelayError(RelayErrorKind.InvalidKey, 401, "Incorrect API key provided."),
+            KeyCheck.Revoked => new GatewayError(GatewayErrorKind.InvalidKey, 401, "This API key has been revoked."),
+            KeyCheck.Expired => new GatewayError(GatewayErrorKind.InvalidKey, 401, "This API key has expired."),
+            _ => new GatewayError(GatewayErrorKind.InvalidKey, 401, "Incorrect API key provided."),
         };
     }
 }

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Switchyard.Hosting;
+using Switchyard.Contracts;
 using Switchyard.Protocols.OpenAi;
+using Switchyard.Routing;
 using Switchyard.Tenancy;
 
 namespace Switchyard.Relay;
@@ -45,7 +46,7 @@ public sealed class ModelsEndpoint(GatewayRuntime runtime, KeyRing keys, TimePro
         if (!IsUsable(key, model))
         {
             // A model the key may not use is reported as absent, as OpenAI does for models outside a project.
-            await OpenAiErrors.WriteAsync(http.Response, new RelayError(RelayErrorKind.ModelNotFound, 404,
+            await OpenAiErrors.WriteAsync(http.Response, new GatewayError(GatewayErrorKind.ModelNotFound, 404,
                 $"The model '{model}' does not exist or you do not have access to it.")
             { Param = "model" }, http.RequestAborted);
             return;
@@ -80,7 +81,7 @@ public sealed class ModelsEndpoint(GatewayRuntime runtime, KeyRing keys, TimePro
     {
         var context = new RelayContext("models", time);
         http.Response.Headers["x-request-id"] = context.RequestId;
-        if (KeyAuthentication.Authenticate(keys, KeyAuthentication.BearerToken(http.Request), context, http) is { } error)
+        if (KeyAuthentication.Authenticate(keys, Protocols.ClientProtocol.BearerToken(http.Request), context, http) is { } error)
         {
             await OpenAiErrors.WriteAsync(http.Response, error, http.RequestAborted);
             return null;

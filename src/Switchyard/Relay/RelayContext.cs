@@ -1,4 +1,6 @@
 using Switchyard.Billing;
+using Switchyard.Contracts;
+using Switchyard.Pricing;
 using Switchyard.Routing;
 using Switchyard.Tenancy;
 
@@ -19,7 +21,7 @@ public sealed class RelayContext(string endpoint, TimeProvider time)
     public ChannelRoute? Route { get; set; }
     public bool Stream { get; set; }
     public int Status { get; set; } = 200;
-    public RelayError? Error { get; private set; }
+    public GatewayError? Error { get; private set; }
     public TokenUsage Usage { get; set; }
 
     /// <summary>Size of the client's request body: the basis of the input estimate when the upstream reports no usage.</summary>
@@ -57,7 +59,7 @@ public sealed class RelayContext(string endpoint, TimeProvider time)
 
     public long ElapsedMs => (long)time.GetElapsedTime(_started).TotalMilliseconds;
 
-    public void Fail(RelayError error)
+    public void Fail(GatewayError error)
     {
         Error = error;
         Status = error.Status;
@@ -122,12 +124,16 @@ public sealed class RelayContext(string endpoint, TimeProvider time)
         };
     }
 
+    /// <summary>What telemetry reads of this request once it ended, beside its ledger record.</summary>
+    public Telemetry.FinishedRequest Finished(UsageRecord record) =>
+        new(record, CanonicalModel, Route, Elapsed, OverheadMs, Attempts.Count, FallbackFrom);
+
     /// <summary>
     /// The upstream took the request but the exchange ended early (stream cut, timed out, or the client left) and it
     /// reported no usage at all: it may still bill, so the record carries an estimate beside its (empty) usage.
     /// </summary>
     private bool NeedsEstimate => UpstreamAnswered && Usage.Total == 0
-        && Error?.Kind is RelayErrorKind.ClientDisconnected or RelayErrorKind.UpstreamStreamBroken or RelayErrorKind.UpstreamTimeout;
+        && Error?.Kind is GatewayErrorKind.ClientDisconnected or GatewayErrorKind.UpstreamStreamBroken or GatewayErrorKind.UpstreamTimeout;
 
     /// <summary>
     /// Input: a token per four bytes of request body (as the quota reservation); output: a token per relayed stream
@@ -135,6 +141,3 @@ public sealed class RelayContext(string endpoint, TimeProvider time)
     /// </summary>
     private TokenUsage EstimateUsage() => new(RequestBytes / 4, StreamedEvents, 0, 0, 0);
 }
-
-/// <summary>One upstream attempt: where it went, how it ended, how long it took.</summary>
-public sealed record Attempt(string Channel, string KeyId, string Model, int Status, long LatencyMs, string? ErrorKind);

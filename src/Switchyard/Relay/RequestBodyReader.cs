@@ -1,13 +1,14 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
+using Switchyard.Contracts;
 
 namespace Switchyard.Relay;
 
 /// <summary>Reads a request body into one buffer, refusing it as soon as it passes the configured size.</summary>
 public static class RequestBodyReader
 {
-    public static async Task<(ReadOnlyMemory<byte> Body, RelayError? Error)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    public static async Task<(ReadOnlyMemory<byte> Body, GatewayError? Error)> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
         {
@@ -33,6 +34,6 @@ public static class RequestBodyReader
         }
     }
 
-    private static RelayError TooLarge(long maxBytes) =>
-        new(RelayErrorKind.BodyTooLarge, 413, $"The request body is larger than the gateway's limit of {maxBytes} bytes (server.max_body_bytes).");
+    private static GatewayError TooLarge(long maxBytes) =>
+        new(GatewayErrorKind.BodyTooLarge, 413, $"The request body is larger than the gateway's limit of {maxBytes} bytes (server.max_body_bytes).");
 }

@@ -1,4 +1,4 @@
-using Switchyard.Hosting;
+using Switchyard.Contracts;
 using Switchyard.Routing;
 
 namespace Switchyard.Relay;
@@ -7,7 +7,7 @@ namespace Switchyard.Relay;
 public static class RouteResolution
 {
     /// <summary>Checks the requested model and records it; the channels are chosen attempt by attempt.</summary>
-    public static RelayError? Check(GatewayRuntime runtime, RelayContext context, string requested)
+    public static GatewayError? Check(GatewayRuntime runtime, RelayContext context, string requested)
     {
         var key = context.Key!;
         context.RequestedModel = requested;
@@ -15,12 +15,12 @@ public static class RouteResolution
         var canonical = catalog.Canonical(requested);
         if (canonical is null)
         {
-            return new RelayError(RelayErrorKind.ModelNotFound, 404, $"The model '{requested}' does not exist or is not served by this gateway.") { Param = "model" };
+            return new GatewayError(GatewayErrorKind.ModelNotFound, 404, $"The model '{requested}' does not exist or is not served by this gateway.") { Param = "model" };
         }
         context.CanonicalModel = canonical;
         if (!catalog.IsAllowed(requested, canonical, key.Group, key.Models))
         {
-            return new RelayError(RelayErrorKind.ModelNotAllowed, 403, $"This key is not allowed to use the model '{requested}'.") { Param = "model" };
+            return new GatewayError(GatewayErrorKind.ModelNotAllowed, 403, $"This key is not allowed to use the model '{requested}'.") { Param = "model" };
         }
         return null;
     }

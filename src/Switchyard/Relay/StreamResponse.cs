@@ -1,13 +1,12 @@
 using Microsoft.AspNetCore.Http;
+using Switchyard.Contracts;
+using Switchyard.Protocols;
 
 namespace Switchyard.Relay;
 
 /// <summary>What every relayed stream does the same way: headers, flushing, and failing after the start.</summary>
 public static class StreamResponse
 {
-    public static readonly RelayError Broken = new(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed.");
-    public static readonly RelayError StreamTimeout = new(RelayErrorKind.UpstreamTimeout, 504, "The upstream stream did not finish in time (router.request_timeout).");
-    public static readonly RelayError ClientLeft = new(RelayErrorKind.ClientDisconnected, 499, "The client closed the connection.");
 
     public static async Task StartAsync(HttpContext http, RelayContext context, string contentType)
     {
@@ -32,7 +31,7 @@ public static class StreamResponse
     /// The stream failed after the response started: the status can no longer change, so the client gets an error
     /// event in its own protocol and the stream ends without its normal ending.
     /// </summary>
-    public static async Task<RelayError> FailAsync(HttpContext http, RelayContext context, ClientProtocol protocol, RelayError error, IStreamTap tap)
+    public static async Task<GatewayError> FailAsync(HttpContext http, RelayContext context, ClientProtocol protocol, GatewayError error, IStreamTap tap)
     {
         context.Usage = tap.Usage;
         tap.WriteError(protocol, http.Response.BodyWriter, error);

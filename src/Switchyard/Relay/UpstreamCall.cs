@@ -1,4 +1,5 @@
 using System.Text;
+using Switchyard.Contracts;
 
 namespace Switchyard.Relay;
 
@@ -34,13 +35,13 @@ public sealed class UpstreamCall : IDisposable
     }
 
     /// <summary>The error for a stream read that was cancelled while the client was still there.</summary>
-    public RelayError StreamStalled() => _deadline.IsCancellationRequested
-        ? StreamResponse.StreamTimeout
-        : new RelayError(RelayErrorKind.UpstreamTimeout, 504, "The upstream stream went silent (router.stream_idle_timeout).");
+    public GatewayError StreamStalled() => _deadline.IsCancellationRequested
+        ? StreamErrors.StreamTimeout
+        : new GatewayError(GatewayErrorKind.UpstreamTimeout, 504, "The upstream stream went silent (router.stream_idle_timeout).");
 
     public bool ClientGone => _aborted.IsCancellationRequested;
 
-    public async Task<(HttpResponseMessage? Response, RelayError? Error)> SendAsync(
+    public async Task<(HttpResponseMessage? Response, GatewayError? Error)> SendAsync(
         HttpMessageInvoker invoker, HttpRequestMessage message, TimeSpan firstByteTimeout, RelayContext context, string channel)
     {
         using var firstByte = CancellationTokenSource.CreateLinkedTokenSource(_deadline.Token);
@@ -55,13 +56,13 @@ public sealed class UpstreamCall : IDisposable
         }
         catch (HttpRequestException e)
         {
-            return (null, new RelayError(RelayErrorKind.UpstreamUnreachable, 502,
+            return (null, new GatewayError(GatewayErrorKind.UpstreamUnreachable, 502,
                 $"The upstream channel '{channel}' could not be reached: {e.HttpRequestError}.", AllowFallback: true));
         }
     }
 
-    public static RelayError Timeout(string which) =>
-        new(RelayErrorKind.UpstreamTimeout, 504, $"The upstream did not answer in time (router.{which}).", AllowFallback: true);
+    public static GatewayError Timeout(string which) =>
+        new(GatewayErrorKind.UpstreamTimeout, 504, $"The upstream did not answer in time (router.{which}).", AllowFallback: true);
 
     /// <summary>Reads at most 64 KiB of an error answer: enough for any error body, bounded against a hostile upstream.</summary>
     public async Task<byte[]> ReadErrorBodyAsync(HttpResponseMessage response)
@@ -82,28 +83,6 @@ public sealed class UpstreamCall : IDisposable
         {
             return [];
         }
-    }
-
-    /// <summary>
-    /// The generic reading of an upstream failure, for bodies the caller cannot pass through: 401/403 concern the
-    /// channel's credentials, not the client's, so they become a 502 that says so; other statuses are kept.
-    /// </summary>
-    public static RelayError Classify(int status, ReadOnlySpan<byte> body, string channel, bool passBodyThrough)
-    {
-        if (status is 401 or 403)
-        {
-            return new RelayError(RelayErrorKind.UpstreamError, 502,
-                $"The upstream channel '{channel}' rejected its credentials (status {status}).", AllowFallback: true)
-            { Code = "upstream_auth_failed" };
-        }
-        var retryable = status is 408 or 429 or >= 500;
-        if (passBodyThrough)
-        {
-            return new RelayError(RelayErrorKind.UpstreamError, status, $"Upstream returned status {status}.", retryable) { UpstreamBody = body.ToArray() };
-        }
-        var text = Encoding.UTF8.GetString(body[..Math.Min(body.Length, 512)]).Trim();
-        return new RelayError(RelayErrorKind.UpstreamError, status,
-            text.Length == 0 ? $"Upstream returned status {status}." : $"Upstream returned status {status}: {text}", retryable);
     }
 
     public void Dispose()

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Switchyard.Hosting;
-using Switchyard.Relay;
+using Switchyard.Providers;
 using Switchyard.Routing;
 using Switchyard.Storage;
 

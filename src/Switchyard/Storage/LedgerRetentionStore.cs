@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using Switchyard.Configuration;
 
 namespace Switchyard.Storage;
 

@@ -4,6 +4,9 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using Switchyard.Billing;
+using Switchyard.Configuration;
+using Switchyard.Contracts;
+using Switchyard.Pricing;
 
 namespace Switchyard.Storage;
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Npgsql;
+using Switchyard.Configuration;
 
 namespace Switchyard.Storage;
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Switchyard.Configuration;
 
 namespace Switchyard.Storage;
 

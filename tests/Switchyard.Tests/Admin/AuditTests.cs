@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Configuration;
 using Switchyard.Storage;
 using Switchyard.Tests.TestSupport;
 

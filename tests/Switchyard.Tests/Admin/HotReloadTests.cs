@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Switchyard.Configuration;
 using Switchyard.Hosting;
 using Switchyard.MockUpstream;
-using Switchyard.Storage;
 using Switchyard.Tests.TestSupport;
 
 namespace Switchyard.Tests.Admin;

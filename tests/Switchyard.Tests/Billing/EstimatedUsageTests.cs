@@ -23,8 +23,8 @@ public sealed class EstimatedUsageTests : IAsyncLifetime
         Assert.Equal("upstream_stream_broken", record.ErrorKind);
         Assert.True(record.UsageEstimated);
         // Nothing reported, nothing charged: the guess never enters the billed columns.
-        Assert.Equal((default(Switchyard.Billing.TokenUsage), 0m), (record.Usage, record.CostUsd));
-        Assert.Equal(new Switchyard.Billing.TokenUsage(System.Text.Encoding.UTF8.GetByteCount(body) / 4, 3, 0, 0, 0), record.EstimatedUsage);
+        Assert.Equal((default(Switchyard.Contracts.TokenUsage), 0m), (record.Usage, record.CostUsd));
+        Assert.Equal(new Switchyard.Contracts.TokenUsage(System.Text.Encoding.UTF8.GetByteCount(body) / 4, 3, 0, 0, 0), record.EstimatedUsage);
         // gpt-4o at the test config's $2.50 / $10 per 1M.
         Assert.Equal((record.EstimatedUsage.Input * 2.50m + 3 * 10m) / 1_000_000m, record.EstimatedCostUsd);
         Assert.NotNull(record.PriceVersion);
@@ -44,7 +44,7 @@ public sealed class EstimatedUsageTests : IAsyncLifetime
         Assert.False(record.UsageEstimated);
         Assert.True(record.Usage.Input > 0, "message_start reported the input tokens");
         Assert.Equal((record.Usage.Input * 3m + record.Usage.Output * 15m) / 1_000_000m, record.CostUsd);
-        Assert.Equal((default(Switchyard.Billing.TokenUsage), 0m), (record.EstimatedUsage, record.EstimatedCostUsd));
+        Assert.Equal((default(Switchyard.Contracts.TokenUsage), 0m), (record.EstimatedUsage, record.EstimatedCostUsd));
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class EstimatedUsageTests : IAsyncLifetime
 
         Assert.False(record.UsageEstimated);
         Assert.True(record.Usage.Total > 0);
-        var price = new Switchyard.Billing.PriceBook(_gateway.Host.Services.GetService(typeof(Switchyard.Hosting.GatewayRuntime)) is Switchyard.Hosting.GatewayRuntime runtime
+        var price = new Switchyard.Pricing.PriceBook(_gateway.Host.Services.GetService(typeof(Switchyard.Routing.GatewayRuntime)) is Switchyard.Routing.GatewayRuntime runtime
             ? runtime.Config : throw new InvalidOperationException()).Resolve("gpt-4o", "gpt-4o", "team")!;
         Assert.Equal((price.Version, price.Cost(record.Usage)), (record.PriceVersion, record.CostUsd));
     }

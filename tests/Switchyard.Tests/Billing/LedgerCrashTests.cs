@@ -1,3 +1,4 @@
+using Switchyard.Configuration;
 using Switchyard.MockUpstream;
 using Switchyard.Storage;
 using Switchyard.Tests.TestSupport;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Dapper;
+using Switchyard.Configuration;
 using Switchyard.Storage;
 
 namespace Switchyard.Tests.Billing;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.Billing;
+using Switchyard.Contracts;
 
 namespace Switchyard.Tests.Billing;
 

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.Billing;
+using Switchyard.Configuration;
+using Switchyard.Contracts;
 using Switchyard.Storage;
 using Switchyard.Tests.TestSupport;
 

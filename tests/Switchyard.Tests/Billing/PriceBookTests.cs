@@ -1,5 +1,6 @@
-using Switchyard.Billing;
 using Switchyard.Configuration;
+using Switchyard.Contracts;
+using Switchyard.Pricing;
 
 namespace Switchyard.Tests.Billing;
 

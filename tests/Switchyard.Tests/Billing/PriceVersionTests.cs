@@ -1,5 +1,5 @@
-using Switchyard.Billing;
 using Switchyard.Configuration;
+using Switchyard.Pricing;
 
 namespace Switchyard.Tests.Billing;
 

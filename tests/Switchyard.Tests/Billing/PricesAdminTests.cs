@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Switchyard.Billing;
 using Switchyard.Configuration;
+using Switchyard.Pricing;
 using Switchyard.Tests.TestSupport;
 
 namespace Switchyard.Tests.Billing;

@@ -1,8 +1,9 @@
 using System.Text;
 using Switchyard.Billing;
 using Switchyard.Configuration;
-using Switchyard.Protocols.Anthropic;
-using Switchyard.Protocols.OpenAi;
+using Switchyard.Contracts;
+using Switchyard.Pricing;
+using Switchyard.Wire;
 
 namespace Switchyard.Tests.Billing;
 

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.Billing;
 using Switchyard.Billing.Reconciliation;
 using Switchyard.Configuration;
-using Switchyard.Hosting;
+using Switchyard.Contracts;
+using Switchyard.Routing;
 using Switchyard.Storage;
 using Switchyard.Tests.TestSupport;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.Billing;
 using Switchyard.Configuration;
-using Switchyard.Hosting;
+using Switchyard.Routing;
 using Switchyard.Storage;
 using Switchyard.Tests.TestSupport;
 

@@ -1,5 +1,5 @@
 using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts.Canonical;
 
 namespace Switchyard.Tests.Billing;
 

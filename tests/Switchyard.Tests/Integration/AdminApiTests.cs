@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using OpenAI.Chat;
-using Switchyard.Storage;
+using Switchyard.Configuration;
 using Switchyard.Tests.TestSupport;
 
 namespace Switchyard.Tests.Integration;

@@ -75,7 +75,7 @@ public sealed class AnthropicMessagesTests : IAsyncLifetime
         Assert.Equal(1, message.Usage.CacheCreationInputTokens);
         var record = Assert.Single(await _gateway.LedgerAsync(1));
         Assert.Equal(("messages", "claude-sonnet-4-5", "mock-anthropic"), (record.Endpoint, record.ServedModel, record.Channel));
-        Assert.Equal(new Switchyard.Billing.TokenUsage(6, 5, 2, 1, 0), record.Usage);
+        Assert.Equal(new Switchyard.Contracts.TokenUsage(6, 5, 2, 1, 0), record.Usage);
         Assert.Equal((3 * 3m + 2 * 0.30m + 1 * 3.75m + 5 * 15m) / 1_000_000m, record.CostUsd);
     }
 
@@ -99,7 +99,7 @@ public sealed class AnthropicMessagesTests : IAsyncLifetime
         Assert.Equal("Hello from the mock upstream.", text.ToString());
         var record = Assert.Single(await _gateway.LedgerAsync(1));
         Assert.True(record.Stream);
-        Assert.Equal(new Switchyard.Billing.TokenUsage(3 + 3, 5, 0, 0, 0), record.Usage);
+        Assert.Equal(new Switchyard.Contracts.TokenUsage(3 + 3, 5, 0, 0, 0), record.Usage);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
         Assert.Equal(("client-key", "wang", "team"), (record.KeyName, record.User, record.Group));
         Assert.Equal(("mini", "gpt-4o-mini", "mock"), (record.RequestedModel, record.ServedModel, record.Channel));
         Assert.Equal((200, false, (string?)null), (record.Status, record.Stream, record.ErrorKind));
-        Assert.Equal(new Switchyard.Billing.TokenUsage(8, 8, 2, 0, 3), record.Usage);
+        Assert.Equal(new Switchyard.Contracts.TokenUsage(8, 8, 2, 0, 3), record.Usage);
         // 6 plain input at 0.15, 2 cached at 0.075, 5 plain output at 0.60, 3 reasoning at 0.90 (USD per 1M).
         Assert.Equal((6 * 0.15m + 2 * 0.075m + 5 * 0.60m + 3 * 0.90m) / 1_000_000m, record.CostUsd);
         Assert.NotNull(record.TtfbMs);
@@ -65,7 +65,7 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
         Assert.Equal("Hello from the mock upstream.", text.ToString());
         var record = Assert.Single(await _gateway.LedgerAsync(1));
         Assert.True(record.Stream);
-        Assert.Equal(new Switchyard.Billing.TokenUsage(2 + 3, 5, 0, 0, 0), record.Usage);
+        Assert.Equal(new Switchyard.Contracts.TokenUsage(2 + 3, 5, 0, 0, 0), record.Usage);
         Assert.Equal((5 * 2.50m + 5 * 10.00m) / 1_000_000m, record.CostUsd);
         if (usage is not null)
         {
@@ -88,7 +88,7 @@ public sealed class ChatCompletionsTests : IAsyncLifetime
         Assert.DoesNotContain("\"prompt_tokens\"", body);
         Assert.All(events, e => Assert.StartsWith("data: ", e));
         var record = Assert.Single(await _gateway.LedgerAsync(1));
-        Assert.Equal(new Switchyard.Billing.TokenUsage(2 + 3, 5, 0, 0, 0), record.Usage);
+        Assert.Equal(new Switchyard.Contracts.TokenUsage(2 + 3, 5, 0, 0, 0), record.Usage);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Switchyard.Billing;
+using Switchyard.Contracts;
 using Switchyard.Tests.TestSupport;
 
 namespace Switchyard.Tests.Integration;

@@ -2,7 +2,6 @@ using System.ClientModel;
 using System.Net;
 using System.Text.Json;
 using OpenAI.Chat;
-using Switchyard.Configuration;
 using Switchyard.Tests.TestSupport;
 
 namespace Switchyard.Tests.Integration;

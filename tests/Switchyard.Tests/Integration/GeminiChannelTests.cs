@@ -2,7 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using OpenAI.Chat;
-using Switchyard.Billing;
+using Switchyard.Contracts;
+using Switchyard.Pricing;
 using Switchyard.Tests.TestSupport;
 
 #pragma warning disable OPENAI001 // reasoning effort is what the test sends

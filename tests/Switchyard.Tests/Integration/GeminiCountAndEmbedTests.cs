@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Switchyard.Billing;
 using Switchyard.Configuration;
+using Switchyard.Contracts;
 using Switchyard.Tests.TestSupport;
 
 namespace Switchyard.Tests.Integration;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Switchyard.Billing;
+using Switchyard.Contracts;
 using Switchyard.Tests.TestSupport;
 
 namespace Switchyard.Tests.Integration;

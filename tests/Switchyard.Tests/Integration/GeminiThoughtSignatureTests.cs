@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Switchyard.Configuration;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Tests.TestSupport;
 
 namespace Switchyard.Tests.Integration;

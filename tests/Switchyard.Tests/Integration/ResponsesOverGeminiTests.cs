@@ -1,8 +1,8 @@
 using System.Text.Json;
 using OpenAI.Responses;
-using Switchyard.Billing;
 using Switchyard.Configuration;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Tests.TestSupport;
 
 #pragma warning disable OPENAI001 // The Responses client is marked experimental in the SDK.

@@ -3,8 +3,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using OpenAI.Responses;
-using Switchyard.Billing;
 using Switchyard.Configuration;
+using Switchyard.Contracts;
 using Switchyard.Tests.TestSupport;
 
 #pragma warning disable OPENAI001 // The Responses client is marked experimental in the SDK.

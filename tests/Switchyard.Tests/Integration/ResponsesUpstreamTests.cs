@@ -3,7 +3,7 @@ using System.Text.Json;
 using Anthropic;
 using Anthropic.Models.Messages;
 using OpenAI.Chat;
-using Switchyard.Billing;
+using Switchyard.Contracts;
 using Switchyard.Tests.TestSupport;
 
 namespace Switchyard.Tests.Integration;

@@ -1,6 +1,6 @@
 using System.Text;
-using Switchyard.Billing;
-using Switchyard.Protocols.OpenAi;
+using Switchyard.Contracts;
+using Switchyard.Wire;
 
 namespace Switchyard.Tests.Protocols;
 

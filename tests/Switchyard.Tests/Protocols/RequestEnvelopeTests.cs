@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Switchyard.Contracts;
 using Switchyard.Protocols;
-using Switchyard.Protocols.OpenAi;
-using Switchyard.Relay;
 
 namespace Switchyard.Tests.Protocols;
 
@@ -69,13 +68,13 @@ public sealed class RequestEnvelopeTests
     }
 
     [Theory]
-    [InlineData("{\"model\":\"m\",\"messages\":[}", RelayErrorKind.MalformedJson, null)]
-    [InlineData("[1,2]", RelayErrorKind.InvalidRequest, null)]
-    [InlineData("{\"messages\":[]}", RelayErrorKind.InvalidRequest, "model")]
-    [InlineData("{\"model\":\"\",\"messages\":[]}", RelayErrorKind.InvalidRequest, "model")]
-    [InlineData("{\"model\":\"m\"}", RelayErrorKind.InvalidRequest, "messages")]
-    [InlineData("{\"model\":\"m\",\"messages\":[],\"stream\":\"yes\"}", RelayErrorKind.InvalidRequest, "stream")]
-    public void Parse_BadBody_Explains(string json, RelayErrorKind kind, string? param)
+    [InlineData("{\"model\":\"m\",\"messages\":[}", GatewayErrorKind.MalformedJson, null)]
+    [InlineData("[1,2]", GatewayErrorKind.InvalidRequest, null)]
+    [InlineData("{\"messages\":[]}", GatewayErrorKind.InvalidRequest, "model")]
+    [InlineData("{\"model\":\"\",\"messages\":[]}", GatewayErrorKind.InvalidRequest, "model")]
+    [InlineData("{\"model\":\"m\"}", GatewayErrorKind.InvalidRequest, "messages")]
+    [InlineData("{\"model\":\"m\",\"messages\":[],\"stream\":\"yes\"}", GatewayErrorKind.InvalidRequest, "stream")]
+    public void Parse_BadBody_Explains(string json, GatewayErrorKind kind, string? param)
     {
         var body = RequestEnvelope.Parse(Encoding.UTF8.GetBytes(json), "messages", null, out var error);
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using Switchyard.Protocols.Sse;
+using Switchyard.Wire;
 
 namespace Switchyard.Tests.Protocols;
 

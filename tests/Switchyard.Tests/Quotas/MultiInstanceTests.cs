@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Switchyard.Configuration;
 using Switchyard.MockUpstream;
 using Switchyard.Storage;
 using Switchyard.Tests.TestSupport;

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.Configuration;
-using Switchyard.Hosting;
 using Switchyard.MockUpstream;
-using Switchyard.Relay;
+using Switchyard.Providers;
 using Switchyard.Resilience;
+using Switchyard.Routing;
 using Switchyard.Storage;
 using Switchyard.Tests.TestSupport;
 

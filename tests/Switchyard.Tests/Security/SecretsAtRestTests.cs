@@ -3,6 +3,7 @@ using System.Text;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Configuration;
 using Switchyard.Storage;
 using Switchyard.Tests.TestSupport;
 

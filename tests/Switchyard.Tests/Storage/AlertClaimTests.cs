@@ -1,4 +1,5 @@
 using Dapper;
+using Switchyard.Configuration;
 using Switchyard.Storage;
 using Switchyard.Tests.TestSupport;
 

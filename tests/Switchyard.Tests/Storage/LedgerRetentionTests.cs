@@ -2,7 +2,8 @@ using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.Billing;
 using Switchyard.Configuration;
-using Switchyard.Hosting;
+using Switchyard.Contracts;
+using Switchyard.Routing;
 using Switchyard.Storage;
 using Switchyard.Tests.TestSupport;
 

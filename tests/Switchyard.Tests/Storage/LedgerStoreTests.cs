@@ -1,4 +1,6 @@
 using Switchyard.Billing;
+using Switchyard.Configuration;
+using Switchyard.Contracts;
 using Switchyard.Storage;
 using Switchyard.Tests.TestSupport;
 
@@ -115,8 +117,8 @@ public sealed class LedgerStoreTests
     {
         var store = new LedgerStore(await TestDatabases.CreateMigratedAsync(kind));
         var usage = new TokenUsage(1000, 100, 0, 0, 0);
-        var before = new Switchyard.Billing.PriceBook([new Switchyard.Configuration.ModelConfig { Name = "m", Price = new() { Input = 1m, Output = 2m } }]).Resolve("m", null, null)!;
-        var after = new Switchyard.Billing.PriceBook([new Switchyard.Configuration.ModelConfig { Name = "m", Price = new() { Input = 3m, Output = 2m, PerRequest = 0.5m } }]).Resolve("m", null, null)!;
+        var before = new Switchyard.Pricing.PriceBook([new Switchyard.Configuration.ModelConfig { Name = "m", Price = new() { Input = 1m, Output = 2m } }]).Resolve("m", null, null)!;
+        var after = new Switchyard.Pricing.PriceBook([new Switchyard.Configuration.ModelConfig { Name = "m", Price = new() { Input = 3m, Output = 2m, PerRequest = 0.5m } }]).Resolve("m", null, null)!;
         await store.InsertAsync([Record("old", Day1, "a", "m", usage, before.Cost(usage)) with { PriceVersion = before.Version, Price = before }], default);
 
         await store.InsertAsync([Record("new", Day2, "a", "m", usage, after.Cost(usage)) with { PriceVersion = after.Version, Price = after }], default);

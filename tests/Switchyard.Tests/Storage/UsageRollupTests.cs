@@ -1,5 +1,7 @@
 using Dapper;
 using Switchyard.Billing;
+using Switchyard.Configuration;
+using Switchyard.Contracts;
 using Switchyard.Storage;
 using Switchyard.Tests.TestSupport;
 

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Switchyard.Configuration;
-using Switchyard.Storage;
 using Switchyard.Tests.TestSupport;
 
 namespace Switchyard.Tests.Telemetry;

@@ -1,5 +1,5 @@
 using Switchyard.Configuration;
-using Switchyard.Telemetry.Redaction;
+using Switchyard.Security;
 
 namespace Switchyard.Tests.Telemetry;
 

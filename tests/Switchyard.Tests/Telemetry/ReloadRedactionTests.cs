@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchyard.Configuration;
 using Switchyard.Hosting;
-using Switchyard.Telemetry.Redaction;
+using Switchyard.Security;
 using Switchyard.Tests.TestSupport;
 
 namespace Switchyard.Tests.Telemetry;

@@ -5,8 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Switchyard.Configuration;
+using Switchyard.Security;
 using Switchyard.Telemetry.Logging;
-using Switchyard.Telemetry.Redaction;
 using Switchyard.Tests.TestSupport;
 
 namespace Switchyard.Tests.Telemetry;

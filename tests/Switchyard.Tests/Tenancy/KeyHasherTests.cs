@@ -1,3 +1,4 @@
+using Switchyard.Configuration;
 using Switchyard.Storage;
 using Switchyard.Tenancy;
 using Switchyard.Tests.TestSupport;

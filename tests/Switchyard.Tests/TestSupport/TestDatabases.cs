@@ -1,4 +1,5 @@
 using Npgsql;
+using Switchyard.Configuration;
 using Switchyard.Storage;
 
 namespace Switchyard.Tests.TestSupport;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Switchyard.Configuration;
+using Switchyard.Pricing;
 
 namespace Switchyard.Billing.Reconciliation;
 

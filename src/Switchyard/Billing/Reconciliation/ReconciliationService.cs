@@ -1,5 +1,5 @@
 using System.Globalization;
-using Switchyard.Hosting;
+using Switchyard.Routing;
 using Switchyard.Storage;
 
 namespace Switchyard.Billing.Reconciliation;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Switchyard.Billing;
 
 namespace Switchyard.Billing.Reconciliation;
 

@@ -1,10 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.OpenAi;
-using Switchyard.Protocols.Sse;
-using Switchyard.Relay;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
+using Switchyard.Wire;
 
 namespace Switchyard.Protocols.Anthropic;
 
@@ -217,7 +215,7 @@ public sealed class AnthropicEventWriter : IClientStreamWriter
     private static void Frame(IBufferWriter<byte> output, string name, Action<Utf8JsonWriter> body)
     {
         var data = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(data, OpenAiErrors.WriterOptions))
+        using (var writer = new Utf8JsonWriter(data, GatewayJson.WriterOptions))
         {
             writer.WriteStartObject();
             body(writer);

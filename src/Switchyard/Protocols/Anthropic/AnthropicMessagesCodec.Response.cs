@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.OpenAi;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
+using Switchyard.Wire;
 
 namespace Switchyard.Protocols.Anthropic;
 
@@ -9,7 +10,7 @@ public sealed partial class AnthropicMessagesCodec
 {
     public void WriteResponse(IBufferWriter<byte> output, ChatResponse response)
     {
-        using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);
+        using var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("id", response.Id.StartsWith("msg_", StringComparison.Ordinal) ? response.Id : "msg_" + response.Id);
         writer.WriteString("type", "message");
@@ -54,7 +55,7 @@ public sealed partial class AnthropicMessagesCodec
                 writer.WriteString("type", "direct");
                 writer.WriteEndObject();
                 writer.WriteString("name", call.Name);
-                WriteJsonObject(writer, "input", call.Arguments);
+                JsonText.WriteObject(writer, "input", call.Arguments);
                 writer.WriteEndObject();
                 break;
             case ThinkingPart thinking:

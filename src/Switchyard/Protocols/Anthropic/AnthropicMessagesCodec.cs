@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.OpenAi;
-using Switchyard.Relay;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 
 namespace Switchyard.Protocols.Anthropic;
 
@@ -16,9 +15,9 @@ public sealed partial class AnthropicMessagesCodec : IClientCodec
 
     public IClientStreamWriter CreateStreamWriter(ChatRequest request) => new AnthropicEventWriter();
 
-    public void WriteError(IBufferWriter<byte> output, RelayError error)
+    public void WriteError(IBufferWriter<byte> output, GatewayError error)
     {
-        using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);
+        using var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("type", "error");
         writer.WriteStartObject("error");
@@ -32,7 +31,7 @@ public sealed partial class AnthropicMessagesCodec : IClientCodec
     /// Anthropic's error types by status, as its API reference lists them; other 4xx are invalid_request_error there too.
     /// 503 is not an Anthropic status, but "overloaded" is what it means to a client that retries.
     /// </summary>
-    public static string ErrorType(RelayError error) => error.Status switch
+    public static string ErrorType(GatewayError error) => error.Status switch
     {
         400 => "invalid_request_error",
         401 => "authentication_error",
@@ -43,7 +42,7 @@ public sealed partial class AnthropicMessagesCodec : IClientCodec
         429 => "rate_limit_error",
         503 or 529 => "overloaded_error",
         504 => "timeout_error",
-        _ when error.Kind == RelayErrorKind.ModelNotAllowed => "permission_error",
+        _ when error.Kind == GatewayErrorKind.ModelNotAllowed => "permission_error",
         >= 400 and < 500 => "invalid_request_error",
         _ => "api_error",
     };
@@ -57,37 +56,13 @@ public sealed partial class AnthropicMessagesCodec : IClientCodec
         _ => "end_turn",
     };
 
-    internal static void WriteUsage(Utf8JsonWriter writer, Billing.TokenUsage usage)
+    internal static void WriteUsage(Utf8JsonWriter writer, Contracts.TokenUsage usage)
     {
         writer.WriteStartObject("usage");
         writer.WriteNumber("input_tokens", Math.Max(0, usage.Input - usage.Cached - usage.CacheWrite));
         writer.WriteNumber("cache_creation_input_tokens", usage.CacheWrite);
         writer.WriteNumber("cache_read_input_tokens", usage.Cached);
         writer.WriteNumber("output_tokens", usage.Output);
-        writer.WriteEndObject();
-    }
-
-    /// <summary>Writes JSON text held as a string (tool arguments) as a raw object, or <c>{}</c> if it is not one.</summary>
-    internal static void WriteJsonObject(Utf8JsonWriter writer, string propertyName, string json)
-    {
-        writer.WritePropertyName(propertyName);
-        if (!string.IsNullOrWhiteSpace(json))
-        {
-            try
-            {
-                using var document = JsonDocument.Parse(json);
-                if (document.RootElement.ValueKind == JsonValueKind.Object)
-                {
-                    document.RootElement.WriteTo(writer);
-                    return;
-                }
-            }
-            catch (JsonException)
-            {
-                // A model that produced broken arguments still gets an answer; the tool sees an empty input.
-            }
-        }
-        writer.WriteStartObject();
         writer.WriteEndObject();
     }
 }

@@ -1,8 +1,9 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Relay;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
+using Switchyard.Wire;
 
 namespace Switchyard.Protocols.Anthropic;
 
@@ -26,12 +27,12 @@ public sealed class AnthropicMessagesProtocol(string endpoint, string upstreamPa
     public override ReadOnlySpan<char> ApiKey(HttpRequest request)
     {
         var header = request.Headers["x-api-key"];
-        return header.Count > 0 && header[0] is { Length: > 0 } key ? key.AsSpan().Trim() : KeyAuthentication.BearerToken(request);
+        return header.Count > 0 && header[0] is { Length: > 0 } key ? key.AsSpan().Trim() : BearerToken(request);
     }
 
-    public override void WriteError(IBufferWriter<byte> output, RelayError error) => codec.WriteError(output, error);
+    public override void WriteError(IBufferWriter<byte> output, GatewayError error) => codec.WriteError(output, error);
 
-    public override void WriteStreamError(IBufferWriter<byte> output, RelayError error)
+    public override void WriteStreamError(IBufferWriter<byte> output, GatewayError error)
     {
         output.Write("event: error\ndata: "u8);
         codec.WriteError(output, error);

@@ -1,6 +1,6 @@
 using System.Buffers;
-using Switchyard.Billing;
-using Switchyard.Relay;
+using Switchyard.Contracts;
+using Switchyard.Wire;
 
 namespace Switchyard.Protocols.Anthropic;
 
@@ -12,7 +12,7 @@ public sealed class AnthropicStreamTap : IStreamTap
 {
     private AnthropicUsageReader.Fields _fields;
     private bool _stopped;
-    private RelayError? _streamError;
+    private GatewayError? _streamError;
 
     public TokenUsage Usage => _fields.ToUsage();
 
@@ -32,11 +32,11 @@ public sealed class AnthropicStreamTap : IStreamTap
         else if (eventName.SequenceEqual("error"u8))
         {
             // The client already gets the upstream's own error event; the ledger notes the failure.
-            _streamError = new RelayError(RelayErrorKind.UpstreamError, 502, "The upstream reported an error inside the stream.");
+            _streamError = new GatewayError(GatewayErrorKind.UpstreamError, 502, "The upstream reported an error inside the stream.");
         }
         return true;
     }
 
-    public RelayError? Complete(IBufferWriter<byte> output) =>
-        _streamError ?? (_stopped ? null : new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed."));
+    public GatewayError? Complete(IBufferWriter<byte> output) =>
+        _streamError ?? (_stopped ? null : new GatewayError(GatewayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed."));
 }

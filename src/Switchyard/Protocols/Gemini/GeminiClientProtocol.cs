@@ -1,7 +1,7 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
-using Switchyard.Billing;
-using Switchyard.Relay;
+using Switchyard.Contracts;
+using Switchyard.Wire;
 
 namespace Switchyard.Protocols.Gemini;
 
@@ -35,13 +35,13 @@ public abstract class GeminiClientProtocol : ClientProtocol
             return key.AsSpan().Trim();
         }
         var query = request.Query["key"];
-        return query.Count > 0 && query[0] is { Length: > 0 } queryKey ? queryKey.AsSpan().Trim() : KeyAuthentication.BearerToken(request);
+        return query.Count > 0 && query[0] is { Length: > 0 } queryKey ? queryKey.AsSpan().Trim() : BearerToken(request);
     }
 
-    public override void WriteError(IBufferWriter<byte> output, RelayError error) => GeminiErrors.Write(output, error);
+    public override void WriteError(IBufferWriter<byte> output, GatewayError error) => GeminiErrors.Write(output, error);
 
     /// <summary>Google reports a failure inside a stream as a chunk holding only the error envelope.</summary>
-    public override void WriteStreamError(IBufferWriter<byte> output, RelayError error)
+    public override void WriteStreamError(IBufferWriter<byte> output, GatewayError error)
     {
         output.Write("data: "u8);
         GeminiErrors.Write(output, error);

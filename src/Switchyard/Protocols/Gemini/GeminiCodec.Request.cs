@@ -1,16 +1,16 @@
 using System.Buffers;
 using System.Text.Json;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.OpenAi;
-using Switchyard.Relay;
-using static Switchyard.Protocols.Canonical.JsonFields;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
+using Switchyard.Wire;
+using static Switchyard.Contracts.Canonical.JsonFields;
 
 namespace Switchyard.Protocols.Gemini;
 
 public sealed partial class GeminiCodec
 {
     /// <summary>Model is left empty: it is the URL's, and the relay fills it in.</summary>
-    public ChatRequest? ReadRequest(ReadOnlyMemory<byte> body, out RelayError? error) => CanonicalRequestReader.Read(body, Read, out error);
+    public ChatRequest? ReadRequest(ReadOnlyMemory<byte> body, out GatewayError? error) => CanonicalRequestReader.Read(body, Read, out error);
 
     private static ChatRequest Read(JsonElement root)
     {
@@ -283,7 +283,7 @@ public sealed partial class GeminiCodec
         JsonElement? schema = config.TryGetProperty("responseJsonSchema", out var json) && json.ValueKind == JsonValueKind.Object ? json
             : config.TryGetProperty("responseSchema", out var openApi) && openApi.ValueKind == JsonValueKind.Object ? GeminiSchema.ToJsonSchema(openApi) : null;
         var output = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions))
+        using (var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions))
         {
             writer.WriteStartObject();
             if (schema is { } value)

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.OpenAi;
-using Switchyard.Relay;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
+using Switchyard.Wire;
 
 namespace Switchyard.Protocols.Gemini;
 
@@ -17,11 +17,11 @@ public sealed partial class GeminiCodec : IClientCodec
 
     public IClientStreamWriter CreateStreamWriter(ChatRequest request) => new GeminiStreamWriter(jsonArray: false);
 
-    public void WriteError(IBufferWriter<byte> output, RelayError error) => GeminiErrors.Write(output, error);
+    public void WriteError(IBufferWriter<byte> output, GatewayError error) => GeminiErrors.Write(output, error);
 
     public void WriteResponse(IBufferWriter<byte> output, ChatResponse response)
     {
-        using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);
+        using var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions);
         writer.WriteStartObject();
         writer.WriteStartArray("candidates");
         writer.WriteStartObject();

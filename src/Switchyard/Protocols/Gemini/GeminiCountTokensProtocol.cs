@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Relay;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 
 namespace Switchyard.Protocols.Gemini;
 
@@ -22,7 +22,7 @@ public sealed class GeminiCountTokensProtocol(IClientCodec codec) : GeminiClient
     public override bool CanStream => false;
     public override IClientCodec? Codec => codec;
 
-    public override RequestEnvelope? ReadEnvelope(HttpRequest request, ReadOnlyMemory<byte> body, out RelayError? error)
+    public override RequestEnvelope? ReadEnvelope(HttpRequest request, ReadOnlyMemory<byte> body, out GatewayError? error)
     {
         var envelope = RequestEnvelope.ParseWithPathModel(body, PathModel(request), stream: false, requiredArray: null, Missing, out error);
         if (envelope is null)
@@ -37,7 +37,7 @@ public sealed class GeminiCountTokensProtocol(IClientCodec codec) : GeminiClient
             return envelope;
         }
         envelope.Dispose();
-        error = new RelayError(RelayErrorKind.InvalidRequest, 400, Missing) { Param = "contents" };
+        error = new GatewayError(GatewayErrorKind.InvalidRequest, 400, Missing) { Param = "contents" };
         return null;
     }
 

@@ -2,9 +2,8 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchyard.Billing;
-using Switchyard.Protocols.OpenAi;
-using Switchyard.Relay;
-using static Switchyard.Protocols.Canonical.JsonFields;
+using Switchyard.Contracts;
+using static Switchyard.Contracts.Canonical.JsonFields;
 
 namespace Switchyard.Protocols.Gemini;
 
@@ -21,11 +20,11 @@ public sealed class GeminiEmbedProtocol(bool batch) : GeminiClientProtocol
     public override string Endpoint => batch ? "gemini.batch_embed_contents" : "gemini.embed_content";
     public override string? RequiredArray => batch ? "requests" : null;
     public override bool CanStream => false;
-    public override Canonical.IClientCodec? Codec => null;
+    public override Contracts.Canonical.IClientCodec? Codec => null;
 
     private string Missing => batch ? "* BatchEmbedContentsRequest.requests: requests is not specified" : "* EmbedContentRequest.content: content is not specified";
 
-    public override RequestEnvelope? ReadEnvelope(HttpRequest request, ReadOnlyMemory<byte> body, out RelayError? error)
+    public override RequestEnvelope? ReadEnvelope(HttpRequest request, ReadOnlyMemory<byte> body, out GatewayError? error)
     {
         var envelope = RequestEnvelope.ParseWithPathModel(body, PathModel(request), stream: false, RequiredArray, Missing, out error);
         if (envelope is null)
@@ -40,7 +39,7 @@ public sealed class GeminiEmbedProtocol(bool batch) : GeminiClientProtocol
             if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.Object)
             {
                 envelope.Dispose();
-                error = new RelayError(RelayErrorKind.InvalidRequest, 400, batch ? $"* BatchEmbedContentsRequest.{path}.content: content is not specified" : Missing)
+                error = new GatewayError(GatewayErrorKind.InvalidRequest, 400, batch ? $"* BatchEmbedContentsRequest.{path}.content: content is not specified" : Missing)
                 { Param = batch ? path + ".content" : "content" };
                 return null;
             }
@@ -49,7 +48,7 @@ public sealed class GeminiEmbedProtocol(bool batch) : GeminiClientProtocol
         if (batch && index == 0)
         {
             envelope.Dispose();
-            error = new RelayError(RelayErrorKind.InvalidRequest, 400, Missing) { Param = "requests" };
+            error = new GatewayError(GatewayErrorKind.InvalidRequest, 400, Missing) { Param = "requests" };
             return null;
         }
         return envelope;
@@ -73,7 +72,7 @@ public sealed class GeminiEmbedProtocol(bool batch) : GeminiClientProtocol
             output.Write(request.Body.Span);
             return;
         }
-        using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);
+        using var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions);
         writer.WriteStartObject();
         foreach (var property in request.Root.EnumerateObject())
         {
@@ -107,7 +106,7 @@ public sealed class GeminiEmbedProtocol(bool batch) : GeminiClientProtocol
             : [];
 
     /// <summary>OpenAI-format channels embed the texts at <c>/embeddings</c>; Anthropic has no embeddings.</summary>
-    public override BridgedCall? Bridge(RequestEnvelope request, Configuration.ChannelConfig channel, string upstreamModel, out RelayError? error)
+    public override BridgedCall? Bridge(RequestEnvelope request, Configuration.ChannelConfig channel, string upstreamModel, out GatewayError? error)
     {
         error = null;
         if (channel.Type != "openai" || channel.ResponsesOnly)
@@ -123,14 +122,14 @@ public sealed class GeminiEmbedProtocol(bool batch) : GeminiClientProtocol
             var content = requests[i].GetProperty("content");
             if (content.TryGetProperty("parts", out var parts) && parts.ValueKind == JsonValueKind.Array && parts.EnumerateArray().Any(p => Str(p, "text") is null))
             {
-                error = new RelayError(RelayErrorKind.InvalidRequest, 400, $"{path}content: only text parts can be embedded by the '{channel.Name}' channel.") { Param = path + "content" };
+                error = new GatewayError(GatewayErrorKind.InvalidRequest, 400, $"{path}content: only text parts can be embedded by the '{channel.Name}' channel.") { Param = path + "content" };
                 return null;
             }
             inputs.Add(string.Join("\n", Texts(content)));
             var wanted = Long(requests[i], "outputDimensionality");
             if (i > 0 && wanted != dimensions)
             {
-                error = new RelayError(RelayErrorKind.InvalidRequest, 400,
+                error = new GatewayError(GatewayErrorKind.InvalidRequest, 400,
                     $"{path}outputDimensionality: every request of a batch must ask for the same outputDimensionality to be served by the '{channel.Name}' channel.")
                 { Param = path + "outputDimensionality" };
                 return null;
@@ -138,7 +137,7 @@ public sealed class GeminiEmbedProtocol(bool batch) : GeminiClientProtocol
             dimensions = wanted;
         }
         var body = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(body, OpenAiErrors.WriterOptions))
+        using (var writer = new Utf8JsonWriter(body, GatewayJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("model", upstreamModel);
@@ -183,7 +182,7 @@ public sealed class GeminiEmbedProtocol(bool batch) : GeminiClientProtocol
                 position++;
             }
             var output = new ArrayBufferWriter<byte>(answer.Length);
-            using (var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions))
+            using (var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions))
             {
                 writer.WriteStartObject();
                 if (batch)

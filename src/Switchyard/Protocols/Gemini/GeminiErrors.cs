@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Switchyard.Protocols.OpenAi;
-using Switchyard.Relay;
+using Switchyard.Contracts;
 
 namespace Switchyard.Protocols.Gemini;
 
@@ -25,13 +24,13 @@ public static class GeminiErrors
         _ => "INTERNAL",
     };
 
-    public static void Write(IBufferWriter<byte> output, RelayError error)
+    public static void Write(IBufferWriter<byte> output, GatewayError error)
     {
-        using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);
+        using var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions);
         WriteObject(writer, error);
     }
 
-    public static void WriteObject(Utf8JsonWriter writer, RelayError error)
+    public static void WriteObject(Utf8JsonWriter writer, GatewayError error)
     {
         writer.WriteStartObject();
         writer.WriteStartObject("error");

@@ -1,8 +1,7 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Providers.Gemini;
-using Switchyard.Relay;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 
 namespace Switchyard.Protocols.Gemini;
 
@@ -20,13 +19,13 @@ public sealed class GeminiProtocol(IClientCodec codec, bool stream, bool jsonArr
     public override string? RequiredArray => "contents";
     public override IClientCodec? Codec => codec;
 
-    public override RequestEnvelope? ReadEnvelope(HttpRequest request, ReadOnlyMemory<byte> body, out RelayError? error) =>
+    public override RequestEnvelope? ReadEnvelope(HttpRequest request, ReadOnlyMemory<byte> body, out GatewayError? error) =>
         RequestEnvelope.ParseWithPathModel(body, PathModel(request), stream, "contents", MissingContents, out error);
 
-    public override string UpstreamPathFor(RequestEnvelope request, string upstreamModel) => GeminiProvider.Path(upstreamModel, stream);
+    public override string UpstreamPathFor(RequestEnvelope request, string upstreamModel) => UpstreamPaths.Gemini(upstreamModel, stream);
 
     /// <summary>Without <c>alt=sse</c> Google wraps even an error answer in the stream's array.</summary>
-    public override void WriteError(IBufferWriter<byte> output, RelayError error)
+    public override void WriteError(IBufferWriter<byte> output, GatewayError error)
     {
         if (!jsonArray)
         {

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Switchyard.Protocols.OpenAi;
+using Switchyard.Contracts;
 
 namespace Switchyard.Protocols.Gemini;
 
@@ -13,7 +13,7 @@ public static class GeminiSchema
     public static JsonElement ToJsonSchema(JsonElement schema)
     {
         var output = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions))
+        using (var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions))
         {
             Write(writer, schema);
         }

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
-using Switchyard.Billing;
-using Switchyard.Relay;
+using Switchyard.Contracts;
+using Switchyard.Wire;
 
 namespace Switchyard.Protocols.Gemini;
 
@@ -15,7 +15,7 @@ public sealed class GeminiStreamTap(bool jsonArray = false) : IStreamTap
     private GeminiUsageReader.Fields _usage;
     private bool _finished;
     private bool _opened;
-    private RelayError? _streamError;
+    private GatewayError? _streamError;
 
     public TokenUsage Usage => _usage.ToUsage();
 
@@ -34,7 +34,7 @@ public sealed class GeminiStreamTap(bool jsonArray = false) : IStreamTap
         else if (data.IndexOf("\"error\""u8) >= 0 && IsErrorChunk(data))
         {
             // The client already has the upstream's own error chunk; the ledger notes the failure.
-            _streamError = new RelayError(RelayErrorKind.UpstreamError, 502, "The upstream reported an error inside the stream.");
+            _streamError = new GatewayError(GatewayErrorKind.UpstreamError, 502, "The upstream reported an error inside the stream.");
         }
         return true;
     }
@@ -69,7 +69,7 @@ public sealed class GeminiStreamTap(bool jsonArray = false) : IStreamTap
         output.Write(data);
     }
 
-    public void WriteError(ClientProtocol protocol, IBufferWriter<byte> output, RelayError error)
+    public void WriteError(ClientProtocol protocol, IBufferWriter<byte> output, GatewayError error)
     {
         if (!jsonArray)
         {
@@ -82,12 +82,12 @@ public sealed class GeminiStreamTap(bool jsonArray = false) : IStreamTap
         output.Write("]"u8);
     }
 
-    public RelayError? Complete(IBufferWriter<byte> output)
+    public GatewayError? Complete(IBufferWriter<byte> output)
     {
-        var error = _streamError ?? (_finished ? null : new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed."));
+        var error = _streamError ?? (_finished ? null : new GatewayError(GatewayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed."));
         // A broken stream is closed by WriteError with its error element; a finished one (or one whose own error
         // chunk went through) ends its array here.
-        if (jsonArray && _opened && (error is null || error.Kind == RelayErrorKind.UpstreamError))
+        if (jsonArray && _opened && (error is null || error.Kind == GatewayErrorKind.UpstreamError))
         {
             output.Write("]"u8);
         }

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.OpenAi;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
+using Switchyard.Wire;
 
 namespace Switchyard.Protocols.Gemini;
 
@@ -99,7 +99,7 @@ public sealed class GeminiStreamWriter(bool jsonArray) : IClientStreamWriter
     private void Chunk(IBufferWriter<byte> output, Action<Utf8JsonWriter> part, string? finish)
     {
         var data = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(data, OpenAiErrors.WriterOptions))
+        using (var writer = new Utf8JsonWriter(data, GatewayJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteStartArray("candidates");

@@ -1,14 +1,14 @@
 using System.Text;
 using System.Text.Json;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Relay;
-using static Switchyard.Protocols.Canonical.JsonFields;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
+using static Switchyard.Contracts.Canonical.JsonFields;
 
 namespace Switchyard.Protocols.OpenAi;
 
 public sealed partial class OpenAiChatConverter
 {
-    public ChatRequest? ReadRequest(ReadOnlyMemory<byte> body, out RelayError? error) => CanonicalRequestReader.Read(body, Read, out error);
+    public ChatRequest? ReadRequest(ReadOnlyMemory<byte> body, out GatewayError? error) => CanonicalRequestReader.Read(body, Read, out error);
 
     private static ChatRequest Read(JsonElement root)
     {

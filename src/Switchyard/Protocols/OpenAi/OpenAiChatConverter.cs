@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Relay;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 
 namespace Switchyard.Protocols.OpenAi;
 
@@ -15,9 +15,9 @@ public sealed partial class OpenAiChatConverter(TimeProvider time) : IClientCode
 {
     public string Name => "openai.chat";
 
-    public void WriteError(IBufferWriter<byte> output, RelayError error)
+    public void WriteError(IBufferWriter<byte> output, GatewayError error)
     {
-        using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);
+        using var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions);
         OpenAiErrors.WriteBody(writer, error);
     }
 
@@ -31,7 +31,7 @@ public sealed partial class OpenAiChatConverter(TimeProvider time) : IClientCode
         _ => "stop",
     };
 
-    internal static void WriteUsage(Utf8JsonWriter writer, Billing.TokenUsage usage)
+    internal static void WriteUsage(Utf8JsonWriter writer, Contracts.TokenUsage usage)
     {
         writer.WriteStartObject("usage");
         writer.WriteNumber("prompt_tokens", usage.Input);
@@ -53,7 +53,7 @@ public sealed partial class OpenAiChatConverter(TimeProvider time) : IClientCode
 
     public void WriteResponse(IBufferWriter<byte> output, ChatResponse response)
     {
-        using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);
+        using var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("id", response.Id);
         writer.WriteString("object", "chat.completion");

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Relay;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
+using Switchyard.Wire;
 
 namespace Switchyard.Protocols.OpenAi;
 
@@ -22,15 +22,15 @@ public sealed class OpenAiChatProtocol(string endpoint, string upstreamPath, str
     /// <summary>A channel that speaks only the Responses API gets chat completions converted to it.</summary>
     public override bool IsNative(Configuration.ChannelConfig channel) => channel.Type == Family && !channel.ResponsesOnly;
 
-    public override ReadOnlySpan<char> ApiKey(HttpRequest request) => KeyAuthentication.BearerToken(request);
+    public override ReadOnlySpan<char> ApiKey(HttpRequest request) => BearerToken(request);
 
-    public override void WriteError(IBufferWriter<byte> output, RelayError error)
+    public override void WriteError(IBufferWriter<byte> output, GatewayError error)
     {
-        using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);
+        using var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions);
         OpenAiErrors.WriteBody(writer, error);
     }
 
-    public override void WriteStreamError(IBufferWriter<byte> output, RelayError error)
+    public override void WriteStreamError(IBufferWriter<byte> output, GatewayError error)
     {
         output.Write("data: "u8);
         WriteError(output, error);
@@ -69,7 +69,7 @@ public sealed class OpenAiStreamTap(bool clientWantsUsage) : IStreamTap
 
     public bool OnFrame(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data)
     {
-        if (Sse.SseFrame.IsDone(data))
+        if (SseFrame.IsDone(data))
         {
             var first = !_sawDone;
             _sawDone = true;
@@ -90,7 +90,7 @@ public sealed class OpenAiStreamTap(bool clientWantsUsage) : IStreamTap
         return true;
     }
 
-    public RelayError? Complete(IBufferWriter<byte> output)
+    public GatewayError? Complete(IBufferWriter<byte> output)
     {
         if (_sawDone)
         {
@@ -98,7 +98,7 @@ public sealed class OpenAiStreamTap(bool clientWantsUsage) : IStreamTap
         }
         if (!_sawFinish)
         {
-            return new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed.");
+            return new GatewayError(GatewayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed.");
         }
         // Some OpenAI-compatible upstreams end without [DONE]; clients that wait for it would hang.
         output.Write("data: [DONE]\n\n"u8);

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 
 namespace Switchyard.Protocols.OpenAi;
 
@@ -81,7 +81,7 @@ public sealed class OpenAiChunkWriter(bool clientWantsUsage, long created) : ICl
             case StreamFailed failed:
                 _done = true;
                 output.Write("data: "u8);
-                using (var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions))
+                using (var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions))
                 {
                     OpenAiErrors.WriteBody(writer, failed.Error);
                 }
@@ -142,7 +142,7 @@ public sealed class OpenAiChunkWriter(bool clientWantsUsage, long created) : ICl
     private void Envelope(IBufferWriter<byte> output, Action<Utf8JsonWriter> body)
     {
         output.Write("data: "u8);
-        using (var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions))
+        using (var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("id", _id);

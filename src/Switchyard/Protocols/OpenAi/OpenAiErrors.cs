@@ -1,37 +1,34 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Switchyard.Relay;
+using Switchyard.Contracts;
 
 namespace Switchyard.Protocols.OpenAi;
 
 /// <summary>Renders errors as OpenAI's <c>{"error":{"message","type","param","code"}}</c>.</summary>
 public static class OpenAiErrors
 {
-    /// <summary>Messages stay readable (apostrophes, CJK) rather than \u-escaped; the body is always served as JSON.</summary>
-    public static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    public static (string Type, string? Code) TypeAndCode(RelayError error) => error.Kind switch
+    public static (string Type, string? Code) TypeAndCode(GatewayError error) => error.Kind switch
     {
-        RelayErrorKind.MissingKey or RelayErrorKind.InvalidKey => ("invalid_request_error", "invalid_api_key"),
-        RelayErrorKind.ModelNotAllowed => ("invalid_request_error", "model_not_allowed"),
-        RelayErrorKind.ModelNotFound => ("invalid_request_error", "model_not_found"),
-        RelayErrorKind.NoChannel => ("invalid_request_error", "model_not_available"),
-        RelayErrorKind.BodyTooLarge => ("invalid_request_error", "request_too_large"),
-        RelayErrorKind.MalformedJson or RelayErrorKind.InvalidRequest => ("invalid_request_error", error.Code),
-        RelayErrorKind.RateLimited => ("rate_limit_exceeded", "rate_limit_exceeded"),
-        RelayErrorKind.UpstreamTimeout => ("api_error", "upstream_timeout"),
-        RelayErrorKind.UpstreamUnreachable => ("api_error", "upstream_unreachable"),
-        RelayErrorKind.UpstreamStreamBroken => ("api_error", "upstream_stream_broken"),
-        RelayErrorKind.ClientDisconnected => ("api_error", "client_disconnected"),
+        GatewayErrorKind.MissingKey or GatewayErrorKind.InvalidKey => ("invalid_request_error", "invalid_api_key"),
+        GatewayErrorKind.ModelNotAllowed => ("invalid_request_error", "model_not_allowed"),
+        GatewayErrorKind.ModelNotFound => ("invalid_request_error", "model_not_found"),
+        GatewayErrorKind.NoChannel => ("invalid_request_error", "model_not_available"),
+        GatewayErrorKind.BodyTooLarge => ("invalid_request_error", "request_too_large"),
+        GatewayErrorKind.MalformedJson or GatewayErrorKind.InvalidRequest => ("invalid_request_error", error.Code),
+        GatewayErrorKind.RateLimited => ("rate_limit_exceeded", "rate_limit_exceeded"),
+        GatewayErrorKind.UpstreamTimeout => ("api_error", "upstream_timeout"),
+        GatewayErrorKind.UpstreamUnreachable => ("api_error", "upstream_unreachable"),
+        GatewayErrorKind.UpstreamStreamBroken => ("api_error", "upstream_stream_broken"),
+        GatewayErrorKind.ClientDisconnected => ("api_error", "client_disconnected"),
         // An upstream's refusal in another protocol keeps its meaning: a 4xx is still the request's fault.
-        RelayErrorKind.UpstreamError when error.Status == 429 => ("rate_limit_exceeded", error.Code ?? "rate_limit_exceeded"),
-        RelayErrorKind.UpstreamError when error.Status is >= 400 and < 500 => ("invalid_request_error", error.Code),
-        RelayErrorKind.UpstreamError or RelayErrorKind.Internal => ("api_error", error.Code),
+        GatewayErrorKind.UpstreamError when error.Status == 429 => ("rate_limit_exceeded", error.Code ?? "rate_limit_exceeded"),
+        GatewayErrorKind.UpstreamError when error.Status is >= 400 and < 500 => ("invalid_request_error", error.Code),
+        GatewayErrorKind.UpstreamError or GatewayErrorKind.Internal => ("api_error", error.Code),
         _ => ("api_error", error.Code),
     };
 
-    public static void WriteBody(Utf8JsonWriter writer, RelayError error)
+    public static void WriteBody(Utf8JsonWriter writer, GatewayError error)
     {
         var (type, code) = TypeAndCode(error);
         writer.WriteStartObject();
@@ -58,7 +55,7 @@ public static class OpenAiErrors
         writer.WriteEndObject();
     }
 
-    public static async Task WriteAsync(HttpResponse response, RelayError error, CancellationToken cancellationToken)
+    public static async Task WriteAsync(HttpResponse response, GatewayError error, CancellationToken cancellationToken)
     {
         response.StatusCode = error.Status;
         response.ContentType = "application/json";
@@ -67,7 +64,7 @@ public static class OpenAiErrors
             await response.Body.WriteAsync(error.UpstreamBody, cancellationToken);
             return;
         }
-        using (var writer = new Utf8JsonWriter(response.BodyWriter, WriterOptions))
+        using (var writer = new Utf8JsonWriter(response.BodyWriter, GatewayJson.WriterOptions))
         {
             WriteBody(writer, error);
         }

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
-using Switchyard.Protocols.Canonical;
-using static Switchyard.Protocols.Canonical.JsonFields;
+using Switchyard.Contracts.Canonical;
+using static Switchyard.Contracts.Canonical.JsonFields;
 
 namespace Switchyard.Protocols.Responses;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Relay;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 
 namespace Switchyard.Protocols.Responses;
 
@@ -12,7 +11,7 @@ namespace Switchyard.Protocols.Responses;
 public static class ResponseObject
 {
     public static void Write(Utf8JsonWriter w, ResponseIds ids, string model, long createdAt, ChatRequest request,
-        ResponseStatus status, IReadOnlyList<OutputItem> output, TokenUsage? usage, RelayError? error = null)
+        ResponseStatus status, IReadOnlyList<OutputItem> output, TokenUsage? usage, GatewayError? error = null)
     {
         w.WriteStartObject();
         w.WriteString("id", ids.ResponseId);
@@ -29,7 +28,7 @@ public static class ResponseObject
         if (error is not null)
         {
             w.WriteStartObject("error");
-            w.WriteString("code", error.Kind == RelayErrorKind.RateLimited || error.Status == 429 ? "rate_limit_exceeded" : "server_error");
+            w.WriteString("code", error.Kind == GatewayErrorKind.RateLimited || error.Status == 429 ? "rate_limit_exceeded" : "server_error");
             w.WriteString("message", error.Message);
             w.WriteEndObject();
         }

@@ -1,16 +1,16 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.OpenAi;
-using Switchyard.Relay;
-using static Switchyard.Protocols.Canonical.JsonFields;
+using static Switchyard.Contracts.Canonical.JsonFields;
 
 namespace Switchyard.Protocols.Responses;
 
 public sealed partial class ResponsesCodec
 {
-    public ChatRequest? ReadRequest(ReadOnlyMemory<byte> body, out RelayError? error) => CanonicalRequestReader.Read(body, Read, out error);
+    public ChatRequest? ReadRequest(ReadOnlyMemory<byte> body, out GatewayError? error) => CanonicalRequestReader.Read(body, Read, out error);
 
     private static ChatRequest Read(JsonElement root)
     {

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.OpenAi;
-using Switchyard.Relay;
 
 namespace Switchyard.Protocols.Responses;
 
@@ -17,9 +17,9 @@ public sealed partial class ResponsesCodec(TimeProvider time) : IClientCodec
 
     public IClientStreamWriter CreateStreamWriter(ChatRequest request) => new ResponsesEventWriter(request, time.GetUtcNow().ToUnixTimeSeconds());
 
-    public void WriteError(IBufferWriter<byte> output, RelayError error)
+    public void WriteError(IBufferWriter<byte> output, GatewayError error)
     {
-        using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);
+        using var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions);
         OpenAiErrors.WriteBody(writer, error);
     }
 
@@ -29,7 +29,7 @@ public sealed partial class ResponsesCodec(TimeProvider time) : IClientCodec
     public void WriteResponse(IBufferWriter<byte> output, ChatResponse response, ChatRequest request)
     {
         var ids = new ResponseIds(response.Id);
-        using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);
+        using var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions);
         ResponseObject.Write(writer, ids, response.Model, time.GetUtcNow().ToUnixTimeSeconds(), request,
             ResponseIds.FinalStatus(response.StopReason), Items(response.Content, ids, request), response.Usage);
     }

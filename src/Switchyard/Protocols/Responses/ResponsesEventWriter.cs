@@ -1,10 +1,8 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.OpenAi;
-using Switchyard.Relay;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 
 namespace Switchyard.Protocols.Responses;
 
@@ -194,7 +192,7 @@ public sealed class ResponsesEventWriter(ChatRequest request, long createdAt) : 
         });
     }
 
-    private void Response(Utf8JsonWriter w, ResponseStatus status, TokenUsage? usage, RelayError? error = null)
+    private void Response(Utf8JsonWriter w, ResponseStatus status, TokenUsage? usage, GatewayError? error = null)
     {
         w.WritePropertyName("response");
         var finished = status == ResponseStatus.InProgress ? [] : _items.OfType<OutputItem>().ToList();
@@ -228,7 +226,7 @@ public sealed class ResponsesEventWriter(ChatRequest request, long createdAt) : 
         output.Write("event: "u8);
         Encoding.UTF8.GetBytes(type, output);
         output.Write("\ndata: "u8);
-        using (var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions))
+        using (var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("type", type);

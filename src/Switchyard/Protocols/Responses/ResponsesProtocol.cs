@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.OpenAi;
-using Switchyard.Relay;
+using Switchyard.Wire;
 
 namespace Switchyard.Protocols.Responses;
 
@@ -22,18 +22,18 @@ public sealed class ResponsesProtocol(IClientCodec codec) : ClientProtocol
 
     public override bool IsNative(Configuration.ChannelConfig channel) => channel.Type == "openai" && channel.Responses;
 
-    public override ReadOnlySpan<char> ApiKey(HttpRequest request) => KeyAuthentication.BearerToken(request);
+    public override ReadOnlySpan<char> ApiKey(HttpRequest request) => BearerToken(request);
 
-    public override void WriteError(IBufferWriter<byte> output, RelayError error) => codec.WriteError(output, error);
+    public override void WriteError(IBufferWriter<byte> output, GatewayError error) => codec.WriteError(output, error);
 
     /// <summary>The Responses API's <c>error</c> event (ResponseErrorEvent): type, code, message, param, sequence_number.</summary>
-    public override void WriteStreamError(IBufferWriter<byte> output, RelayError error) => WriteErrorEvent(output, error, sequenceNumber: 0);
+    public override void WriteStreamError(IBufferWriter<byte> output, GatewayError error) => WriteErrorEvent(output, error, sequenceNumber: 0);
 
     /// <param name="sequenceNumber">The event's place in the stream: one past the last event the client got.</param>
-    public static void WriteErrorEvent(IBufferWriter<byte> output, RelayError error, long sequenceNumber)
+    public static void WriteErrorEvent(IBufferWriter<byte> output, GatewayError error, long sequenceNumber)
     {
         output.Write("event: error\ndata: "u8);
-        using (var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions))
+        using (var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions))
         {
             var (_, code) = OpenAiErrors.TypeAndCode(error);
             writer.WriteStartObject();

@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
-using Switchyard.Billing;
-using Switchyard.Protocols.OpenAi;
-using Switchyard.Relay;
+using Switchyard.Contracts;
+using Switchyard.Wire;
 
 namespace Switchyard.Protocols.Responses;
 
@@ -13,7 +12,7 @@ namespace Switchyard.Protocols.Responses;
 public sealed class ResponsesStreamTap : IStreamTap
 {
     private bool _finished;
-    private RelayError? _streamError;
+    private GatewayError? _streamError;
     private long _lastSequence = -1;
 
     public TokenUsage Usage { get; private set; }
@@ -29,29 +28,29 @@ public sealed class ResponsesStreamTap : IStreamTap
         if (type.SequenceEqual("response.completed"u8) || type.SequenceEqual("response.incomplete"u8) || type.SequenceEqual("response.failed"u8))
         {
             _finished = true;
-            if (ResponseOf(data) is { Length: > 0 } response && OpenAiUsageReader.TryRead(response, out var usage, out _))
+            if (ResponsesEvents.ResponseOf(data) is { Length: > 0 } response && OpenAiUsageReader.TryRead(response, out var usage, out _))
             {
                 Usage = usage;
             }
             if (type.SequenceEqual("response.failed"u8))
             {
                 // The client already has the upstream's own failure event; the ledger notes it.
-                _streamError = new RelayError(RelayErrorKind.UpstreamError, 502, "The upstream reported a failed response inside the stream.");
+                _streamError = new GatewayError(GatewayErrorKind.UpstreamError, 502, "The upstream reported a failed response inside the stream.");
             }
         }
         else if (type.SequenceEqual("error"u8))
         {
-            _streamError = new RelayError(RelayErrorKind.UpstreamError, 502, "The upstream reported an error inside the stream.");
+            _streamError = new GatewayError(GatewayErrorKind.UpstreamError, 502, "The upstream reported an error inside the stream.");
         }
         return true;
     }
 
     /// <summary>An error after the start continues the upstream's numbering, as every Responses event carries its place.</summary>
-    public void WriteError(ClientProtocol protocol, IBufferWriter<byte> output, RelayError error) =>
+    public void WriteError(ClientProtocol protocol, IBufferWriter<byte> output, GatewayError error) =>
         ResponsesProtocol.WriteErrorEvent(output, error, _lastSequence + 1);
 
-    public RelayError? Complete(IBufferWriter<byte> output) =>
-        _streamError ?? (_finished ? null : new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed."));
+    public GatewayError? Complete(IBufferWriter<byte> output) =>
+        _streamError ?? (_finished ? null : new GatewayError(GatewayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed."));
 
     /// <summary>
     /// The event's <c>type</c> (for upstreams that send no <c>event:</c> line) and <c>sequence_number</c>, read from
@@ -92,34 +91,5 @@ public sealed class ResponsesStreamTap : IStreamTap
         {
         }
         return type;
-    }
-
-    /// <summary>The raw bytes of the event's <c>response</c> object.</summary>
-    public static ReadOnlySpan<byte> ResponseOf(ReadOnlySpan<byte> data)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(data);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return default;
-            }
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isResponse = reader.ValueTextEquals("response"u8);
-                reader.Read();
-                if (isResponse && reader.TokenType == JsonTokenType.StartObject)
-                {
-                    var start = (int)reader.TokenStartIndex;
-                    reader.Skip();
-                    return data[start..(int)reader.BytesConsumed];
-                }
-                reader.Skip();
-            }
-        }
-        catch (JsonException)
-        {
-        }
-        return default;
     }
 }

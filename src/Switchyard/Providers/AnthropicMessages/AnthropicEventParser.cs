@@ -1,9 +1,8 @@
 using System.Text.Json;
-using Switchyard.Billing;
-using Switchyard.Protocols.Anthropic;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Relay;
-using static Switchyard.Protocols.Canonical.JsonFields;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
+using Switchyard.Wire;
+using static Switchyard.Contracts.Canonical.JsonFields;
 
 namespace Switchyard.Providers.AnthropicMessages;
 
@@ -101,7 +100,7 @@ public sealed class AnthropicEventParser : IUpstreamStreamParser
                 _stopped = true;
                 var error = root.TryGetProperty("error", out var e) ? e : default;
                 var errorType = Str(error, "type");
-                output.Add(new StreamFailed(new RelayError(RelayErrorKind.UpstreamError, errorType switch
+                output.Add(new StreamFailed(new GatewayError(GatewayErrorKind.UpstreamError, errorType switch
                 {
                     "overloaded_error" => 529,
                     "rate_limit_error" => 429,
@@ -123,7 +122,7 @@ public sealed class AnthropicEventParser : IUpstreamStreamParser
     {
         if (!_stopped)
         {
-            output.Add(new StreamFailed(new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed.")));
+            output.Add(new StreamFailed(new GatewayError(GatewayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed.")));
         }
     }
 }

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
-using Switchyard.Protocols.Anthropic;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.OpenAi;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
+using Switchyard.Wire;
 
 namespace Switchyard.Providers.AnthropicMessages;
 
@@ -10,7 +10,7 @@ public sealed partial class AnthropicMessagesProvider
 {
     public void WriteRequest(IBufferWriter<byte> output, ChatRequest request, string upstreamModel)
     {
-        using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);
+        using var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("model", upstreamModel);
         // Anthropic refuses extended thinking together with a forced tool choice; the client's tool choice wins.
@@ -225,7 +225,7 @@ public sealed partial class AnthropicMessagesProvider
                 writer.WriteString("type", "tool_use");
                 writer.WriteString("id", call.Id);
                 writer.WriteString("name", call.Name);
-                AnthropicMessagesCodec.WriteJsonObject(writer, "input", call.Arguments);
+                JsonText.WriteObject(writer, "input", call.Arguments);
                 writer.WriteEndObject();
                 return;
             case ToolResultPart result:

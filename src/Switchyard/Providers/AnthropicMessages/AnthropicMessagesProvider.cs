@@ -1,9 +1,10 @@
 using System.Buffers;
 using System.Text.Json;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.Anthropic;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Relay;
-using static Switchyard.Protocols.Canonical.JsonFields;
+using Switchyard.Wire;
+using static Switchyard.Contracts.Canonical.JsonFields;
 
 namespace Switchyard.Providers.AnthropicMessages;
 
@@ -28,9 +29,9 @@ public sealed partial class AnthropicMessagesProvider : IProviderAdapter
 
     public IUpstreamStreamParser CreateStreamParser() => new AnthropicEventParser();
 
-    public RelayError ReadError(int status, ReadOnlySpan<byte> body)
+    public GatewayError ReadError(int status, ReadOnlySpan<byte> body)
     {
-        var generic = UpstreamCall.Classify(status, body, "anthropic", passBodyThrough: false);
+        var generic = UpstreamErrorClassifier.Classify(status, body, "anthropic", passBodyThrough: false);
         if (status is 401 or 403)
         {
             return generic;
@@ -49,7 +50,7 @@ public sealed partial class AnthropicMessagesProvider : IProviderAdapter
         return generic;
     }
 
-    public ChatResponse? ReadResponse(ReadOnlySpan<byte> body, out RelayError? error)
+    public ChatResponse? ReadResponse(ReadOnlySpan<byte> body, out GatewayError? error)
     {
         error = null;
         try
@@ -72,7 +73,7 @@ public sealed partial class AnthropicMessagesProvider : IProviderAdapter
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            error = new RelayError(RelayErrorKind.UpstreamError, 502, "The upstream's answer is not an Anthropic message.");
+            error = new GatewayError(GatewayErrorKind.UpstreamError, 502, "The upstream's answer is not an Anthropic message.");
             return null;
         }
     }

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.Gemini;
-using Switchyard.Protocols.OpenAi;
-using static Switchyard.Protocols.Canonical.JsonFields;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
+using Switchyard.Wire;
+using static Switchyard.Contracts.Canonical.JsonFields;
 
 namespace Switchyard.Providers.Gemini;
 
@@ -11,7 +11,7 @@ public sealed partial class GeminiProvider
 {
     public void WriteRequest(IBufferWriter<byte> output, ChatRequest request, string upstreamModel)
     {
-        using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);
+        using var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions);
         writer.WriteStartObject();
         // Tool results name their function in Gemini, not the call's id; the names come from the calls before them.
         var callNames = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -20,7 +20,7 @@ public sealed partial class GeminiProvider
         {
             var parts = new ArrayBufferWriter<byte>(256);
             int written;
-            using (var partWriter = new Utf8JsonWriter(parts, OpenAiErrors.WriterOptions))
+            using (var partWriter = new Utf8JsonWriter(parts, GatewayJson.WriterOptions))
             {
                 partWriter.WriteStartArray();
                 written = WriteParts(partWriter, message.Content, callNames);

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.Gemini;
-using Switchyard.Relay;
-using static Switchyard.Protocols.Canonical.JsonFields;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
+using Switchyard.Wire;
+using static Switchyard.Contracts.Canonical.JsonFields;
 
 namespace Switchyard.Providers.Gemini;
 
@@ -16,11 +16,7 @@ public sealed partial class GeminiProvider : IProviderAdapter
 
     public string RequestPath(ChatRequest request) => RequestPath(request, request.Model);
 
-    public string RequestPath(ChatRequest request, string upstreamModel) => Path(upstreamModel, request.Stream);
-
-    /// <summary><c>models/{model}:generateContent</c>, or the SSE form of <c>:streamGenerateContent</c>.</summary>
-    public static string Path(string model, bool stream) =>
-        "models/" + Uri.EscapeDataString(model) + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent");
+    public string RequestPath(ChatRequest request, string upstreamModel) => UpstreamPaths.Gemini(upstreamModel, request.Stream);
 
     public void AddHeaders(HttpRequestMessage message, string? apiKey)
     {
@@ -32,16 +28,16 @@ public sealed partial class GeminiProvider : IProviderAdapter
 
     public IUpstreamStreamParser CreateStreamParser() => new GeminiStreamParser();
 
-    public RelayError ReadError(int status, ReadOnlySpan<byte> body)
+    public GatewayError ReadError(int status, ReadOnlySpan<byte> body)
     {
-        var generic = UpstreamCall.Classify(status, body, "gemini", passBodyThrough: false);
+        var generic = UpstreamErrorClassifier.Classify(status, body, "gemini", passBodyThrough: false);
         if (status is 401 or 403)
         {
             return generic;
         }
         if (GeminiKeyRejection.IsKeyRejected(status, body))
         {
-            return new RelayError(RelayErrorKind.UpstreamError, 502, $"The upstream channel 'gemini' rejected its credentials ({GeminiKeyRejection.Reason}).", AllowFallback: true)
+            return new GatewayError(GatewayErrorKind.UpstreamError, 502, $"The upstream channel 'gemini' rejected its credentials ({GeminiKeyRejection.Reason}).", AllowFallback: true)
             {
                 Code = "upstream_auth_failed",
             };
@@ -64,7 +60,7 @@ public sealed partial class GeminiProvider : IProviderAdapter
         return generic;
     }
 
-    public ChatResponse? ReadResponse(ReadOnlySpan<byte> body, out RelayError? error)
+    public ChatResponse? ReadResponse(ReadOnlySpan<byte> body, out GatewayError? error)
     {
         error = null;
         try
@@ -97,7 +93,7 @@ public sealed partial class GeminiProvider : IProviderAdapter
             }
             else
             {
-                error = new RelayError(RelayErrorKind.UpstreamError, 502, "The upstream's answer has no candidates.");
+                error = new GatewayError(GatewayErrorKind.UpstreamError, 502, "The upstream's answer has no candidates.");
                 return null;
             }
             return new ChatResponse(responseId, Str(root, "modelVersion") ?? "", parts,
@@ -105,7 +101,7 @@ public sealed partial class GeminiProvider : IProviderAdapter
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            error = new RelayError(RelayErrorKind.UpstreamError, 502, "The upstream's answer is not a Gemini GenerateContentResponse.");
+            error = new GatewayError(GatewayErrorKind.UpstreamError, 502, "The upstream's answer is not a Gemini GenerateContentResponse.");
             return null;
         }
     }

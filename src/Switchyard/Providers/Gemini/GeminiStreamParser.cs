@@ -1,9 +1,8 @@
 using System.Text.Json;
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.Gemini;
-using Switchyard.Relay;
-using static Switchyard.Protocols.Canonical.JsonFields;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
+using Switchyard.Wire;
+using static Switchyard.Contracts.Canonical.JsonFields;
 
 namespace Switchyard.Providers.Gemini;
 
@@ -60,7 +59,7 @@ public sealed class GeminiStreamParser : IUpstreamStreamParser
                 // Google reports a failure after the stream began as a chunk holding only its error envelope.
                 _ended = true;
                 var code = Long(error, "code") is { } status and >= 400 and < 600 ? (int)status : 500;
-                output.Add(new StreamFailed(new RelayError(RelayErrorKind.UpstreamError, code, Str(error, "message") ?? "The upstream reported an error.")));
+                output.Add(new StreamFailed(new GatewayError(GatewayErrorKind.UpstreamError, code, Str(error, "message") ?? "The upstream reported an error.")));
                 return;
             }
             if (GeminiUsageReader.TryRead(data, out var usage))
@@ -157,7 +156,7 @@ public sealed class GeminiStreamParser : IUpstreamStreamParser
         _ended = true;
         if (_finish is null)
         {
-            output.Add(new StreamFailed(new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed.")));
+            output.Add(new StreamFailed(new GatewayError(GatewayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed.")));
             return;
         }
         Close(output);

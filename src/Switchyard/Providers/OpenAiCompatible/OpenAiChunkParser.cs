@@ -1,10 +1,8 @@
 using System.Text.Json;
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.OpenAi;
-using Switchyard.Protocols.Sse;
-using Switchyard.Relay;
-using static Switchyard.Protocols.Canonical.JsonFields;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
+using Switchyard.Wire;
+using static Switchyard.Contracts.Canonical.JsonFields;
 
 namespace Switchyard.Providers.OpenAiCompatible;
 
@@ -45,7 +43,7 @@ public sealed class OpenAiChunkParser : IUpstreamStreamParser
         {
             if (!_started)
             {
-                Fail(output, new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream ended before it sent anything."));
+                Fail(output, new GatewayError(GatewayErrorKind.UpstreamStreamBroken, 502, "The upstream stream ended before it sent anything."));
                 return;
             }
             Stop(output);
@@ -65,7 +63,7 @@ public sealed class OpenAiChunkParser : IUpstreamStreamParser
             var root = document.RootElement;
             if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
             {
-                Fail(output, new RelayError(RelayErrorKind.UpstreamError, 502, Str(error, "message") ?? "The upstream reported an error.")
+                Fail(output, new GatewayError(GatewayErrorKind.UpstreamError, 502, Str(error, "message") ?? "The upstream reported an error.")
                 { Code = Str(error, "code") });
                 return;
             }
@@ -174,7 +172,7 @@ public sealed class OpenAiChunkParser : IUpstreamStreamParser
         output.Add(MessageStopped.Instance);
     }
 
-    private void Fail(List<StreamEvent> output, RelayError error)
+    private void Fail(List<StreamEvent> output, GatewayError error)
     {
         _failed = true;
         output.Add(new StreamFailed(error));
@@ -192,6 +190,6 @@ public sealed class OpenAiChunkParser : IUpstreamStreamParser
             Stop(output);
             return;
         }
-        Fail(output, new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed."));
+        Fail(output, new GatewayError(GatewayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed."));
     }
 }

@@ -1,9 +1,8 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.OpenAi;
-using Switchyard.Relay;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 
 namespace Switchyard.Providers.OpenAiCompatible;
 
@@ -13,7 +12,7 @@ public sealed partial class OpenAiCompatibleProvider
     /// Chat Completions takes a file only as base64 data or an uploaded file id, never a URL; fetching the URL here
     /// would let any client make the gateway request arbitrary addresses, so the request is refused instead.
     /// </summary>
-    public RelayError? Refuse(ChatRequest request)
+    public GatewayError? Refuse(ChatRequest request)
     {
         static bool LinksAFile(ContentPart part) => part switch
         {
@@ -22,7 +21,7 @@ public sealed partial class OpenAiCompatibleProvider
             _ => false,
         };
         return request.Messages.Any(m => m.Content.Any(LinksAFile))
-            ? new RelayError(RelayErrorKind.InvalidRequest, 400,
+            ? new GatewayError(GatewayErrorKind.InvalidRequest, 400,
                 "A document given by URL cannot be sent to this model's OpenAI-format upstream, which takes files only as base64 data: send the document as base64.")
             { Param = "messages" }
             : null;
@@ -30,7 +29,7 @@ public sealed partial class OpenAiCompatibleProvider
 
     public void WriteRequest(IBufferWriter<byte> output, ChatRequest request, string upstreamModel)
     {
-        using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);
+        using var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("model", upstreamModel);
         writer.WriteStartArray("messages");

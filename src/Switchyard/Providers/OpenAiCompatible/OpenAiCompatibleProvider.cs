@@ -1,10 +1,10 @@
 using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.OpenAi;
-using Switchyard.Relay;
-using static Switchyard.Protocols.Canonical.JsonFields;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
+using Switchyard.Wire;
+using static Switchyard.Contracts.Canonical.JsonFields;
 
 namespace Switchyard.Providers.OpenAiCompatible;
 
@@ -47,14 +47,14 @@ public sealed partial class OpenAiCompatibleProvider : IProviderAdapter
     /// another key or channel. Other statuses are kept, with the upstream's own message and code when it gives them;
     /// 408, 429 and 5xx may be retried elsewhere.
     /// </summary>
-    public RelayError ReadError(int status, ReadOnlySpan<byte> body)
+    public GatewayError ReadError(int status, ReadOnlySpan<byte> body)
     {
         if (status is 401 or 403)
         {
-            return new RelayError(RelayErrorKind.UpstreamError, 502, $"The upstream channel rejected its credentials (status {status}).", AllowFallback: true)
+            return new GatewayError(GatewayErrorKind.UpstreamError, 502, $"The upstream channel rejected its credentials (status {status}).", AllowFallback: true)
             { Code = "upstream_auth_failed" };
         }
-        var generic = UpstreamCall.Classify(status, body, "openai", passBodyThrough: false);
+        var generic = UpstreamErrorClassifier.Classify(status, body, "openai", passBodyThrough: false);
         if (UpstreamError(body) is not { } upstream)
         {
             return generic;
@@ -81,7 +81,7 @@ public sealed partial class OpenAiCompatibleProvider : IProviderAdapter
         }
     }
 
-    public ChatResponse? ReadResponse(ReadOnlySpan<byte> body, out RelayError? error)
+    public ChatResponse? ReadResponse(ReadOnlySpan<byte> body, out GatewayError? error)
     {
         error = null;
         try
@@ -132,7 +132,7 @@ public sealed partial class OpenAiCompatibleProvider : IProviderAdapter
         }
     }
 
-    private static readonly RelayError NotACompletion = new(RelayErrorKind.UpstreamError, 502, "The upstream's answer is not a chat completion.");
+    private static readonly GatewayError NotACompletion = new(GatewayErrorKind.UpstreamError, 502, "The upstream's answer is not a chat completion.");
 
     /// <summary>The message text: a string, or text parts as a few compatible servers send.</summary>
     private static string? ContentText(JsonElement message)

@@ -1,9 +1,8 @@
 using System.Text.Json;
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.Responses;
-using Switchyard.Relay;
-using static Switchyard.Protocols.Canonical.JsonFields;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
+using Switchyard.Wire;
+using static Switchyard.Contracts.Canonical.JsonFields;
 
 namespace Switchyard.Providers.OpenAiResponses;
 
@@ -95,19 +94,19 @@ public sealed class ResponsesEventParser : IUpstreamStreamParser
                     Start(output);
                     CloseAll(output);
                     var final = root.TryGetProperty("response", out var f) ? f : default;
-                    Usage = ResponsesProvider.UsageOf(ResponsesStreamTap.ResponseOf(data));
+                    Usage = ResponsesProvider.UsageOf(ResponsesEvents.ResponseOf(data));
                     var stop = ResponsesProvider.StopReasonOf(final, _calls.Count > 0 ? [new ToolCallPart("", "", "")] : []);
                     output.Add(new MessageDelta(stop, null, Usage));
                     output.Add(MessageStopped.Instance);
                     _ended = true;
                     break;
                 case "response.failed":
-                    Usage = ResponsesProvider.UsageOf(ResponsesStreamTap.ResponseOf(data));
+                    Usage = ResponsesProvider.UsageOf(ResponsesEvents.ResponseOf(data));
                     output.Add(new StreamFailed(ResponsesProvider.Failure(root.TryGetProperty("response", out var failed) ? failed : default)));
                     _ended = true;
                     break;
                 case "error":
-                    output.Add(new StreamFailed(new RelayError(RelayErrorKind.UpstreamError, 502,
+                    output.Add(new StreamFailed(new GatewayError(GatewayErrorKind.UpstreamError, 502,
                         Str(root, "message") ?? "The upstream reported an error inside the stream.")
                     { Code = Str(root, "code") }));
                     _ended = true;
@@ -125,7 +124,7 @@ public sealed class ResponsesEventParser : IUpstreamStreamParser
         if (!_ended)
         {
             _ended = true;
-            output.Add(new StreamFailed(StreamResponse.Broken));
+            output.Add(new StreamFailed(StreamErrors.Broken));
         }
     }
 

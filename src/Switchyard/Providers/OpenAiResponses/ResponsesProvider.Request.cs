@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.OpenAi;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 
 namespace Switchyard.Providers.OpenAiResponses;
 
@@ -15,7 +15,7 @@ public sealed partial class ResponsesProvider
     /// </summary>
     public void WriteRequest(IBufferWriter<byte> output, ChatRequest request, string upstreamModel)
     {
-        using var writer = new Utf8JsonWriter(output, OpenAiErrors.WriterOptions);
+        using var writer = new Utf8JsonWriter(output, GatewayJson.WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("model", upstreamModel);
         if (request.System.Count > 0)

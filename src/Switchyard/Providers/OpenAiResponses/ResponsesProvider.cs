@@ -1,10 +1,9 @@
 using System.Text.Json;
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.OpenAi;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Providers.OpenAiCompatible;
-using Switchyard.Relay;
-using static Switchyard.Protocols.Canonical.JsonFields;
+using Switchyard.Wire;
+using static Switchyard.Contracts.Canonical.JsonFields;
 
 namespace Switchyard.Providers.OpenAiResponses;
 
@@ -27,11 +26,11 @@ public sealed partial class ResponsesProvider : IProviderAdapter
     public void AddHeaders(HttpRequestMessage message, string? apiKey) => ChatErrors.AddHeaders(message, apiKey);
 
     /// <summary>The Responses API reports errors in the same shape and with the same statuses as chat completions.</summary>
-    public RelayError ReadError(int status, ReadOnlySpan<byte> body) => ChatErrors.ReadError(status, body);
+    public GatewayError ReadError(int status, ReadOnlySpan<byte> body) => ChatErrors.ReadError(status, body);
 
     public IUpstreamStreamParser CreateStreamParser() => new ResponsesEventParser();
 
-    public ChatResponse? ReadResponse(ReadOnlySpan<byte> body, out RelayError? error)
+    public ChatResponse? ReadResponse(ReadOnlySpan<byte> body, out GatewayError? error)
     {
         error = null;
         try
@@ -63,17 +62,17 @@ public sealed partial class ResponsesProvider : IProviderAdapter
         }
     }
 
-    private static readonly RelayError NotAResponse = new(RelayErrorKind.UpstreamError, 502, "The upstream's answer is not a Response object.");
+    private static readonly GatewayError NotAResponse = new(GatewayErrorKind.UpstreamError, 502, "The upstream's answer is not a Response object.");
 
     /// <summary>A failed Response's <c>error</c>; rate limits may be retried elsewhere, as may server errors.</summary>
-    internal static RelayError Failure(JsonElement response)
+    internal static GatewayError Failure(JsonElement response)
     {
         var error = response.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.Object ? e : default;
         var code = Str(error, "code");
         var message = Str(error, "message") ?? "The upstream failed to generate a response.";
         return code == "rate_limit_exceeded"
-            ? new RelayError(RelayErrorKind.RateLimited, 429, message, AllowFallback: true) { Code = code }
-            : new RelayError(RelayErrorKind.UpstreamError, 502, message, AllowFallback: true) { Code = code };
+            ? new GatewayError(GatewayErrorKind.RateLimited, 429, message, AllowFallback: true) { Code = code }
+            : new GatewayError(GatewayErrorKind.UpstreamError, 502, message, AllowFallback: true) { Code = code };
     }
 
     /// <summary>Output items as canonical parts: reasoning shows its summary (OpenAI keeps the rest), message text, function calls.</summary>

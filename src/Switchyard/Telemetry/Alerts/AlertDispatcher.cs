@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchyard.Configuration;
-using Switchyard.Hosting;
 using Switchyard.Storage;
 
 namespace Switchyard.Telemetry.Alerts;
@@ -18,10 +17,10 @@ public sealed partial class AlertDispatcher : BackgroundService
 {
     private const int QueueCapacity = 1024;
     private const int ParallelDeliveries = 4;
-    private readonly GatewayRuntime _runtime;
+    private readonly Routing.GatewayRuntime _runtime;
     private readonly AlertStore _store;
     private readonly TimeProvider _time;
-    private readonly Redaction.Redactor _redactor;
+    private readonly Security.Redactor _redactor;
     private readonly Metrics.GatewayMetrics _metrics;
     private readonly ILogger<AlertDispatcher> _logger;
     private readonly Channel<(WebhookConfig Webhook, Alert Alert)> _queue =
@@ -32,7 +31,7 @@ public sealed partial class AlertDispatcher : BackgroundService
     private readonly HttpClient _http;
     private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
 
-    public AlertDispatcher(GatewayRuntime runtime, AlertStore store, TimeProvider time, Redaction.Redactor redactor, Metrics.GatewayMetrics metrics,
+    public AlertDispatcher(Routing.GatewayRuntime runtime, AlertStore store, TimeProvider time, Security.Redactor redactor, Metrics.GatewayMetrics metrics,
         ILogger<AlertDispatcher> logger)
     {
         _runtime = runtime;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Switchyard.Routing;
 
 namespace Switchyard.Telemetry.Alerts;
 
@@ -6,7 +7,7 @@ namespace Switchyard.Telemetry.Alerts;
 /// Every <c>alerts.check_interval</c>: a look at each channel key's health and a refresh of the group budgets; in
 /// between, the budget reader works through the scopes the request path handed over.
 /// </summary>
-public sealed class AlertMonitor(Hosting.GatewayRuntime runtime, ChannelAlerts channels, BudgetAlerts budgets, TimeProvider time) : BackgroundService
+public sealed class AlertMonitor(Routing.GatewayRuntime runtime, ChannelAlerts channels, BudgetAlerts budgets, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -17,7 +17,7 @@ namespace Switchyard.Telemetry.Alerts;
 /// names the period (<c>group rd usd_per_month 2026-12</c>), and a threshold already recorded in the database —
 /// by another instance or before a restart — is not sent again.
 /// </summary>
-public sealed class BudgetAlerts(AlertDispatcher dispatcher, IQuotaStore quotas, AlertStore store, TimeProvider time, Hosting.GatewayRuntime runtime,
+public sealed class BudgetAlerts(AlertDispatcher dispatcher, IQuotaStore quotas, AlertStore store, TimeProvider time, Routing.GatewayRuntime runtime,
     BudgetGauges gauges)
 {
     private static readonly string[] Limits = ["usd_per_day", "usd_per_month", "usd_total"];

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Switchyard.Configuration;
 using Switchyard.Quotas;
+using Switchyard.Routing;
 
 namespace Switchyard.Telemetry.Alerts;
 
@@ -13,10 +14,10 @@ namespace Switchyard.Telemetry.Alerts;
 /// </summary>
 public sealed class BudgetGauges
 {
-    private readonly Hosting.GatewayRuntime _runtime;
+    private readonly Routing.GatewayRuntime _runtime;
     private readonly ConcurrentDictionary<(string Group, string Period), double> _spent = new();
 
-    public BudgetGauges(Metrics.GatewayMetrics metrics, Hosting.GatewayRuntime runtime)
+    public BudgetGauges(Metrics.GatewayMetrics metrics, Routing.GatewayRuntime runtime)
     {
         _runtime = runtime;
         metrics.Meter.CreateObservableGauge("switchyard.budget.usd", Limits, null, "Dollar budget of each group by period (day, month, total).");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Switchyard.Configuration;
 using Switchyard.Resilience;
 using Switchyard.Routing;
 

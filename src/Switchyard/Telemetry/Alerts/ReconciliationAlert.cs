@@ -1,4 +1,5 @@
 using Switchyard.Billing.Reconciliation;
+using Switchyard.Configuration;
 
 namespace Switchyard.Telemetry.Alerts;
 

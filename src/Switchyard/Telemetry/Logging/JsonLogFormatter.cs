@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
-using Switchyard.Telemetry.Redaction;
+using Switchyard.Security;
 
 namespace Switchyard.Telemetry.Logging;
 

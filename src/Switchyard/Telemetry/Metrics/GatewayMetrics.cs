@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Switchyard.Billing;
 using Switchyard.Configuration;
-using Switchyard.Relay;
+using Switchyard.Contracts;
 
 namespace Switchyard.Telemetry.Metrics;
 
@@ -62,10 +61,11 @@ public sealed class GatewayMetrics : IDisposable
     public static string StatusClass(int status) => status is >= 100 and < 600 ? StatusClasses[(status / 100) - 1] : "other";
 
     /// <summary>Everything known once a request ended: its count, durations, tokens and cost.</summary>
-    public void OnRequest(RelayContext context, UsageRecord record)
+    public void OnRequest(in FinishedRequest finished)
     {
-        var protocol = context.Endpoint;
-        var model = context.CanonicalModel ?? None;
+        var record = finished.Record;
+        var protocol = record.Endpoint;
+        var model = finished.CanonicalModel ?? None;
         var channel = record.Channel ?? None;
         var group = record.Group ?? None;
         var statusClass = StatusClass(record.Status);
@@ -78,15 +78,15 @@ public sealed class GatewayMetrics : IDisposable
             { "group", group },
             { "status_class", statusClass },
         };
-        _duration.Record(context.Elapsed.TotalSeconds, tags);
+        _duration.Record(finished.Elapsed.TotalSeconds, tags);
         tags.Add("outcome", record.ErrorKind ?? "success");
         if (_perKey)
         {
             tags.Add("key", record.KeyName ?? None);
         }
         _requests.Add(1, tags);
-        _overhead.Record(context.OverheadMs / 1000.0, new KeyValuePair<string, object?>("protocol", protocol));
-        if (context.Stream && context.TtfbMs is { } ttfb && record.ErrorKind is null)
+        _overhead.Record(finished.OverheadMs / 1000.0, new KeyValuePair<string, object?>("protocol", protocol));
+        if (record.Stream && record.TtfbMs is { } ttfb && record.ErrorKind is null)
         {
             _timeToFirstChunk.Record(ttfb / 1000.0, new TagList { { "protocol", protocol }, { "model", model }, { "channel", channel }, { "group", group } });
         }

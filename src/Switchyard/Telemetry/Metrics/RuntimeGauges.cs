@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Switchyard.Billing;
-using Switchyard.Hosting;
 using Switchyard.Resilience;
+using Switchyard.Routing;
 
 namespace Switchyard.Telemetry.Metrics;
 

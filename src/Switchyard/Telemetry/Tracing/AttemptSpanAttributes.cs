@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Switchyard.Billing;
+using Switchyard.Contracts;
 using Switchyard.Routing;
 using Switchyard.Telemetry.Otlp;
 using Keys = Switchyard.Telemetry.Tracing.SpanAttributeKeys;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using Switchyard.Billing;
-using Switchyard.Relay;
+using Switchyard.Contracts;
 using Switchyard.Routing;
 
 namespace Switchyard.Telemetry.Tracing;
@@ -20,7 +19,7 @@ public static class GatewayTracing
     public static readonly ActivitySource Source = new(SourceName, typeof(GatewayTracing).Assembly.GetName().Version?.ToString(3));
 
     /// <summary>Starts the request span, continuing the caller's trace (W3C <c>traceparent</c>) when it sent one.</summary>
-    public static Activity? StartRequest(HttpRequest request, RelayContext context)
+    public static Activity? StartRequest(HttpRequest request, string endpoint)
     {
         if (!Source.HasListeners())
         {
@@ -41,11 +40,12 @@ public static class GatewayTracing
             ActivityContext.TryParse(traceparent.ToString(), request.Headers.TryGetValue("tracestate", out var state) ? state.ToString() : null, isRemote: true, out parent);
         }
         // Name and attributes are written when the span ends (RequestSpanAttributes), from the request's own state.
-        return Source.StartActivity(context.Endpoint, ActivityKind.Server, parent);
+        return Source.StartActivity(endpoint, ActivityKind.Server, parent);
     }
 
-    public static void EndRequest(Activity? activity, RelayContext context, UsageRecord record)
+    public static void EndRequest(Activity? activity, in FinishedRequest finished)
     {
+        var record = finished.Record;
         if (activity is null)
         {
             return;
@@ -54,11 +54,11 @@ public static class GatewayTracing
         {
             activity.SetStatus(ActivityStatusCode.Error, error);
         }
-        if (activity.IsAllDataRequested && (record.ErrorKind is not null || context.Attempts.Count > 1 || context.FallbackFrom is not null))
+        if (activity.IsAllDataRequested && (record.ErrorKind is not null || finished.Attempts > 1 || finished.FallbackFrom is not null))
         {
             KeepForExport(activity);
         }
-        RequestSpanAttributes.End(activity, context, record);
+        RequestSpanAttributes.End(activity, finished);
     }
 
     /// <summary>Starts the span of one upstream attempt; <paramref name="number"/> counts from 1 across fallbacks.</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using Switchyard.Billing;
-using Switchyard.Relay;
+using Switchyard.Contracts;
 using Switchyard.Telemetry.Otlp;
 using Keys = Switchyard.Telemetry.Tracing.SpanAttributeKeys;
 
@@ -12,47 +11,45 @@ public sealed class RequestSpanAttributes : SpanAttributes
     [ThreadStatic]
     private static RequestSpanAttributes? t_instance;
 
-    private RelayContext? _context;
-    private UsageRecord? _record;
+    private FinishedRequest _finished;
 
-    public static void End(Activity activity, RelayContext context, UsageRecord record)
+    public static void End(Activity activity, in FinishedRequest finished)
     {
         var attributes = t_instance ??= new RequestSpanAttributes();
-        attributes._context = context;
-        attributes._record = record;
+        attributes._finished = finished;
         attributes.End(activity);
     }
 
     public override void WriteName(ProtobufWriter writer, int field)
     {
-        var (context, record) = (_context!, _record!);
+        var record = _finished.Record;
         if (record.RequestedModel is { } model)
         {
-            writer.String(field, context.Endpoint == "embeddings" ? "embeddings " : "chat ", model);
+            writer.String(field, record.Endpoint == "embeddings" ? "embeddings " : "chat ", model);
         }
         else
         {
-            writer.String(field, context.Endpoint);
+            writer.String(field, record.Endpoint);
         }
     }
 
     public override void WriteAttributes(ProtobufWriter writer)
     {
         const int field = OtlpSpanEncoder.AttributesField;
-        var (context, record) = (_context!, _record!);
-        OtlpAttribute.Write(writer, field, Keys.RequestId, context.RequestId);
-        OtlpAttribute.Write(writer, field, Keys.Protocol, context.Endpoint);
-        OtlpAttribute.Write(writer, field, Keys.Operation, Operation(context.Endpoint));
+        var record = _finished.Record;
+        OtlpAttribute.Write(writer, field, Keys.RequestId, record.RequestId);
+        OtlpAttribute.Write(writer, field, Keys.Protocol, record.Endpoint);
+        OtlpAttribute.Write(writer, field, Keys.Operation, Operation(record.Endpoint));
         OtlpAttribute.WriteIfSet(writer, field, Keys.RequestModel, record.RequestedModel);
         OtlpAttribute.WriteIfSet(writer, field, Keys.ResponseModel, record.ServedModel);
-        if (context.Route is { } route)
+        if (_finished.Route is { } route)
         {
             writer.Raw(RouteSpanAttributes.Of(route).Request);
         }
         OtlpAttribute.WriteIfSet(writer, field, Keys.Key, record.KeyName);
         OtlpAttribute.WriteIfSet(writer, field, Keys.Group, record.Group);
-        OtlpAttribute.Write(writer, field, Keys.Attempts, (long)context.Attempts.Count);
-        OtlpAttribute.WriteIfSet(writer, field, Keys.FallbackFrom, context.FallbackFrom);
+        OtlpAttribute.Write(writer, field, Keys.Attempts, (long)_finished.Attempts);
+        OtlpAttribute.WriteIfSet(writer, field, Keys.FallbackFrom, _finished.FallbackFrom);
         WriteUsage(writer, record.Usage);
         OtlpAttribute.Write(writer, field, Keys.CostUsd, (double)record.CostUsd);
         OtlpAttribute.Write(writer, field, Keys.StatusCode, (long)record.Status);
@@ -69,7 +66,7 @@ public sealed class RequestSpanAttributes : SpanAttributes
         }
     }
 
-    protected override void Clear() => (_context, _record) = (null, null);
+    protected override void Clear() => _finished = default;
 
     private static string Operation(string endpoint) => endpoint == "embeddings" ? "embeddings" : "chat";
 }

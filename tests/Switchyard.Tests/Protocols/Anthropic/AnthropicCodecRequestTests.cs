@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.Anthropic;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Relay;
 using static Switchyard.Tests.Protocols.Anthropic.AnthropicGolden;
 
 namespace Switchyard.Tests.Protocols.Anthropic;
@@ -18,11 +18,11 @@ public sealed class AnthropicCodecRequestTests
         return Assert.IsType<ChatRequest>(request);
     }
 
-    private RelayError ReadFails(string json)
+    private GatewayError ReadFails(string json)
     {
         var request = _codec.ReadRequest(Bytes(json), out var error);
         Assert.Null(request);
-        return Assert.IsType<RelayError>(error);
+        return Assert.IsType<GatewayError>(error);
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public sealed class AnthropicCodecRequestTests
     {
         var error = ReadFails($$$"""{"model":"m","max_tokens":5,"tools":[{"name":"f","input_schema":{"type":"object"}},{"type":"{{{type}}}","name":"x"}],"messages":[{"role":"user","content":"hi"}]}""");
 
-        Assert.Equal((RelayErrorKind.InvalidRequest, 400, "tools.1"), (error.Kind, error.Status, error.Param));
+        Assert.Equal((GatewayErrorKind.InvalidRequest, 400, "tools.1"), (error.Kind, error.Status, error.Param));
         Assert.Contains(type, error.Message, StringComparison.Ordinal);
     }
 
@@ -189,7 +189,7 @@ public sealed class AnthropicCodecRequestTests
     {
         var error = ReadFails("{\"model\":\"m\",\n\"max_tokens\": 5,,}");
 
-        Assert.Equal((RelayErrorKind.MalformedJson, 400), (error.Kind, error.Status));
+        Assert.Equal((GatewayErrorKind.MalformedJson, 400), (error.Kind, error.Status));
         Assert.Contains("line 2", error.Message, StringComparison.Ordinal);
         Assert.Contains("byte ", error.Message, StringComparison.Ordinal);
     }
@@ -214,7 +214,7 @@ public sealed class AnthropicCodecRequestTests
     {
         var error = ReadFails(json);
 
-        Assert.Equal((RelayErrorKind.InvalidRequest, 400, param), (error.Kind, error.Status, error.Param));
+        Assert.Equal((GatewayErrorKind.InvalidRequest, 400, param), (error.Kind, error.Status, error.Param));
         Assert.StartsWith(param, error.Message, StringComparison.Ordinal);
     }
 
@@ -223,7 +223,7 @@ public sealed class AnthropicCodecRequestTests
     {
         var error = ReadFails("[1,2]");
 
-        Assert.Equal((RelayErrorKind.InvalidRequest, 400, "body"), (error.Kind, error.Status, error.Param));
+        Assert.Equal((GatewayErrorKind.InvalidRequest, 400, "body"), (error.Kind, error.Status, error.Param));
     }
 
     [Fact]

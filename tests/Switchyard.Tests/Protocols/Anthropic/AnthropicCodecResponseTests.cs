@@ -1,8 +1,7 @@
 using System.Text.Json;
-using Switchyard.Billing;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.Anthropic;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Relay;
 using Switchyard.Tests.TestSupport;
 using static Switchyard.Tests.Protocols.Anthropic.AnthropicGolden;
 
@@ -120,23 +119,23 @@ public sealed class AnthropicCodecResponseTests
     }
 
     [Theory]
-    [InlineData(RelayErrorKind.InvalidRequest, 400, "invalid_request_error")]
-    [InlineData(RelayErrorKind.MalformedJson, 400, "invalid_request_error")]
-    [InlineData(RelayErrorKind.InvalidKey, 401, "authentication_error")]
-    [InlineData(RelayErrorKind.UpstreamError, 402, "billing_error")]
-    [InlineData(RelayErrorKind.ModelNotAllowed, 403, "permission_error")]
-    [InlineData(RelayErrorKind.ModelNotFound, 404, "not_found_error")]
-    [InlineData(RelayErrorKind.UpstreamError, 409, "invalid_request_error")]
-    [InlineData(RelayErrorKind.BodyTooLarge, 413, "request_too_large")]
-    [InlineData(RelayErrorKind.RateLimited, 429, "rate_limit_error")]
-    [InlineData(RelayErrorKind.Internal, 500, "api_error")]
-    [InlineData(RelayErrorKind.UpstreamError, 502, "api_error")]
-    [InlineData(RelayErrorKind.UpstreamUnreachable, 503, "overloaded_error")]
-    [InlineData(RelayErrorKind.UpstreamTimeout, 504, "timeout_error")]
-    [InlineData(RelayErrorKind.UpstreamError, 529, "overloaded_error")]
-    public void WriteError_Status_PicksAnthropicErrorType(RelayErrorKind kind, int status, string type)
+    [InlineData(GatewayErrorKind.InvalidRequest, 400, "invalid_request_error")]
+    [InlineData(GatewayErrorKind.MalformedJson, 400, "invalid_request_error")]
+    [InlineData(GatewayErrorKind.InvalidKey, 401, "authentication_error")]
+    [InlineData(GatewayErrorKind.UpstreamError, 402, "billing_error")]
+    [InlineData(GatewayErrorKind.ModelNotAllowed, 403, "permission_error")]
+    [InlineData(GatewayErrorKind.ModelNotFound, 404, "not_found_error")]
+    [InlineData(GatewayErrorKind.UpstreamError, 409, "invalid_request_error")]
+    [InlineData(GatewayErrorKind.BodyTooLarge, 413, "request_too_large")]
+    [InlineData(GatewayErrorKind.RateLimited, 429, "rate_limit_error")]
+    [InlineData(GatewayErrorKind.Internal, 500, "api_error")]
+    [InlineData(GatewayErrorKind.UpstreamError, 502, "api_error")]
+    [InlineData(GatewayErrorKind.UpstreamUnreachable, 503, "overloaded_error")]
+    [InlineData(GatewayErrorKind.UpstreamTimeout, 504, "timeout_error")]
+    [InlineData(GatewayErrorKind.UpstreamError, 529, "overloaded_error")]
+    public void WriteError_Status_PicksAnthropicErrorType(GatewayErrorKind kind, int status, string type)
     {
-        var json = Write(o => _codec.WriteError(o, new RelayError(kind, status, "Something \"quoted\" — failed.")));
+        var json = Write(o => _codec.WriteError(o, new GatewayError(kind, status, "Something \"quoted\" — failed.")));
 
         JsonAssert.Equal($$$"""{"type":"error","error":{"type":"{{{type}}}","message":"Something \"quoted\" — failed."}}""", json);
     }

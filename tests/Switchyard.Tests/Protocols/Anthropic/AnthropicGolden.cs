@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.Sse;
+using Switchyard.Contracts.Canonical;
+using Switchyard.Wire;
 
 namespace Switchyard.Tests.Protocols.Anthropic;
 

@@ -1,9 +1,8 @@
 using System.Text.Json;
-using Switchyard.Billing;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.Anthropic;
-using Switchyard.Protocols.Canonical;
 using Switchyard.Providers.AnthropicMessages;
-using Switchyard.Relay;
 using static Switchyard.Tests.Protocols.Anthropic.AnthropicGolden;
 
 namespace Switchyard.Tests.Protocols.Anthropic;
@@ -94,8 +93,8 @@ public sealed class AnthropicStreamWriterTests
         var sse = Render(
             new MessageStarted("msg_1", "m", null),
             new TextDelta(0, "Hi"),
-            new StreamFailed(new RelayError(RelayErrorKind.UpstreamError, 429, "Slow down.")),
-            new StreamFailed(new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed.")),
+            new StreamFailed(new GatewayError(GatewayErrorKind.UpstreamError, 429, "Slow down.")),
+            new StreamFailed(new GatewayError(GatewayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed.")),
             new TextDelta(0, "late"),
             MessageStopped.Instance);
 

@@ -1,9 +1,8 @@
 using System.Text.Json;
-using Switchyard.Billing;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.Anthropic;
-using Switchyard.Protocols.Canonical;
 using Switchyard.Providers.OpenAiCompatible;
-using Switchyard.Relay;
 using static Switchyard.Tests.Protocols.Conversion.ConversionTestKit;
 
 namespace Switchyard.Tests.Protocols.Conversion;
@@ -242,7 +241,7 @@ public sealed class AnthropicToOpenAiTests
         Assert.Equal(refused, error is not null);
         if (error is not null)
         {
-            Assert.Equal((400, RelayErrorKind.InvalidRequest), (error.Status, error.Kind));
+            Assert.Equal((400, GatewayErrorKind.InvalidRequest), (error.Status, error.Kind));
             Assert.Contains("base64", error.Message, StringComparison.Ordinal);
         }
     }

@@ -1,5 +1,5 @@
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.OpenAi;
 using Switchyard.Providers.AnthropicMessages;
 using Switchyard.Tests.TestSupport;

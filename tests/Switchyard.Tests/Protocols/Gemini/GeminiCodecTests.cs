@@ -1,10 +1,8 @@
-using Switchyard.Billing;
-using Switchyard.Protocols.Anthropic;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.Gemini;
 using Switchyard.Providers.AnthropicMessages;
 using Switchyard.Providers.OpenAiCompatible;
-using Switchyard.Relay;
 using Switchyard.Tests.Protocols.OpenAiChat;
 using Switchyard.Tests.TestSupport;
 using static Switchyard.Tests.Protocols.Gemini.GeminiGolden;
@@ -24,7 +22,7 @@ public sealed class GeminiCodecTests
         return request! with { Model = "gemini-2.5-flash" };
     }
 
-    private RelayError ReadError(string json)
+    private GatewayError ReadError(string json)
     {
         Assert.Null(_codec.ReadRequest(Bytes(json), out var error));
         return error!;
@@ -95,7 +93,7 @@ public sealed class GeminiCodecTests
     {
         var error = ReadError(json);
 
-        Assert.Equal((RelayErrorKind.InvalidRequest, 400, field), (error.Kind, error.Status, error.Param));
+        Assert.Equal((GatewayErrorKind.InvalidRequest, 400, field), (error.Kind, error.Status, error.Param));
     }
 
     [Fact]
@@ -132,7 +130,7 @@ public sealed class GeminiCodecTests
     [InlineData(504, "DEADLINE_EXCEEDED")]
     public void WriteError_IsGooglesEnvelopeWithTheRpcStatus(int status, string name)
     {
-        var body = Write(o => _codec.WriteError(o, new RelayError(RelayErrorKind.UpstreamError, status, "It's broken.")));
+        var body = Write(o => _codec.WriteError(o, new GatewayError(GatewayErrorKind.UpstreamError, status, "It's broken.")));
 
         JsonAssert.Equal($$$"""{"error":{"code":{{{status}}},"message":"It's broken.","status":"{{{name}}}"}}""", body);
         Assert.True(GeminiErrors.Matches(Bytes(body)));
@@ -169,8 +167,8 @@ public sealed class GeminiCodecTests
             new MessageStarted("r1", "m", null),
             new BlockStarted(0, new TextPart("")),
             new TextDelta(0, "Hel"),
-            new StreamFailed(new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed.")),
-            new StreamFailed(new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "again")),
+            new StreamFailed(new GatewayError(GatewayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed.")),
+            new StreamFailed(new GatewayError(GatewayErrorKind.UpstreamStreamBroken, 502, "again")),
             MessageStopped.Instance,
         ];
 

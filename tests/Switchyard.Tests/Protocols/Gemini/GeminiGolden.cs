@@ -1,5 +1,5 @@
 using System.Buffers;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Tests.Protocols.Anthropic;
 
 namespace Switchyard.Tests.Protocols.Gemini;

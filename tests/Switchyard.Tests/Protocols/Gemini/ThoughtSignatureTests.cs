@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.Anthropic;
-using Switchyard.Protocols.Canonical;
 using Switchyard.Protocols.Gemini;
 using Switchyard.Protocols.OpenAi;
 using Switchyard.Protocols.Responses;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts.Canonical;
 
 namespace Switchyard.Tests.Protocols.OpenAiChat;
 

@@ -1,7 +1,7 @@
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.OpenAi;
 using Switchyard.Providers.OpenAiCompatible;
-using Switchyard.Relay;
 using Switchyard.Tests.TestSupport;
 using static Switchyard.Tests.Protocols.OpenAiChat.OpenAiGolden;
 
@@ -19,7 +19,7 @@ public sealed class OpenAiChatCodecRequestTests
         return request!;
     }
 
-    private RelayError Refuse(string json)
+    private GatewayError Refuse(string json)
     {
         var request = _codec.ReadRequest(Bytes(json), out var error);
         Assert.Null(request);
@@ -179,7 +179,7 @@ public sealed class OpenAiChatCodecRequestTests
     {
         var error = Refuse("{\"model\":\"m\",\n\"messages\": [,]}");
 
-        Assert.Equal((RelayErrorKind.MalformedJson, 400), (error.Kind, error.Status));
+        Assert.Equal((GatewayErrorKind.MalformedJson, 400), (error.Kind, error.Status));
         Assert.Contains("line 2", error.Message);
         Assert.Contains("byte", error.Message);
     }
@@ -209,7 +209,7 @@ public sealed class OpenAiChatCodecRequestTests
     {
         var error = Refuse(json);
 
-        Assert.Equal((RelayErrorKind.InvalidRequest, 400, param), (error.Kind, error.Status, error.Param));
+        Assert.Equal((GatewayErrorKind.InvalidRequest, 400, param), (error.Kind, error.Status, error.Param));
     }
 
     [Fact]

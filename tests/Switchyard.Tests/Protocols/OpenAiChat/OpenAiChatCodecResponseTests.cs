@@ -1,8 +1,7 @@
 using System.Text.Json;
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.OpenAi;
-using Switchyard.Relay;
 using Switchyard.Tests.TestSupport;
 using static Switchyard.Tests.Protocols.OpenAiChat.OpenAiGolden;
 
@@ -92,7 +91,7 @@ public sealed class OpenAiChatCodecResponseTests
     [Fact]
     public void WriteError_InvalidRequest_IsOpenAiErrorBody()
     {
-        var written = Write(o => _codec.WriteError(o, new RelayError(RelayErrorKind.InvalidRequest, 400, "You must provide a model parameter.") { Param = "model" }));
+        var written = Write(o => _codec.WriteError(o, new GatewayError(GatewayErrorKind.InvalidRequest, 400, "You must provide a model parameter.") { Param = "model" }));
 
         JsonAssert.Equal("""{"error":{"message":"You must provide a model parameter.","type":"invalid_request_error","param":"model","code":null}}""", written);
     }
@@ -100,7 +99,7 @@ public sealed class OpenAiChatCodecResponseTests
     [Fact]
     public void WriteError_UpstreamAuthFailure_KeepsItsCode()
     {
-        var written = Write(o => _codec.WriteError(o, new RelayError(RelayErrorKind.UpstreamError, 502,
+        var written = Write(o => _codec.WriteError(o, new GatewayError(GatewayErrorKind.UpstreamError, 502,
             "The upstream channel rejected its credentials (status 401).", AllowFallback: true)
         { Code = "upstream_auth_failed" }));
 

@@ -1,7 +1,6 @@
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.OpenAi;
-using Switchyard.Relay;
 using static Switchyard.Tests.Protocols.OpenAiChat.OpenAiGolden;
 
 namespace Switchyard.Tests.Protocols.OpenAiChat;
@@ -60,7 +59,7 @@ public sealed class OpenAiChatStreamWriterTests
             new MessageStarted("msg_1", "claude", null),
             new BlockStarted(0, new TextPart("")),
             new TextDelta(0, "Hel"),
-            new StreamFailed(new RelayError(RelayErrorKind.UpstreamError, 502, "Overloaded")),
+            new StreamFailed(new GatewayError(GatewayErrorKind.UpstreamError, 502, "Overloaded")),
             new MessageDelta(StopReason.EndTurn, null, null),
             MessageStopped.Instance,
         ];

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text;
-using Switchyard.Protocols.Canonical;
-using Switchyard.Protocols.Sse;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Tests.TestSupport;
+using Switchyard.Wire;
 
 namespace Switchyard.Tests.Protocols.OpenAiChat;
 

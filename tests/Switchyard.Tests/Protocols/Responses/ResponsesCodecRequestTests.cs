@@ -1,8 +1,8 @@
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.Responses;
 using Switchyard.Providers.AnthropicMessages;
 using Switchyard.Providers.OpenAiCompatible;
-using Switchyard.Relay;
 using Switchyard.Tests.Protocols.OpenAiChat;
 using Switchyard.Tests.TestSupport;
 using static Switchyard.Tests.Protocols.Responses.ResponsesGolden;
@@ -21,11 +21,11 @@ public sealed class ResponsesCodecRequestTests
         return request!;
     }
 
-    private RelayError Refuse(string json)
+    private GatewayError Refuse(string json)
     {
         var request = _codec.ReadRequest(Bytes(json), out var error);
         Assert.Null(request);
-        Assert.Equal((RelayErrorKind.InvalidRequest, 400), (error!.Kind, error.Status));
+        Assert.Equal((GatewayErrorKind.InvalidRequest, 400), (error!.Kind, error.Status));
         return error;
     }
 
@@ -135,6 +135,6 @@ public sealed class ResponsesCodecRequestTests
     {
         _codec.ReadRequest(Bytes("{\"model\":"), out var error);
 
-        Assert.Equal(RelayErrorKind.MalformedJson, error!.Kind);
+        Assert.Equal(GatewayErrorKind.MalformedJson, error!.Kind);
     }
 }

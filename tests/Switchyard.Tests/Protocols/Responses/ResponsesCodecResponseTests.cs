@@ -1,8 +1,7 @@
 using System.Text.Json;
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.Responses;
-using Switchyard.Relay;
 using Switchyard.Tests.Protocols.OpenAiChat;
 using Switchyard.Tests.TestSupport;
 using static Switchyard.Tests.Protocols.Responses.ResponsesGolden;
@@ -100,7 +99,7 @@ public sealed class ResponsesCodecResponseTests
     [Fact]
     public void WriteError_IsOpenAiShape()
     {
-        var written = OpenAiGolden.Write(o => _codec.WriteError(o, new RelayError(RelayErrorKind.InvalidRequest, 400, "Bad.") { Param = "input" }));
+        var written = OpenAiGolden.Write(o => _codec.WriteError(o, new GatewayError(GatewayErrorKind.InvalidRequest, 400, "Bad.") { Param = "input" }));
 
         JsonAssert.Equal("""{"error":{"message":"Bad.","type":"invalid_request_error","param":"input","code":null}}""", written);
     }

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.Responses;
 using Switchyard.Providers.OpenAiResponses;
 using Switchyard.Tests.Protocols.OpenAiChat;

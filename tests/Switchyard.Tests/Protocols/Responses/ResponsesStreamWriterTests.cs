@@ -1,8 +1,7 @@
 using System.Text.Json;
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.Responses;
-using Switchyard.Relay;
 using Switchyard.Tests.Protocols.OpenAiChat;
 using static Switchyard.Tests.Protocols.Responses.ResponsesGolden;
 
@@ -104,7 +103,7 @@ public sealed class ResponsesStreamWriterTests
             new MessageStarted("msg_1", "claude", new TokenUsage(7, 1, 0, 0, 0)),
             new BlockStarted(0, new TextPart("")),
             new TextDelta(0, "Hel"),
-            new StreamFailed(new RelayError(RelayErrorKind.UpstreamError, 529, "Overloaded")),
+            new StreamFailed(new GatewayError(GatewayErrorKind.UpstreamError, 529, "Overloaded")),
             new BlockStopped(0),
             MessageStopped.Instance,
         ];

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.Anthropic;
-using Switchyard.Protocols.Canonical;
 using Switchyard.Providers.AnthropicMessages;
 using Switchyard.Tests.TestSupport;
 using static Switchyard.Tests.Protocols.Anthropic.AnthropicGolden;

@@ -1,8 +1,7 @@
-using Switchyard.Billing;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.Anthropic;
-using Switchyard.Protocols.Canonical;
 using Switchyard.Providers.AnthropicMessages;
-using Switchyard.Relay;
 using Switchyard.Tests.TestSupport;
 using static Switchyard.Tests.Protocols.Anthropic.AnthropicGolden;
 
@@ -88,7 +87,7 @@ public sealed class AnthropicProviderResponseTests
         var response = _provider.ReadResponse(Bytes(body), out var error);
 
         Assert.Null(response);
-        Assert.Equal((RelayErrorKind.UpstreamError, 502), (error!.Kind, error.Status));
+        Assert.Equal((GatewayErrorKind.UpstreamError, 502), (error!.Kind, error.Status));
     }
 
     [Theory]
@@ -104,7 +103,7 @@ public sealed class AnthropicProviderResponseTests
     {
         var error = _provider.ReadError(status, Bytes(body));
 
-        Assert.Equal((RelayErrorKind.UpstreamError, expectedStatus, allowFallback, message), (error.Kind, error.Status, error.AllowFallback, error.Message));
+        Assert.Equal((GatewayErrorKind.UpstreamError, expectedStatus, allowFallback, message), (error.Kind, error.Status, error.AllowFallback, error.Message));
     }
 
     [Theory]
@@ -114,7 +113,7 @@ public sealed class AnthropicProviderResponseTests
     {
         var error = _provider.ReadError(status, Bytes(body));
 
-        Assert.Equal((RelayErrorKind.UpstreamError, 502, true, "upstream_auth_failed"), (error.Kind, error.Status, error.AllowFallback, error.Code));
+        Assert.Equal((GatewayErrorKind.UpstreamError, 502, true, "upstream_auth_failed"), (error.Kind, error.Status, error.AllowFallback, error.Code));
         Assert.Contains(status.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRET", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("SECRET", Write(o => new AnthropicMessagesCodec().WriteError(o, error)), StringComparison.Ordinal);

@@ -1,7 +1,6 @@
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Providers.AnthropicMessages;
-using Switchyard.Relay;
 using static Switchyard.Tests.Protocols.Anthropic.AnthropicGolden;
 
 namespace Switchyard.Tests.Providers.Anthropic;
@@ -112,7 +111,7 @@ public sealed class AnthropicStreamParserTests
         var events = Feed("error", $$$"""{"type":"error","error":{"type":"{{{type}}}","message":"Something broke"}}""");
 
         var failed = Assert.IsType<StreamFailed>(Assert.Single(events));
-        Assert.Equal((RelayErrorKind.UpstreamError, status, "Something broke"), (failed.Error.Kind, failed.Error.Status, failed.Error.Message));
+        Assert.Equal((GatewayErrorKind.UpstreamError, status, "Something broke"), (failed.Error.Kind, failed.Error.Status, failed.Error.Message));
     }
 
     [Fact]
@@ -122,7 +121,7 @@ public sealed class AnthropicStreamParserTests
             + Frame("content_block_start", """{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"""));
 
         var failed = Assert.IsType<StreamFailed>(events[^1]);
-        Assert.Equal((RelayErrorKind.UpstreamStreamBroken, 502), (failed.Error.Kind, failed.Error.Status));
+        Assert.Equal((GatewayErrorKind.UpstreamStreamBroken, 502), (failed.Error.Kind, failed.Error.Status));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.Anthropic;
-using Switchyard.Protocols.Canonical;
 using Switchyard.Protocols.OpenAi;
 using Switchyard.Providers.Gemini;
 using Switchyard.Tests.TestSupport;

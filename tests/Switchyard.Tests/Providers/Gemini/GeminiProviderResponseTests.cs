@@ -1,7 +1,6 @@
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Providers.Gemini;
-using Switchyard.Relay;
 using static Switchyard.Tests.Protocols.Gemini.GeminiGolden;
 
 namespace Switchyard.Tests.Providers.Gemini;
@@ -70,7 +69,7 @@ public sealed class GeminiProviderResponseTests
     public void ReadResponse_NotAResponse_Is502(string body)
     {
         Assert.Null(_provider.ReadResponse(Bytes(body), out var error));
-        Assert.Equal((RelayErrorKind.UpstreamError, 502), (error!.Kind, error.Status));
+        Assert.Equal((GatewayErrorKind.UpstreamError, 502), (error!.Kind, error.Status));
     }
 
     [Fact]

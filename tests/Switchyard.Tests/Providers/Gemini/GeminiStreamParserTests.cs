@@ -1,7 +1,6 @@
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Providers.Gemini;
-using Switchyard.Relay;
 using static Switchyard.Tests.Protocols.Gemini.GeminiGolden;
 
 namespace Switchyard.Tests.Providers.Gemini;
@@ -63,7 +62,7 @@ public sealed class GeminiStreamParserTests
         var events = Parse(_parser, ReadCrlf("stream-cut.upstream.txt"));
 
         var failed = Assert.IsType<StreamFailed>(events[^1]);
-        Assert.Equal(RelayErrorKind.UpstreamStreamBroken, failed.Error.Kind);
+        Assert.Equal(GatewayErrorKind.UpstreamStreamBroken, failed.Error.Kind);
         Assert.DoesNotContain(events, e => e is MessageStopped);
         Assert.Equal(new TokenUsage(5, 0, 0, 0, 0), _parser.Usage);
     }
@@ -74,7 +73,7 @@ public sealed class GeminiStreamParserTests
         var events = Parse(_parser, ReadCrlf("stream-error.upstream.txt"));
 
         var failed = Assert.Single(events.OfType<StreamFailed>());
-        Assert.Equal((RelayErrorKind.UpstreamError, 503, "The model is overloaded. Please try again later."), (failed.Error.Kind, failed.Error.Status, failed.Error.Message));
+        Assert.Equal((GatewayErrorKind.UpstreamError, 503, "The model is overloaded. Please try again later."), (failed.Error.Kind, failed.Error.Status, failed.Error.Message));
         Assert.IsType<StreamFailed>(events[^1]);
     }
 

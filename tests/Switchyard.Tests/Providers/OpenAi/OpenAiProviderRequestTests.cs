@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Providers.OpenAiCompatible;
 using Switchyard.Tests.TestSupport;
 using static Switchyard.Tests.Protocols.OpenAiChat.OpenAiGolden;

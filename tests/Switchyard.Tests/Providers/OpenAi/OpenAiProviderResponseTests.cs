@@ -1,7 +1,6 @@
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Providers.OpenAiCompatible;
-using Switchyard.Relay;
 using static Switchyard.Tests.Protocols.OpenAiChat.OpenAiGolden;
 
 namespace Switchyard.Tests.Providers.OpenAi;
@@ -100,7 +99,7 @@ public sealed class OpenAiProviderResponseTests
         var response = _provider.ReadResponse(Bytes(body), out var error);
 
         Assert.Null(response);
-        Assert.Equal((RelayErrorKind.UpstreamError, 502), (error!.Kind, error.Status));
+        Assert.Equal((GatewayErrorKind.UpstreamError, 502), (error!.Kind, error.Status));
     }
 
     [Theory]
@@ -110,7 +109,7 @@ public sealed class OpenAiProviderResponseTests
     {
         var error = _provider.ReadError(status, """{"error":{"message":"Incorrect API key provided: sk-abc***.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"""u8);
 
-        Assert.Equal(new RelayError(RelayErrorKind.UpstreamError, 502, $"The upstream channel rejected its credentials (status {status}).", AllowFallback: true)
+        Assert.Equal(new GatewayError(GatewayErrorKind.UpstreamError, 502, $"The upstream channel rejected its credentials (status {status}).", AllowFallback: true)
         { Code = "upstream_auth_failed" }, error);
         Assert.DoesNotContain("sk-abc", error.Message);
     }
@@ -126,7 +125,7 @@ public sealed class OpenAiProviderResponseTests
     {
         var error = _provider.ReadError(status, """{"error":{"message":"This model's maximum context length is 128000 tokens.","type":"invalid_request_error","param":"messages","code":"context_length_exceeded"}}"""u8);
 
-        Assert.Equal((RelayErrorKind.UpstreamError, status, fallback), (error.Kind, error.Status, error.AllowFallback));
+        Assert.Equal((GatewayErrorKind.UpstreamError, status, fallback), (error.Kind, error.Status, error.AllowFallback));
         Assert.Equal($"Upstream returned status {status}: This model's maximum context length is 128000 tokens.", error.Message);
         Assert.Equal("context_length_exceeded", error.Code);
         Assert.True(error.UpstreamBody.IsEmpty);

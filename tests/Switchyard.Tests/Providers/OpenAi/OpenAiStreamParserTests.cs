@@ -1,8 +1,7 @@
-using Switchyard.Billing;
-using Switchyard.Protocols.Canonical;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.OpenAi;
 using Switchyard.Providers.OpenAiCompatible;
-using Switchyard.Relay;
 using static Switchyard.Tests.Protocols.OpenAiChat.OpenAiGolden;
 
 namespace Switchyard.Tests.Providers.OpenAi;
@@ -123,7 +122,7 @@ public sealed class OpenAiStreamParserTests
             new MessageStarted("chatcmpl-88", "deepseek-chat", null),
             new BlockStarted(0, new TextPart("")),
             new TextDelta(0, "Partial an"),
-            new StreamFailed(new RelayError(RelayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed.")),
+            new StreamFailed(new GatewayError(GatewayErrorKind.UpstreamStreamBroken, 502, "The upstream stream broke before it completed.")),
         ];
         Assert.Equal(expected, events);
     }
@@ -134,7 +133,7 @@ public sealed class OpenAiStreamParserTests
         var events = Parse(_parser, Read("stream-error.upstream.txt"));
 
         Assert.Equal(4, events.Count);
-        Assert.Equal(new StreamFailed(new RelayError(RelayErrorKind.UpstreamError, 502,
+        Assert.Equal(new StreamFailed(new GatewayError(GatewayErrorKind.UpstreamError, 502,
             "The server had an error while processing your request. Sorry about that!")), events[^1]);
     }
 
@@ -163,7 +162,7 @@ public sealed class OpenAiStreamParserTests
     {
         var failed = Assert.IsType<StreamFailed>(Assert.Single(Parse(_parser, "data: [DONE]\n\n")));
 
-        Assert.Equal(RelayErrorKind.UpstreamStreamBroken, failed.Error.Kind);
+        Assert.Equal(GatewayErrorKind.UpstreamStreamBroken, failed.Error.Kind);
     }
 
     [Fact]

@@ -1,9 +1,8 @@
 using System.Text.Json;
-using Switchyard.Billing;
+using Switchyard.Contracts;
+using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.Anthropic;
-using Switchyard.Protocols.Canonical;
 using Switchyard.Providers.OpenAiResponses;
-using Switchyard.Relay;
 using Switchyard.Tests.Protocols.OpenAiChat;
 using Switchyard.Tests.TestSupport;
 using static Switchyard.Tests.Protocols.Responses.ResponsesGolden;
@@ -97,7 +96,7 @@ public sealed class ResponsesProviderTests
             """), out var error);
 
         Assert.Null(response);
-        Assert.Equal((RelayErrorKind.UpstreamError, 502, "Boom.", true), (error!.Kind, error.Status, error.Message, error.AllowFallback));
+        Assert.Equal((GatewayErrorKind.UpstreamError, 502, "Boom.", true), (error!.Kind, error.Status, error.Message, error.AllowFallback));
     }
 
     [Fact]
@@ -145,7 +144,7 @@ public sealed class ResponsesProviderTests
 
         var events = OpenAiGolden.Parse(_provider.CreateStreamParser(), cut);
 
-        Assert.Equal(RelayErrorKind.UpstreamStreamBroken, Assert.IsType<StreamFailed>(events[^1]).Error.Kind);
+        Assert.Equal(GatewayErrorKind.UpstreamStreamBroken, Assert.IsType<StreamFailed>(events[^1]).Error.Kind);
         Assert.DoesNotContain(events, e => e is MessageStopped);
     }
 
@@ -168,7 +167,7 @@ public sealed class ResponsesProviderTests
             """.ReplaceLineEndings("\n"));
 
         var failed = Assert.IsType<StreamFailed>(events[^1]);
-        Assert.Equal((RelayErrorKind.RateLimited, 429, "Slow down."), (failed.Error.Kind, failed.Error.Status, failed.Error.Message));
+        Assert.Equal((GatewayErrorKind.RateLimited, 429, "Slow down."), (failed.Error.Kind, failed.Error.Status, failed.Error.Message));
         Assert.DoesNotContain(events, e => e is MessageStopped);
         Assert.Equal(7, parser.Usage.Input);
     }

@@ -1,0 +1,13 @@
+namespace Switchyard.Configuration;
+
+/// <summary>The events a webhook may subscribe to.</summary>
+public static class AlertEvents
+{
+    public const string ChannelDown = "channel_down";
+    public const string KeyDisabled = "key_disabled";
+    public const string Budget80 = "budget_80";
+    public const string Budget100 = "budget_100";
+    public const string ReconciliationMismatch = "reconciliation_mismatch";
+
+    public static readonly IReadOnlyList<string> All = [ChannelDown, KeyDisabled, Budget80, Budget100, ReconciliationMismatch];
+}

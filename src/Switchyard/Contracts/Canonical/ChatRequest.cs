@@ -1,0 +1,84 @@
+using System.Text.Json;
+
+namespace Switchyard.Contracts.Canonical;
+
+/// <summary>
+/// The one protocol-neutral request every client protocol is read into and every provider request is written from,
+/// when the client's and the upstream's protocols differ. Anthropic's shape is the model: a top-level system prompt,
+/// user/assistant turns made of typed content parts, tool results as parts of user turns.
+/// </summary>
+public sealed record ChatRequest
+{
+    public required string Model { get; init; }
+
+    /// <summary>System prompt parts in order (OpenAI system/developer messages are hoisted here).</summary>
+    public IReadOnlyList<TextPart> System { get; init; } = [];
+
+    public required IReadOnlyList<ChatMessage> Messages { get; init; }
+    public IReadOnlyList<ToolDefinition> Tools { get; init; } = [];
+    public ToolChoice? ToolChoice { get; init; }
+    public long? MaxTokens { get; init; }
+    public IReadOnlyList<string> StopSequences { get; init; } = [];
+    public double? Temperature { get; init; }
+    public double? TopP { get; init; }
+    public int? TopK { get; init; }
+
+    /// <summary>End-user id (OpenAI <c>user</c>, Anthropic <c>metadata.user_id</c>).</summary>
+    public string? User { get; init; }
+
+    public ThinkingConfig? Thinking { get; init; }
+
+    /// <summary>OpenAI <c>response_format</c> / Responses <c>text.format</c>, kept as JSON.</summary>
+    public JsonElement? ResponseFormat { get; init; }
+
+    public bool Stream { get; init; }
+
+    /// <summary>The client's <c>metadata</c> object, which the Responses API's answer echoes; kept as JSON.</summary>
+    public JsonElement? Metadata { get; init; }
+
+    /// <summary>The client's <c>store</c> (Responses API), echoed in the answer; null when not sent.</summary>
+    public bool? Store { get; init; }
+
+    /// <summary>The client asked for usage in the stream (OpenAI <c>stream_options.include_usage</c>; always for Anthropic).</summary>
+    public bool ClientWantsUsage { get; init; }
+}
+
+public enum ChatRole
+{
+    User,
+    Assistant,
+}
+
+public sealed record ChatMessage(ChatRole Role, IReadOnlyList<ContentPart> Content);
+
+/// <summary>A function the model may call; <see cref="Parameters"/> is its JSON Schema.</summary>
+public sealed record ToolDefinition(string Name, string? Description, JsonElement? Parameters)
+{
+    /// <summary>The client's <c>strict</c> (schema adherence) for the function, null when it did not say.</summary>
+    public bool? Strict { get; init; }
+}
+
+public enum ToolChoiceKind
+{
+    Auto,
+    None,
+
+    /// <summary>Must call some tool (OpenAI "required", Anthropic "any").</summary>
+    Any,
+
+    /// <summary>Must call <see cref="ToolChoice.Name"/>.</summary>
+    Tool,
+}
+
+public sealed record ToolChoice(ToolChoiceKind Kind, string? Name = null)
+{
+    /// <summary>Anthropic <c>disable_parallel_tool_use</c> / OpenAI <c>parallel_tool_calls: false</c>.</summary>
+    public bool DisableParallel { get; init; }
+}
+
+/// <summary>Extended thinking / reasoning. <see cref="BudgetTokens"/> from Anthropic and Gemini, <see cref="Effort"/> from OpenAI.</summary>
+public sealed record ThinkingConfig(bool Enabled, long? BudgetTokens = null, string? Effort = null)
+{
+    /// <summary>The Responses API's <c>reasoning.summary</c> ("auto", "concise", "detailed"): whether the client wants reasoning shown.</summary>
+    public string? Summary { get; init; }
+}

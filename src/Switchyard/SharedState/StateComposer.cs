@@ -1,0 +1,50 @@
+using Switchyard.Configuration;
+using Switchyard.Storage;
+
+namespace Switchyard.SharedState;
+
+/// <summary>
+/// The effective config: the file's settings, with groups and users from the database (the file's own are seeded
+/// there at start), and the file's channels and models followed by those created through the admin API.
+/// </summary>
+public sealed class StateComposer(GroupStore groups, UserStore users, ChannelStore channels, ModelStore models, Security.SecretCipher cipher)
+{
+    public async Task<GatewayConfig> ComposeAsync(GatewayConfig file, CancellationToken cancellationToken)
+    {
+        var storedGroups = await groups.ListAsync(cancellationToken);
+        var storedUsers = await users.ListAsync(cancellationToken);
+        var storedChannels = await channels.ListAsync(cancellationToken);
+        var storedModels = await models.ListAsync(cancellationToken);
+        var fileChannels = file.Channels.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var fileModels = file.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var fileMultipliers = file.Groups.ToDictionary(g => g.Name, g => g.PriceMultiplier, StringComparer.Ordinal);
+        return file with
+        {
+            // The database does not hold price_multiplier: a file-declared group keeps the file's, or its costs would lose it.
+            Groups = storedGroups.Select(g => fileMultipliers.TryGetValue(g.Config.Name, out var m) ? g.Config with { PriceMultiplier = m } : g.Config).ToList(),
+            Users = storedUsers.Select(u => u.Config).ToList(),
+            // A name the file declares wins: the API refuses such names, and a later file edit may add one.
+            Channels = [.. file.Channels, .. storedChannels.Where(c => !fileChannels.Contains(c.Config.Name)).Select(Open)],
+            Models = [.. file.Models, .. storedModels.Where(m => !fileModels.Contains(m.Config.Name)).Select(m => m.Config)],
+        };
+    }
+
+    /// <summary>The channel with its keys and headers opened, in memory only.</summary>
+    /// <exception cref="InvalidOperationException">A secret does not open; the message names the channel and key id, never a value.</exception>
+    private ChannelConfig Open(StoredChannel channel)
+    {
+        try
+        {
+            return channel.Config with
+            {
+                Keys = channel.Keys.Select(k => cipher.Open(k.Sealed, channel.Config.Name)).ToList(),
+                Headers = channel.SealedHeaders is null ? new Dictionary<string, string>()
+                    : System.Text.Json.JsonSerializer.Deserialize(cipher.Open(channel.SealedHeaders, channel.Config.Name), ChannelStoreJson.Default.DictionaryStringString)!,
+            };
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new InvalidOperationException($"The stored keys of channel '{channel.Config.Name}' do not open: {e.Message}", e);
+        }
+    }
+}

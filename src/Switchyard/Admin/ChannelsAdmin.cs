@@ -147,7 +147,7 @@ public sealed class ChannelsAdmin(GatewayRuntime runtime, ChannelStore store, Se
 
     private IResult? Validate(ChannelConfig config)
     {
-        if (!ConfigValidator.ChannelTypes.Contains(config.Type))
+        if (config.Family == ChannelFamily.Unknown)
         {
             return AdminErrors.Result(400, $"'type' must be one of {string.Join(", ", ConfigValidator.ChannelTypes)}.", "type");
         }

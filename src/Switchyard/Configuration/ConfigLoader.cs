@@ -97,9 +97,9 @@ public static class ConfigLoader
     {
         Database = f.String("database") ?? new StorageConfig().Database,
         Redis = f.String("redis"),
-        RedisFailure = f.String("redis_failure") ?? "fail_open",
+        RedisFailure = f.Choice("redis_failure", [("fail_open", RedisFailureMode.FailOpen), ("fail_closed", RedisFailureMode.FailClosed)]) ?? RedisFailureMode.FailOpen,
         Journal = f.String("journal") ?? new StorageConfig().Journal,
-        Durability = f.String("durability") ?? new StorageConfig().Durability,
+        Durability = f.Choice("durability", [("answer", LedgerDurability.Answer), ("batch", LedgerDurability.Batch)]) ?? LedgerDurability.Batch,
     };
 
     private static SecurityConfig ReadSecurity(YamlFields f) => new()

@@ -3,7 +3,7 @@ namespace Switchyard.Configuration;
 /// <summary>Cross-field rules: names unique, references resolve, URLs usable.</summary>
 public static class ConfigValidator
 {
-    public static readonly IReadOnlySet<string> ChannelTypes = new HashSet<string>(StringComparer.Ordinal) { "openai", "anthropic", "gemini" };
+    public static readonly IReadOnlyList<string> ChannelTypes = [.. ChannelFamilies.Words.Select(w => w.Word)];
 
     public static GatewayConfig Validate(GatewayConfig config)
     {
@@ -33,14 +33,6 @@ public static class ConfigValidator
         {
             Add("storage.redis", redisError!);
         }
-        if (config.Storage.Durability is not ("answer" or "batch"))
-        {
-            Add("storage.durability", $"must be answer or batch, got '{config.Storage.Durability}'");
-        }
-        if (config.Storage.RedisFailure is not ("fail_open" or "fail_closed"))
-        {
-            Add("storage.redis_failure", $"must be fail_open or fail_closed, got '{config.Storage.RedisFailure}'");
-        }
 
         var groups = UniqueNames(config.Groups, g => g.Name, "groups", Add);
         var users = UniqueNames(config.Users, u => u.Name, "users", Add);
@@ -52,7 +44,7 @@ public static class ConfigValidator
         {
             var channel = config.Channels[i];
             var path = $"channels[{i}]";
-            if (channel.Type.Length > 0 && !ChannelTypes.Contains(channel.Type))
+            if (channel.Type.Length > 0 && channel.Family == ChannelFamily.Unknown)
             {
                 Add($"{path}.type", $"unknown channel type '{channel.Type}' (known: {string.Join(", ", ChannelTypes)})");
             }
@@ -60,7 +52,7 @@ public static class ConfigValidator
             {
                 Add($"{path}.base_url", $"must be an http:// or https:// URL, got '{channel.BaseUrl}'");
             }
-            if (channel.Responses && channel.Type != "openai")
+            if (channel.Responses && channel.Family != ChannelFamily.OpenAi)
             {
                 Add($"{path}.responses", $"only 'openai' channels can speak the Responses API, this one is '{channel.Type}'");
             }

@@ -34,7 +34,7 @@ public sealed record StorageConfig
     public string? Redis { get; init; }
 
     /// <summary>When Redis is unreachable: <c>fail_open</c> (per-instance limits) or <c>fail_closed</c> (503).</summary>
-    public string RedisFailure { get; init; } = "fail_open";
+    public RedisFailureMode RedisFailure { get; init; } = RedisFailureMode.FailOpen;
 
     /// <summary>Folder for usage records the database could not take; replayed when it answers again.</summary>
     public string Journal { get; init; } = "data/journal";
@@ -44,7 +44,7 @@ public sealed record StorageConfig
     /// (a crash loses no answered request); <c>batch</c>: records wait in memory for the next database batch (a crash
     /// loses at most that window, about 50 ms, but no fsync is waited for on the request path).
     /// </summary>
-    public string Durability { get; init; } = "batch";
+    public LedgerDurability Durability { get; init; } = LedgerDurability.Batch;
 }
 
 public sealed record SecurityConfig
@@ -61,8 +61,23 @@ public sealed record SecurityConfig
 
 public sealed record ChannelConfig
 {
+    private readonly string _type = "";
+
     public required string Name { get; init; }
-    public required string Type { get; init; }
+
+    /// <summary>The channel type as configured ("openai", "anthropic", "gemini"); <see cref="Family"/> is its parsed form.</summary>
+    public required string Type
+    {
+        get => _type;
+        init
+        {
+            _type = value;
+            Family = ChannelFamilies.Parse(value);
+        }
+    }
+
+    /// <summary>The upstream family, parsed once when the config is built; <see cref="ChannelFamily.Unknown"/> fails validation.</summary>
+    public ChannelFamily Family { get; private init; }
     public required string BaseUrl { get; init; }
     public IReadOnlyList<string> Keys { get; init; } = [];
     public IReadOnlyList<string> Models { get; init; } = [];

@@ -107,6 +107,25 @@ internal sealed class YamlFields
         return null;
     }
 
+    /// <summary>A field whose words name the values of <typeparamref name="T"/>, parsed once here; an unknown word is a problem.</summary>
+    public T? Choice<T>(string field, IReadOnlyList<(string Word, T Value)> words) where T : struct, Enum
+    {
+        var text = String(field);
+        if (text is null)
+        {
+            return null;
+        }
+        foreach (var (word, value) in words)
+        {
+            if (word == text)
+            {
+                return value;
+            }
+        }
+        _problems.Add(PathOf(field), $"must be {string.Join(" or ", words.Select(w => w.Word))}, got '{text}'");
+        return null;
+    }
+
     public TimeSpan? Duration(string field)
     {
         var text = String(field);

@@ -45,7 +45,7 @@ public static class ServiceRegistration
             // Built in either mode: its start-up recovery replays segments a crashed process left behind.
             var wal = sp.GetRequiredService<LedgerWal>();
             return new LedgerWriter(sp.GetRequiredService<LedgerStore>(), sp.GetRequiredService<LedgerJournal>(), sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LedgerWriter>>(), config.Storage.Durability == "answer" ? wal : null,
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LedgerWriter>>(), config.Storage.Durability == LedgerDurability.Answer ? wal : null,
                 sp.GetRequiredService<Security.Redactor>());
         });
         services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());
@@ -96,7 +96,7 @@ public static class ServiceRegistration
         {
             services.AddSingleton(sp => new Quotas.RedisLink(Resp.RedisOptions.Parse(redis), sp.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<Quotas.IQuotaStore>(sp => new Quotas.RedisQuotaStore(sp.GetRequiredService<Quotas.RedisLink>(),
-                config.Storage.RedisFailure == "fail_open", sp.GetRequiredService<Quotas.MemoryQuotaStore>(), sp.GetRequiredService<TimeProvider>(),
+                config.Storage.RedisFailure == RedisFailureMode.FailOpen, sp.GetRequiredService<Quotas.MemoryQuotaStore>(), sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Quotas.RedisQuotaStore>>()));
         }
         else

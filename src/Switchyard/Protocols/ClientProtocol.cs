@@ -1,6 +1,7 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
+using Switchyard.Configuration;
 using Switchyard.Contracts;
 using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols;
@@ -17,10 +18,10 @@ public abstract class ClientProtocol
     public abstract string Endpoint { get; }
 
     /// <summary>The channel type that speaks this protocol natively, for the byte-forwarding fast path.</summary>
-    public abstract string Family { get; }
+    public abstract ChannelFamily Family { get; }
 
     /// <summary>Whether the channel speaks this protocol as is, so the request takes the byte-forwarding fast path.</summary>
-    public virtual bool IsNative(Configuration.ChannelConfig channel) => channel.Type == Family;
+    public virtual bool IsNative(Configuration.ChannelConfig channel) => channel.Family == Family;
 
     /// <summary>The top-level array the body must carry ("messages"), or null.</summary>
     public abstract string? RequiredArray { get; }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Switchyard.Configuration;
 using Switchyard.Contracts;
 using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols;
@@ -233,7 +234,7 @@ public sealed partial class ChatRelay
 
     /// <summary>The adapter for converted requests: <c>openai</c> channels that speak the Responses API are sent it.</summary>
     private static string ProviderName(Configuration.ChannelConfig channel) =>
-        channel.Type == "openai" && channel.Responses ? Providers.OpenAiResponses.ResponsesProvider.ProviderName : channel.Type;
+        channel.Family == ChannelFamily.OpenAi && channel.Responses ? Providers.OpenAiResponses.ResponsesProvider.ProviderName : channel.Type;
 
     private static async Task<GatewayError?> AnswerLocallyAsync(Microsoft.AspNetCore.Http.HttpContext http, IClientCodec codec,
         Action<ChatRequest, IBufferWriter<byte>> answer, RequestEnvelope envelope, RelayContext context)

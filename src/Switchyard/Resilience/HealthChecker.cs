@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Switchyard.Configuration;
 using Switchyard.Providers;
 using Switchyard.Routing;
 using Switchyard.Storage;
@@ -111,12 +112,12 @@ public sealed partial class HealthChecker(GatewayRuntime runtime, HealthStore st
         using var message = new HttpRequestMessage(HttpMethod.Get, new Uri(channel.BaseUrl, "models"));
         if (key.Secret is { } secret)
         {
-            if (channel.Config.Type == "anthropic")
+            if (channel.Config.Family == ChannelFamily.Anthropic)
             {
                 message.Headers.TryAddWithoutValidation("x-api-key", secret);
                 message.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
             }
-            else if (channel.Config.Type == "gemini")
+            else if (channel.Config.Family == ChannelFamily.Gemini)
             {
                 message.Headers.TryAddWithoutValidation("x-goog-api-key", secret);
             }
@@ -135,7 +136,7 @@ public sealed partial class HealthChecker(GatewayRuntime runtime, HealthStore st
         {
             using var response = await upstream.Invoker.SendAsync(message, timeout.Token);
             var status = (int)response.StatusCode;
-            if (channel.Config.Type == "gemini" && status == 400
+            if (channel.Config.Family == ChannelFamily.Gemini && status == 400
                 && Providers.Gemini.GeminiKeyRejection.IsKeyRejected(status, await ReadSmallAsync(response, timeout.Token)))
             {
                 // Counted as the 401 it means, so every instance that reads this result disables the key too.

@@ -98,11 +98,11 @@ public sealed class ConfigLoaderTests
         var config = ConfigLoader.Parse(
             "storage:\n  durability: answer\nretention:\n  body_max_bytes: 4096\ngroups:\n  - name: rd\n    store_bodies: true\n  - name: qa\n", Lookup);
 
-        Assert.Equal("answer", config.Storage.Durability);
+        Assert.Equal(LedgerDurability.Answer, config.Storage.Durability);
         Assert.Equal(4096, config.Retention.BodyMaxBytes);
         Assert.Equal([true, false], config.Groups.Select(g => g.StoreBodies));
         var defaults = ConfigLoader.Parse("", Lookup);
-        Assert.Equal(("batch", 65536), (defaults.Storage.Durability, defaults.Retention.BodyMaxBytes));
+        Assert.Equal((LedgerDurability.Batch, 65536), (defaults.Storage.Durability, defaults.Retention.BodyMaxBytes));
     }
 
     [Fact]

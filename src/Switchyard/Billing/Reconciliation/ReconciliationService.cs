@@ -1,4 +1,5 @@
 using System.Globalization;
+using Switchyard.Configuration;
 using Switchyard.Routing;
 using Switchyard.Storage;
 
@@ -17,7 +18,7 @@ public sealed class ReconciliationService(GatewayRuntime runtime, Reconciliation
             return (null, $"No channel is named '{channel}'.", "channel");
         }
         // Anthropic's exports, like its API, count input tokens without cache reads and writes.
-        var excludesCache = channelConfig.Type == "anthropic";
+        var excludesCache = channelConfig.Family == ChannelFamily.Anthropic;
         var upstream = new List<UpstreamUsage>();
         foreach (var export in exports)
         {

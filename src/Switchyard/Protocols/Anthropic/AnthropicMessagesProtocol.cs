@@ -1,6 +1,7 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Switchyard.Billing;
+using Switchyard.Configuration;
 using Switchyard.Contracts;
 using Switchyard.Contracts.Canonical;
 using Switchyard.Wire;
@@ -19,7 +20,7 @@ public sealed class AnthropicMessagesProtocol(string endpoint, string upstreamPa
     public const string DefaultVersion = "2023-06-01";
 
     public override string Endpoint => endpoint;
-    public override string Family => "anthropic";
+    public override ChannelFamily Family => ChannelFamily.Anthropic;
     public override string? RequiredArray => "messages";
     public override IClientCodec? Codec => codec;
     public override string UpstreamPath => upstreamPath;

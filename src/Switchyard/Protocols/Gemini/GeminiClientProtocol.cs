@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
+using Switchyard.Configuration;
 using Switchyard.Contracts;
 using Switchyard.Wire;
 
@@ -15,7 +16,7 @@ public abstract class GeminiClientProtocol : ClientProtocol
 {
     public const string TargetRouteValue = "target";
 
-    public override string Family => "gemini";
+    public override ChannelFamily Family => ChannelFamily.Gemini;
     public override string UpstreamPath => "";
 
     /// <summary>Splits <c>gemini-2.5-flash:generateContent</c> at its last colon.</summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchyard.Billing;
+using Switchyard.Configuration;
 using Switchyard.Contracts;
 using static Switchyard.Contracts.Canonical.JsonFields;
 
@@ -109,7 +110,7 @@ public sealed class GeminiEmbedProtocol(bool batch) : GeminiClientProtocol
     public override BridgedCall? Bridge(RequestEnvelope request, Configuration.ChannelConfig channel, string upstreamModel, out GatewayError? error)
     {
         error = null;
-        if (channel.Type != "openai" || channel.ResponsesOnly)
+        if (channel.Family != ChannelFamily.OpenAi || channel.ResponsesOnly)
         {
             return null;
         }

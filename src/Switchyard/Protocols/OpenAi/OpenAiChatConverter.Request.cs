@@ -304,49 +304,19 @@ public sealed partial class OpenAiChatConverter
     }
 
     /// <returns>The choice, and for <c>allowed_tools</c> the names the model may call.</returns>
-    private static (ToolChoice? Choice, HashSet<string>? Allowed) ReadToolChoice(JsonElement root, bool parallel)
-    {
-        ToolChoice? choice = null;
-        HashSet<string>? allowed = null;
-        if (root.TryGetProperty("tool_choice", out var value) && value.ValueKind != JsonValueKind.Null)
-        {
-            choice = value.ValueKind switch
+    private static (ToolChoice? Choice, HashSet<string>? Allowed) ReadToolChoice(JsonElement root, bool parallel) =>
+        OpenAiToolChoice.Read(root, parallel,
+            static value => new ToolChoice(ToolChoiceKind.Tool, (value.TryGetProperty("function", out var f) ? Str(f, "name") : null)
+                ?? throw new InvalidRequestException("tool_choice", "Missing required parameter: 'tool_choice.function.name'.")),
+            static value =>
             {
-                JsonValueKind.String => value.GetString() switch
-                {
-                    "none" => new ToolChoice(ToolChoiceKind.None),
-                    "auto" => new ToolChoice(ToolChoiceKind.Auto),
-                    "required" => new ToolChoice(ToolChoiceKind.Any),
-                    var other => throw new InvalidRequestException("tool_choice", $"Invalid value for 'tool_choice': '{other}'. Supported values are: 'none', 'auto' and 'required'."),
-                },
-                JsonValueKind.Object => Str(value, "type") switch
-                {
-                    "function" => new ToolChoice(ToolChoiceKind.Tool, value.TryGetProperty("function", out var f) ? Str(f, "name") : null),
-                    "allowed_tools" => AllowedTools(value, out allowed),
-                    var type => throw new InvalidRequestException("tool_choice", $"A tool_choice of type '{type}' cannot be served by this channel."),
-                },
-                _ => throw new InvalidRequestException("tool_choice", "Invalid type for 'tool_choice': expected a string or an object."),
-            };
-            if (choice is { Kind: ToolChoiceKind.Tool, Name: null })
-            {
-                throw new InvalidRequestException("tool_choice", "Missing required parameter: 'tool_choice.function.name'.");
-            }
-        }
-        if (!parallel)
-        {
-            choice = (choice ?? new ToolChoice(ToolChoiceKind.Auto)) with { DisableParallel = true };
-        }
-        return (choice, allowed);
-    }
-
-    private static ToolChoice AllowedTools(JsonElement value, out HashSet<string> allowed)
-    {
-        var spec = value.TryGetProperty("allowed_tools", out var a) ? a : default;
-        allowed = spec.ValueKind == JsonValueKind.Object && spec.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array
-            ? tools.EnumerateArray().Select(t => t.TryGetProperty("function", out var f) ? Str(f, "name") : null).OfType<string>().ToHashSet(StringComparer.Ordinal)
-            : [];
-        return new ToolChoice(Str(spec, "mode") == "required" ? ToolChoiceKind.Any : ToolChoiceKind.Auto);
-    }
+                // Chat Completions nests allowed_tools: {"allowed_tools":{"mode":…,"tools":[{"type":"function","function":{"name":…}}]}}.
+                var spec = value.TryGetProperty("allowed_tools", out var a) ? a : default;
+                HashSet<string> allowed = spec.ValueKind == JsonValueKind.Object && spec.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array
+                    ? tools.EnumerateArray().Select(t => t.TryGetProperty("function", out var f) ? Str(f, "name") : null).OfType<string>().ToHashSet(StringComparer.Ordinal)
+                    : [];
+                return (OpenAiToolChoice.AllowedMode(spec), allowed);
+            });
 
     internal static (string MediaType, string Data)? DataUrl(string url)
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Switchyard.Configuration;
 using Switchyard.Contracts;
 using Switchyard.Contracts.Canonical;
 using Switchyard.Wire;
@@ -12,7 +13,7 @@ public sealed class OpenAiChatProtocol(string endpoint, string upstreamPath, str
     : ClientProtocol
 {
     public override string Endpoint => endpoint;
-    public override string Family => "openai";
+    public override ChannelFamily Family => ChannelFamily.OpenAi;
     public override string? RequiredArray => requiredArray;
     public override string? RequiredField => requiredField;
     public override bool CanStream => canStream;
@@ -20,7 +21,7 @@ public sealed class OpenAiChatProtocol(string endpoint, string upstreamPath, str
     public override string UpstreamPath => upstreamPath;
 
     /// <summary>A channel that speaks only the Responses API gets chat completions converted to it.</summary>
-    public override bool IsNative(Configuration.ChannelConfig channel) => channel.Type == Family && !channel.ResponsesOnly;
+    public override bool IsNative(Configuration.ChannelConfig channel) => channel.Family == Family && !channel.ResponsesOnly;
 
     public override ReadOnlySpan<char> ApiKey(HttpRequest request) => BearerToken(request);
 

@@ -294,46 +294,18 @@ public sealed partial class ResponsesCodec
         return result;
     }
 
-    private static (ToolChoice? Choice, HashSet<string>? Allowed) ReadToolChoice(JsonElement root, bool parallel)
-    {
-        ToolChoice? choice = null;
-        HashSet<string>? allowed = null;
-        if (root.TryGetProperty("tool_choice", out var value) && value.ValueKind != JsonValueKind.Null)
-        {
-            choice = value.ValueKind switch
+    private static (ToolChoice? Choice, HashSet<string>? Allowed) ReadToolChoice(JsonElement root, bool parallel) =>
+        OpenAiToolChoice.Read(root, parallel,
+            static value => new ToolChoice(ToolChoiceKind.Tool,
+                Str(value, "name") ?? throw new InvalidRequestException("tool_choice.name", "Missing required parameter: 'tool_choice.name'.")),
+            static value =>
             {
-                JsonValueKind.String => value.GetString() switch
-                {
-                    "none" => new ToolChoice(ToolChoiceKind.None),
-                    "auto" => new ToolChoice(ToolChoiceKind.Auto),
-                    "required" => new ToolChoice(ToolChoiceKind.Any),
-                    var other => throw new InvalidRequestException("tool_choice", $"Invalid value for 'tool_choice': '{other}'. Supported values are: 'none', 'auto' and 'required'."),
-                },
-                JsonValueKind.Object => Str(value, "type") switch
-                {
-                    "function" => new ToolChoice(ToolChoiceKind.Tool,
-                        Str(value, "name") ?? throw new InvalidRequestException("tool_choice.name", "Missing required parameter: 'tool_choice.name'.")),
-                    "allowed_tools" => AllowedTools(value, out allowed),
-                    var type => throw new InvalidRequestException("tool_choice", $"A tool_choice of type '{type}' cannot be served by this channel."),
-                },
-                _ => throw new InvalidRequestException("tool_choice", "Invalid type for 'tool_choice': expected a string or an object."),
-            };
-        }
-        if (!parallel)
-        {
-            choice = (choice ?? new ToolChoice(ToolChoiceKind.Auto)) with { DisableParallel = true };
-        }
-        return (choice, allowed);
-    }
-
-    /// <summary>Responses' allowed_tools lists tools flat: <c>{"type":"function","name":…}</c>.</summary>
-    private static ToolChoice AllowedTools(JsonElement value, out HashSet<string> allowed)
-    {
-        allowed = value.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array
-            ? tools.EnumerateArray().Select(t => Str(t, "name")).OfType<string>().ToHashSet(StringComparer.Ordinal)
-            : [];
-        return new ToolChoice(Str(value, "mode") == "required" ? ToolChoiceKind.Any : ToolChoiceKind.Auto);
-    }
+                // Responses lists allowed tools flat: {"type":"allowed_tools","mode":…,"tools":[{"type":"function","name":…}]}.
+                HashSet<string> allowed = value.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array
+                    ? tools.EnumerateArray().Select(t => Str(t, "name")).OfType<string>().ToHashSet(StringComparer.Ordinal)
+                    : [];
+                return (OpenAiToolChoice.AllowedMode(value), allowed);
+            });
 
     /// <summary>"none" and "minimal" are an explicit off, as in the chat codec; a summary alone turns reasoning on.</summary>
     private static ThinkingConfig? ReadReasoning(JsonElement root)

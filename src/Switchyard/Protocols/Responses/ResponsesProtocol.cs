@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Switchyard.Configuration;
 using Switchyard.Contracts;
 using Switchyard.Contracts.Canonical;
 using Switchyard.Protocols.OpenAi;
@@ -15,12 +16,12 @@ namespace Switchyard.Protocols.Responses;
 public sealed class ResponsesProtocol(IClientCodec codec) : ClientProtocol
 {
     public override string Endpoint => "responses";
-    public override string Family => "openai";
+    public override ChannelFamily Family => ChannelFamily.OpenAi;
     public override string? RequiredArray => null;
     public override IClientCodec? Codec => codec;
     public override string UpstreamPath => "responses";
 
-    public override bool IsNative(Configuration.ChannelConfig channel) => channel.Type == "openai" && channel.Responses;
+    public override bool IsNative(Configuration.ChannelConfig channel) => channel.Family == ChannelFamily.OpenAi && channel.Responses;
 
     public override ReadOnlySpan<char> ApiKey(HttpRequest request) => BearerToken(request);
 

@@ -16,12 +16,7 @@ public sealed class AnthropicEventParser : IUpstreamStreamParser
 
     public void OnFrame(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data, List<StreamEvent> output)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(data.ToArray());
-        }
-        catch (JsonException)
+        if (!JsonFrame.TryParse(data, out var document))
         {
             return;
         }

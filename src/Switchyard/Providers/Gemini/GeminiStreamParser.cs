@@ -38,12 +38,7 @@ public sealed class GeminiStreamParser : IUpstreamStreamParser
         {
             return;
         }
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(data.ToArray());
-        }
-        catch (JsonException)
+        if (!JsonFrame.TryParse(data, out var document))
         {
             return;
         }

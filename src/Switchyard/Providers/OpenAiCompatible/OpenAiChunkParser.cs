@@ -49,12 +49,7 @@ public sealed class OpenAiChunkParser : IUpstreamStreamParser
             Stop(output);
             return;
         }
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(data.ToArray());
-        }
-        catch (JsonException)
+        if (!JsonFrame.TryParse(data, out var document))
         {
             return;
         }

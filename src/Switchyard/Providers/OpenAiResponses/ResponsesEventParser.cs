@@ -29,12 +29,7 @@ public sealed class ResponsesEventParser : IUpstreamStreamParser
         {
             return;
         }
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(data.ToArray());
-        }
-        catch (JsonException)
+        if (!JsonFrame.TryParse(data, out var document))
         {
             // A malformed frame is skipped; the stream's end still tells whether the answer was whole.
             return;

@@ -12,7 +12,7 @@ public sealed record AdminRule(AdminRole Minimum);
 /// Super admin: everything. Group admin: its own group's users, keys, limits, allowed models and usage, never
 /// channels, prices, other groups or super admins. User: its own keys and usage.
 /// </summary>
-public static class AdminAccess
+internal static class AdminAccess
 {
     public static bool Allows(AdminPrincipal principal, AdminRule rule) => principal.Role >= rule.Minimum;
 

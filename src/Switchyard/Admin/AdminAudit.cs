@@ -4,7 +4,7 @@ using Switchyard.Audit;
 namespace Switchyard.Admin;
 
 /// <summary>Audits an admin request as the principal that made it; the audit log itself knows nothing of HTTP or roles.</summary>
-public static class AdminAudit
+internal static class AdminAudit
 {
     public static Task<AuditEntry> RecordAsync(this AuditLog log, HttpContext http, string action, string targetType, string? target,
         string? changes = null, string outcome = "success")

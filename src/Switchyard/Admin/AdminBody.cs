@@ -6,7 +6,7 @@ using Switchyard.Relay;
 namespace Switchyard.Admin;
 
 /// <summary>Reads an admin request's JSON body (bounded) into a request record, or the 4xx that explains why not.</summary>
-public static class AdminBody
+internal static class AdminBody
 {
     public const int MaxBytes = 64 * 1024;
 

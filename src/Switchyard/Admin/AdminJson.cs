@@ -3,7 +3,7 @@ using Switchyard.Configuration;
 
 namespace Switchyard.Admin;
 
-public sealed record CreateKeyRequest
+internal sealed record CreateKeyRequest
 {
     public string? Name { get; init; }
     public string? Group { get; init; }
@@ -14,7 +14,7 @@ public sealed record CreateKeyRequest
     public List<string>? AllowedIps { get; init; }
 }
 
-public sealed record KeyView
+internal sealed record KeyView
 {
     public required string Id { get; init; }
     public required string Name { get; init; }
@@ -40,18 +40,18 @@ public sealed record KeyView
 /// <summary>One limit: its value, what the current window has used, and what remains (money as decimal strings).</summary>
 public sealed record QuotaView(string Limit, string Window, string Value, string Used, string Remaining);
 
-public sealed record KeyList(IReadOnlyList<KeyView> Data);
+internal sealed record KeyList(IReadOnlyList<KeyView> Data);
 
-public sealed record UsageRowView(string? Key, long Requests, long InputTokens, long OutputTokens, long CachedTokens,
+internal sealed record UsageRowView(string? Key, long Requests, long InputTokens, long OutputTokens, long CachedTokens,
     long CacheWriteTokens, long ReasoningTokens, string CostUsd, long EstimatedRequests, long EstimatedInputTokens,
     long EstimatedOutputTokens, string EstimatedCostUsd);
 
-public sealed record UsageView(string GroupBy, DateTimeOffset? From, DateTimeOffset? To, IReadOnlyList<UsageRowView> Rows);
+internal sealed record UsageView(string GroupBy, DateTimeOffset? From, DateTimeOffset? To, IReadOnlyList<UsageRowView> Rows);
 
-public sealed record ChannelKeyView(string Id, string? KeyHint, string State, DateTimeOffset? CoolingUntil, string? DisabledReason,
+internal sealed record ChannelKeyView(string Id, string? KeyHint, string State, DateTimeOffset? CoolingUntil, string? DisabledReason,
     int RequestsLastMinute, int ErrorsLastMinute, double ErrorRateLastMinute, long? LatencyP50Ms, long? LatencyP95Ms, Resilience.HealthProbeResult? LastHealthCheck);
 
-public sealed record ChannelView(string Name, string Type, string BaseUrl, IReadOnlyList<string> Models, IReadOnlyDictionary<string, string> ModelMap,
+internal sealed record ChannelView(string Name, string Type, string BaseUrl, IReadOnlyList<string> Models, IReadOnlyDictionary<string, string> ModelMap,
     IReadOnlyList<string> Groups, int Priority, int Weight, IReadOnlyList<ChannelKeyView> Keys)
 {
     /// <summary><c>config</c> (the file declares it; change it there) or <c>api</c> (stored in the database).</summary>
@@ -61,7 +61,7 @@ public sealed record ChannelView(string Name, string Type, string BaseUrl, IRead
     public IReadOnlyList<string> HeaderNames { get; init; } = [];
 }
 
-public sealed record ChannelList(IReadOnlyList<ChannelView> Data);
+internal sealed record ChannelList(IReadOnlyList<ChannelView> Data);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]

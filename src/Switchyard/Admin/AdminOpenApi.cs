@@ -9,7 +9,7 @@ namespace Switchyard.Admin;
 /// <c>GET /admin/openapi.json</c>: an OpenAPI 3.1 document built once at start from the route table, with JSON Schemas
 /// exported from the same source-generated contracts the endpoints serialize with, so it cannot drift from them.
 /// </summary>
-public static class AdminOpenApi
+internal static class AdminOpenApi
 {
     public static byte[] Build(IReadOnlyList<AdminRoute> routes)
     {

@@ -34,7 +34,7 @@ public sealed record AdminPrincipal(string Name, AdminRole Role, string? Group, 
     internal void Attach(HttpContext http) => http.Items[ItemKey] = this;
 }
 
-public static class RoleNames
+internal static class RoleNames
 {
     public static string Of(AdminRole role) => role switch
     {

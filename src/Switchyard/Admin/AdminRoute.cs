@@ -6,7 +6,7 @@ namespace Switchyard.Admin;
 /// One admin endpoint: what it answers, the weakest role it admits, and what the OpenAPI document says of it.
 /// The route table is the single list both the router and <c>/admin/openapi.json</c> are built from.
 /// </summary>
-public sealed record AdminRoute(string Method, string Pattern, AdminRole Minimum, string Tag, string Summary, Delegate Handler)
+internal sealed record AdminRoute(string Method, string Pattern, AdminRole Minimum, string Tag, string Summary, Delegate Handler)
 {
     public JsonTypeInfo? RequestBody { get; init; }
     public JsonTypeInfo? Response { get; init; }

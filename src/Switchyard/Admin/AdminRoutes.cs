@@ -5,7 +5,7 @@ using static Switchyard.Admin.AdminRole;
 namespace Switchyard.Admin;
 
 /// <summary>The admin API's route table: every endpoint, its role floor (see <see cref="AdminAccess"/>) and its documentation.</summary>
-public static class AdminRoutes
+internal static class AdminRoutes
 {
     private static readonly (string, string)[] Paging = [("limit", "Page size, 1 to 1000 (default 100)."), ("cursor", "The next_cursor of the previous page.")];
 

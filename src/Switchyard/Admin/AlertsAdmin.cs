@@ -6,7 +6,7 @@ using Switchyard.Telemetry.Alerts;
 namespace Switchyard.Admin;
 
 /// <summary><c>GET /admin/alerts</c>: the alert deliveries, newest first. Webhooks appear by name; their URLs never.</summary>
-public sealed class AlertsAdmin(AlertStore store)
+internal sealed class AlertsAdmin(AlertStore store)
 {
     public async Task<IResult> ListAsync(HttpContext http)
     {

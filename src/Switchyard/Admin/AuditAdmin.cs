@@ -10,7 +10,7 @@ namespace Switchyard.Admin;
 /// <c>/admin/audit</c> (super admins): the log newest first with filters, a verification of the hash chain, and an
 /// export of the whole chain as JSON lines that can be verified offline. Nothing here (or anywhere) deletes entries.
 /// </summary>
-public sealed class AuditAdmin(AuditStore store, AuditLog audit)
+internal sealed class AuditAdmin(AuditStore store, AuditLog audit)
 {
     public async Task<IResult> ListAsync(HttpContext http)
     {

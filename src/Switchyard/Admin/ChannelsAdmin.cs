@@ -14,7 +14,7 @@ namespace Switchyard.Admin;
 /// <c>/admin/channels</c> (super admins): each channel with its keys' state, errors and latency; channels created
 /// here are stored with their keys sealed and reach every instance's router within a state poll, no restart.
 /// </summary>
-public sealed class ChannelsAdmin(GatewayRuntime runtime, ChannelStore store, SecretCipher cipher, StateReloader state, AuditLog audit, TimeProvider time)
+internal sealed class ChannelsAdmin(GatewayRuntime runtime, ChannelStore store, SecretCipher cipher, StateReloader state, AuditLog audit, TimeProvider time)
 {
     public IResult List(HttpContext http)
     {

@@ -10,7 +10,7 @@ using Switchyard.Tenancy;
 namespace Switchyard.Admin;
 
 /// <summary><c>/admin/groups</c>: super admins create and delete groups; a group admin reads and edits its own.</summary>
-public sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore keys, GatewayRuntime runtime, StateReloader state,
+internal sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore keys, GatewayRuntime runtime, StateReloader state,
     AuditLog audit, ScopeQuotas quotas, TimeProvider time)
 {
     public async Task<IResult> ListAsync(HttpContext http)

@@ -9,7 +9,7 @@ using Switchyard.Tenancy;
 namespace Switchyard.Admin;
 
 /// <summary><c>/admin/keys</c>: create (the secret is shown once), list, show and revoke virtual keys, each within the caller's reach.</summary>
-public sealed class KeysAdmin(KeyStore store, StateReloader state, GatewayRuntime runtime, Quotas.QuotaPlanner planner, Quotas.IQuotaStore quotas,
+internal sealed class KeysAdmin(KeyStore store, StateReloader state, GatewayRuntime runtime, Quotas.QuotaPlanner planner, Quotas.IQuotaStore quotas,
     AuditLog audit, KeyHasher hasher, TimeProvider time)
 {
     public async Task<IResult> CreateAsync(HttpContext http)

@@ -9,7 +9,7 @@ using Switchyard.Storage;
 namespace Switchyard.Admin;
 
 /// <summary><c>/admin/models</c>: every model's aliases, price and fallbacks; super admins set those of models not in the file.</summary>
-public sealed class ModelsAdmin(GatewayRuntime runtime, ModelStore store, StateReloader state, AuditLog audit, TimeProvider time)
+internal sealed class ModelsAdmin(GatewayRuntime runtime, ModelStore store, StateReloader state, AuditLog audit, TimeProvider time)
 {
     public IResult List(HttpContext http)
     {

@@ -12,7 +12,7 @@ namespace Switchyard.Admin;
 /// source (config or built-in) and the version a request would be charged at, the groups' multipliers — and every
 /// price version the ledger has charged at so far, with when it was first used.
 /// </summary>
-public sealed class PricesAdmin(GatewayRuntime runtime, SqlDialect dialect)
+internal sealed class PricesAdmin(GatewayRuntime runtime, SqlDialect dialect)
 {
     public async Task<IResult> ListAsync(HttpContext http)
     {
@@ -48,11 +48,11 @@ public sealed class PricesAdmin(GatewayRuntime runtime, SqlDialect dialect)
 }
 
 /// <summary>One price: USD per 1M tokens (per_request in USD per request); first_used_at only on stored versions.</summary>
-public sealed record PriceView(string Model, string Source, string Version, decimal Input, decimal Output, decimal? CachedInput, decimal? CacheWrite,
+internal sealed record PriceView(string Model, string Source, string Version, decimal Input, decimal Output, decimal? CachedInput, decimal? CacheWrite,
     decimal? Reasoning, decimal? PerRequest, decimal Multiplier, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? FirstUsedAt);
 
 /// <summary>The effective prices (at multiplier 1), the groups' multipliers, and the versions the ledger has charged at.</summary>
-public sealed record PriceBookView(IReadOnlyList<PriceView> Data, IReadOnlyDictionary<string, decimal> GroupMultipliers, IReadOnlyList<PriceView> Versions);
+internal sealed record PriceBookView(IReadOnlyList<PriceView> Data, IReadOnlyDictionary<string, decimal> GroupMultipliers, IReadOnlyList<PriceView> Versions);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(PriceBookView))]

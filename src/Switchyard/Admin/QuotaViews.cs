@@ -5,7 +5,7 @@ using Switchyard.Quotas;
 namespace Switchyard.Admin;
 
 /// <summary>Each configured limit beside what its current window has used.</summary>
-public static class QuotaViews
+internal static class QuotaViews
 {
     public static IReadOnlyList<QuotaView> Of(LimitsConfig limits, QuotaUsage usage)
     {

@@ -11,7 +11,7 @@ namespace Switchyard.Admin;
 /// ledger and stores the report; <c>GET /admin/reconciliation</c> lists reports, <c>GET /admin/reconciliation/{id}</c>
 /// shows one.
 /// </summary>
-public sealed class ReconciliationAdmin(ReconciliationService service, ReconciliationStore store, GatewayRuntime runtime)
+internal sealed class ReconciliationAdmin(ReconciliationService service, ReconciliationStore store, GatewayRuntime runtime)
 {
     public async Task<IResult> CreateAsync(HttpContext http)
     {

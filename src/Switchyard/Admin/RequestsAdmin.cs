@@ -10,7 +10,7 @@ namespace Switchyard.Admin;
 /// <c>channel</c>, <c>status</c>, <c>from</c>, <c>to</c>; pages with <c>limit</c> and <c>cursor</c>. Group admins see their
 /// group's rows, users their own.
 /// </summary>
-public sealed class RequestsAdmin(RequestLogStore store, LedgerWriter ledger, RequestBodyStore bodies)
+internal sealed class RequestsAdmin(RequestLogStore store, LedgerWriter ledger, RequestBodyStore bodies)
 {
     /// <summary>
     /// <c>GET /admin/requests/{id}/bodies</c>: the stored (redacted) prompt and completion of one request of a group that

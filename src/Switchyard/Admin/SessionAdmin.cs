@@ -10,7 +10,7 @@ namespace Switchyard.Admin;
 /// <c>/admin/session</c>: the web UI's login (name and password), its session check and logout. After
 /// <see cref="MaxFailures"/> wrong passwords in a row the account is locked for <see cref="LockoutTime"/>.
 /// </summary>
-public sealed class SessionAdmin(UserStore users, AdminSessions sessions, AdminAuthorization authorization, PasswordHasher<string> hasher,
+internal sealed class SessionAdmin(UserStore users, AdminSessions sessions, AdminAuthorization authorization, PasswordHasher<string> hasher,
     AuditLog audit, TimeProvider time)
 {
     public const int MaxFailures = 5;

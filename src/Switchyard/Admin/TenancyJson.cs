@@ -4,7 +4,7 @@ using Switchyard.Configuration;
 
 namespace Switchyard.Admin;
 
-public sealed record GroupRequest
+internal sealed record GroupRequest
 {
     public string? Name { get; init; }
     public List<string>? Models { get; init; }
@@ -15,7 +15,7 @@ public sealed record GroupRequest
     public bool? StoreBodies { get; init; }
 }
 
-public sealed record GroupView
+internal sealed record GroupView
 {
     public required string Name { get; init; }
     public required IReadOnlyList<string> Models { get; init; }
@@ -31,7 +31,7 @@ public sealed record GroupView
     public IReadOnlyList<QuotaView>? Quota { get; init; }
 }
 
-public sealed record UserRequest
+internal sealed record UserRequest
 {
     public string? Name { get; init; }
     public string? Group { get; init; }
@@ -43,7 +43,7 @@ public sealed record UserRequest
     public bool? Unlock { get; init; }
 }
 
-public sealed record UserView
+internal sealed record UserView
 {
     public required string Name { get; init; }
     public required string Group { get; init; }
@@ -59,7 +59,7 @@ public sealed record UserView
     public IReadOnlyList<QuotaView>? Quota { get; init; }
 }
 
-public sealed record ChannelRequest
+internal sealed record ChannelRequest
 {
     public string? Name { get; init; }
     public string? Type { get; init; }
@@ -73,30 +73,30 @@ public sealed record ChannelRequest
     public Dictionary<string, string>? Headers { get; init; }
 }
 
-public sealed record ModelRequest
+internal sealed record ModelRequest
 {
     public List<string>? Aliases { get; init; }
     public PriceConfig? Price { get; init; }
     public List<string>? Fallbacks { get; init; }
 }
 
-public sealed record ModelView(string Name, IReadOnlyList<string> Aliases, PriceConfig? Price, IReadOnlyList<string> Fallbacks, string Source);
+internal sealed record ModelView(string Name, IReadOnlyList<string> Aliases, PriceConfig? Price, IReadOnlyList<string> Fallbacks, string Source);
 
-public sealed record SessionRequest
+internal sealed record SessionRequest
 {
     public string? Name { get; init; }
     public string? Password { get; init; }
 }
 
-public sealed record SessionView(string User, string Role, string? Group, string CsrfToken);
+internal sealed record SessionView(string User, string Role, string? Group, string CsrfToken);
 
-public sealed record Page<T>(IReadOnlyList<T> Data, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NextCursor);
+internal sealed record Page<T>(IReadOnlyList<T> Data, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NextCursor);
 
 /// <summary>A request's stored prompt and completion (redacted; cut to retention.body_max_bytes when the flags say so).</summary>
-public sealed record RequestBodiesView(string RequestId, DateTimeOffset CreatedAt, string? Group, string Prompt, string Completion,
+internal sealed record RequestBodiesView(string RequestId, DateTimeOffset CreatedAt, string? Group, string Prompt, string Completion,
     bool PromptTruncated, bool CompletionTruncated);
 
-public sealed record RequestLogView(string RequestId, DateTimeOffset CreatedAt, string Endpoint, string? Key, string? User, string? Group,
+internal sealed record RequestLogView(string RequestId, DateTimeOffset CreatedAt, string Endpoint, string? Key, string? User, string? Group,
     string? RequestedModel, string? ServedModel, string? Channel, int Status, long InputTokens, long OutputTokens, long CachedTokens,
     long CacheWriteTokens, long ReasoningTokens, string CostUsd, long LatencyMs, long? TtfbMs, bool Stream, string? ErrorKind);
 

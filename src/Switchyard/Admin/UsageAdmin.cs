@@ -10,7 +10,7 @@ namespace Switchyard.Admin;
 /// <c>GET /admin/usage?from=&amp;to=&amp;group_by=&amp;format=csv</c>: ledger sums by one dimension, optionally narrowed to
 /// one key, user, group, model or channel. Group admins see only their group's usage, users only their own.
 /// </summary>
-public sealed class UsageAdmin(UsageReport report, LedgerWriter ledger)
+internal sealed class UsageAdmin(UsageReport report, LedgerWriter ledger)
 {
     public async Task<IResult> GetAsync(HttpContext http)
     {

@@ -11,7 +11,7 @@ using Switchyard.Tenancy;
 namespace Switchyard.Admin;
 
 /// <summary><c>/admin/users</c>: super admins manage everyone; group admins their group's users; users see themselves.</summary>
-public sealed class UsersAdmin(UserStore users, GroupStore groups, KeyStore keys, GatewayRuntime runtime, StateReloader state,
+internal sealed class UsersAdmin(UserStore users, GroupStore groups, KeyStore keys, GatewayRuntime runtime, StateReloader state,
     AuditLog audit, AdminSessions sessions, PasswordHasher<string> hasher, ScopeQuotas quotas, TimeProvider time)
 {
     public const int MinPasswordLength = 12;

@@ -7,7 +7,7 @@ namespace Switchyard.Billing;
 /// <c>cachedContentTokenCount</c>, while <c>thoughtsTokenCount</c> is reported beside <c>candidatesTokenCount</c>,
 /// not inside it, and is billed as output. So output = candidates + thoughts, and the thoughts are its reasoning part.
 /// </summary>
-public static class GeminiUsage
+internal static class GeminiUsage
 {
     public static TokenUsage ToUsage(long promptTokenCount, long candidatesTokenCount, long cachedContentTokenCount, long thoughtsTokenCount) =>
         new(promptTokenCount, candidatesTokenCount + thoughtsTokenCount, cachedContentTokenCount, 0, thoughtsTokenCount);

@@ -1,7 +1,7 @@
 namespace Switchyard.Configuration;
 
 /// <summary>The events a webhook may subscribe to.</summary>
-public static class AlertEvents
+internal static class AlertEvents
 {
     public const string ChannelDown = "channel_down";
     public const string KeyDisabled = "key_disabled";

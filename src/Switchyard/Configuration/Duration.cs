@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Switchyard.Configuration;
 
 /// <summary>Parses the durations the config accepts: 500ms, 30s, 5m, 1h, 1d.</summary>
-public static class Duration
+internal static class Duration
 {
     public static bool TryParse(string text, out TimeSpan value)
     {

@@ -3,7 +3,7 @@ using System.Text;
 namespace Switchyard.Configuration;
 
 /// <summary>Expands <c>${NAME}</c> and <c>${NAME:-default}</c> in a config value.</summary>
-public static class EnvironmentSubstitution
+internal static class EnvironmentSubstitution
 {
     /// <returns>The expanded text, or null with <paramref name="missing"/> naming the unset variable.</returns>
     public static string? Expand(string text, Func<string, string?> lookup, out string? missing)

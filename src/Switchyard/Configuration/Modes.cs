@@ -29,7 +29,7 @@ public enum ChannelFamily
     Gemini,
 }
 
-public static class ChannelFamilies
+internal static class ChannelFamilies
 {
     /// <summary>The channel <c>type</c> words, in the order error messages list them.</summary>
     public static readonly IReadOnlyList<(string Word, ChannelFamily Family)> Words =

@@ -4,7 +4,7 @@ using Switchyard.MockUpstream;
 namespace Switchyard.Hosting;
 
 /// <summary>The process entry: parse arguments, load or make the config, run until stopped.</summary>
-public static class Cli
+internal static class Cli
 {
     public const int ConfigErrorExitCode = 2;
 

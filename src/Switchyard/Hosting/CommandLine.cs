@@ -1,7 +1,7 @@
 namespace Switchyard.Hosting;
 
 /// <summary>The gateway's command line: <c>[--config FILE] [--listen URL] [--demo]</c>.</summary>
-public sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo, bool Help)
+internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo, bool Help)
 {
     /// <summary>A maintenance command instead of serving: <c>reencrypt</c> or <c>verify-audit</c>.</summary>
     public string? Command { get; init; }

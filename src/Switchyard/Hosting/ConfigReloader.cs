@@ -12,7 +12,7 @@ namespace Switchyard.Hosting;
 /// router settings change at once; in-flight requests finish on the snapshot they started with. An invalid file
 /// is reported and ignored. Listen address and storage settings need a restart, which is logged.
 /// </summary>
-public sealed partial class ConfigReloader(ConfigFile file, GatewayRuntime runtime, ConfigKeySeeder seeder, TenancySeeder tenancy, StateReloader state,
+internal sealed partial class ConfigReloader(ConfigFile file, GatewayRuntime runtime, ConfigKeySeeder seeder, TenancySeeder tenancy, StateReloader state,
     Security.Redactor redactor, ILogger<ConfigReloader> logger)
     : BackgroundService
 {
@@ -105,4 +105,4 @@ public sealed partial class ConfigReloader(ConfigFile file, GatewayRuntime runti
 }
 
 /// <summary>The config file the gateway was started with, if any (demo mode and tests may have none).</summary>
-public sealed record ConfigFile(string? Path);
+internal sealed record ConfigFile(string? Path);

@@ -4,7 +4,7 @@ using Switchyard.Tenancy;
 namespace Switchyard.Hosting;
 
 /// <summary>The configuration <c>--demo</c> runs with: the in-process mock upstream, SQLite under ./data, one key.</summary>
-public static class DemoConfig
+internal static class DemoConfig
 {
     public const string KeyName = "demo-key";
 

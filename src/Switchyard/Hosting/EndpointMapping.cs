@@ -12,7 +12,7 @@ using Switchyard.Storage;
 
 namespace Switchyard.Hosting;
 
-public static class EndpointMapping
+internal static class EndpointMapping
 {
     public static IEndpointRouteBuilder MapSwitchyard(this IEndpointRouteBuilder app)
     {

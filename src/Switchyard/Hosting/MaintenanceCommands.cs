@@ -9,7 +9,7 @@ namespace Switchyard.Hosting;
 /// Commands run against the database instead of serving: <c>reencrypt</c> moves every sealed upstream secret to
 /// the current <c>security.secret_key</c>; <c>verify-audit</c> walks the audit log's hash chain.
 /// </summary>
-public static class MaintenanceCommands
+internal static class MaintenanceCommands
 {
     public static async Task<int> RunAsync(string command, string? configPath)
     {

@@ -12,7 +12,7 @@ using Switchyard.Tenancy;
 
 namespace Switchyard.Hosting;
 
-public static class ServiceRegistration
+internal static class ServiceRegistration
 {
     public static IServiceCollection AddSwitchyard(this IServiceCollection services, GatewayConfig config, string? configPath = null)
     {

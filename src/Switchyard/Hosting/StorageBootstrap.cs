@@ -9,7 +9,7 @@ namespace Switchyard.Hosting;
 /// Runs before the server listens: schema migrations, the config's groups, users and keys, then the first load of
 /// everything the database holds (keys, users, groups, API-made channels and models) into the runtime snapshot.
 /// </summary>
-public sealed class StorageBootstrap(Migrator migrator, KeyHashBootstrap keyHashing, ConfigKeySeeder seeder, TenancySeeder tenancy, StateReloader state, GatewayRuntime runtime,
+internal sealed class StorageBootstrap(Migrator migrator, KeyHashBootstrap keyHashing, ConfigKeySeeder seeder, TenancySeeder tenancy, StateReloader state, GatewayRuntime runtime,
     LedgerRetentionStore ledgerPartitions, TimeProvider time)
 {
     public async Task<IReadOnlyList<ConfigKeySeeder.GeneratedKey>> PrepareAsync(CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ using Switchyard.Tenancy;
 namespace Switchyard.Hosting;
 
 /// <summary>Builds, prepares and starts the gateway; shared by the CLI and the integration tests.</summary>
-public sealed class SwitchyardHost : IAsyncDisposable
+internal sealed class SwitchyardHost : IAsyncDisposable
 {
     private SwitchyardHost(WebApplication app, Uri address, IReadOnlyList<ConfigKeySeeder.GeneratedKey> generatedKeys)
     {

@@ -9,7 +9,7 @@ namespace Switchyard.Protocols;
 /// Edits a JSON object's top-level fields by splicing bytes, leaving everything else exactly as the client sent it:
 /// unknown fields, number formats, escapes and opaque values such as thinking signatures stay byte-for-byte.
 /// </summary>
-public static class JsonSplice
+internal static class JsonSplice
 {
 
     /// <summary>Byte range of a top-level property's value, or (-1, -1) if absent.</summary>

@@ -5,7 +5,7 @@ using Switchyard.Protocols;
 namespace Switchyard.Relay;
 
 /// <summary>Relays a <see cref="BridgedCall"/>: the upstream's answer is rewritten into the client's protocol in one piece.</summary>
-public static class BridgedExchange
+internal static class BridgedExchange
 {
     public static async Task<GatewayError?> RelayAsync(HttpContext http, HttpResponseMessage upstream, UpstreamCall call, BridgedCall bridged, RelayContext context)
     {

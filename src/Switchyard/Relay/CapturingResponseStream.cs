@@ -6,7 +6,7 @@ namespace Switchyard.Relay;
 /// The response body of a request whose group stores bodies: every write goes through to the client unchanged and its
 /// first bytes (up to the capture's limit) are copied on the way, streams included, so nothing is held back.
 /// </summary>
-public sealed class CapturingResponseStream(Stream inner, CapturedBodies capture) : Stream
+internal sealed class CapturingResponseStream(Stream inner, CapturedBodies capture) : Stream
 {
     public override bool CanRead => false;
     public override bool CanSeek => false;

@@ -12,7 +12,7 @@ namespace Switchyard.Relay;
 /// Client and upstream speak different protocols: the upstream's answer is read into the canonical model by the
 /// provider adapter and written back by the client's codec; streams event by event, each flushed as it is made.
 /// </summary>
-public static class ConvertedExchange
+internal static class ConvertedExchange
 {
     public static async Task<GatewayError?> RelayAsync(HttpContext http, HttpResponseMessage upstream, UpstreamCall call,
         ClientProtocol protocol, IClientCodec codec, IProviderAdapter provider, ChatRequest request, RelayContext context)

@@ -11,7 +11,7 @@ namespace Switchyard.Relay;
 /// Client and upstream speak the same protocol: the answer is relayed byte for byte, non-stream in one write,
 /// streams frame by frame as they arrive (each flushed), with usage tapped on the way.
 /// </summary>
-public static class FastPathExchange
+internal static class FastPathExchange
 {
     public static async Task<GatewayError?> RelayAsync(HttpContext http, HttpResponseMessage upstream, UpstreamCall call,
         ClientProtocol protocol, RequestEnvelope request, RelayContext context)

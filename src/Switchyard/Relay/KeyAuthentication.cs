@@ -6,7 +6,7 @@ using Switchyard.Tenancy;
 namespace Switchyard.Relay;
 
 /// <summary>Finds the client's virtual key in the request and checks it against the key ring.</summary>
-public static class KeyAuthentication
+internal static class KeyAuthentication
 {
     /// <param name="http">The request, for its remote address (a key may be limited to some networks).</param>
     public static GatewayError? Authenticate(KeyRing keys, ReadOnlySpan<char> presented, RelayContext context, HttpContext http)

@@ -7,7 +7,7 @@ using Switchyard.Tenancy;
 namespace Switchyard.Relay;
 
 /// <summary>The typed state of one client request as it moves through the pipeline; becomes its ledger record.</summary>
-public sealed class RelayContext(string endpoint, TimeProvider time)
+internal sealed class RelayContext(string endpoint, TimeProvider time)
 {
     private readonly long _started = time.GetTimestamp();
     private long _upstreamTicks;

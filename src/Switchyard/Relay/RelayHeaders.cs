@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Switchyard.Relay;
 
-public static class RelayHeaders
+internal static class RelayHeaders
 {
     public static void WriteOverhead(HttpResponse response, RelayContext context) =>
         response.Headers["x-switchyard-overhead-ms"] = context.OverheadMs.ToString("0.###", CultureInfo.InvariantCulture);

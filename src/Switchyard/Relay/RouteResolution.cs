@@ -4,7 +4,7 @@ using Switchyard.Routing;
 namespace Switchyard.Relay;
 
 /// <summary>Requested model → canonical model → may this key use it? → the channels that serve it.</summary>
-public static class RouteResolution
+internal static class RouteResolution
 {
     /// <summary>Checks the requested model and records it; the channels are chosen attempt by attempt.</summary>
     public static GatewayError? Check(GatewayRuntime runtime, RelayContext context, string requested)

@@ -5,7 +5,7 @@ using Switchyard.Protocols;
 namespace Switchyard.Relay;
 
 /// <summary>What every relayed stream does the same way: headers, flushing, and failing after the start.</summary>
-public static class StreamResponse
+internal static class StreamResponse
 {
 
     public static async Task StartAsync(HttpContext http, RelayContext context, string contentType)

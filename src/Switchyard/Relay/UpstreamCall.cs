@@ -4,7 +4,7 @@ using Switchyard.Contracts;
 namespace Switchyard.Relay;
 
 /// <summary>One upstream HTTP exchange under the router's timeouts, with failures classified.</summary>
-public sealed class UpstreamCall : IDisposable
+internal sealed class UpstreamCall : IDisposable
 {
     private const int MaxErrorBytes = 64 * 1024;
     private readonly CancellationTokenSource _deadline;

@@ -35,7 +35,7 @@ public sealed class RedisConnectionException : RedisException
 /// No reply within the command timeout. The command may still run on the server: the connection stays
 /// up and its late reply is discarded.
 /// </summary>
-public sealed class RedisTimeoutException : RedisException
+internal sealed class RedisTimeoutException : RedisException
 {
     public RedisTimeoutException(string message)
         : base(message)
@@ -44,7 +44,7 @@ public sealed class RedisTimeoutException : RedisException
 }
 
 /// <summary>The server answered with an error reply (<c>-ERR …</c>); the connection is unaffected.</summary>
-public sealed class RedisServerException : RedisException
+internal sealed class RedisServerException : RedisException
 {
     public RedisServerException(string message)
         : base(message)
@@ -58,7 +58,7 @@ public sealed class RedisServerException : RedisException
 }
 
 /// <summary>The server sent bytes that are not RESP2; the connection is dropped and re-established.</summary>
-public sealed class RespProtocolException : RedisException
+internal sealed class RespProtocolException : RedisException
 {
     public RespProtocolException(string message)
         : base(message)

@@ -15,7 +15,7 @@ public sealed record StoredChannel(ChannelConfig Config, IReadOnlyList<SealedSec
 [JsonSerializable(typeof(List<SealedSecret>))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(PriceConfig))]
-internal sealed partial class ChannelStoreJson : JsonSerializerContext;
+public sealed partial class ChannelStoreJson : JsonSerializerContext;
 
 /// <summary>API-made channels in the database; the config file's channels never come here.</summary>
 public sealed class ChannelStore(SqlDialect dialect)

@@ -4,7 +4,7 @@ using Switchyard.Configuration;
 
 namespace Switchyard.Storage;
 
-public sealed class PostgresDialect : SqlDialect
+internal sealed class PostgresDialect : SqlDialect
 {
     // Any fixed number works; it only has to be the same for every instance of the gateway.
     private const long MigrationLockId = 0x5377_6974_6368;

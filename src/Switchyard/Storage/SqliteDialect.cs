@@ -4,7 +4,7 @@ using Switchyard.Configuration;
 
 namespace Switchyard.Storage;
 
-public sealed class SqliteDialect : SqlDialect
+internal sealed class SqliteDialect : SqlDialect
 {
     private readonly string _connectionString;
 

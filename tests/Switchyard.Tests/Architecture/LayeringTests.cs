@@ -19,6 +19,20 @@ public sealed class LayeringTests
     }
 
     [Fact]
+    public void InternalTypes_AreUsedOnlyInTheirFolder_SoPublicMeansAFoldersApi()
+    {
+        var leaks = References.Value
+            .Select(r => (r, Type: Gateway.GetType(r.ToType)))
+            .Where(x => x.Type is { IsNested: false, IsPublic: false })
+            .Select(x => $"{x.r.ToType} is internal to {x.r.ToFolder} but {x.r.FromType} uses it")
+            .Distinct()
+            .Order()
+            .ToList();
+
+        Assert.True(leaks.Count == 0, "Make these public (they are part of their folder's API) or stop using them from outside:\n" + string.Join('\n', leaks));
+    }
+
+    [Fact]
     public void EveryFolder_HasARule()
     {
         var folders = Gateway.GetTypes().Select(t => TypeReferenceScanner.FolderOf(t, Root)).OfType<string>().Distinct().Order().ToList();

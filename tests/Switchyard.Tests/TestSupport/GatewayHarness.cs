@@ -12,7 +12,7 @@ using Switchyard.Storage;
 namespace Switchyard.Tests.TestSupport;
 
 /// <summary>The real gateway on a loopback port in front of the real mock upstream, with a fresh database.</summary>
-public sealed class GatewayHarness : IAsyncDisposable
+internal sealed class GatewayHarness : IAsyncDisposable
 {
     public const string ClientKey = "sk-sy-test-client-key-000000000000000001";
     public const string NarrowKey = "sk-sy-test-narrow-key-000000000000000002";

@@ -5,13 +5,13 @@ using System.Security.Cryptography;
 namespace Switchyard.Admin.Ui;
 
 /// <summary>One file of the web UI, read once from the assembly, with the headers it is served with.</summary>
-public sealed record UiAsset(string Path, byte[] Content, string ContentType, string ETag);
+internal sealed record UiAsset(string Path, byte[] Content, string ContentType, string ETag);
 
 /// <summary>
 /// The admin web UI's files, embedded in the assembly under <c>ui/</c> (no build step, nothing on disk to deploy),
 /// loaded into memory once: the whole UI is a few dozen kilobytes.
 /// </summary>
-public sealed class UiAssets
+internal sealed class UiAssets
 {
     private const string Prefix = "ui/";
 

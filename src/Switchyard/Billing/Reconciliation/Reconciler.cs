@@ -10,7 +10,7 @@ namespace Switchyard.Billing.Reconciliation;
 /// most <c>tolerance_usd</c>. A model on one side only disagrees. Upstreams name dated snapshots
 /// (<c>gpt-4o-2024-08-06</c>) where the gateway sent <c>gpt-4o</c>; those count as the gateway's model.
 /// </summary>
-public static class Reconciler
+internal static class Reconciler
 {
     public static IReadOnlyList<ModelReconciliation> Compare(IReadOnlyList<UpstreamUsage> upstream, IReadOnlyList<GatewayUsage> gateway, ReconciliationConfig tolerance)
     {

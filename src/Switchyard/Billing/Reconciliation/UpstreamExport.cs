@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Switchyard.Billing.Reconciliation;
 
 /// <summary>One model's usage on one day as the upstream's export states it, in our (OpenAI) token semantics.</summary>
-public sealed record UpstreamUsage(string Model, long? Requests, long InputTokens, long CachedTokens, long CacheWriteTokens, long OutputTokens, decimal? CostUsd);
+internal sealed record UpstreamUsage(string Model, long? Requests, long InputTokens, long CachedTokens, long CacheWriteTokens, long OutputTokens, decimal? CostUsd);
 
 /// <summary>
 /// Reads an upstream usage or cost export (CSV, header row first) into per-model sums for one UTC day. Columns are
@@ -13,7 +13,7 @@ public sealed record UpstreamUsage(string Model, long? Requests, long InputToken
 /// <c>uncached_input_tokens</c> or <c>input_tokens</c> excluding cache, <c>cache_read_input_tokens</c>,
 /// <c>cache_creation_input_tokens</c> or the 5m/1h write columns, <c>output_tokens</c>, <c>cost_usd</c>).
 /// </summary>
-public static class UpstreamExport
+internal static class UpstreamExport
 {
     // starting_at: the bucket start of Anthropic's Admin API usage report (/v1/organizations/usage_report/messages),
     // an RFC 3339 timestamp, when its JSON is flattened to CSV one row per result.

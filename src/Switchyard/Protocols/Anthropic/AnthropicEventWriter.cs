@@ -11,7 +11,7 @@ namespace Switchyard.Protocols.Anthropic;
 /// _delta / _stop per block, then message_delta (stop reason and usage) and message_stop. The stop reason is held
 /// until the end because OpenAI-format upstreams report usage after it.
 /// </summary>
-public sealed class AnthropicEventWriter : IClientStreamWriter
+internal sealed class AnthropicEventWriter : IClientStreamWriter
 {
     private readonly Dictionary<int, int> _clientIndex = [];
     private int _openIndex = -1;

@@ -8,7 +8,7 @@ namespace Switchyard.Protocols.Anthropic;
 /// Taps an Anthropic stream passing through unchanged: input and cache usage from <c>message_start</c>,
 /// cumulative output from <c>message_delta</c>; complete only after <c>message_stop</c>.
 /// </summary>
-public sealed class AnthropicStreamTap : IStreamTap
+internal sealed class AnthropicStreamTap : IStreamTap
 {
     private AnthropicUsageReader.Fields _fields;
     private bool _stopped;

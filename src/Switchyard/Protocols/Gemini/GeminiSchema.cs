@@ -8,7 +8,7 @@ namespace Switchyard.Protocols.Gemini;
 /// Gemini's OpenAPI-style Schema (upper-case type names, <c>nullable</c>, <c>propertyOrdering</c>) as the JSON
 /// Schema other providers take: the same tree, types in lower case, nullable folded into the type, Gemini-only keys dropped.
 /// </summary>
-public static class GeminiSchema
+internal static class GeminiSchema
 {
     public static JsonElement ToJsonSchema(JsonElement schema)
     {

@@ -10,7 +10,7 @@ namespace Switchyard.Protocols.Gemini;
 /// is complete once a chunk carried a finishReason (Gemini sends no end event). The upstream always streams SSE; for
 /// a client that called without <c>alt=sse</c> each chunk's JSON becomes the next element of one array.
 /// </summary>
-public sealed class GeminiStreamTap(bool jsonArray = false) : IStreamTap
+internal sealed class GeminiStreamTap(bool jsonArray = false) : IStreamTap
 {
     private GeminiUsageReader.Fields _usage;
     private bool _finished;

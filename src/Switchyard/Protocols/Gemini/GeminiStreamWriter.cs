@@ -13,7 +13,7 @@ namespace Switchyard.Protocols.Gemini;
 /// (<c>[{…},\r\n{…}]</c>) without it. Text and thoughts go out as they arrive; a function call goes out whole once
 /// its arguments are complete (Gemini never splits one); the last chunk carries finishReason and usage.
 /// </summary>
-public sealed class GeminiStreamWriter(bool jsonArray) : IClientStreamWriter
+internal sealed class GeminiStreamWriter(bool jsonArray) : IClientStreamWriter
 {
     private bool _opened;
 

@@ -61,7 +61,7 @@ public sealed class OpenAiChatProtocol(string endpoint, string upstreamPath, str
 /// Taps an OpenAI chat stream: usage from the usage chunk (dropped if the client did not ask for it, since the
 /// gateway asked on its behalf), exactly one <c>[DONE]</c>, and a check that the stream really finished.
 /// </summary>
-public sealed class OpenAiStreamTap(bool clientWantsUsage) : IStreamTap
+internal sealed class OpenAiStreamTap(bool clientWantsUsage) : IStreamTap
 {
     private bool _sawDone;
     private bool _sawFinish;

@@ -10,7 +10,7 @@ namespace Switchyard.Protocols.OpenAi;
 /// tool calls numbered in the order they open, the finish reason, the usage chunk if the client asked, one [DONE].
 /// After an error frame nothing more is written: OpenAI ends a failed stream without [DONE].
 /// </summary>
-public sealed class OpenAiChunkWriter(bool clientWantsUsage, long created) : IClientStreamWriter
+internal sealed class OpenAiChunkWriter(bool clientWantsUsage, long created) : IClientStreamWriter
 {
     private readonly Dictionary<int, int> _toolOrdinal = [];
     private string _id = "chatcmpl-switchyard";

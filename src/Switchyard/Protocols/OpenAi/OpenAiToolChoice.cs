@@ -9,7 +9,7 @@ namespace Switchyard.Protocols.OpenAi;
 /// <c>parallel_tool_calls</c>. They differ only in where a named function's name and the allowed tools' names sit,
 /// which each codec passes in.
 /// </summary>
-public static class OpenAiToolChoice
+internal static class OpenAiToolChoice
 {
     public static (ToolChoice? Choice, HashSet<string>? Allowed) Read(JsonElement root, bool parallel,
         Func<JsonElement, ToolChoice> namedFunction, Func<JsonElement, (ToolChoice Choice, HashSet<string> Allowed)> allowedTools)

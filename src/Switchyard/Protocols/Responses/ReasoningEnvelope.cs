@@ -12,7 +12,7 @@ namespace Switchyard.Protocols.Responses;
 /// <c>store: false</c> give the upstream its thinking byte-exact. The prefix tells it apart from OpenAI's own
 /// encrypted reasoning, which means nothing to any other upstream and is dropped.
 /// </summary>
-public static class ReasoningEnvelope
+internal static class ReasoningEnvelope
 {
     public const string Prefix = "sy1.";
 

@@ -3,13 +3,13 @@ using System.Text.Json;
 namespace Switchyard.Protocols.Responses;
 
 /// <summary>One item of a Response's <c>output</c>, as the Responses API reference shapes it.</summary>
-public abstract record OutputItem(string Id)
+internal abstract record OutputItem(string Id)
 {
     public abstract void Write(Utf8JsonWriter writer, bool done);
 }
 
 /// <summary>An assistant message with one <c>output_text</c> part.</summary>
-public sealed record MessageItem(string Id, string Text) : OutputItem(Id)
+internal sealed record MessageItem(string Id, string Text) : OutputItem(Id)
 {
     public override void Write(Utf8JsonWriter writer, bool done)
     {
@@ -41,7 +41,7 @@ public sealed record MessageItem(string Id, string Text) : OutputItem(Id)
 }
 
 /// <summary>A call of a function tool: <see cref="CallId"/> is what the client's function_call_output answers.</summary>
-public sealed record FunctionCallItem(string Id, string CallId, string Name, string Arguments) : OutputItem(Id)
+internal sealed record FunctionCallItem(string Id, string CallId, string Name, string Arguments) : OutputItem(Id)
 {
     public override void Write(Utf8JsonWriter writer, bool done)
     {
@@ -60,7 +60,7 @@ public sealed record FunctionCallItem(string Id, string CallId, string Name, str
 /// Reasoning: the summary is shown only when the client asked for one (<c>reasoning.summary</c>); signed reasoning
 /// travels in <c>encrypted_content</c> (see <see cref="ReasoningEnvelope"/>).
 /// </summary>
-public sealed record ReasoningItem(string Id, string? Summary, string? EncryptedContent) : OutputItem(Id)
+internal sealed record ReasoningItem(string Id, string? Summary, string? EncryptedContent) : OutputItem(Id)
 {
     public override void Write(Utf8JsonWriter writer, bool done)
     {

@@ -8,7 +8,7 @@ namespace Switchyard.Protocols.Responses;
 /// The Response object of the Responses API: status, output items and usage, with the request's settings echoed
 /// back as OpenAI does (instructions, max_output_tokens, reasoning, text.format, tool_choice, tools, …).
 /// </summary>
-public static class ResponseObject
+internal static class ResponseObject
 {
     public static void Write(Utf8JsonWriter w, ResponseIds ids, string model, long createdAt, ChatRequest request,
         ResponseStatus status, IReadOnlyList<OutputItem> output, TokenUsage? usage, GatewayError? error = null)
@@ -212,7 +212,7 @@ public static class ResponseObject
     }
 }
 
-public enum ResponseStatus
+internal enum ResponseStatus
 {
     InProgress,
     Completed,
@@ -225,7 +225,7 @@ public enum ResponseStatus
 /// Ids derived from the upstream's answer id (<c>msg_01X…</c> → <c>resp_01X…</c>, items <c>msg_01X…_1</c>), so the
 /// same id ties client and upstream logs together, as the chat codec does with completion ids.
 /// </summary>
-public sealed class ResponseIds(string upstreamId)
+internal sealed class ResponseIds(string upstreamId)
 {
     private readonly string _base = Base(upstreamId);
 

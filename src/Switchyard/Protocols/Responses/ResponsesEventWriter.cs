@@ -12,7 +12,7 @@ namespace Switchyard.Protocols.Responses;
 /// added, streamed (output_text, function_call_arguments, reasoning_summary_text) and done, and at the end
 /// response.completed (response.incomplete when cut by max_output_tokens) with usage, or response.failed.
 /// </summary>
-public sealed class ResponsesEventWriter(ChatRequest request, long createdAt) : IClientStreamWriter
+internal sealed class ResponsesEventWriter(ChatRequest request, long createdAt) : IClientStreamWriter
 {
     private readonly Dictionary<int, OpenItem> _open = [];
     private readonly List<OutputItem?> _items = [];

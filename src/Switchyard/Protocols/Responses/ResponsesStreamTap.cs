@@ -9,7 +9,7 @@ namespace Switchyard.Protocols.Responses;
 /// Taps a Responses stream passing through unchanged: usage from the final response.completed (or
 /// response.incomplete / response.failed) event's Response; the stream is whole only once one of those arrived.
 /// </summary>
-public sealed class ResponsesStreamTap : IStreamTap
+internal sealed class ResponsesStreamTap : IStreamTap
 {
     private bool _finished;
     private GatewayError? _streamError;

@@ -7,7 +7,7 @@ using static Switchyard.Contracts.Canonical.JsonFields;
 namespace Switchyard.Providers.AnthropicMessages;
 
 /// <summary>Turns an Anthropic SSE stream into canonical events; the shapes match almost one to one.</summary>
-public sealed class AnthropicEventParser : IUpstreamStreamParser
+internal sealed class AnthropicEventParser : IUpstreamStreamParser
 {
     private AnthropicUsageReader.Fields _usage;
     private bool _stopped;

@@ -12,7 +12,7 @@ namespace Switchyard.Providers.Gemini;
 /// (Gemini sends it whole) a tool-call block of its own. Gemini has no end event: the chunk with a finishReason is
 /// the last one, and the stream ends when the upstream closes it.
 /// </summary>
-public sealed class GeminiStreamParser : IUpstreamStreamParser
+internal sealed class GeminiStreamParser : IUpstreamStreamParser
 {
     private enum Open
     {

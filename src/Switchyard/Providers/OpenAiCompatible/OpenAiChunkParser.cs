@@ -12,7 +12,7 @@ namespace Switchyard.Providers.OpenAiCompatible;
 /// numbered 0, 1, 2… in the order they open. Usage may come in its own chunk with no choices (OpenAI) or on the
 /// last choice chunk (vLLM, DeepSeek). Once the stream has failed, nothing after it is read.
 /// </summary>
-public sealed class OpenAiChunkParser : IUpstreamStreamParser
+internal sealed class OpenAiChunkParser : IUpstreamStreamParser
 {
     private enum Open
     {

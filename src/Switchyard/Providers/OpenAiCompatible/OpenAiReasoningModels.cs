@@ -6,7 +6,7 @@ namespace Switchyard.Providers.OpenAiCompatible;
 /// OpenAI-compatible upstreams (DeepSeek, vLLM, Ollama…) know only <c>max_tokens</c>. Requests converted from other
 /// protocols are shaped by the upstream model's name; OpenAI clients' own requests pass through as they were sent.
 /// </summary>
-public static class OpenAiReasoningModels
+internal static class OpenAiReasoningModels
 {
     private static readonly string[] Prefixes = ["o1", "o3", "o4", "gpt-5"];
 

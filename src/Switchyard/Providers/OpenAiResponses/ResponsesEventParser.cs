@@ -12,7 +12,7 @@ namespace Switchyard.Providers.OpenAiResponses;
 /// response.completed / response.incomplete give the stop reason and usage; response.failed and error events fail
 /// the stream, and nothing after them is read.
 /// </summary>
-public sealed class ResponsesEventParser : IUpstreamStreamParser
+internal sealed class ResponsesEventParser : IUpstreamStreamParser
 {
     /// <summary>Open blocks by the upstream's item id (and content index for message parts).</summary>
     private readonly Dictionary<(string Item, int Part), int> _blocks = [];

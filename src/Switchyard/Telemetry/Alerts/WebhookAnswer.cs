@@ -6,7 +6,7 @@ namespace Switchyard.Telemetry.Alerts;
 /// Reads the refusals that come with a 200: Feishu answers <c>{"code":19021,"msg":"sign match fail…"}</c> and DingTalk
 /// <c>{"errcode":310000,"errmsg":"sign not match…"}</c>; code 0 is success. Other formats trust the status.
 /// </summary>
-public static class WebhookAnswer
+internal static class WebhookAnswer
 {
     public static string? RefusalIn(string format, string body)
     {

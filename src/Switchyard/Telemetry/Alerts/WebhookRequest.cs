@@ -11,7 +11,7 @@ namespace Switchyard.Telemetry.Alerts;
 /// (<c>{"text":…}</c>), a Feishu custom bot (<c>{"msg_type":"text","content":{"text":…}}</c>, signed in the body) or a
 /// DingTalk custom robot (<c>{"msgtype":"text","text":{"content":…}}</c>, signed in the query string).
 /// </summary>
-public static class WebhookRequest
+internal static class WebhookRequest
 {
     public const string SignatureHeader = "x-switchyard-signature";
     public const string TimestampHeader = "x-switchyard-timestamp";

@@ -8,7 +8,7 @@ namespace Switchyard.Telemetry.Alerts;
 /// <c>timestamp + "\n" + secret</c> with HMAC-SHA256 and send it Base64-encoded; they differ in which side is the key
 /// and in the timestamp's unit.
 /// </summary>
-public static class WebhookSigning
+internal static class WebhookSigning
 {
     /// <summary>
     /// Feishu custom bot: the HMAC key is <c>timestamp + "\n" + secret</c> and the message is empty; the timestamp is in

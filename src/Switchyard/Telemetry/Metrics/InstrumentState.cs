@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 
 namespace Switchyard.Telemetry.Metrics;
 
-public enum MetricKind
+internal enum MetricKind
 {
     Counter,
     Gauge,
@@ -11,7 +11,7 @@ public enum MetricKind
 }
 
 /// <summary>The series of one instrument, found by their labels without a lock or an allocation once they exist.</summary>
-public sealed class InstrumentState
+internal sealed class InstrumentState
 {
     private static readonly double[] DefaultBounds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
     private readonly ConcurrentDictionary<LabelSet, MetricSeries> _series = new(LabelSetComparer.Instance);

@@ -6,7 +6,7 @@ namespace Switchyard.Telemetry.Metrics;
 /// The label names and values of one series, in the order the instrument was recorded with. Created once per
 /// series; later measurements find it through <see cref="LabelSetComparer"/> without allocating.
 /// </summary>
-public sealed class LabelSet
+internal sealed class LabelSet
 {
     public LabelSet(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
@@ -37,7 +37,7 @@ public sealed class LabelSet
 /// literals, so this finds a series without hashing any text, which was most of a measurement's cost. A miss (an equal
 /// string in another instance, a number) is not an error: the lookup by content follows.
 /// </summary>
-public sealed class LabelSetIdentityComparer : IEqualityComparer<LabelSet>, IAlternateEqualityComparer<ReadOnlySpan<KeyValuePair<string, object?>>, LabelSet>
+internal sealed class LabelSetIdentityComparer : IEqualityComparer<LabelSet>, IAlternateEqualityComparer<ReadOnlySpan<KeyValuePair<string, object?>>, LabelSet>
 {
     public static LabelSetIdentityComparer Instance { get; } = new();
 
@@ -78,7 +78,7 @@ public sealed class LabelSetIdentityComparer : IEqualityComparer<LabelSet>, IAlt
 }
 
 /// <summary>Compares stored label sets with the tag span of a measurement, so the lookup needs no key object.</summary>
-public sealed class LabelSetComparer : IEqualityComparer<LabelSet>, IAlternateEqualityComparer<ReadOnlySpan<KeyValuePair<string, object?>>, LabelSet>
+internal sealed class LabelSetComparer : IEqualityComparer<LabelSet>, IAlternateEqualityComparer<ReadOnlySpan<KeyValuePair<string, object?>>, LabelSet>
 {
     public static LabelSetComparer Instance { get; } = new();
 

@@ -1,7 +1,7 @@
 namespace Switchyard.Telemetry.Metrics;
 
 /// <summary>One series' running value: lock-free updates from any thread, read at scrape time.</summary>
-public abstract class MetricSeries(LabelSet labels)
+internal abstract class MetricSeries(LabelSet labels)
 {
     public LabelSet Labels { get; } = labels;
 
@@ -23,7 +23,7 @@ public abstract class MetricSeries(LabelSet labels)
 }
 
 /// <summary>A monotonic sum (counters, observable counters report their cumulative value instead).</summary>
-public sealed class SumSeries(LabelSet labels, bool cumulative) : MetricSeries(labels)
+internal sealed class SumSeries(LabelSet labels, bool cumulative) : MetricSeries(labels)
 {
     private double _value;
 
@@ -43,7 +43,7 @@ public sealed class SumSeries(LabelSet labels, bool cumulative) : MetricSeries(l
 }
 
 /// <summary>The last observed value.</summary>
-public sealed class GaugeSeries(LabelSet labels) : MetricSeries(labels)
+internal sealed class GaugeSeries(LabelSet labels) : MetricSeries(labels)
 {
     private double _value;
 
@@ -53,7 +53,7 @@ public sealed class GaugeSeries(LabelSet labels) : MetricSeries(labels)
 }
 
 /// <summary>Counts per bucket (upper bounds inclusive, as Prometheus' <c>le</c>), plus sum.</summary>
-public sealed class HistogramSeries(LabelSet labels, double[] bounds) : MetricSeries(labels)
+internal sealed class HistogramSeries(LabelSet labels, double[] bounds) : MetricSeries(labels)
 {
     private readonly long[] _counts = new long[bounds.Length + 1];
     private double _sum;

@@ -37,7 +37,7 @@ public sealed class MetricsCollector : IDisposable
     /// Polls the observable instruments and hands every instrument, ordered by name, to <paramref name="read"/>
     /// while no other collection runs: a concurrent one would clear the observed gauges being read.
     /// </summary>
-    public T Read<T>(Func<IReadOnlyList<InstrumentState>, T> read)
+    internal T Read<T>(Func<IReadOnlyList<InstrumentState>, T> read)
     {
         lock (_collecting)
         {

@@ -8,7 +8,7 @@ namespace Switchyard.Telemetry.Metrics;
 /// observable gauges as gauges, histograms with their explicit bounds and per-bucket counts. The same series that
 /// <c>/metrics</c> shows, under the instruments' own (dotted) names, so one aggregation serves both.
 /// </summary>
-public static class OtlpMetricsEncoder
+internal static class OtlpMetricsEncoder
 {
     private const int Cumulative = 2;
 

@@ -8,7 +8,7 @@ namespace Switchyard.Telemetry.Metrics;
 /// interval. Cumulative temporality, so a lost push costs nothing but freshness: the next one carries the totals.
 /// One aggregation for both outputs keeps each measurement to one lookup on the request path.
 /// </summary>
-public sealed class OtlpMetricsPush : IAsyncDisposable
+internal sealed class OtlpMetricsPush : IAsyncDisposable
 {
     private readonly MetricsCollector _collector;
     private readonly OtlpResource _resource;

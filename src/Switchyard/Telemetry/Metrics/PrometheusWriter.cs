@@ -8,7 +8,7 @@ namespace Switchyard.Telemetry.Metrics;
 /// <c>[a-zA-Z0-9_:]</c> become underscores, the unit <c>s</c> adds <c>_seconds</c> and <c>By</c> adds <c>_bytes</c>,
 /// counters end in <c>_total</c>; histograms give cumulative <c>_bucket{le=…}</c> lines, <c>_sum</c> and <c>_count</c>.
 /// </summary>
-public static class PrometheusWriter
+internal static class PrometheusWriter
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 

@@ -9,7 +9,7 @@ namespace Switchyard.Telemetry.Otlp;
 /// without boxing; the <see cref="object"/> one writes any other attribute or activity tag: string, bool, integers and
 /// floating-point numbers as themselves, anything else as its invariant text.
 /// </summary>
-public static class OtlpAttribute
+internal static class OtlpAttribute
 {
     // The keyed overloads know every length before writing, so they write each KeyValue front to back: no nested
     // message to close and move. Wire format: KeyValue { 1: key, 2: AnyValue { 1: string | 2: bool | 3: int64 | 4: double } }.

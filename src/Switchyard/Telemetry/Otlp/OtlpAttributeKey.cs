@@ -4,7 +4,7 @@ namespace Switchyard.Telemetry.Otlp;
 /// An attribute name encoded once, as the <c>KeyValue.key</c> field it becomes in every span: the gateway's spans
 /// carry the same few dozen names on every request, so encoding them per span would be repeated work.
 /// </summary>
-public sealed class OtlpAttributeKey
+internal sealed class OtlpAttributeKey
 {
     private readonly byte[] _encoded;
 

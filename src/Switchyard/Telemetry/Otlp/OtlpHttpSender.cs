@@ -7,7 +7,7 @@ namespace Switchyard.Telemetry.Otlp;
 /// Posts OTLP/HTTP protobuf bodies to one collector URL. A failed post is reported by its result and logged at most
 /// once a minute: a collector that is down would otherwise log at every export forever.
 /// </summary>
-public sealed class OtlpHttpSender(Uri endpoint, string signal, string whenFailed, ILogger logger) : IDisposable
+internal sealed class OtlpHttpSender(Uri endpoint, string signal, string whenFailed, ILogger logger) : IDisposable
 {
     private static readonly MediaTypeHeaderValue Protobuf = new("application/x-protobuf");
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2) }) { Timeout = TimeSpan.FromSeconds(10) };

@@ -4,7 +4,7 @@ namespace Switchyard.Telemetry.Otlp;
 /// Who sends an OTLP export: the resource (service name and instance) and the instrumentation scope, written the same
 /// way into trace and metric exports so a collector joins them.
 /// </summary>
-public sealed record OtlpResource(string ServiceName, string ServiceInstanceId, string ScopeName, string? ScopeVersion)
+internal sealed record OtlpResource(string ServiceName, string ServiceInstanceId, string ScopeName, string? ScopeVersion)
 {
     /// <summary>An <c>opentelemetry.proto.resource.v1.Resource</c> as field <paramref name="field"/>.</summary>
     public void WriteResource(ProtobufWriter writer, int field)

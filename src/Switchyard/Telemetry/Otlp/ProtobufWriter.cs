@@ -11,7 +11,7 @@ namespace Switchyard.Telemetry.Otlp;
 /// body along when the length needs more: no buffer per nested message, which matters when each span is encoded on
 /// the request that ends it.
 /// </summary>
-public sealed class ProtobufWriter(int capacity = 256)
+internal sealed class ProtobufWriter(int capacity = 256)
 {
     private const int Varint = 0;
     private const int Fixed64 = 1;

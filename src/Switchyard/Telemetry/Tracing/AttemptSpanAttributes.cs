@@ -7,7 +7,7 @@ using Keys = Switchyard.Telemetry.Tracing.SpanAttributeKeys;
 namespace Switchyard.Telemetry.Tracing;
 
 /// <summary>The client span of one upstream attempt: where it went, which attempt it was, what came back.</summary>
-public sealed class AttemptSpanAttributes : SpanAttributes
+internal sealed class AttemptSpanAttributes : SpanAttributes
 {
     [ThreadStatic]
     private static AttemptSpanAttributes? t_instance;

@@ -7,7 +7,7 @@ namespace Switchyard.Telemetry.Tracing;
 /// Activities as OTLP spans (opentelemetry/proto/trace/v1/trace.proto, protobuf): <see cref="WriteSpan"/> encodes one
 /// ended activity, <see cref="WriteRequest"/> wraps a batch of them in an <c>ExportTraceServiceRequest</c>.
 /// </summary>
-public static class OtlpSpanEncoder
+internal static class OtlpSpanEncoder
 {
     /// <summary><c>Span.attributes</c>: where every span attribute goes, so attributes can be encoded ahead of their span.</summary>
     public const int AttributesField = 9;

@@ -13,7 +13,7 @@ namespace Switchyard.Telemetry.Tracing;
 /// <c>delay</c> after the last export; while one is in flight the next fills, up to <c>maxQueued</c> spans, beyond
 /// which spans are dropped and counted (a slow collector must not grow the gateway's memory).
 /// </summary>
-public sealed class OtlpSpanExport : IAsyncDisposable
+internal sealed class OtlpSpanExport : IAsyncDisposable
 {
     [ThreadStatic]
     private static ProtobufWriter? t_scratch;

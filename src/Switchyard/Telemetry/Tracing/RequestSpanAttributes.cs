@@ -6,7 +6,7 @@ using Keys = Switchyard.Telemetry.Tracing.SpanAttributeKeys;
 namespace Switchyard.Telemetry.Tracing;
 
 /// <summary>The server span of one client request: GenAI attributes plus the gateway's own (key, group, channel, cost).</summary>
-public sealed class RequestSpanAttributes : SpanAttributes
+internal sealed class RequestSpanAttributes : SpanAttributes
 {
     [ThreadStatic]
     private static RequestSpanAttributes? t_instance;

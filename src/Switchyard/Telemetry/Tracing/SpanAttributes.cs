@@ -10,7 +10,7 @@ namespace Switchyard.Telemetry.Tracing;
 /// <c>ActivityStopped</c> callbacks run inside its <see cref="Activity.Stop"/>, on the thread that ends it, so
 /// <see cref="End"/> publishes the attributes for exactly that call and <see cref="Of"/> finds them there.
 /// </summary>
-public abstract class SpanAttributes
+internal abstract class SpanAttributes
 {
     [ThreadStatic]
     private static SpanAttributes? t_ending;

@@ -10,7 +10,7 @@ namespace Switchyard.Telemetry.Tracing;
 /// <c>traceparent</c> is always obeyed, sampled or not. The ratio is decided from the trace id, as OpenTelemetry's
 /// TraceIdRatioBased sampler does, so every service that samples by the same ratio keeps the same traces.
 /// </summary>
-public sealed class SpanSampler(double ratio, bool keepFailures)
+internal sealed class SpanSampler(double ratio, bool keepFailures)
 {
     private readonly long _bound = ratio >= 1 ? long.MaxValue : ratio <= 0 ? long.MinValue : (long)(ratio * long.MaxValue);
 

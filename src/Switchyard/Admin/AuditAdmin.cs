@@ -20,9 +20,10 @@ internal sealed class AuditAdmin(AuditStore store, AuditLog audit)
             return error;
         }
         var query = http.Request.Query;
-        if (!RequestsAdmin.TryTime(query["from"].ToString(), out var from) || !RequestsAdmin.TryTime(query["to"].ToString(), out var to))
+        if (!AdminTime.TryParse(query["from"].ToString(), dates: false, endOfDay: false, out var from)
+            || !AdminTime.TryParse(query["to"].ToString(), dates: false, endOfDay: false, out var to))
         {
-            return AdminErrors.Result(400, "'from' and 'to' must be timestamps such as 2026-11-01T08:00:00Z.", "from");
+            return AdminErrors.Result(400, $"'from' and 'to' must be timestamps such as 2026-11-01T08:00:00Z, {AdminTime.RangeText}.", "from");
         }
         string? Text(string name) => query[name].ToString() is { Length: > 0 } v ? v : null;
         var entries = await store.QueryAsync(new AuditQuery(from, to, Text("actor"), Text("action"), Text("target_type"), Text("target"), cursor, limit),

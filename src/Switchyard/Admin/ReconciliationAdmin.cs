@@ -21,9 +21,9 @@ internal sealed class ReconciliationAdmin(ReconciliationService service, Reconci
         {
             return AdminEndpoints.Error(400, "'channel' is required: the channel whose upstream the export comes from.", "channel");
         }
-        if (!DateOnly.TryParseExact(query["day"].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        if (!DateOnly.TryParseExact(query["day"].ToString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) || !AdminTime.TryDay(day))
         {
-            return AdminEndpoints.Error(400, "'day' is required as a UTC date (2026-11-30).", "day");
+            return AdminEndpoints.Error(400, $"'day' is required as a UTC date (2026-11-30), {AdminTime.RangeText}.", "day");
         }
         var (body, tooLarge) = await ReadBodyAsync(http.Request, runtime.Config.Server.MaxBodyBytes, http.RequestAborted);
         if (tooLarge)
@@ -43,6 +43,10 @@ internal sealed class ReconciliationAdmin(ReconciliationService service, Reconci
         var query = http.Request.Query;
         var channel = query["channel"].ToString();
         var day = query["day"].ToString();
+        if (day.Length > 0 && (!DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) || !AdminTime.TryDay(date)))
+        {
+            return AdminEndpoints.Error(400, $"'day' must be a UTC date (2026-11-30), {AdminTime.RangeText}.", "day");
+        }
         var limit = int.TryParse(query["limit"].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, 1000) : 100;
         var reports = await store.ListAsync(channel.Length == 0 ? null : channel, day.Length == 0 ? null : day, limit, http.RequestAborted);
         return Results.Json(new ReconciliationList(reports), ReconciliationJson.Default.ReconciliationList);

@@ -60,9 +60,10 @@ internal sealed class RequestsAdmin(RequestLogStore store, LedgerWriter ledger, 
             }
             status = parsed;
         }
-        if (!TryTime(query["from"].ToString(), out var from) || !TryTime(query["to"].ToString(), out var to))
+        if (!AdminTime.TryParse(query["from"].ToString(), dates: false, endOfDay: false, out var from)
+            || !AdminTime.TryParse(query["to"].ToString(), dates: false, endOfDay: false, out var to))
         {
-            return AdminErrors.Result(400, "'from' and 'to' must be timestamps such as 2026-11-01T08:00:00Z.", "from");
+            return AdminErrors.Result(400, $"'from' and 'to' must be timestamps such as 2026-11-01T08:00:00Z, {AdminTime.RangeText}.", "from");
         }
         string? Text(string name) => query[name].ToString() is { Length: > 0 } v ? v : null;
         if (!AdminAccess.TryScopeUsage(AdminPrincipal.Of(http), Text("group"), Text("user"), out var group, out var user))
@@ -92,20 +93,5 @@ internal sealed class RequestsAdmin(RequestLogStore store, LedgerWriter ledger, 
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
         }
-    }
-
-    internal static bool TryTime(string text, out DateTimeOffset? value)
-    {
-        value = null;
-        if (text.Length == 0)
-        {
-            return true;
-        }
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-        {
-            value = parsed;
-            return true;
-        }
-        return false;
     }
 }

@@ -24,9 +24,10 @@ internal sealed class UsageAdmin(UsageReport report, LedgerWriter ledger)
         {
             return AdminEndpoints.Error(400, $"'group_by' must be one of key, user, group, model, channel, day, month; got '{groupByText}'.", "group_by");
         }
-        if (!TryParseBound(query["from"].ToString(), endOfDay: false, out var from) || !TryParseBound(query["to"].ToString(), endOfDay: true, out var to))
+        if (!AdminTime.TryParse(query["from"].ToString(), dates: true, endOfDay: false, out var from)
+            || !AdminTime.TryParse(query["to"].ToString(), dates: true, endOfDay: true, out var to))
         {
-            return AdminEndpoints.Error(400, "'from' and 'to' must be dates (2026-11-01) or timestamps (2026-11-01T08:00:00Z).", "from");
+            return AdminEndpoints.Error(400, $"'from' and 'to' must be dates (2026-11-01) or timestamps (2026-11-01T08:00:00Z), {AdminTime.RangeText}.", "from");
         }
         string? Text(string name) => query[name].ToString() is { Length: > 0 } v ? v : null;
         if (!AdminAccess.TryScopeUsage(AdminPrincipal.Of(http), Text("group"), Text("user"), out var group, out var user))
@@ -57,28 +58,6 @@ internal sealed class UsageAdmin(UsageReport report, LedgerWriter ledger)
         return Results.Json(new UsageView(groupByText, from, to, views), AdminJsonContext.Default.UsageView);
     }
 
-    /// <summary>A date alone means the whole UTC day: <c>to=2026-11-30</c> includes the 30th.</summary>
-    private static bool TryParseBound(string text, bool endOfDay, out DateTimeOffset? value)
-    {
-        value = null;
-        if (text.Length == 0)
-        {
-            return true;
-        }
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            var start = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            value = endOfDay ? start.AddDays(1) : start;
-            return true;
-        }
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
-        {
-            value = instant;
-            return true;
-        }
-        return false;
-    }
-
     public static string FormatUsd(decimal usd) => usd.ToString("0.############", CultureInfo.InvariantCulture);
 
     private static string ToCsv(IReadOnlyList<UsageRowView> rows)
@@ -95,11 +74,19 @@ internal sealed class UsageAdmin(UsageReport report, LedgerWriter ledger)
         return csv.ToString();
     }
 
+    /// <summary>
+    /// One CSV cell. A text that starts with a character spreadsheets read as a formula (<c>= + - @</c>, tab, CR) gets a
+    /// leading apostrophe, so a key or model name chosen by a client is shown as text and never run (OWASP "CSV injection").
+    /// </summary>
     private static string Escape(string? value)
     {
-        if (value is null)
+        if (string.IsNullOrEmpty(value))
         {
             return "";
+        }
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
+        {
+            value = "'" + value;
         }
         return value.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }

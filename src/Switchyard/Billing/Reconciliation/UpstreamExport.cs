@@ -127,7 +127,8 @@ internal static class UpstreamExport
         {
             return true;
         }
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds())
         {
             day = DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime);
             return true;

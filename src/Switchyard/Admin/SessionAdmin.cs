@@ -7,14 +7,16 @@ using Switchyard.Storage;
 namespace Switchyard.Admin;
 
 /// <summary>
-/// <c>/admin/session</c>: the web UI's login (name and password), its session check and logout. After
-/// <see cref="MaxFailures"/> wrong passwords in a row the account is locked for <see cref="LockoutTime"/>.
+/// <c>/admin/session</c>: the web UI's login (name and password), its session check and logout. <see cref="LoginThrottle"/>
+/// counts failures per (name, address) and per address before anything reaches the database. Every refused login gets
+/// the same answer, whether the name exists, is locked from this address, or the address is throttled: a caller learns
+/// nothing about a name but what its own tries caused (a Retry-After appears only while this address is held back).
 /// </summary>
 internal sealed class SessionAdmin(UserStore users, AdminSessions sessions, AdminAuthorization authorization, PasswordHasher<string> hasher,
-    AuditLog audit, TimeProvider time)
+    AuditLog audit, LoginThrottle throttle)
 {
-    public const int MaxFailures = 5;
-    public static readonly TimeSpan LockoutTime = TimeSpan.FromMinutes(15);
+    // Longer names cannot exist (users are named by config or the admin API), so they are not looked up.
+    private const int MaxNameLength = 256;
 
     // Verified when the name is unknown, so a wrong name costs the same time as a wrong password.
     private static readonly string DummyHash = new PasswordHasher<string>().HashPassword("", "not a password of anyone");
@@ -31,26 +33,34 @@ internal sealed class SessionAdmin(UserStore users, AdminSessions sessions, Admi
             return AdminErrors.Result(400, "'name' and 'password' are required.", request.Name is null ? "name" : "password");
         }
         var address = http.Connection.RemoteIpAddress?.ToString();
-        var now = time.GetUtcNow();
-        var user = await users.FindAsync(request.Name, http.RequestAborted);
-        if (user?.LockedUntil is { } locked && locked > now)
+        foreach (var summary in throttle.TakeUnknownNameSummaries())
         {
-            await audit.RecordAsync(request.Name, null, address, "login", "session", request.Name, null, "locked_out", http.RequestAborted);
-            var retry = (int)Math.Ceiling((locked - now).TotalSeconds);
-            http.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
-            return AdminErrors.Result(429, $"Too many failed logins; try again in {retry} seconds.", code: "locked_out");
+            var counted = $$"""{"unknown_names":{{summary.Tries}},"first":"{{summary.First:O}}","last":"{{summary.Last:O}}"}""";
+            await audit.RecordAsync("anonymous", null, summary.Address, "login", "session", null, counted, "failure", http.RequestAborted);
         }
+        var attempt = throttle.Begin(request.Name, http.Connection.RemoteIpAddress);
+        if (!attempt.Allowed)
+        {
+            if (attempt.FirstRefusal)
+            {
+                await audit.RecordAsync(request.Name, null, address, "login", "session", request.Name, null, "locked_out", http.RequestAborted);
+            }
+            var retry = Math.Max(1, (int)Math.Ceiling(attempt.RetryAfter!.Value.TotalSeconds));
+            http.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
+            return Refused();
+        }
+        var user = request.Name.Length <= MaxNameLength ? await users.FindAsync(request.Name, http.RequestAborted) : null;
         var verified = hasher.VerifyHashedPassword(request.Name, user?.PasswordHash ?? DummyHash, request.Password);
         if (user?.PasswordHash is null || verified == PasswordVerificationResult.Failed)
         {
-            if (user is not null)
+            if (throttle.Failed(attempt, unknownName: user is null))
             {
-                var failures = user.FailedLogins + 1;
-                await users.RecordLoginAsync(user.Config.Name, failures >= MaxFailures ? 0 : failures, failures >= MaxFailures ? now + LockoutTime : null, http.RequestAborted);
+                await audit.RecordAsync(request.Name, null, address, "login", "session", request.Name, null, "failure", http.RequestAborted);
             }
-            await audit.RecordAsync(request.Name, null, address, "login", "session", request.Name, null, "failure", http.RequestAborted);
-            return AdminErrors.Result(401, "Wrong name or password.", code: "invalid_credentials");
+            return Refused();
         }
+        throttle.Succeeded(attempt);
+        // Clears what versions that locked per name left behind.
         if (verified == PasswordVerificationResult.SuccessRehashNeeded || user.FailedLogins != 0 || user.LockedUntil is not null)
         {
             await users.RecordLoginAsync(user.Config.Name, 0, null, http.RequestAborted);
@@ -67,6 +77,9 @@ internal sealed class SessionAdmin(UserStore users, AdminSessions sessions, Admi
         await audit.RecordAsync(user.Config.Name, user.Config.Role, address, "login", "session", user.Config.Name, null, "success", http.RequestAborted);
         return Results.Json(new SessionView(user.Config.Name, user.Config.Role, user.Config.Group, AdminSessions.NewCsrf(token)), TenancyJsonContext.Default.SessionView);
     }
+
+    private static IResult Refused() =>
+        AdminErrors.Result(401, "Wrong name or password, or too many failed logins from this address.", code: "invalid_credentials");
 
     public async Task<IResult> GetAsync(HttpContext http)
     {

@@ -12,7 +12,8 @@ namespace Switchyard.Admin;
 
 /// <summary><c>/admin/users</c>: super admins manage everyone; group admins their group's users; users see themselves.</summary>
 internal sealed class UsersAdmin(UserStore users, GroupStore groups, KeyStore keys, GatewayRuntime runtime, StateReloader state,
-    AuditLog audit, AdminSessions sessions, PasswordHasher<string> hasher, ScopeQuotas quotas, TimeProvider time)
+    AuditLog audit, AdminSessions sessions, PasswordHasher<string> hasher, ScopeQuotas quotas, TimeProvider time,
+    LoginThrottle throttle)
 {
     public const int MinPasswordLength = 12;
 
@@ -128,6 +129,7 @@ internal sealed class UsersAdmin(UserStore users, GroupStore groups, KeyStore ke
         if (request.Password is not null || request.Unlock == true)
         {
             await users.RecordLoginAsync(name, 0, null, http.RequestAborted);
+            throttle.Unlock(name);
             updated = updated with { FailedLogins = 0, LockedUntil = null };
         }
         if (request.Password is not null)

@@ -41,12 +41,20 @@ internal static class MaintenanceCommands
             Console.WriteLine($"Re-encrypted {secrets} secrets of {channels} channels under secret key id {cipher.CurrentKeyId}.");
             return 0;
         }
-        var verification = await new AuditLog(new AuditStore(dialect), TimeProvider.System).VerifyAsync(CancellationToken.None);
+        var keys = new AuditChainKeys(config.Security.SecretKey, config.Security.PreviousSecretKeys);
+        var verification = await new AuditLog(new AuditStore(dialect), TimeProvider.System, keys).VerifyAsync(CancellationToken.None);
         Console.WriteLine(verification.Ok
-            ? $"Audit log intact: {verification.Entries} entries."
+            ? $"Audit log intact: {verification.Entries} entries{KeyedText(verification)}."
             : $"Audit log BROKEN at entry {verification.BrokenAt}: {verification.Reason} ({verification.Entries} entries verified before it).");
         return verification.Ok ? 0 : 1;
     }
+
+    private static string KeyedText(AuditVerification verification) => verification.KeyedFrom switch
+    {
+        null => ", none keyed (no security.secret_key was set when they were written)",
+        1 => ", all keyed",
+        var first => $", keyed from entry {first} on (entries before it were written without a secret key and are not protected against a database writer)",
+    };
 
     /// <summary>Re-seals every stored secret not yet under the current key; bumps the state version so instances reload.</summary>
     /// <returns>Channels rewritten and secrets re-sealed.</returns>

@@ -70,12 +70,14 @@ internal static class ServiceRegistration
         services.AddSingleton<AuditStore>();
         services.AddSingleton<RequestLogStore>();
         services.AddSingleton<RequestBodyStore>();
+        services.AddSingleton(new Audit.AuditChainKeys(config.Security.SecretKey, config.Security.PreviousSecretKeys));
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<TenancySeeder>();
         services.AddSingleton<StateComposer>();
         services.AddSingleton<StateReloader>();
         services.AddHostedService<StateRefresher>();
         services.AddSingleton<AdminSessions>();
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton<ScopeQuotas>();
         services.AddSingleton<UpstreamClient>();
         services.AddSingleton<Storage.HealthStore>();

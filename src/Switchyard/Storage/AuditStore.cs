@@ -17,7 +17,8 @@ public sealed class AuditStore(SqlDialect dialect)
     private const string Columns = "seq, at, actor, actor_role, address, action, target_type, target, outcome, changes, prev_hash, hash";
 
     /// <summary>
-    /// Chains the entry onto the current last one and inserts it. Two instances appending at once collide on the
+    /// Chains the entry onto the current last one (<paramref name="make"/> gets the sequence number and the previous hash,
+    /// and returns the entry with its own hash) and inserts it. Two instances appending at once collide on the
     /// sequence number; the loser re-reads the tail and tries again, so the chain stays one line.
     /// </summary>
     public async Task<AuditEntry> AppendAsync(Func<long, string, AuditEntry> make, CancellationToken cancellationToken)
@@ -28,7 +29,6 @@ public sealed class AuditStore(SqlDialect dialect)
             var last = await connection.QuerySingleOrDefaultAsync<Tail>(new CommandDefinition(
                 "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", cancellationToken: cancellationToken));
             var entry = make(last is null ? 1 : last.seq + 1, last?.hash ?? AuditEntry.Genesis);
-            entry = entry with { Hash = entry.ComputeHash() };
             try
             {
                 await connection.ExecuteAsync(new CommandDefinition(

@@ -5,10 +5,9 @@ import { field, input, notice } from '../ui.js';
 
 function passwordMessage(error) {
   if (error.unavailable) return 'Password login is not available on this server yet: use an admin key.';
+  // Every refused login answers 401; a Retry-After comes only while this address is held back after failures.
+  if (error.status === 401 && error.retryAfter) return `Too many failed attempts from here. Try again in ${error.retryAfter} s.`;
   if (error.status === 401) return 'Wrong name or password.';
-  if (error.status === 429) {
-    return `Too many failed attempts. Try again${error.retryAfter ? ` in ${error.retryAfter} s` : ' later'}.`;
-  }
   return error.message || String(error);
 }
 

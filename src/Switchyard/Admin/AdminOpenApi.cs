@@ -161,7 +161,7 @@ internal static class AdminOpenApi
                 ["summary"] = "Log in with name and password; sets the sy_session cookie (HttpOnly, SameSite=Strict, Secure on HTTPS).",
                 ["security"] = new JsonArray(),
                 ["requestBody"] = new JsonObject { ["required"] = true, ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = new JsonObject { ["$ref"] = reference(TenancyJsonContext.Default.SessionRequest) } } } },
-                ["responses"] = new JsonObject { ["200"] = view.DeepClone(), ["401"] = ErrorResponse("Wrong name or password."), ["429"] = ErrorResponse("Locked out after repeated failures; see retry-after.") },
+                ["responses"] = new JsonObject { ["200"] = view.DeepClone(), ["401"] = ErrorResponse("Refused: the same answer for a wrong name or password, a name locked from this address and a throttled address; retry-after only while this address is held back.") },
             },
             ["get"] = new JsonObject
             {

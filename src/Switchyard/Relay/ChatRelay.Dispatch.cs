@@ -197,7 +197,7 @@ public sealed partial class ChatRelay
                     return (new AttemptOutcome(true, canonical), StreamErrors.ClientLeft);
                 }
                 Record(context, route, key, sendError!, started);
-                key.Health.OnFailure();
+                key.Health.OnFailure(context.Key!.Group);
                 return (new AttemptOutcome(false, canonical), sendError);
             }
             using (response)
@@ -207,11 +207,11 @@ public sealed partial class ChatRelay
                     var status = (int)response.StatusCode;
                     var error = readError(status, await call.ReadErrorBodyAsync(response));
                     Record(context, route, key, error, started);
-                    UpdateHealth(key.Health, error.Code == "upstream_auth_failed" ? 401 : status, response.Headers.RetryAfter);
+                    UpdateHealth(key.Health, error.Code == "upstream_auth_failed" ? 401 : status, response.Headers.RetryAfter, context.Key!.Group);
                     // Client errors are the request's fault: another upstream would refuse it too.
                     return (new AttemptOutcome(!error.AllowFallback, canonical), error);
                 }
-                key.Health.OnSuccess();
+                key.Health.OnSuccess(context.Key!.Group);
                 context.UpstreamAnswered = true;
                 GatewayError? relayError;
                 try
@@ -255,7 +255,8 @@ public sealed partial class ChatRelay
         return null;
     }
 
-    private static void UpdateHealth(KeyHealth health, int status, System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter)
+    /// <param name="caller">The caller's group: one tenant's failures alone do not open a key others use successfully.</param>
+    private static void UpdateHealth(KeyHealth health, int status, System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter, string caller)
     {
         switch (status)
         {
@@ -266,7 +267,7 @@ public sealed partial class ChatRelay
                 health.OnRateLimited(retryAfter?.Delta ?? (retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null));
                 break;
             case 408 or >= 500:
-                health.OnFailure();
+                health.OnFailure(caller);
                 break;
             default:
                 health.Release();

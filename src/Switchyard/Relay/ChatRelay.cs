@@ -198,6 +198,12 @@ public sealed partial class ChatRelay(
             return bodyError;
         }
         context.RequestBytes = body.Length;
+        // Checked once for every path: the fast path forwards the bytes unread, and an upstream that chokes on them
+        // answers 5xx, which would count against a key other tenants share.
+        if (Wire.UnicodeCheck.FindProblem(body.Span) is { } textProblem)
+        {
+            return new GatewayError(GatewayErrorKind.MalformedJson, 400, textProblem) { Code = "invalid_unicode" };
+        }
         if (runtime.Current.BodyGroups.Contains(context.Key!.Group))
         {
             CaptureBodies(http, context, body.Span);
@@ -208,6 +214,12 @@ public sealed partial class ChatRelay(
             return parseError;
         }
         context.Stream = protocol.CanStream && envelope.Stream;
+        if (System.Text.Encoding.UTF8.GetByteCount(envelope.Model) > RequestEnvelope.MaxModelBytes)
+        {
+            // Refused before it is recorded: the name would otherwise be stored in the ledger and logs at any length.
+            return new GatewayError(GatewayErrorKind.InvalidRequest, 400,
+                $"The model name is longer than {RequestEnvelope.MaxModelBytes} bytes.") { Param = "model", Code = "model_name_too_long" };
+        }
         if (RouteResolution.Check(runtime, context, envelope.Model) is { } modelError)
         {
             return modelError;

@@ -123,7 +123,7 @@ public sealed partial class ChatRelay
         {
             var body = new ArrayBufferWriter<byte>(envelope.Body.Length + 64);
             protocol.WriteUpstreamBody(envelope, route.UpstreamModel, body);
-            message = NewMessage(route, protocol.UpstreamPathFor(envelope, route.UpstreamModel), body.WrittenMemory, context.Stream);
+            message = NewMessage(route, protocol.UpstreamPathFor(envelope, route.UpstreamModel), body.WrittenMemory, context.Stream, context.Hops);
             protocol.AddUpstreamHeaders(message, http.Request, key.Secret);
             relay = (response, call) => FastPathExchange.RelayAsync(http, response, call, protocol, envelope, context);
             readError = (status, bytes) => UpstreamErrorClassifier.Classify(status, bytes, route.Channel.Name, protocol.IsOwnErrorShape(bytes));
@@ -131,7 +131,7 @@ public sealed partial class ChatRelay
         else if (protocol.Bridge(envelope, route.Channel.Config, route.UpstreamModel, out var bridgeError) is { } bridged
             && _providers.TryGetValue(route.Channel.Config.Type, out var bridgeProvider))
         {
-            message = NewMessage(route, bridged.Path, bridged.Body, stream: false);
+            message = NewMessage(route, bridged.Path, bridged.Body, stream: false, context.Hops);
             bridgeProvider.AddHeaders(message, key.Secret);
             relay = (response, call) => BridgedExchange.RelayAsync(http, response, call, bridged, context);
             readError = (status, bytes) => UpstreamErrorClassifier.Classify(status, bytes, route.Channel.Name, passBodyThrough: false);
@@ -174,7 +174,7 @@ public sealed partial class ChatRelay
             }
             var body = new ArrayBufferWriter<byte>(1024);
             provider.WriteRequest(body, request, route.UpstreamModel);
-            message = NewMessage(route, provider.RequestPath(request, route.UpstreamModel), body.WrittenMemory, context.Stream);
+            message = NewMessage(route, provider.RequestPath(request, route.UpstreamModel), body.WrittenMemory, context.Stream, context.Hops);
             provider.AddHeaders(message, key.Secret);
             relay = (response, call) => ConvertedExchange.RelayAsync(http, response, call, protocol, codec, provider, request, context);
             readError = (status, bytes) => provider.ReadError(status, bytes);

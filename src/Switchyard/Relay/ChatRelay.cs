@@ -186,8 +186,17 @@ public sealed partial class ChatRelay(
         await response.BodyWriter.FlushAsync();
     }
 
+    /// <summary>This gateway instance's hop marker (see <see cref="RelayHeaders.Hop"/>), random per start.</summary>
+    private readonly string _instance = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
     private async Task<GatewayError?> RunAsync(HttpContext http, ClientProtocol protocol, RelayContext context)
     {
+        if (RelayHeaders.NextHops(http.Request, _instance) is not { } hops)
+        {
+            return new GatewayError(GatewayErrorKind.InvalidRequest, 508,
+                "This request already passed through this gateway: a channel points back at it, which would loop.") { Code = "loop_detected" };
+        }
+        context.Hops = hops;
         if (KeyAuthentication.Authenticate(keys, protocol.ApiKey(http.Request), context, http) is { } authError)
         {
             return authError;
@@ -195,6 +204,11 @@ public sealed partial class ChatRelay(
         var (body, bodyError) = await RequestBodyReader.ReadAsync(http.Request, runtime.Config.Server.MaxBodyBytes, http.RequestAborted);
         if (bodyError is not null)
         {
+            if (bodyError.Status == 408)
+            {
+                // A slow client is not a gateway failure: information, not error.
+                LogSlowBody(logger, context.RequestId, context.Key!.Group);
+            }
             return bodyError;
         }
         context.RequestBytes = body.Length;
@@ -231,7 +245,7 @@ public sealed partial class ChatRelay(
         return await DispatchAsync(http, protocol, envelope, context);
     }
 
-    private static HttpRequestMessage NewMessage(Routing.ChannelRoute route, string path, ReadOnlyMemory<byte> body, bool stream)
+    private static HttpRequestMessage NewMessage(Routing.ChannelRoute route, string path, ReadOnlyMemory<byte> body, bool stream, string hops)
     {
         var message = new HttpRequestMessage(HttpMethod.Post, new Uri(route.Channel.BaseUrl, path))
         {
@@ -240,12 +254,16 @@ public sealed partial class ChatRelay(
         };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         message.Headers.Accept.ParseAdd(stream ? "text/event-stream" : "application/json");
+        message.Headers.TryAddWithoutValidation(RelayHeaders.Hop, hops);
         foreach (var (name, value) in route.Channel.Config.Headers)
         {
             message.Headers.TryAddWithoutValidation(name, value);
         }
         return message;
     }
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Request {RequestId} of group {Group}: the body arrived too slowly; answered 408")]
+    private static partial void LogSlowBody(ILogger logger, string requestId, string group);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Quota settlement of request {RequestId} failed: {Reason}")]
     private static partial void LogSettleFailed(ILogger logger, string requestId, string reason);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Switchyard.Tests.TestSupport;
 
 namespace Switchyard.Tests.Hostile;
@@ -146,5 +147,61 @@ public sealed class TenantSharingChannelTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await ChatAsync(GatewayHarness.ClientKey, "hello")).Status);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await ChatAsync(GatewayHarness.NarrowKey, "hello")).Status);
         Assert.Empty(_gateway.Mock.Requests);
+    }
+
+    [Fact]
+    public async Task SlowBody_OneBytePerSecond_Is408InTheCallersShapeLoggedAsInformation()
+    {
+        var log = new CapturingLoggerProvider();
+        await using var gateway = await GatewayHarness.StartAsync(logging: builder => builder.AddProvider(log));
+        // Kestrel's minimum body rate (240 bytes/s after a 5 s grace) is what gives up on the trickle.
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(gateway.BaseAddress.Host, gateway.BaseAddress.Port);
+        var stream = client.GetStream();
+        var head = $"POST /v1/chat/completions HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer {GatewayHarness.ClientKey}\r\n" +
+            "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var answer = new MemoryStream();
+        var copy = stream.CopyToAsync(answer);
+        while (!copy.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            try
+            {
+                await stream.WriteAsync("{"u8.ToArray());
+            }
+            catch (IOException)
+            {
+                break;
+            }
+            await Task.WhenAny(copy, Task.Delay(1000));
+        }
+        await copy.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        var text = Encoding.UTF8.GetString(answer.ToArray());
+        Assert.StartsWith("HTTP/1.1 408", text, StringComparison.Ordinal);
+        Assert.Contains("\"request_timeout\"", text, StringComparison.Ordinal);
+        var record = Assert.Single(await gateway.LedgerAsync(1));
+        Assert.Equal((408, "invalid_request"), (record.Status, record.ErrorKind));
+        Assert.Contains(log.Entries, e => e.Level == LogLevel.Information && e.Id == 2003);
+        Assert.DoesNotContain(log.Entries, e => e.Level >= LogLevel.Error);
+    }
+
+    private sealed class CapturingLoggerProvider : ILoggerProvider, ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, int Id)> Entries { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter) => Entries.Enqueue((logLevel, eventId.Id));
+
+        public void Dispose()
+        {
+        }
     }
 }

@@ -194,7 +194,8 @@ public sealed partial class ChatRelay(
         if (RelayHeaders.NextHops(http.Request, _instance) is not { } hops)
         {
             return new GatewayError(GatewayErrorKind.InvalidRequest, 508,
-                "This request already passed through this gateway: a channel points back at it, which would loop.") { Code = "loop_detected" };
+                "This request already passed through this gateway: a channel points back at it, which would loop.")
+            { Code = "loop_detected" };
         }
         context.Hops = hops;
         if (KeyAuthentication.Authenticate(keys, protocol.ApiKey(http.Request), context, http) is { } authError)
@@ -232,7 +233,8 @@ public sealed partial class ChatRelay(
         {
             // Refused before it is recorded: the name would otherwise be stored in the ledger and logs at any length.
             return new GatewayError(GatewayErrorKind.InvalidRequest, 400,
-                $"The model name is longer than {RequestEnvelope.MaxModelBytes} bytes.") { Param = "model", Code = "model_name_too_long" };
+                $"The model name is longer than {RequestEnvelope.MaxModelBytes} bytes.")
+            { Param = "model", Code = "model_name_too_long" };
         }
         if (RouteResolution.Check(runtime, context, envelope.Model) is { } modelError)
         {

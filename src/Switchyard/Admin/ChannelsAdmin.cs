@@ -156,6 +156,11 @@ internal sealed class ChannelsAdmin(GatewayRuntime runtime, ChannelStore store, 
         {
             return AdminErrors.Result(400, "'base_url' must be an http:// or https:// URL without credentials in it.", "base_url");
         }
+        // The same host policy as the config file: an admin must not be able to aim the gateway at a metadata service.
+        if (UpstreamHostPolicy.For(runtime.Config.Security.UpstreamHosts).Refuse(baseUrl, runtime.Config.Server.Listen) is { } refused)
+        {
+            return AdminErrors.Result(400, $"'base_url' is refused: {refused}.", "base_url", "upstream_host_refused");
+        }
         if (config.Models.Count == 0 && config.ModelMap.Count == 0)
         {
             return AdminErrors.Result(400, "A channel must serve at least one model ('models' or 'model_map').", "models");

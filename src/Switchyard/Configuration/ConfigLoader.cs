@@ -108,6 +108,7 @@ public static class ConfigLoader
         SecretKey = f.String("secret_key"),
         PreviousSecretKeys = f.StringList("previous_secret_keys"),
         SessionTtl = f.Duration("session_ttl") ?? new SecurityConfig().SessionTtl,
+        UpstreamHosts = ReadSection(f, "upstream_hosts", h => new UpstreamHostsConfig { Allow = h.StringList("allow"), Deny = h.StringList("deny") }) ?? new UpstreamHostsConfig(),
     };
 
     private static ChannelConfig ReadChannel(YamlFields f) => new()

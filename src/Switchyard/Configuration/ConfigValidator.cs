@@ -40,6 +40,8 @@ public static class ConfigValidator
         UniqueNames(config.Channels, c => c.Name, "channels", Add);
         var models = UniqueNames(config.Models, m => m.Name, "models", Add);
 
+        UpstreamRangeRules(config.Security.UpstreamHosts, Add);
+        var hosts = UpstreamHostPolicy.For(config.Security.UpstreamHosts);
         for (var i = 0; i < config.Channels.Count; i++)
         {
             var channel = config.Channels[i];
@@ -48,9 +50,16 @@ public static class ConfigValidator
             {
                 Add($"{path}.type", $"unknown channel type '{channel.Type}' (known: {string.Join(", ", ChannelTypes)})");
             }
-            if (channel.BaseUrl.Length > 0 && (!Uri.TryCreate(channel.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https")))
+            if (channel.BaseUrl.Length > 0)
             {
-                Add($"{path}.base_url", $"must be an http:// or https:// URL, got '{channel.BaseUrl}'");
+                if (!Uri.TryCreate(channel.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+                {
+                    Add($"{path}.base_url", $"must be an http:// or https:// URL, got '{channel.BaseUrl}'");
+                }
+                else if (hosts.Refuse(baseUrl, config.Server.Listen) is { } refused)
+                {
+                    Add($"{path}.base_url", $"refused: {refused}");
+                }
             }
             if (channel.Responses && channel.Family != ChannelFamily.OpenAi)
             {
@@ -155,6 +164,20 @@ public static class ConfigValidator
         ObservabilityRules(config, Add);
         config.Alerts.Check(Add);
         return problems;
+    }
+
+    private static void UpstreamRangeRules(UpstreamHostsConfig hosts, Action<string, string> add)
+    {
+        foreach (var (name, list) in new[] { ("allow", hosts.Allow), ("deny", hosts.Deny) })
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (!UpstreamHostPolicy.TryParseRange(list[i], out _))
+                {
+                    add($"security.upstream_hosts.{name}[{i}]", $"must be an address range in CIDR form (10.0.0.0/8, fd00::/8) or one address, got '{list[i]}'");
+                }
+            }
+        }
     }
 
     private static void ObservabilityRules(GatewayConfig config, Action<string, string> add)

@@ -57,6 +57,9 @@ public sealed record SecurityConfig
 
     /// <summary>How long a web UI login lasts (<c>security.session_ttl</c>); the user logs in again after it.</summary>
     public TimeSpan SessionTtl { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>Address ranges channel targets may (<c>allow</c>) or may not (<c>deny</c>) use; see <see cref="UpstreamHostPolicy"/>.</summary>
+    public UpstreamHostsConfig UpstreamHosts { get; init; } = new();
 }
 
 public sealed record ChannelConfig

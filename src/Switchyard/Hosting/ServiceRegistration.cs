@@ -79,7 +79,12 @@ internal static class ServiceRegistration
         services.AddSingleton<AdminSessions>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<ScopeQuotas>();
-        services.AddSingleton<UpstreamClient>();
+        // The policy of the current config: a reload that changes security.upstream_hosts applies to the next connection.
+        services.AddSingleton(sp =>
+        {
+            var runtime = sp.GetRequiredService<GatewayRuntime>();
+            return new UpstreamClient(address => UpstreamHostPolicy.For(runtime.Config.Security.UpstreamHosts).Allows(address));
+        });
         services.AddSingleton<Storage.HealthStore>();
         services.AddSingleton<Resilience.HealthChecker>();
         services.AddHostedService(sp => sp.GetRequiredService<Resilience.HealthChecker>());

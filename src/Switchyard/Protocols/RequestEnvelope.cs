@@ -11,6 +11,9 @@ namespace Switchyard.Protocols;
 /// </summary>
 public sealed class RequestEnvelope : IDisposable
 {
+    /// <summary>The longest model name a client may send (UTF-8 bytes); no served model comes near it.</summary>
+    public const int MaxModelBytes = 256;
+
     private readonly JsonDocument _document;
 
     private readonly ReadOnlyMemory<byte> _body;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace Switchyard.Providers;
 
@@ -8,10 +9,19 @@ namespace Switchyard.Providers;
 /// </summary>
 public sealed class UpstreamClient : IDisposable
 {
-    public UpstreamClient()
+    private readonly Func<IPAddress, bool>? _allowAddress;
+
+    /// <param name="allowAddress">
+    /// The host policy (security.upstream_hosts), asked for every address a channel's host resolves to when a
+    /// connection opens: config validation refuses literal addresses and known metadata names early, this refuses a
+    /// name that resolves (or is re-pointed, DNS rebinding) to a metadata or link-local address.
+    /// </param>
+    public UpstreamClient(Func<IPAddress, bool>? allowAddress = null)
     {
+        _allowAddress = allowAddress;
         Invoker = new HttpMessageInvoker(new SocketsHttpHandler
         {
+            ConnectCallback = allowAddress is null ? null : ConnectAsync,
             UseProxy = false,
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
@@ -28,6 +38,30 @@ public sealed class UpstreamClient : IDisposable
     }
 
     public HttpMessageInvoker Invoker { get; }
+
+    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    {
+        var endpoint = context.DnsEndPoint;
+        var addresses = IPAddress.TryParse(endpoint.Host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(endpoint.Host, cancellationToken);
+        var allowed = Array.FindAll(addresses, a => _allowAddress!(a));
+        if (allowed.Length == 0)
+        {
+            // Says which policy refused it, never connects: a resolved metadata address must not be reached at all.
+            throw new HttpRequestException(HttpRequestError.ConnectionError,
+                $"The upstream host '{endpoint.Host}' resolves only to addresses refused by security.upstream_hosts.");
+        }
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, endpoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
 
     public void Dispose() => Invoker.Dispose();
 }

@@ -123,7 +123,7 @@ public sealed partial class ChatRelay
         {
             var body = new ArrayBufferWriter<byte>(envelope.Body.Length + 64);
             protocol.WriteUpstreamBody(envelope, route.UpstreamModel, body);
-            message = NewMessage(route, protocol.UpstreamPathFor(envelope, route.UpstreamModel), body.WrittenMemory, context.Stream);
+            message = NewMessage(route, protocol.UpstreamPathFor(envelope, route.UpstreamModel), body.WrittenMemory, context.Stream, context.Hops);
             protocol.AddUpstreamHeaders(message, http.Request, key.Secret);
             relay = (response, call) => FastPathExchange.RelayAsync(http, response, call, protocol, envelope, context);
             readError = (status, bytes) => UpstreamErrorClassifier.Classify(status, bytes, route.Channel.Name, protocol.IsOwnErrorShape(bytes));
@@ -131,7 +131,7 @@ public sealed partial class ChatRelay
         else if (protocol.Bridge(envelope, route.Channel.Config, route.UpstreamModel, out var bridgeError) is { } bridged
             && _providers.TryGetValue(route.Channel.Config.Type, out var bridgeProvider))
         {
-            message = NewMessage(route, bridged.Path, bridged.Body, stream: false);
+            message = NewMessage(route, bridged.Path, bridged.Body, stream: false, context.Hops);
             bridgeProvider.AddHeaders(message, key.Secret);
             relay = (response, call) => BridgedExchange.RelayAsync(http, response, call, bridged, context);
             readError = (status, bytes) => UpstreamErrorClassifier.Classify(status, bytes, route.Channel.Name, passBodyThrough: false);
@@ -174,7 +174,7 @@ public sealed partial class ChatRelay
             }
             var body = new ArrayBufferWriter<byte>(1024);
             provider.WriteRequest(body, request, route.UpstreamModel);
-            message = NewMessage(route, provider.RequestPath(request, route.UpstreamModel), body.WrittenMemory, context.Stream);
+            message = NewMessage(route, provider.RequestPath(request, route.UpstreamModel), body.WrittenMemory, context.Stream, context.Hops);
             provider.AddHeaders(message, key.Secret);
             relay = (response, call) => ConvertedExchange.RelayAsync(http, response, call, protocol, codec, provider, request, context);
             readError = (status, bytes) => provider.ReadError(status, bytes);
@@ -197,7 +197,7 @@ public sealed partial class ChatRelay
                     return (new AttemptOutcome(true, canonical), StreamErrors.ClientLeft);
                 }
                 Record(context, route, key, sendError!, started);
-                key.Health.OnFailure();
+                key.Health.OnFailure(context.Key!.Group);
                 return (new AttemptOutcome(false, canonical), sendError);
             }
             using (response)
@@ -207,11 +207,11 @@ public sealed partial class ChatRelay
                     var status = (int)response.StatusCode;
                     var error = readError(status, await call.ReadErrorBodyAsync(response));
                     Record(context, route, key, error, started);
-                    UpdateHealth(key.Health, error.Code == "upstream_auth_failed" ? 401 : status, response.Headers.RetryAfter);
+                    UpdateHealth(key.Health, error.Code == "upstream_auth_failed" ? 401 : status, response.Headers.RetryAfter, context.Key!.Group);
                     // Client errors are the request's fault: another upstream would refuse it too.
                     return (new AttemptOutcome(!error.AllowFallback, canonical), error);
                 }
-                key.Health.OnSuccess();
+                key.Health.OnSuccess(context.Key!.Group);
                 context.UpstreamAnswered = true;
                 GatewayError? relayError;
                 try
@@ -255,7 +255,8 @@ public sealed partial class ChatRelay
         return null;
     }
 
-    private static void UpdateHealth(KeyHealth health, int status, System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter)
+    /// <param name="caller">The caller's group: one tenant's failures alone do not open a key others use successfully.</param>
+    private static void UpdateHealth(KeyHealth health, int status, System.Net.Http.Headers.RetryConditionHeaderValue? retryAfter, string caller)
     {
         switch (status)
         {
@@ -266,7 +267,7 @@ public sealed partial class ChatRelay
                 health.OnRateLimited(retryAfter?.Delta ?? (retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null));
                 break;
             case 408 or >= 500:
-                health.OnFailure();
+                health.OnFailure(caller);
                 break;
             default:
                 health.Release();

@@ -186,8 +186,18 @@ public sealed partial class ChatRelay(
         await response.BodyWriter.FlushAsync();
     }
 
+    /// <summary>This gateway instance's hop marker (see <see cref="RelayHeaders.Hop"/>), random per start.</summary>
+    private readonly string _instance = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
     private async Task<GatewayError?> RunAsync(HttpContext http, ClientProtocol protocol, RelayContext context)
     {
+        if (RelayHeaders.NextHops(http.Request, _instance) is not { } hops)
+        {
+            return new GatewayError(GatewayErrorKind.InvalidRequest, 508,
+                "This request already passed through this gateway: a channel points back at it, which would loop.")
+            { Code = "loop_detected" };
+        }
+        context.Hops = hops;
         if (KeyAuthentication.Authenticate(keys, protocol.ApiKey(http.Request), context, http) is { } authError)
         {
             return authError;
@@ -195,9 +205,20 @@ public sealed partial class ChatRelay(
         var (body, bodyError) = await RequestBodyReader.ReadAsync(http.Request, runtime.Config.Server.MaxBodyBytes, http.RequestAborted);
         if (bodyError is not null)
         {
+            if (bodyError.Status == 408)
+            {
+                // A slow client is not a gateway failure: information, not error.
+                LogSlowBody(logger, context.RequestId, context.Key!.Group);
+            }
             return bodyError;
         }
         context.RequestBytes = body.Length;
+        // Checked once for every path: the fast path forwards the bytes unread, and an upstream that chokes on them
+        // answers 5xx, which would count against a key other tenants share.
+        if (Wire.UnicodeCheck.FindProblem(body.Span) is { } textProblem)
+        {
+            return new GatewayError(GatewayErrorKind.MalformedJson, 400, textProblem) { Code = "invalid_unicode" };
+        }
         if (runtime.Current.BodyGroups.Contains(context.Key!.Group))
         {
             CaptureBodies(http, context, body.Span);
@@ -208,6 +229,13 @@ public sealed partial class ChatRelay(
             return parseError;
         }
         context.Stream = protocol.CanStream && envelope.Stream;
+        if (System.Text.Encoding.UTF8.GetByteCount(envelope.Model) > RequestEnvelope.MaxModelBytes)
+        {
+            // Refused before it is recorded: the name would otherwise be stored in the ledger and logs at any length.
+            return new GatewayError(GatewayErrorKind.InvalidRequest, 400,
+                $"The model name is longer than {RequestEnvelope.MaxModelBytes} bytes.")
+            { Param = "model", Code = "model_name_too_long" };
+        }
         if (RouteResolution.Check(runtime, context, envelope.Model) is { } modelError)
         {
             return modelError;
@@ -219,7 +247,7 @@ public sealed partial class ChatRelay(
         return await DispatchAsync(http, protocol, envelope, context);
     }
 
-    private static HttpRequestMessage NewMessage(Routing.ChannelRoute route, string path, ReadOnlyMemory<byte> body, bool stream)
+    private static HttpRequestMessage NewMessage(Routing.ChannelRoute route, string path, ReadOnlyMemory<byte> body, bool stream, string hops)
     {
         var message = new HttpRequestMessage(HttpMethod.Post, new Uri(route.Channel.BaseUrl, path))
         {
@@ -228,12 +256,16 @@ public sealed partial class ChatRelay(
         };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         message.Headers.Accept.ParseAdd(stream ? "text/event-stream" : "application/json");
+        message.Headers.TryAddWithoutValidation(RelayHeaders.Hop, hops);
         foreach (var (name, value) in route.Channel.Config.Headers)
         {
             message.Headers.TryAddWithoutValidation(name, value);
         }
         return message;
     }
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Request {RequestId} of group {Group}: the body arrived too slowly; answered 408")]
+    private static partial void LogSlowBody(ILogger logger, string requestId, string group);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Quota settlement of request {RequestId} failed: {Reason}")]
     private static partial void LogSettleFailed(ILogger logger, string requestId, string reason);

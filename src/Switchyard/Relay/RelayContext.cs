@@ -17,6 +17,9 @@ internal sealed class RelayContext(string endpoint, TimeProvider time)
     public DateTimeOffset CreatedAt { get; } = time.GetUtcNow();
     public VirtualKey? Key { get; set; }
     public string? RequestedModel { get; set; }
+
+    /// <summary>The <c>x-switchyard-hop</c> value this request's upstream calls carry.</summary>
+    public string Hops { get; set; } = "";
     public string? CanonicalModel { get; set; }
     public ChannelRoute? Route { get; set; }
     public bool Stream { get; set; }

@@ -17,7 +17,19 @@ public static class RequestBodyReader
         var reader = request.BodyReader;
         while (true)
         {
-            var result = await reader.ReadAsync(cancellationToken);
+            ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(cancellationToken);
+            }
+            catch (BadHttpRequestException e)
+            {
+                // Kestrel gave up on the body: too slow (below its minimum data rate, 408) or badly framed (400).
+                // The client's fault, answered in its own error shape rather than as a gateway failure.
+                return (default, e.StatusCode == StatusCodes.Status408RequestTimeout
+                    ? new GatewayError(GatewayErrorKind.InvalidRequest, 408, "The request body arrived too slowly; the gateway stopped waiting for it.") { Code = "request_timeout" }
+                    : new GatewayError(GatewayErrorKind.InvalidRequest, 400, "The request body could not be read: it is not framed as HTTP requires."));
+            }
             if (result.Buffer.Length > maxBytes)
             {
                 reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);

@@ -13,13 +13,22 @@ public enum CircuitState
 /// that minute → half-open after <c>cooldown</c>, one trial → closed on success), a 429 cool-down,
 /// and a disabled flag after the upstream refused its credentials. State belongs to the key, not the channel:
 /// one bad key must not take its siblings down.
+/// <para>
+/// Failures are attributed to their caller (the virtual key's group). A key shared by tenants does not open when
+/// every failure in the window came from one caller while another caller succeeded on it within the window: that
+/// is one tenant's requests failing, not the key, and opening would switch the key off for everyone. Failures from
+/// two or more callers, unattributed ones (health probes), or a lone caller with no one else succeeding open it as
+/// before. Only the last success of the two most recent distinct callers is kept, written without a lock.
+/// </para>
 /// </summary>
 public sealed class KeyHealth(string channel, int keyIndex, int allowedFails, TimeSpan cooldown, TimeProvider time,
     double failureRate = 1.0, int minRequests = int.MaxValue)
 {
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private readonly Lock _gate = new();
-    private readonly Queue<DateTimeOffset> _recentFailures = new();
+    private static readonly TimeSpan SuccessRefresh = TimeSpan.FromSeconds(1);
+    private readonly Queue<(DateTimeOffset At, string? Caller)> _recentFailures = new();
+    private SuccessMarks? _successes;
     private CircuitState _state = CircuitState.Closed;
     private DateTimeOffset _openUntil;
     private DateTimeOffset _coolUntil;
@@ -116,8 +125,13 @@ public sealed class KeyHealth(string channel, int keyIndex, int allowedFails, Ti
         }
     }
 
-    public void OnSuccess()
+    /// <param name="caller">Who made the call (the key's group); null when no caller is known.</param>
+    public void OnSuccess(string? caller = null)
     {
+        if (caller is not null)
+        {
+            NoteSuccess(caller);
+        }
         if (_clean)
         {
             return;
@@ -151,7 +165,8 @@ public sealed class KeyHealth(string channel, int keyIndex, int allowedFails, Ti
     }
 
     /// <summary>5xx, timeouts and connection failures count toward the circuit.</summary>
-    public void OnFailure()
+    /// <param name="caller">Who made the failing call (the key's group); null (a health probe) is evidence about the key itself.</param>
+    public void OnFailure(string? caller = null)
     {
         lock (_gate)
         {
@@ -162,12 +177,12 @@ public sealed class KeyHealth(string channel, int keyIndex, int allowedFails, Ti
                 Open(now);
                 return;
             }
-            _recentFailures.Enqueue(now);
-            while (_recentFailures.Count > 0 && now - _recentFailures.Peek() > Window)
+            _recentFailures.Enqueue((now, caller));
+            while (_recentFailures.Count > 0 && now - _recentFailures.Peek().At > Window)
             {
                 _recentFailures.Dequeue();
             }
-            if (_recentFailures.Count >= allowedFails || RateTooHigh())
+            if ((_recentFailures.Count >= allowedFails || RateTooHigh()) && !OneCallerFailsWhileOthersSucceed(now))
             {
                 Open(now);
             }
@@ -208,6 +223,53 @@ public sealed class KeyHealth(string channel, int keyIndex, int allowedFails, Ti
             _trialInFlight = 0;
         }
     }
+
+    /// <summary>Every failure in the window came from one caller, and some other caller succeeded within it.</summary>
+    private bool OneCallerFailsWhileOthersSucceed(DateTimeOffset now)
+    {
+        string? only = null;
+        foreach (var (_, caller) in _recentFailures)
+        {
+            if (caller is null || (only is not null && !string.Equals(only, caller, StringComparison.Ordinal)))
+            {
+                return false;
+            }
+            only = caller;
+        }
+        if (only is null || Volatile.Read(ref _successes) is not { } marks)
+        {
+            return false;
+        }
+        return SucceededRecently(marks.Caller, marks.At) || SucceededRecently(marks.Other, marks.OtherAt);
+
+        bool SucceededRecently(string? caller, DateTimeOffset at) =>
+            caller is not null && !string.Equals(caller, only, StringComparison.Ordinal) && now - at <= Window;
+    }
+
+    /// <summary>
+    /// Records a caller's success. Lock-free on the hot path: a repeated caller within a second writes nothing, and
+    /// a lost race only drops a mark another success just refreshed.
+    /// </summary>
+    private void NoteSuccess(string caller)
+    {
+        var now = time.GetUtcNow();
+        var marks = Volatile.Read(ref _successes);
+        if (marks is null)
+        {
+            Interlocked.CompareExchange(ref _successes, new SuccessMarks(caller, now, null, default), null);
+            return;
+        }
+        var same = string.Equals(marks.Caller, caller, StringComparison.Ordinal);
+        if (same && now - marks.At < SuccessRefresh)
+        {
+            return;
+        }
+        var next = same ? marks with { At = now } : new SuccessMarks(caller, now, marks.Caller, marks.At);
+        Interlocked.CompareExchange(ref _successes, next, marks);
+    }
+
+    /// <summary>The last success of the two most recent distinct callers.</summary>
+    private sealed record SuccessMarks(string Caller, DateTimeOffset At, string? Other, DateTimeOffset OtherAt);
 
     /// <summary>The second trigger: a busy key failing often, even if spread out (needs the caller to record stats first).</summary>
     private bool RateTooHigh()

@@ -146,4 +146,89 @@ public sealed class KeyHealthTests
 
         Assert.Equal(CircuitState.Open, key.State);
     }
+
+    [Fact]
+    public void OnFailure_OneCallerWhileAnotherSucceeded_StaysClosed()
+    {
+        var key = NewKey();
+        key.OnSuccess("team");
+
+        for (var i = 0; i < 10; i++)
+        {
+            key.OnFailure("attacker");
+        }
+
+        Assert.Equal(CircuitState.Closed, key.State);
+        Assert.True(key.TryAcquire());
+    }
+
+    [Fact]
+    public void OnFailure_OneCallerAfterTheOthersSuccessLeftTheWindow_Opens()
+    {
+        var key = NewKey();
+        key.OnSuccess("team");
+        _time.Advance(TimeSpan.FromSeconds(61));
+
+        key.OnFailure("attacker");
+        key.OnFailure("attacker");
+        key.OnFailure("attacker");
+
+        Assert.Equal(CircuitState.Open, key.State);
+    }
+
+    [Fact]
+    public void OnFailure_OnlyCallerThatAlsoSucceeded_Opens()
+    {
+        var key = NewKey();
+        key.OnSuccess("team");
+
+        key.OnFailure("team");
+        key.OnFailure("team");
+        key.OnFailure("team");
+
+        Assert.Equal(CircuitState.Open, key.State);
+    }
+
+    [Fact]
+    public void OnFailure_TwoCallersFailing_OpensDespiteAnEarlierSuccess()
+    {
+        var key = NewKey();
+        key.OnSuccess("team");
+        key.OnSuccess("narrow");
+
+        key.OnFailure("attacker");
+        key.OnFailure("team");
+        key.OnFailure("attacker");
+
+        Assert.Equal(CircuitState.Open, key.State);
+    }
+
+    [Fact]
+    public void OnFailure_ProbeFailuresBesideOneCaller_Open()
+    {
+        var key = NewKey();
+        key.OnSuccess("team");
+
+        key.OnFailure("attacker");
+        key.OnFailure();
+        key.OnFailure("attacker");
+
+        Assert.Equal(CircuitState.Open, key.State);
+    }
+
+    [Fact]
+    public void OnFailure_OtherCallersSuccessRemembered_AfterTheFailingCallerSucceedsToo()
+    {
+        var key = NewKey();
+        key.OnSuccess("team");
+        key.OnSuccess("attacker");
+        _time.Advance(TimeSpan.FromSeconds(2));
+        key.OnSuccess("attacker");
+
+        key.OnFailure("attacker");
+        key.OnFailure("attacker");
+        key.OnFailure("attacker");
+
+        Assert.Equal(CircuitState.Closed, key.State);
+    }
 }

@@ -138,6 +138,20 @@ public sealed class ChannelTargetTests
     }
 
     [Fact]
+    public async Task Connect_NameResolvingToAnAllowedAddress_IsServed()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(customize: c => c with
+        {
+            Channels = [.. c.Channels.Where(ch => ch.Name == "mock").Select(ch => ch with { BaseUrl = ch.BaseUrl.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) })],
+        });
+
+        using var response = await gateway.Http.SendAsync(gateway.Post("/v1/chat/completions", """{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"""));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(gateway.Mock.Requests);
+    }
+
+    [Fact]
     public async Task Relay_ChannelPointingAtTheGatewayItself_Is508AtOnce()
     {
         await using var gateway = await GatewayHarness.StartAsync(customize: TenancyFixture.Company);

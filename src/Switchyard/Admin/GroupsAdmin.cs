@@ -76,7 +76,8 @@ internal sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore k
 
     public async Task<IResult> PatchAsync(HttpContext http, string name)
     {
-        if (!AdminAccess.CanEditGroup(AdminPrincipal.Of(http), name))
+        var principal = AdminPrincipal.Of(http);
+        if (!AdminAccess.CanEditGroup(principal, name))
         {
             return AdminErrors.Forbidden("You may only change your own group.");
         }
@@ -106,7 +107,12 @@ internal sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore k
         {
             return invalid;
         }
-        var updated = existing with { Config = config, UpdatedAt = time.GetUtcNow() };
+        if (!AdminAccess.IsSuper(principal) && GroupCeilings.CheckGroup(existing, config, runtime.Catalog) is { } aboveCeiling)
+        {
+            return aboveCeiling;
+        }
+        // A super admin's values become the new ceiling; a group admin's leave the ceiling where it was.
+        var updated = existing with { Config = config, UpdatedAt = time.GetUtcNow(), Ceiling = AdminAccess.IsSuper(principal) ? null : existing.Ceiling };
         await groups.UpdateAsync(updated, http.RequestAborted);
         await state.ChangedAsync(http.RequestAborted);
         var view = View(updated);
@@ -165,6 +171,7 @@ internal sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore k
         Limits = g.Config.Limits,
         Timezone = g.Config.TimeZone,
         StoreBodies = g.Config.StoreBodies,
+        Ceiling = new GroupCeilingView { Models = g.EffectiveCeiling.Models, Limits = g.EffectiveCeiling.Limits },
         Source = g.Source,
         CreatedAt = g.CreatedAt,
         UpdatedAt = g.UpdatedAt,

@@ -9,7 +9,7 @@ using Switchyard.Tenancy;
 namespace Switchyard.Admin;
 
 /// <summary><c>/admin/keys</c>: create (the secret is shown once), list, show and revoke virtual keys, each within the caller's reach.</summary>
-internal sealed class KeysAdmin(KeyStore store, StateReloader state, GatewayRuntime runtime, Quotas.QuotaPlanner planner, Quotas.IQuotaStore quotas,
+internal sealed class KeysAdmin(KeyStore store, GroupStore groups, StateReloader state, GatewayRuntime runtime, Quotas.QuotaPlanner planner, Quotas.IQuotaStore quotas,
     AuditLog audit, KeyHasher hasher, TimeProvider time)
 {
     public async Task<IResult> CreateAsync(HttpContext http)
@@ -27,6 +27,11 @@ internal sealed class KeysAdmin(KeyStore store, StateReloader state, GatewayRunt
         if (!AdminAccess.CanManageKey(principal, request.Group!, request.User, RoleOf(request.User)))
         {
             return AdminErrors.Forbidden("You may create keys only for yourself, or as a group admin for your group's users whose role is below yours.");
+        }
+        if (!AdminAccess.IsSuper(principal) && request.Limits is not null && await groups.FindAsync(request.Group!, http.RequestAborted) is { } group
+            && GroupCeilings.CheckMember(group, request.Limits) is { } aboveCeiling)
+        {
+            return aboveCeiling;
         }
         var secret = VirtualKeySecret.Generate();
         var key = new VirtualKey

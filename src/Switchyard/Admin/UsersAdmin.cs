@@ -67,6 +67,10 @@ internal sealed class UsersAdmin(UserStore users, GroupStore groups, KeyStore ke
         {
             return AdminErrors.Forbidden("You may create users only in your own group, with a role below yours.");
         }
+        if (await AboveCeilingAsync(principal, config, http.RequestAborted) is { } aboveCeiling)
+        {
+            return aboveCeiling;
+        }
         var now = time.GetUtcNow();
         var stored = new StoredUser(config, KeySources.Api, now, now)
         {
@@ -119,6 +123,10 @@ internal sealed class UsersAdmin(UserStore users, GroupStore groups, KeyStore ke
         if (await ValidateAsync(config, request.Password, http.RequestAborted) is { } invalid)
         {
             return invalid;
+        }
+        if (request.Limits is not null && await AboveCeilingAsync(principal, config, http.RequestAborted) is { } aboveCeiling)
+        {
+            return aboveCeiling;
         }
         var updated = existing with
         {
@@ -191,6 +199,12 @@ internal sealed class UsersAdmin(UserStore users, GroupStore groups, KeyStore ke
         }
         return null;
     }
+
+    /// <summary>Limits set by anyone but a super admin stay under the group's ceiling.</summary>
+    private async Task<IResult?> AboveCeilingAsync(AdminPrincipal principal, UserConfig config, CancellationToken cancellationToken) =>
+        AdminAccess.IsSuper(principal) || config.Limits is null || await groups.FindAsync(config.Group, cancellationToken) is not { } group
+            ? null
+            : GroupCeilings.CheckMember(group, config.Limits);
 
     private static string MarkPassword(string? changes)
     {

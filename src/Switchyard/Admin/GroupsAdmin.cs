@@ -111,8 +111,14 @@ internal sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore k
         {
             return aboveCeiling;
         }
-        // A super admin's values become the new ceiling; a group admin's leave the ceiling where it was.
-        var updated = existing with { Config = config, UpdatedAt = time.GetUtcNow(), Ceiling = AdminAccess.IsSuper(principal) ? null : existing.Ceiling };
+        // The models and limits a super admin sends become the new ceiling (those it leaves out keep theirs); a group
+        // admin's leave the ceiling where it was.
+        var ceiling = existing.EffectiveCeiling;
+        if (AdminAccess.IsSuper(principal))
+        {
+            ceiling = new GroupCeiling(request.Models is null ? ceiling.Models : config.Models, request.Limits is null ? ceiling.Limits : config.Limits);
+        }
+        var updated = existing with { Config = config, UpdatedAt = time.GetUtcNow(), Ceiling = ceiling };
         await groups.UpdateAsync(updated, http.RequestAborted);
         await state.ChangedAsync(http.RequestAborted);
         var view = View(updated);

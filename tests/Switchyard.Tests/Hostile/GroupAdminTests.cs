@@ -196,7 +196,10 @@ public sealed class GroupAdminTests
         await TenancyFixture.SendAsync(http, HttpMethod.Post, "/admin/keys", """{"name":"mine","group":"team","user":"wang","limits":{"rpm":101}}""", GatewayHarness.ClientKey, expect: 403);
 
         // Storing prompts is the super admin's decision; the group admin may turn it off, not on.
+        await TenancyFixture.SendAsync(http, HttpMethod.Patch, "/admin/groups/team", """{"limits":{"rpm":40,"usd_per_day":50,"models":{"gpt-4o":{"rpm":10}}}}""", Lead);
         await TenancyFixture.SendAsync(http, HttpMethod.Patch, "/admin/groups/team", """{"store_bodies":true}""");
+        // A super admin's change that leaves the limits out leaves their ceiling where it was, above the group admin's 40.
+        await TenancyFixture.SendAsync(http, HttpMethod.Patch, "/admin/groups/team", """{"limits":{"rpm":100,"usd_per_day":50,"models":{"gpt-4o":{"rpm":10}}}}""", Lead);
         await TenancyFixture.SendAsync(http, HttpMethod.Patch, "/admin/groups/team", """{"store_bodies":false}""", Lead);
         await TenancyFixture.SendAsync(http, HttpMethod.Patch, "/admin/groups/team", """{"store_bodies":true}""", Lead, expect: 403);
 
@@ -207,6 +210,6 @@ public sealed class GroupAdminTests
 
         // Every change went to the audit log under the actor's name; refusals did not.
         var audit = await TenancyFixture.SendAsync(http, HttpMethod.Get, "/admin/audit?actor=lead&action=group.update");
-        Assert.Equal(5, audit.GetProperty("data").GetArrayLength());
+        Assert.Equal(7, audit.GetProperty("data").GetArrayLength());
     }
 }

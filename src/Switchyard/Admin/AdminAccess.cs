@@ -11,6 +11,9 @@ public sealed record AdminRule(AdminRole Minimum);
 /// then ask the scope questions below (and answer 403 when told no). Nothing else decides who may do what.
 /// Super admin: everything. Group admin: its own group's users, keys, limits, allowed models and usage, never
 /// channels, prices, other groups or super admins. User: its own keys and usage.
+/// Acting on another user (its keys, password, limits, lock, role, existence) needs a role above that user's: a
+/// group admin acts on its group's plain users only, and only super admins act on super admins (or on each other).
+/// What a caller may not see answers as if it did not exist (see <see cref="CanSeeUser"/>, <see cref="CanSeeKey"/>).
 /// </summary>
 internal static class AdminAccess
 {
@@ -30,9 +33,14 @@ internal static class AdminAccess
     public static bool CanSeeUser(AdminPrincipal p, string user, string group) =>
         IsSuper(p) || AdminsGroup(p, group) || string.Equals(p.Name, user, StringComparison.Ordinal);
 
+    private static bool IsSelf(AdminPrincipal p, string? user) => user is not null && string.Equals(p.Name, user, StringComparison.Ordinal);
+
+    /// <summary>Acting on a user of <paramref name="role"/>: super admins act on anyone, others only on weaker roles.</summary>
+    private static bool Outranks(AdminPrincipal p, AdminRole role) => IsSuper(p) || p.Role > role;
+
     /// <summary>Create, change or delete a user of <paramref name="group"/> holding <paramref name="role"/>.</summary>
     public static bool CanManageUser(AdminPrincipal p, string group, AdminRole role) =>
-        IsSuper(p) || (AdminsGroup(p, group) && role <= AdminRole.GroupAdmin);
+        IsSuper(p) || (AdminsGroup(p, group) && Outranks(p, role));
 
     /// <summary>Users may change their own password and nothing else about themselves.</summary>
     public static bool CanChangePassword(AdminPrincipal p, string user, string group, AdminRole role) =>
@@ -41,10 +49,14 @@ internal static class AdminAccess
     public static bool CanSeeKey(AdminPrincipal p, VirtualKey key) =>
         IsSuper(p) || AdminsGroup(p, key.Group) || (key.User is not null && string.Equals(p.Name, key.User, StringComparison.Ordinal));
 
-    /// <summary>Create or revoke a key of <paramref name="group"/> for <paramref name="user"/> (null: a group key).</summary>
-    public static bool CanManageKey(AdminPrincipal p, string group, string? user) =>
-        IsSuper(p) || AdminsGroup(p, group)
-        || (user is not null && string.Equals(p.Name, user, StringComparison.Ordinal) && string.Equals(p.Group, group, StringComparison.Ordinal));
+    /// <summary>
+    /// Create or revoke a key of <paramref name="group"/> for <paramref name="user"/> (null: a group key) whose role is
+    /// <paramref name="userRole"/>: a key acts with its user's role, so making one for a stronger user is becoming it.
+    /// </summary>
+    public static bool CanManageKey(AdminPrincipal p, string group, string? user, AdminRole userRole) =>
+        IsSuper(p)
+        || (IsSelf(p, user) && string.Equals(p.Group, group, StringComparison.Ordinal))
+        || (AdminsGroup(p, group) && (user is null || Outranks(p, userRole)));
 
     /// <summary>The usage and request-log rows a principal may read: all, one group's, or one user's.</summary>
     public static (string? Group, string? User) UsageScope(AdminPrincipal p) => p.Role switch

@@ -6,8 +6,8 @@ using Switchyard.Tenancy;
 
 namespace Switchyard.Admin;
 
-/// <summary>A refusal before any endpoint runs: 401 (who are you?) or 403 (not you).</summary>
-public sealed record AdminRefusal(int Status, string Message);
+/// <summary>A refusal before any endpoint runs: 401 (who are you?) or 403 (not you, or not from there).</summary>
+public sealed record AdminRefusal(int Status, string Message, string? Code = null);
 
 /// <summary>
 /// Works out who calls the admin API: the master key (the built-in super admin), a personal key (a virtual key of a
@@ -51,7 +51,7 @@ public sealed class AdminAuthorization(GatewayRuntime runtime, KeyRing ring, Adm
         var token = Protocols.ClientProtocol.BearerToken(http.Request);
         if (!token.IsEmpty)
         {
-            return FromBearer(token);
+            return FromBearer(token, http);
         }
         if (http.Request.Cookies[AdminSessions.CookieName] is { Length: > 0 } cookie)
         {
@@ -70,7 +70,7 @@ public sealed class AdminAuthorization(GatewayRuntime runtime, KeyRing ring, Adm
         return (null, new AdminRefusal(401, "The admin API needs 'Authorization: Bearer <admin or personal key>' or a login session."));
     }
 
-    private (AdminPrincipal?, AdminRefusal?) FromBearer(ReadOnlySpan<char> token)
+    private (AdminPrincipal?, AdminRefusal?) FromBearer(ReadOnlySpan<char> token, HttpContext http)
     {
         var masterHash = MasterHash();
         if (masterHash is not null)
@@ -92,6 +92,11 @@ public sealed class AdminAuthorization(GatewayRuntime runtime, KeyRing ring, Adm
                 KeyCheck.Expired => "This key has expired.",
                 _ => "Incorrect admin key provided.",
             }));
+        }
+        // The same network check as the client API: a key limited to some networks opens nothing from elsewhere.
+        if (!key.AllowsAddress(http.Connection.RemoteIpAddress))
+        {
+            return (null, new AdminRefusal(403, "This key may not be used from your network address.", "address_not_allowed"));
         }
         if (key.User is null || FindUser(key.User) is not { } user)
         {

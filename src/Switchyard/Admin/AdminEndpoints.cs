@@ -28,7 +28,7 @@ public static partial class AdminEndpoints
             var rule = http.GetEndpoint()?.Metadata.GetMetadata<AdminRule>() ?? new AdminRule(AdminRole.SuperAdmin);
             if (await auth.CheckAsync(http, rule) is { } refusal)
             {
-                await AdminErrors.WriteAsync(http.Response, refusal.Status, refusal.Message);
+                await AdminErrors.WriteAsync(http.Response, refusal.Status, refusal.Message, code: refusal.Code);
                 return Results.Empty;
             }
             try

@@ -76,7 +76,8 @@ internal sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore k
 
     public async Task<IResult> PatchAsync(HttpContext http, string name)
     {
-        if (!AdminAccess.CanEditGroup(AdminPrincipal.Of(http), name))
+        var principal = AdminPrincipal.Of(http);
+        if (!AdminAccess.CanEditGroup(principal, name))
         {
             return AdminErrors.Forbidden("You may only change your own group.");
         }
@@ -106,7 +107,18 @@ internal sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore k
         {
             return invalid;
         }
-        var updated = existing with { Config = config, UpdatedAt = time.GetUtcNow() };
+        if (!AdminAccess.IsSuper(principal) && GroupCeilings.CheckGroup(existing, config, runtime.Catalog) is { } aboveCeiling)
+        {
+            return aboveCeiling;
+        }
+        // The models and limits a super admin sends become the new ceiling (those it leaves out keep theirs); a group
+        // admin's leave the ceiling where it was.
+        var ceiling = existing.EffectiveCeiling;
+        if (AdminAccess.IsSuper(principal))
+        {
+            ceiling = new GroupCeiling(request.Models is null ? ceiling.Models : config.Models, request.Limits is null ? ceiling.Limits : config.Limits);
+        }
+        var updated = existing with { Config = config, UpdatedAt = time.GetUtcNow(), Ceiling = ceiling };
         await groups.UpdateAsync(updated, http.RequestAborted);
         await state.ChangedAsync(http.RequestAborted);
         var view = View(updated);
@@ -165,6 +177,7 @@ internal sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore k
         Limits = g.Config.Limits,
         Timezone = g.Config.TimeZone,
         StoreBodies = g.Config.StoreBodies,
+        Ceiling = new GroupCeilingView { Models = g.EffectiveCeiling.Models, Limits = g.EffectiveCeiling.Limits },
         Source = g.Source,
         CreatedAt = g.CreatedAt,
         UpdatedAt = g.UpdatedAt,

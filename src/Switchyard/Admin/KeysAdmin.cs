@@ -9,7 +9,7 @@ using Switchyard.Tenancy;
 namespace Switchyard.Admin;
 
 /// <summary><c>/admin/keys</c>: create (the secret is shown once), list, show and revoke virtual keys, each within the caller's reach.</summary>
-internal sealed class KeysAdmin(KeyStore store, StateReloader state, GatewayRuntime runtime, Quotas.QuotaPlanner planner, Quotas.IQuotaStore quotas,
+internal sealed class KeysAdmin(KeyStore store, GroupStore groups, StateReloader state, GatewayRuntime runtime, Quotas.QuotaPlanner planner, Quotas.IQuotaStore quotas,
     AuditLog audit, KeyHasher hasher, TimeProvider time)
 {
     public async Task<IResult> CreateAsync(HttpContext http)
@@ -19,13 +19,19 @@ internal sealed class KeysAdmin(KeyStore store, StateReloader state, GatewayRunt
         {
             return error!;
         }
-        if (Validate(request) is { } invalid)
+        var principal = AdminPrincipal.Of(http);
+        if (Validate(request, principal) is { } invalid)
         {
             return invalid;
         }
-        if (!AdminAccess.CanManageKey(AdminPrincipal.Of(http), request.Group!, request.User))
+        if (!AdminAccess.CanManageKey(principal, request.Group!, request.User, RoleOf(request.User)))
         {
-            return AdminErrors.Forbidden("You may create keys only for yourself, or for your own group as its admin.");
+            return AdminErrors.Forbidden("You may create keys only for yourself, or as a group admin for your group's users whose role is below yours.");
+        }
+        if (!AdminAccess.IsSuper(principal) && request.Limits is not null && await groups.FindAsync(request.Group!, http.RequestAborted) is { } group
+            && GroupCeilings.CheckMember(group, request.Limits) is { } aboveCeiling)
+        {
+            return aboveCeiling;
         }
         var secret = VirtualKeySecret.Generate();
         var key = new VirtualKey
@@ -78,13 +84,10 @@ internal sealed class KeysAdmin(KeyStore store, StateReloader state, GatewayRunt
     public async Task<IResult> GetAsync(HttpContext http, string id)
     {
         var key = await store.FindAsync(id, http.RequestAborted);
-        if (key is null)
+        if (key is null || !AdminAccess.CanSeeKey(AdminPrincipal.Of(http), key))
         {
-            return NotFound(id);
-        }
-        if (!AdminAccess.CanSeeKey(AdminPrincipal.Of(http), key))
-        {
-            return AdminErrors.Forbidden("You may not see this key.");
+            // Another group's key answers as a missing one, so ids outside one's reach say nothing.
+            return NotFound();
         }
         IReadOnlyList<QuotaView>? quota = null;
         if (planner.KeyScope(key) is { } scope)
@@ -103,14 +106,15 @@ internal sealed class KeysAdmin(KeyStore store, StateReloader state, GatewayRunt
 
     public async Task<IResult> RevokeAsync(HttpContext http, string id)
     {
+        var principal = AdminPrincipal.Of(http);
         var key = await store.FindAsync(id, http.RequestAborted);
-        if (key is null)
+        if (key is null || !AdminAccess.CanSeeKey(principal, key))
         {
-            return NotFound(id);
+            return NotFound();
         }
-        if (!AdminAccess.CanManageKey(AdminPrincipal.Of(http), key.Group, key.User))
+        if (!AdminAccess.CanManageKey(principal, key.Group, key.User, RoleOf(key.User)))
         {
-            return AdminErrors.Forbidden("You may revoke only your own keys, or your group's as its admin.");
+            return AdminErrors.Forbidden("You may revoke only your own keys, or as a group admin your group's keys of users whose role is below yours.");
         }
         await store.RevokeAsync(id, time.GetUtcNow(), http.RequestAborted);
         // Every instance polls the shared version, so the key stops working everywhere within a poll interval.
@@ -121,7 +125,11 @@ internal sealed class KeysAdmin(KeyStore store, StateReloader state, GatewayRunt
         return Results.Json(view, AdminJsonContext.Default.KeyView);
     }
 
-    private IResult? Validate(CreateKeyRequest request)
+    /// <summary>The role a key of <paramref name="user"/> acts with (a group key, or a user since deleted, acts as no admin).</summary>
+    private AdminRole RoleOf(string? user) =>
+        user is not null && runtime.Config.Users.FirstOrDefault(u => u.Name == user) is { } found ? RoleNames.Parse(found.Role) : AdminRole.User;
+
+    private IResult? Validate(CreateKeyRequest request, AdminPrincipal principal)
     {
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 128)
         {
@@ -139,9 +147,10 @@ internal sealed class KeysAdmin(KeyStore store, StateReloader state, GatewayRunt
         if (request.User is not null)
         {
             var user = config.Users.FirstOrDefault(u => u.Name == request.User);
-            if (user is null)
+            if (user is null || !AdminAccess.CanSeeUser(principal, user.Name, user.Group))
             {
-                return AdminErrors.Result(400, $"Unknown user '{request.User}'.", "user");
+                // The same answer for a user one may not see, and no echo of the name, so the answer says nothing of it.
+                return AdminErrors.Result(400, "'user' names no user you can see.", "user");
             }
             if (user.Group != request.Group)
             {
@@ -169,7 +178,7 @@ internal sealed class KeysAdmin(KeyStore store, StateReloader state, GatewayRunt
         return null;
     }
 
-    private static IResult NotFound(string id) => AdminErrors.Result(404, $"No key with id '{id}'.", "id", "key_not_found");
+    private static IResult NotFound() => AdminErrors.Result(404, "No such key.", "id", "key_not_found");
 
     private static string Json(KeyView view) => JsonSerializer.Serialize(view, AdminJsonContext.Default.KeyView);
 

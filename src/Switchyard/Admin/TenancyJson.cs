@@ -15,6 +15,12 @@ internal sealed record GroupRequest
     public bool? StoreBodies { get; init; }
 }
 
+internal sealed record GroupCeilingView
+{
+    public required IReadOnlyList<string> Models { get; init; }
+    public LimitsConfig? Limits { get; init; }
+}
+
 internal sealed record GroupView
 {
     public required string Name { get; init; }
@@ -22,6 +28,10 @@ internal sealed record GroupView
     public LimitsConfig? Limits { get; init; }
     public required string Timezone { get; init; }
     public bool StoreBodies { get; init; }
+
+    /// <summary>The models and limits a super admin set: the group's admin may tighten under them, never loosen.</summary>
+    public GroupCeilingView? Ceiling { get; init; }
+
     public required string Source { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public required DateTimeOffset UpdatedAt { get; init; }

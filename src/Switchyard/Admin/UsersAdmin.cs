@@ -41,7 +41,7 @@ internal sealed class UsersAdmin(UserStore users, GroupStore groups, KeyStore ke
         if (user is null || !AdminAccess.CanSeeUser(AdminPrincipal.Of(http), name, user.Config.Group))
         {
             // Not found and not yours look alike, so names outside one's reach stay private.
-            return user is null ? NotFound(name) : AdminErrors.Forbidden("You may not see this user.");
+            return NotFound();
         }
         var group = runtime.Config.Groups.FirstOrDefault(g => g.Name == user.Config.Group);
         return Results.Json(View(user) with { Quota = await quotas.ForUserAsync(user.Config, group, http.RequestAborted) }, TenancyJsonContext.Default.UserView);
@@ -66,7 +66,11 @@ internal sealed class UsersAdmin(UserStore users, GroupStore groups, KeyStore ke
         }
         if (!AdminAccess.CanManageUser(principal, config.Group, RoleNames.Parse(config.Role)))
         {
-            return AdminErrors.Forbidden("You may create users only in your own group, and no super admins.");
+            return AdminErrors.Forbidden("You may create users only in your own group, with a role below yours.");
+        }
+        if (await AboveCeilingAsync(principal, config, http.RequestAborted) is { } aboveCeiling)
+        {
+            return aboveCeiling;
         }
         var now = time.GetUtcNow();
         var stored = new StoredUser(config, KeySources.Api, now, now)
@@ -92,9 +96,9 @@ internal sealed class UsersAdmin(UserStore users, GroupStore groups, KeyStore ke
             return error!;
         }
         var existing = await users.FindAsync(name, http.RequestAborted);
-        if (existing is null)
+        if (existing is null || !AdminAccess.CanSeeUser(principal, name, existing.Config.Group))
         {
-            return NotFound(name);
+            return NotFound();
         }
         if (request.Name is not null && request.Name != name)
         {
@@ -113,11 +117,17 @@ internal sealed class UsersAdmin(UserStore users, GroupStore groups, KeyStore ke
             : AdminAccess.CanManageUser(principal, existing.Config.Group, currentRole) && AdminAccess.CanManageUser(principal, config.Group, RoleNames.Parse(config.Role));
         if (!allowed)
         {
-            return AdminErrors.Forbidden(onlyPassword ? "You may change only your own password." : "You may change only users of your own group, and no super admins.");
+            return AdminErrors.Forbidden(onlyPassword
+                ? "You may change only your own password, or those of your group's users whose role is below yours."
+                : "You may change only users of your own group whose role is below yours, and give them only such a role.");
         }
         if (await ValidateAsync(config, request.Password, http.RequestAborted) is { } invalid)
         {
             return invalid;
+        }
+        if (request.Limits is not null && await AboveCeilingAsync(principal, config, http.RequestAborted) is { } aboveCeiling)
+        {
+            return aboveCeiling;
         }
         var updated = existing with
         {
@@ -150,14 +160,15 @@ internal sealed class UsersAdmin(UserStore users, GroupStore groups, KeyStore ke
 
     public async Task<IResult> DeleteAsync(HttpContext http, string name)
     {
+        var principal = AdminPrincipal.Of(http);
         var existing = await users.FindAsync(name, http.RequestAborted);
-        if (existing is null)
+        if (existing is null || !AdminAccess.CanSeeUser(principal, name, existing.Config.Group))
         {
-            return NotFound(name);
+            return NotFound();
         }
-        if (!AdminAccess.CanManageUser(AdminPrincipal.Of(http), existing.Config.Group, RoleNames.Parse(existing.Config.Role)))
+        if (!AdminAccess.CanManageUser(principal, existing.Config.Group, RoleNames.Parse(existing.Config.Role)))
         {
-            return AdminErrors.Forbidden("You may delete only users of your own group, and no super admins.");
+            return AdminErrors.Forbidden("You may delete only users of your own group whose role is below yours.");
         }
         if (existing.Source == KeySources.Config)
         {
@@ -191,13 +202,19 @@ internal sealed class UsersAdmin(UserStore users, GroupStore groups, KeyStore ke
         return null;
     }
 
+    /// <summary>Limits set by anyone but a super admin stay under the group's ceiling.</summary>
+    private async Task<IResult?> AboveCeilingAsync(AdminPrincipal principal, UserConfig config, CancellationToken cancellationToken) =>
+        AdminAccess.IsSuper(principal) || config.Limits is null || await groups.FindAsync(config.Group, cancellationToken) is not { } group
+            ? null
+            : GroupCeilings.CheckMember(group, config.Limits);
+
     private static string MarkPassword(string? changes)
     {
         var merged = changes is null ? "{}" : changes;
         return merged.Length <= 2 ? "{\"password\":\"changed\"}" : "{\"password\":\"changed\"," + merged[1..];
     }
 
-    private static IResult NotFound(string name) => AdminErrors.Result(404, $"No user named '{name}'.", "name", "user_not_found");
+    private static IResult NotFound() => AdminErrors.Result(404, "No such user.", "name", "user_not_found");
 
     private static string Json(UserView view) => JsonSerializer.Serialize(view, TenancyJsonContext.Default.UserView);
 

@@ -4,14 +4,27 @@ using Switchyard.Configuration;
 namespace Switchyard.Storage;
 
 /// <summary>A group as stored: its settings, and whether the config file or the admin API declared it.</summary>
-public sealed record StoredGroup(GroupConfig Config, string Source, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+public sealed record StoredGroup(GroupConfig Config, string Source, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>
+    /// The models and limits a super admin (or the config file) last set, under which the group's admin may only
+    /// tighten. Null: the settings being written are themselves the ceiling (a super admin's or the file's write).
+    /// </summary>
+    public GroupCeiling? Ceiling { get; init; }
+
+    public GroupCeiling EffectiveCeiling => Ceiling ?? new GroupCeiling(Config.Models, Config.Limits);
+}
+
+/// <summary>A group's models (empty = all) and limits (null = none) as a super admin set them.</summary>
+public sealed record GroupCeiling(IReadOnlyList<string> Models, LimitsConfig? Limits);
 
 /// <summary>Groups in the database. Read at start and when the shared state version moves, never per request.</summary>
 public sealed class GroupStore(SqlDialect dialect)
 {
-    private sealed record Row(string name, string? models, string? limits, string timezone, string source, long created_at, long updated_at);
+    private sealed record Row(string name, string? models, string? limits, string timezone, string source, long created_at, long updated_at,
+        string? ceiling_models, string? ceiling_limits);
 
-    private const string Columns = "name, models, limits, timezone, source, created_at, updated_at";
+    private const string Columns = "name, models, limits, timezone, source, created_at, updated_at, ceiling_models, ceiling_limits";
 
     public async Task<IReadOnlyList<StoredGroup>> ListAsync(CancellationToken cancellationToken)
     {
@@ -41,7 +54,7 @@ public sealed class GroupStore(SqlDialect dialect)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
-            $"INSERT INTO tenant_groups ({Columns}) VALUES (@name, @models, @limits, @timezone, @source, @created_at, @updated_at) ON CONFLICT (name) DO NOTHING",
+            $"INSERT INTO tenant_groups ({Columns}) VALUES (@name, @models, @limits, @timezone, @source, @created_at, @updated_at, @ceiling_models, @ceiling_limits) ON CONFLICT (name) DO NOTHING",
             ToRow(group), cancellationToken: cancellationToken)) == 1;
         if (inserted)
         {
@@ -54,7 +67,8 @@ public sealed class GroupStore(SqlDialect dialect)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE tenant_groups SET models = @models, limits = @limits, timezone = @timezone, source = @source, updated_at = @updated_at WHERE name = @name",
+            "UPDATE tenant_groups SET models = @models, limits = @limits, timezone = @timezone, source = @source, updated_at = @updated_at, "
+            + "ceiling_models = @ceiling_models, ceiling_limits = @ceiling_limits WHERE name = @name",
             ToRow(group), cancellationToken: cancellationToken));
         await SetBodyStorageAsync(connection, group.Config, cancellationToken);
     }
@@ -78,8 +92,12 @@ public sealed class GroupStore(SqlDialect dialect)
 
     private static StoredGroup ToGroup(Row r, bool storeBodies) => new(
         new GroupConfig { Name = r.name, Models = StorageJson.Models(r.models), Limits = StorageJson.Limits(r.limits), TimeZone = r.timezone, StoreBodies = storeBodies },
-        r.source, DateTimeOffset.FromUnixTimeMilliseconds(r.created_at), DateTimeOffset.FromUnixTimeMilliseconds(r.updated_at));
+        r.source, DateTimeOffset.FromUnixTimeMilliseconds(r.created_at), DateTimeOffset.FromUnixTimeMilliseconds(r.updated_at))
+    {
+        Ceiling = new GroupCeiling(StorageJson.Models(r.ceiling_models), StorageJson.Limits(r.ceiling_limits)),
+    };
 
     private static Row ToRow(StoredGroup g) => new(g.Config.Name, StorageJson.Models(g.Config.Models), StorageJson.Limits(g.Config.Limits),
-        g.Config.TimeZone, g.Source, g.CreatedAt.ToUnixTimeMilliseconds(), g.UpdatedAt.ToUnixTimeMilliseconds());
+        g.Config.TimeZone, g.Source, g.CreatedAt.ToUnixTimeMilliseconds(), g.UpdatedAt.ToUnixTimeMilliseconds(),
+        StorageJson.Models(g.EffectiveCeiling.Models), StorageJson.Limits(g.EffectiveCeiling.Limits));
 }

@@ -22,7 +22,8 @@ public sealed class TenancySeeder(GroupStore groups, UserStore users, PasswordHa
             }
             else if (existing.Config != group || existing.Source != KeySources.Config)
             {
-                await groups.UpdateAsync(existing with { Config = group, Source = KeySources.Config, UpdatedAt = now }, cancellationToken);
+                // The file speaks for the super admin: its settings become the group's ceiling again.
+                await groups.UpdateAsync(existing with { Config = group, Source = KeySources.Config, UpdatedAt = now, Ceiling = null }, cancellationToken);
             }
         }
         foreach (var user in config.Users)

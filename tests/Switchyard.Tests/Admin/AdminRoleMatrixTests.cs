@@ -18,10 +18,11 @@ public sealed class AdminRoleMatrixTests
     private static readonly Caller[] Everyone = [Master, Super, Lead, OtherLead, User];
 
     /// <param name="Allowed">Roles that succeed; every other role must get 403.</param>
-    private sealed record Row(string Method, string Pattern, Func<Caller, string> Path, Func<Caller, string?> Body, Caller[] Allowed);
+    /// <param name="Hidden">Refused roles that may not even see the target: they get the answer a missing one gets (404, or 400 for a key's user).</param>
+    private sealed record Row(string Method, string Pattern, Func<Caller, string> Path, Func<Caller, string?> Body, Caller[] Allowed, Caller[] Hidden);
 
-    private static Row R(string method, string pattern, Func<Caller, string> path, Caller[] allowed, Func<Caller, string?>? body = null) =>
-        new(method, pattern, path, body ?? (_ => null), allowed);
+    private static Row R(string method, string pattern, Func<Caller, string> path, Caller[] allowed, Func<Caller, string?>? body = null, Caller[]? hidden = null) =>
+        new(method, pattern, path, body ?? (_ => null), allowed, hidden ?? []);
 
     [Fact]
     public async Task EveryEndpoint_EveryRole_AllowedOrForbidden()
@@ -70,18 +71,18 @@ public sealed class AdminRoleMatrixTests
         {
             R("GET", "/admin/users", _ => "/admin/users", Everyone),
             R("POST", "/admin/users", _ => "/admin/users", teamAdmins, c => $$"""{"name":"new-{{c.Label}}","group":"team","password":"{{TenancyFixture.Password}}"}"""),
-            R("GET", "/admin/users/{name}", _ => "/admin/users/wang", [Master, Super, Lead, User]),
-            R("PATCH", "/admin/users/{name}", c => $"/admin/users/del-{c.Label}", teamAdmins, _ => """{"limits":{"rpm":5}}"""),
-            R("DELETE", "/admin/users/{name}", c => $"/admin/users/del-{c.Label}", teamAdmins),
+            R("GET", "/admin/users/{name}", _ => "/admin/users/wang", [Master, Super, Lead, User], hidden: [OtherLead]),
+            R("PATCH", "/admin/users/{name}", c => $"/admin/users/del-{c.Label}", teamAdmins, _ => """{"limits":{"rpm":5}}""", hidden: [OtherLead, User]),
+            R("DELETE", "/admin/users/{name}", c => $"/admin/users/del-{c.Label}", teamAdmins, hidden: [OtherLead]),
             R("GET", "/admin/groups", _ => "/admin/groups", admins),
             R("POST", "/admin/groups", _ => "/admin/groups", supers, c => $$"""{"name":"grp-{{c.Label}}"}"""),
             R("GET", "/admin/groups/{name}", _ => "/admin/groups/team", teamAdmins),
             R("PATCH", "/admin/groups/{name}", _ => "/admin/groups/team", teamAdmins, _ => """{"limits":{"rpm":100000}}"""),
             R("DELETE", "/admin/groups/{name}", c => $"/admin/groups/gdel-{c.Label}", supers),
             R("GET", "/admin/keys", _ => "/admin/keys", Everyone),
-            R("POST", "/admin/keys", _ => "/admin/keys", [Master, Super, Lead, User], c => $$"""{"name":"k-{{c.Label}}","group":"team","user":"wang"}"""),
-            R("GET", "/admin/keys/{id}", _ => $"/admin/keys/{wangKey}", [Master, Super, Lead, User]),
-            R("DELETE", "/admin/keys/{id}", c => $"/admin/keys/{keyIds[c.Label]}", [Master, Super, Lead, User]),
+            R("POST", "/admin/keys", _ => "/admin/keys", [Master, Super, Lead, User], c => $$"""{"name":"k-{{c.Label}}","group":"team","user":"wang"}""", hidden: [OtherLead]),
+            R("GET", "/admin/keys/{id}", _ => $"/admin/keys/{wangKey}", [Master, Super, Lead, User], hidden: [OtherLead]),
+            R("DELETE", "/admin/keys/{id}", c => $"/admin/keys/{keyIds[c.Label]}", [Master, Super, Lead, User], hidden: [OtherLead]),
             R("GET", "/admin/channels", _ => "/admin/channels", supers),
             R("POST", "/admin/channels", _ => "/admin/channels", supers,
                 c => $$"""{"name":"ch-{{c.Label}}","type":"openai","base_url":"{{mockUrl}}","keys":["sk-upstream-new-0000000000"],"models":["gpt-4o"]}"""),
@@ -121,6 +122,14 @@ public sealed class AdminRoleMatrixTests
                         failures.Add($"{caller.Label} {row.Method} {path}: expected success, got {status} {text}");
                     }
                 }
+                else if (row.Hidden.Contains(caller))
+                {
+                    var expected = row.Method == "POST" ? 400 : 404;
+                    if (status != expected)
+                    {
+                        failures.Add($"{caller.Label} {row.Method} {path}: expected {expected} as for a missing target, got {status} {text}");
+                    }
+                }
                 else if (status != 403 || JsonDocument.Parse(text).RootElement.GetProperty("error").GetProperty("type").GetString() != "permission_error")
                 {
                     failures.Add($"{caller.Label} {row.Method} {path}: expected 403 permission_error, got {status} {text}");
@@ -138,6 +147,96 @@ public sealed class AdminRoleMatrixTests
         var covered = rows.Select(r => $"{r.Method} {r.Pattern}").ToHashSet();
         Assert.Empty(mapped.Except(covered));
         Assert.Empty(covered.Except(mapped));
+    }
+
+    /// <summary>An action on another user or that user's keys, run as one caller against one fresh target.</summary>
+    private sealed record TargetRow(string Label, Func<string, string> Path, string Method, Func<string, string, string?> Body, bool MasterMakesKey = false);
+
+    /// <summary>
+    /// The third dimension: the target user's role (and group). An admin acts on another user only if that user's role
+    /// is below its own; only super admins (and the master key) act on super admins. A target the caller may not see
+    /// answers exactly as a missing one would (404, or 400 "unknown user" in a key's body).
+    /// </summary>
+    [Fact]
+    public async Task TargetRole_ActorRole_Endpoint_AllowedOrRefused()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(customize: TenancyFixture.Company);
+        var http = gateway.Http;
+        Caller[] actors = [Master, Super, Lead, User];
+        string[] roles = ["user", "group_admin", "super_admin"];
+        string[] groups = ["team", "narrow"];
+        var rows = new TargetRow[]
+        {
+            new("create key", _ => "/admin/keys", "POST", (t, g) => $$"""{"name":"k-{{t}}","group":"{{g}}","user":"{{t}}"}"""),
+            new("revoke key", t => $"/admin/keys/{{key:{t}}}", "DELETE", (_, _) => null, MasterMakesKey: true),
+            new("password", t => $"/admin/users/{t}", "PATCH", (_, _) => $$"""{"password":"{{TenancyFixture.Password}}"}"""),
+            new("limits", t => $"/admin/users/{t}", "PATCH", (_, _) => """{"limits":{"rpm":5}}"""),
+            new("unlock", t => $"/admin/users/{t}", "PATCH", (_, _) => """{"unlock":true}"""),
+            new("role", t => $"/admin/users/{t}", "PATCH", (_, _) => """{"role":"user"}"""),
+            new("delete user", t => $"/admin/users/{t}", "DELETE", (_, _) => null),
+        };
+
+        var failures = new List<string>();
+        var n = 0;
+        foreach (var actor in actors)
+        {
+            foreach (var role in roles)
+            {
+                foreach (var group in groups)
+                {
+                    var allowed = actor == Master || actor == Super || (actor == Lead && group == "team" && role == "user");
+                    var visible = actor == Master || actor == Super || (actor == Lead && group == "team");
+                    foreach (var row in rows)
+                    {
+                        var target = $"t{n++}-{role}";
+                        await TenancyFixture.SendAsync(http, HttpMethod.Post, "/admin/users", $$"""{"name":"{{target}}","group":"{{group}}","role":"{{role}}"}""", expect: 201);
+                        var path = row.Path(target);
+                        if (row.MasterMakesKey)
+                        {
+                            var id = (await TenancyFixture.SendAsync(http, HttpMethod.Post, "/admin/keys", $$"""{"name":"m-{{target}}","group":"{{group}}","user":"{{target}}"}""", expect: 201))
+                                .GetProperty("id").GetString()!;
+                            path = path.Replace($"{{key:{target}}}", id, StringComparison.Ordinal);
+                        }
+                        using var response = await http.SendAsync(TenancyFixture.Request(new HttpMethod(row.Method), path, row.Body(target, group), actor.Key));
+                        var status = (int)response.StatusCode;
+                        var text = await response.Content.ReadAsStringAsync();
+                        // A plain user meets the endpoint's role floor before any target is looked up.
+                        var floor = actor == User && row.Label == "delete user";
+                        var expected = allowed ? "success" : visible || floor ? "403" : row.Method == "POST" ? "400" : "404";
+                        var ok = expected switch
+                        {
+                            "success" => status is >= 200 and < 300,
+                            "403" => status == 403 && JsonDocument.Parse(text).RootElement.GetProperty("error").GetProperty("type").GetString() == "permission_error",
+                            _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture) == expected,
+                        };
+                        if (!ok)
+                        {
+                            failures.Add($"{actor.Label} -> {role} of {group}, {row.Label} ({row.Method} {path}): expected {expected}, got {status} {text}");
+                        }
+                    }
+                }
+            }
+        }
+
+        // Creating a user with a role is acting on that role too.
+        foreach (var actor in actors)
+        {
+            foreach (var role in roles)
+            {
+                foreach (var group in groups)
+                {
+                    var allowed = actor == Master || actor == Super || (actor == Lead && group == "team" && role == "user");
+                    using var response = await http.SendAsync(TenancyFixture.Request(HttpMethod.Post, "/admin/users",
+                        $$"""{"name":"c{{n++}}-{{role}}","group":"{{group}}","role":"{{role}}"}""", actor.Key));
+                    var status = (int)response.StatusCode;
+                    if (allowed ? status != 201 : status != 403)
+                    {
+                        failures.Add($"{actor.Label} creates a {role} in {group}: expected {(allowed ? 201 : 403)}, got {status} {await response.Content.ReadAsStringAsync()}");
+                    }
+                }
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
     [Fact]
@@ -177,7 +276,8 @@ public sealed class AdminRoleMatrixTests
         // A user changes its own password, and nothing else about itself.
         await TenancyFixture.SendAsync(http, HttpMethod.Patch, "/admin/users/wang", """{"password":"a new long password"}""", GatewayHarness.ClientKey);
         await TenancyFixture.SendAsync(http, HttpMethod.Patch, "/admin/users/wang", """{"role":"group_admin"}""", GatewayHarness.ClientKey, expect: 403);
-        await TenancyFixture.SendAsync(http, HttpMethod.Patch, "/admin/users/lead", """{"password":"a new long password"}""", GatewayHarness.ClientKey, expect: 403);
+        // Another user's name, even in one's own group, answers as a missing one.
+        await TenancyFixture.SendAsync(http, HttpMethod.Patch, "/admin/users/lead", """{"password":"a new long password"}""", GatewayHarness.ClientKey, expect: 404);
 
         // Lists are cut to what each may see.
         var leadUsers = await TenancyFixture.SendAsync(http, HttpMethod.Get, "/admin/users", key: TenancyFixture.LeadKey);

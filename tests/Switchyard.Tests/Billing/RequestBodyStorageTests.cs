@@ -126,8 +126,9 @@ public sealed class RequestBodyStorageTests
         Assert.Equal(HttpStatusCode.Forbidden, (await BodiesAsync(gateway, id, TenancyFixture.LeadKey)).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await BodiesAsync(gateway, id, GatewayHarness.ClientKey)).Status);
 
-        // The team group opts in through the admin API; from then on its requests are kept.
-        var group = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Patch, "/admin/groups/team", """{"store_bodies":true}""", key: TenancyFixture.LeadKey);
+        // The team group opts in through the admin API (a super admin's decision, not its group admin's); from then on its requests are kept.
+        await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Patch, "/admin/groups/team", """{"store_bodies":true}""", key: TenancyFixture.LeadKey, expect: 403);
+        var group = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Patch, "/admin/groups/team", """{"store_bodies":true}""", key: TenancyFixture.BossKey);
         Assert.True(group.GetProperty("store_bodies").GetBoolean());
         var teamId = await SendAsync(gateway, GatewayHarness.ClientKey, Chat("team prompt"));
         await gateway.LedgerAsync(expectAtLeast: 2);

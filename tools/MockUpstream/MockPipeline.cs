@@ -64,13 +64,20 @@ internal sealed class MockPipeline(RequestJournal journal, TimeProvider timeProv
         var message = new System.Text.StringBuilder($"Mock upstream error {status}.");
         if (directives.EchoHeaders)
         {
-            message.Append(" Request headers:");
-            foreach (var (name, value) in context.Request.Headers)
-            {
-                message.Append(' ').Append(name).Append(": ").Append(value.ToString()).Append(';');
-            }
+            message.Append(EchoedHeaders(context));
         }
         return message.Append('x', directives.ErrorPad).ToString();
+    }
+
+    /// <summary>Every request header with its value, as a careless upstream quotes them in an error.</summary>
+    public static string EchoedHeaders(HttpContext context)
+    {
+        var message = new System.Text.StringBuilder(" Request headers:");
+        foreach (var (name, value) in context.Request.Headers)
+        {
+            message.Append(' ').Append(name).Append(": ").Append(value.ToString()).Append(';');
+        }
+        return message.ToString();
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ public static class StreamErrors
     public static readonly GatewayError StreamTimeout = new(GatewayErrorKind.UpstreamTimeout, 504, "The upstream stream did not finish in time (router.request_timeout).");
     public static readonly GatewayError ClientLeft = new(GatewayErrorKind.ClientDisconnected, 499, "The client closed the connection.");
 
-    /// <summary>The client stopped reading: a write waited longer than the stream-idle timeout (or the request's deadline passed).</summary>
+    /// <summary>The client stopped reading: a write to it waited longer than the stream-idle timeout.</summary>
     public static readonly GatewayError ClientStalled = new(GatewayErrorKind.ClientStalled, 408,
         "The client stopped reading the answer (router.stream_idle_timeout); the request was cut and the upstream call cancelled.");
 

@@ -126,7 +126,7 @@ public sealed partial class ChatRelay
             protocol.WriteUpstreamBody(envelope, route.UpstreamModel, body);
             message = NewMessage(route, protocol.UpstreamPathFor(envelope, route.UpstreamModel), body.WrittenMemory, context.Stream);
             protocol.AddUpstreamHeaders(message, http.Request, key.Secret);
-            relay = (response, call) => FastPathExchange.RelayAsync(http, response, call, protocol, envelope, context, maxBody);
+            relay = (response, call) => FastPathExchange.RelayAsync(http, response, call, protocol, envelope, context, maxBody, redactor);
             readError = (status, bytes, whole) => UpstreamErrorClassifier.Classify(status, bytes, route.Channel.Name,
                 whole && bytes.Length <= UpstreamCall.MaxErrorBytes && protocol.IsOwnErrorShape(bytes));
         }
@@ -178,7 +178,7 @@ public sealed partial class ChatRelay
             provider.WriteRequest(body, request, route.UpstreamModel);
             message = NewMessage(route, provider.RequestPath(request, route.UpstreamModel), body.WrittenMemory, context.Stream);
             provider.AddHeaders(message, key.Secret);
-            relay = (response, call) => ConvertedExchange.RelayAsync(http, response, call, protocol, codec, provider, request, context, maxBody);
+            relay = (response, call) => ConvertedExchange.RelayAsync(http, response, call, protocol, codec, provider, request, context, maxBody, redactor);
             readError = (status, bytes, _) => provider.ReadError(status, bytes);
         }
 

@@ -15,7 +15,8 @@ namespace Switchyard.Relay;
 internal static class ConvertedExchange
 {
     public static async Task<GatewayError?> RelayAsync(HttpContext http, HttpResponseMessage upstream, UpstreamCall call,
-        ClientProtocol protocol, IClientCodec codec, IProviderAdapter provider, ChatRequest request, RelayContext context, long maxBodyBytes)
+        ClientProtocol protocol, IClientCodec codec, IProviderAdapter provider, ChatRequest request, RelayContext context, long maxBodyBytes,
+        Security.Redactor redactor)
     {
         if (!context.Stream)
         {
@@ -39,7 +40,8 @@ internal static class ConvertedExchange
             }
             if (answer is null)
             {
-                return readError;
+                // A 2xx that reports a failure (a failed Response) is quoted to the client: it passes the redactor too.
+                return readError! with { Message = redactor.Redact(readError!.Message) };
             }
             context.Usage = answer.Usage;
             var body = new ArrayBufferWriter<byte>(length + 256);
@@ -113,11 +115,15 @@ internal static class ConvertedExchange
                 }
                 foreach (var streamEvent in events)
                 {
+                    var relayed = streamEvent;
                     if (streamEvent is StreamFailed failed)
                     {
-                        failure ??= failed.Error;
+                        // An upstream's own error text is quoted to the client: it passes the redactor like any error body.
+                        var clean = failed.Error with { Message = redactor.Redact(failed.Error.Message) };
+                        relayed = new StreamFailed(clean);
+                        failure ??= clean;
                     }
-                    writer.Write(streamEvent, output);
+                    writer.Write(relayed, output);
                 }
                 var wrote = events.Count > 0;
                 context.StreamedEvents += events.Count;

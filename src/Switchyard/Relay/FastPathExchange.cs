@@ -19,7 +19,7 @@ namespace Switchyard.Relay;
 internal static class FastPathExchange
 {
     public static async Task<GatewayError?> RelayAsync(HttpContext http, HttpResponseMessage upstream, UpstreamCall call,
-        ClientProtocol protocol, RequestEnvelope request, RelayContext context, long maxBodyBytes)
+        ClientProtocol protocol, RequestEnvelope request, RelayContext context, long maxBodyBytes, Security.Redactor redactor)
     {
         if (!context.Stream)
         {
@@ -89,7 +89,14 @@ internal static class FastPathExchange
                     {
                         continue;
                     }
-                    tap.Relay(frame, data.Span, output);
+                    if (data.Span.IndexOf("\"error\""u8) >= 0 && Redacted(frame, data, redactor) is { } clean)
+                    {
+                        tap.Relay(clean.Frame, clean.Data.Span, output);
+                    }
+                    else
+                    {
+                        tap.Relay(frame, data.Span, output);
+                    }
                     context.StreamedEvents++;
                     wrote = true;
                 }
@@ -120,5 +127,42 @@ internal static class FastPathExchange
             return incomplete.Kind == GatewayErrorKind.UpstreamError ? incomplete : await StreamResponse.FailAsync(http, context, call, protocol, incomplete, tap);
         }
         return await StreamResponse.FlushAsync(http, context, call);
+    }
+
+    /// <summary>
+    /// An error event the upstream put in its stream goes to the client as sent, so it passes the redactor like any
+    /// error body: upstreams echo the credentials they were sent. Only frames naming an <c>"error"</c> field are
+    /// checked, so ordinary deltas cost one vectorized search. Null when there was nothing to mask.
+    /// </summary>
+    private static (ReadOnlySequence<byte> Frame, ReadOnlyMemory<byte> Data)? Redacted(in ReadOnlySequence<byte> frame, ReadOnlyMemory<byte> data, Security.Redactor redactor)
+    {
+        var clean = redactor.RedactBody(data);
+        if (clean.Equals(data))
+        {
+            return null;
+        }
+        var rebuilt = new ArrayBufferWriter<byte>(clean.Length + 64);
+        var eventName = SseFrame.EventName(frame);
+        if (!eventName.IsEmpty)
+        {
+            rebuilt.Write("event: "u8);
+            rebuilt.Write(eventName);
+            rebuilt.Write("\n"u8);
+        }
+        // Text redaction keeps line breaks: each line is its own data line, as SSE joins them back.
+        var rest = clean.Span;
+        while (true)
+        {
+            var end = rest.IndexOf((byte)'\n');
+            rebuilt.Write("data: "u8);
+            rebuilt.Write(end < 0 ? rest : rest[..end]);
+            if (end < 0)
+            {
+                break;
+            }
+            rebuilt.Write("\n"u8);
+            rest = rest[(end + 1)..];
+        }
+        return (new ReadOnlySequence<byte>(rebuilt.WrittenMemory), clean);
     }
 }

@@ -26,13 +26,13 @@ internal static class StreamResponse
         try
         {
             var flushed = await http.Response.BodyWriter.FlushAsync(call.NextClientWrite());
-            if (flushed.IsCanceled && !call.ClientGone)
+            if (flushed.IsCanceled && call.WriteTimedOut)
             {
                 return Stalled(http, call);
             }
             return flushed.IsCanceled || flushed.IsCompleted ? StreamErrors.ClientLeft : null;
         }
-        catch (OperationCanceledException) when (!call.ClientGone)
+        catch (OperationCanceledException) when (call.WriteTimedOut)
         {
             return Stalled(http, call);
         }
@@ -46,7 +46,7 @@ internal static class StreamResponse
             await http.Response.Body.WriteAsync(body, call.NextClientWrite());
             return null;
         }
-        catch (OperationCanceledException) when (!call.ClientGone)
+        catch (OperationCanceledException) when (call.WriteTimedOut)
         {
             return Stalled(http, call);
         }

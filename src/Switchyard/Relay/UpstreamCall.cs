@@ -12,6 +12,7 @@ internal sealed class UpstreamCall : IDisposable
     private readonly CancellationToken _aborted;
     private readonly TimeSpan _idleTimeout;
     private CancellationTokenSource? _idle;
+    private CancellationTokenSource? _write;
 
     public UpstreamCall(TimeSpan requestTimeout, TimeSpan idleTimeout, CancellationToken aborted)
     {
@@ -36,10 +37,25 @@ internal sealed class UpstreamCall : IDisposable
     }
 
     /// <summary>
-    /// For writing to the client: a client that stops reading blocks the write once the socket buffers are full, so the
-    /// write shares the read's idle timer and deadline. Reads and writes take turns, so one timer re-armed by each serves both.
+    /// For writing to the client: a client that stops reading blocks the write once the socket buffers are full, so each
+    /// write may wait at most <c>router.stream_idle_timeout</c>. Not tied to the deadline, so the error event that
+    /// reports a timeout still gets its chance to go out; a stalled client is cut by this timer, well within the deadline.
     /// </summary>
-    public CancellationToken NextClientWrite() => NextStreamRead();
+    public CancellationToken NextClientWrite()
+    {
+        // Not linked to the client's token: a cancelled write then always means this timer fired, while a client that
+        // left ends the write on its own (Kestrel aborts the connection when a write is cancelled, which looks the same).
+        if (_write is null || !_write.TryReset())
+        {
+            _write?.Dispose();
+            _write = new CancellationTokenSource();
+        }
+        _write.CancelAfter(_idleTimeout);
+        return _write.Token;
+    }
+
+    /// <summary>The last write to the client waited longer than <c>router.stream_idle_timeout</c>.</summary>
+    public bool WriteTimedOut => _write?.IsCancellationRequested == true;
 
     /// <summary>The error for a stream read that was cancelled while the client was still there.</summary>
     public GatewayError StreamStalled() => _deadline.IsCancellationRequested
@@ -148,6 +164,7 @@ internal sealed class UpstreamCall : IDisposable
 
     public void Dispose()
     {
+        _write?.Dispose();
         _idle?.Dispose();
         _deadline.Dispose();
     }

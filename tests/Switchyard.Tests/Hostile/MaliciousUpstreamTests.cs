@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Switchyard.Billing;
 using Switchyard.Configuration;
 using Switchyard.Tests.Integration;
@@ -184,6 +185,25 @@ public sealed class MaliciousUpstreamTests : IAsyncLifetime
         Assert.True((int)answered >= 400, $"{route}: {answered}");
         AssertNoSecret(body);
         AssertNoSecret(AssertErrorShape(route.Shape, body));
+    }
+
+    /// <summary>The routes served by the Anthropic channel, whose mock can fail a stream with an error event.</summary>
+    public static readonly TheoryData<Route> AnthropicChannelRoutes = new(
+    [
+        .. AllRoutes.Where(r => r.Name is "messages-native" or "chat-converted" or "responses-converted"),
+        new("gemini-on-anthropic", "/v1beta/models/claude-sonnet-4-5:generateContent", "/v1beta/models/claude-sonnet-4-5:streamGenerateContent?alt=sse", Shape.Gemini, Gemini),
+    ]);
+
+    [Theory]
+    [MemberData(nameof(AnthropicChannelRoutes))]
+    public async Task StreamReply_UpstreamErrorEventEchoingCredentials_ReachesClientRedacted(Route route)
+    {
+        var (answered, body, _) = await SendAsync(route, "hi there [mock:stream_error=overloaded_error] [mock:echo_headers]", stream: true);
+
+        Assert.Equal(HttpStatusCode.OK, answered);
+        Assert.True(body.Contains("error", StringComparison.OrdinalIgnoreCase), $"{route}: no error event in {body}");
+        AssertNoSecret(body);
+        AssertNoSecret(Regex.Unescape(body));
     }
 
     [Theory]

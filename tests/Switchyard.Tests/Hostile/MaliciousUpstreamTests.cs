@@ -296,6 +296,19 @@ public sealed class MaliciousUpstreamTests : IAsyncLifetime
         Assert.True(record.UsageEstimated ? record.EstimatedUsage.Input > 0 : record.Usage.Input > 0, $"{route}: nothing billed");
     }
 
+    [Theory]
+    [MemberData(nameof(Routes))]
+    public async Task StreamReply_EventLargerThanLimit_EndsWithErrorEventRecorded(Route route)
+    {
+        // Each event carries 2 MiB of SSE comment: no single frame may grow the gateway's buffer past the 1 MiB limit.
+        var (answered, body, requestId) = await SendAsync(route, "hi there [mock:event_pad=2097152]", stream: true);
+
+        Assert.Equal(HttpStatusCode.OK, answered);
+        Assert.True(body.Length < MaxUpstreamBody, $"{route}: {body.Length} characters relayed");
+        Assert.Contains("max_upstream_body_bytes", body);
+        Assert.Equal("upstream_body_too_large", (await RecordAsync(requestId)).ErrorKind);
+    }
+
     [Fact]
     public async Task StreamReply_ClientStopsReading_IsCutByIdleTimeoutAndRecorded()
     {

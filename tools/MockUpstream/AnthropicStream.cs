@@ -257,7 +257,8 @@ internal sealed class AnthropicStream : IDisposable
         }
 
         _failed = true;
-        AnthropicErrors.WriteBody(Json, type, AnthropicErrors.MessageForType(type, _header.Model), AnthropicErrors.RequestId(_context));
+        var message = AnthropicErrors.MessageForType(type, _header.Model) + (_directives.EchoHeaders ? MockPipeline.EchoedHeaders(_context) : "");
+        AnthropicErrors.WriteBody(Json, type, message, AnthropicErrors.RequestId(_context));
         await _events.EndAsync();
         return false;
     }

@@ -21,6 +21,14 @@ internal static class MockErrors
         _ => OpenAiErrors.ForStatusAsync(context, status, model, retryAfterSeconds),
     };
 
+    /// <summary>An injected error with its own message (echo_headers, error_pad), in the route's error shape.</summary>
+    public static Task WithMessageAsync(MockDialect dialect, HttpContext context, int status, string message) => dialect switch
+    {
+        MockDialect.Anthropic => AnthropicErrors.WriteAsync(context, status, status >= 500 ? AnthropicErrors.Api : AnthropicErrors.InvalidRequest, message),
+        MockDialect.Gemini => GeminiErrors.WriteAsync(context, status, message, GeminiErrors.StatusName(status)),
+        _ => OpenAiErrors.WriteAsync(context, status, message, status >= 500 ? "server_error" : "invalid_request_error", null, null),
+    };
+
     public static Task BodyTooLargeAsync(MockDialect dialect, HttpContext context) => dialect switch
     {
         MockDialect.Anthropic => AnthropicErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, AnthropicErrors.RequestTooLarge, "Request exceeds the maximum allowed number of bytes."),

@@ -31,6 +31,24 @@ internal sealed class MockDirectives
     /// <summary>Error type (Anthropic) or code (Responses) to fail a stream with after its first delta.</summary>
     public string? StreamError { get; private set; }
 
+    /// <summary>With <c>status</c>: the error message repeats every request header, credentials included (a careless upstream).</summary>
+    public bool EchoHeaders { get; private set; }
+
+    /// <summary>With <c>status</c>: this many characters of padding at the end of the error message.</summary>
+    public int ErrorPad { get; private set; }
+
+    /// <summary>A 200 JSON body of about this many bytes, sent in chunks without a Content-Length.</summary>
+    public long? BodyBytes { get; private set; }
+
+    /// <summary>A 200 whose Content-Length announces this many bytes; the real body follows and the answer never ends.</summary>
+    public long? ContentLength { get; private set; }
+
+    /// <summary>A 200 that is not what it claims: half a JSON body (under its own length), or a garbage frame in a stream.</summary>
+    public bool Malformed { get; private set; }
+
+    /// <summary>Streams: an SSE comment line of this many bytes before every event.</summary>
+    public int EventPad { get; private set; }
+
     public static MockDirectives FromHeaders(IHeaderDictionary headers)
     {
         var directives = new MockDirectives();
@@ -163,6 +181,30 @@ internal sealed class MockDirectives
         {
             StreamError = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
         }
+        else if (Is(name, "echo_headers"))
+        {
+            EchoHeaders = IsOn(value);
+        }
+        else if (Is(name, "error_pad"))
+        {
+            ErrorPad = TryParseInt(value, out var pad) ? pad : ErrorPad;
+        }
+        else if (Is(name, "body_bytes"))
+        {
+            BodyBytes = TryParseLong(value, out var bytes) ? bytes : BodyBytes;
+        }
+        else if (Is(name, "content_length"))
+        {
+            ContentLength = TryParseLong(value, out var announced) ? announced : ContentLength;
+        }
+        else if (Is(name, "malformed"))
+        {
+            Malformed = IsOn(value);
+        }
+        else if (Is(name, "event_pad"))
+        {
+            EventPad = TryParseInt(value, out var eventPad) ? eventPad : EventPad;
+        }
     }
 
     private static bool Is(ReadOnlySpan<char> name, string expected) =>
@@ -170,6 +212,9 @@ internal sealed class MockDirectives
 
     private static bool TryParseInt(string? value, out int result) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out result) && result >= 0;
+
+    private static bool TryParseLong(string? value, out long result) =>
+        long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out result) && result >= 0;
 
     // A bare flag ("[mock:hang]") or any header value other than an explicit off switches it on.
     private static bool IsOn(string? value) =>

@@ -31,6 +31,7 @@ internal sealed class MockEventStream : IDisposable
     private readonly MockFraming _framing;
     private readonly PipeWriter _body;
     private readonly Utf8JsonWriter _json;
+    private bool _garbageSent;
 
     public MockEventStream(HttpContext context, MockPipeline pipeline, MockDirectives directives, MockFraming framing)
     {
@@ -80,6 +81,23 @@ internal sealed class MockEventStream : IDisposable
                 _body.Write(Events == 0 ? "["u8 : ",\r\n"u8);
                 break;
             default:
+                if (Events == 1 && _directives.Malformed && !_garbageSent)
+                {
+                    // A frame no upstream protocol sends: data that is not JSON.
+                    _garbageSent = true;
+                    _body.Write("data: <html>mock garbage, not an event</html>"u8);
+                    _body.Write(_framing == MockFraming.SseCrlf ? "\r\n\r\n"u8 : "\n\n"u8);
+                }
+
+                if (_directives.EventPad > 0)
+                {
+                    // An SSE comment: clients ignore it, but every byte of it crosses the wire.
+                    _body.Write(": "u8);
+                    _body.GetSpan(_directives.EventPad)[.._directives.EventPad].Fill((byte)'x');
+                    _body.Advance(_directives.EventPad);
+                    _body.Write("\n"u8);
+                }
+
                 if (eventName is not null)
                 {
                     _body.Write("event: "u8);

@@ -44,6 +44,12 @@ internal sealed class MockPipeline(RequestJournal journal, TimeProvider timeProv
             return false;
         }
 
+        if (directives.Status is int echoed && (directives.EchoHeaders || directives.ErrorPad > 0))
+        {
+            await MockErrors.WithMessageAsync(dialect, context, echoed, EchoMessage(context, directives, echoed));
+            return false;
+        }
+
         if (directives.Status is int status)
         {
             await MockErrors.ForStatusAsync(dialect, context, status, model, directives.RetryAfterSeconds ?? 1);
@@ -51,6 +57,27 @@ internal sealed class MockPipeline(RequestJournal journal, TimeProvider timeProv
         }
 
         return true;
+    }
+
+    private static string EchoMessage(HttpContext context, MockDirectives directives, int status)
+    {
+        var message = new System.Text.StringBuilder($"Mock upstream error {status}.");
+        if (directives.EchoHeaders)
+        {
+            message.Append(EchoedHeaders(context));
+        }
+        return message.Append('x', directives.ErrorPad).ToString();
+    }
+
+    /// <summary>Every request header with its value, as a careless upstream quotes them in an error.</summary>
+    public static string EchoedHeaders(HttpContext context)
+    {
+        var message = new System.Text.StringBuilder(" Request headers:");
+        foreach (var (name, value) in context.Request.Headers)
+        {
+            message.Append(' ').Append(name).Append(": ").Append(value.ToString()).Append(';');
+        }
+        return message.ToString();
     }
 
     /// <summary>
@@ -61,6 +88,31 @@ internal sealed class MockPipeline(RequestJournal journal, TimeProvider timeProv
     {
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = contentType;
+        if (directives.BodyBytes is long bodyBytes)
+        {
+            await WriteHugeBodyAsync(context, bodyBytes);
+            return;
+        }
+
+        if (directives.ContentLength is long announced)
+        {
+            // A lying length: the real body goes out, then the answer neither ends nor completes.
+            context.Response.ContentLength = announced;
+            await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await WaitAsync(context, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        if (directives.Malformed)
+        {
+            // Complete as sent (its own Content-Length), but only the first half of the JSON.
+            var half = buffer.WrittenMemory[..(buffer.WrittenMemory.Length / 2)];
+            context.Response.ContentLength = half.Length;
+            await context.Response.Body.WriteAsync(half, context.RequestAborted);
+            return;
+        }
+
         if (directives.CutAfter is int cutAfter)
         {
             context.Response.ContentLength = buffer.WrittenMemory.Length;
@@ -72,6 +124,20 @@ internal sealed class MockPipeline(RequestJournal journal, TimeProvider timeProv
         }
 
         await buffer.CopyToResponseAsync(context.Response, context.RequestAborted);
+    }
+
+    private static readonly byte[] Padding = System.Text.Encoding.ASCII.GetBytes(new string('x', 64 * 1024));
+
+    /// <summary>Valid JSON of about <paramref name="bytes"/> bytes, written chunk by chunk so the mock's own memory stays flat.</summary>
+    private static async Task WriteHugeBodyAsync(HttpContext context, long bytes)
+    {
+        var body = context.Response.Body;
+        await body.WriteAsync("{\"pad\":\""u8.ToArray(), context.RequestAborted);
+        for (var left = bytes; left > 0; left -= Padding.Length)
+        {
+            await body.WriteAsync(Padding.AsMemory(0, (int)Math.Min(left, Padding.Length)), context.RequestAborted);
+        }
+        await body.WriteAsync("\"}"u8.ToArray(), context.RequestAborted);
     }
 
     /// <summary>Waits unless the client disconnects or the server stops; in those cases the connection is aborted and false returned.</summary>

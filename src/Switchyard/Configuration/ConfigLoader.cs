@@ -91,6 +91,7 @@ public static class ConfigLoader
     {
         Listen = f.String("listen") ?? ServerConfig.DefaultListen,
         MaxBodyBytes = f.Long("max_body_bytes", min: 1) ?? new ServerConfig().MaxBodyBytes,
+        MaxUpstreamBodyBytes = f.Long("max_upstream_body_bytes", min: 1024) ?? new ServerConfig().MaxUpstreamBodyBytes,
     };
 
     private static StorageConfig ReadStorage(YamlFields f) => new()

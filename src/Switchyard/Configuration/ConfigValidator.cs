@@ -24,6 +24,11 @@ public static class ConfigValidator
         {
             Add("server.listen", $"must be an http:// or https:// URL, got '{config.Server.Listen}'");
         }
+        // The bounded reader holds an answer in one array.
+        if (config.Server.MaxUpstreamBodyBytes < 1024 || config.Server.MaxUpstreamBodyBytes > Array.MaxLength)
+        {
+            Add("server.max_upstream_body_bytes", $"must be between 1024 and {Array.MaxLength}, got {config.Server.MaxUpstreamBodyBytes}");
+        }
         if (!DatabaseLocation.TryParse(config.Storage.Database, out _, out var databaseError))
         {
             Add("storage.database", databaseError!);

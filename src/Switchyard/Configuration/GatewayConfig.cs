@@ -26,6 +26,12 @@ public sealed record ServerConfig
     public const string DefaultListen = "http://127.0.0.1:4000";
     public string Listen { get; init; } = DefaultListen;
     public long MaxBodyBytes { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary>
+    /// Largest non-stream upstream answer (and largest single stream frame) the gateway reads: the converted path must
+    /// hold an answer whole to parse it, so this bounds the memory one request can take.
+    /// </summary>
+    public long MaxUpstreamBodyBytes { get; init; } = 32 * 1024 * 1024;
 }
 
 public sealed record StorageConfig

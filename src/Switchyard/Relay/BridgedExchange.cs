@@ -7,12 +7,21 @@ namespace Switchyard.Relay;
 /// <summary>Relays a <see cref="BridgedCall"/>: the upstream's answer is rewritten into the client's protocol in one piece.</summary>
 internal static class BridgedExchange
 {
-    public static async Task<GatewayError?> RelayAsync(HttpContext http, HttpResponseMessage upstream, UpstreamCall call, BridgedCall bridged, RelayContext context)
+    public static async Task<GatewayError?> RelayAsync(HttpContext http, HttpResponseMessage upstream, UpstreamCall call, BridgedCall bridged, RelayContext context, long maxBodyBytes)
     {
-        var bytes = await context.TimeUpstreamAsync(upstream.Content.ReadAsByteArrayAsync(call.Deadline));
-        if (bridged.ReadAnswer(bytes) is not { } answer)
+        var (body, bodyError) = await call.ReadBodyAsync(upstream, maxBodyBytes, context);
+        if (body is null)
         {
-            return new GatewayError(GatewayErrorKind.UpstreamError, 502, "The upstream's answer could not be read.");
+            return bodyError;
+        }
+        BridgedAnswer? answer;
+        using (body)
+        {
+            answer = bridged.ReadAnswer(body.Memory.ToArray());
+        }
+        if (answer is null)
+        {
+            return StreamErrors.Malformed;
         }
         context.Usage = answer.Usage;
         var response = http.Response;
@@ -21,7 +30,6 @@ internal static class BridgedExchange
         response.ContentLength = answer.Body.Length;
         RelayHeaders.WriteOverhead(response, context);
         context.MarkFirstByte();
-        await response.Body.WriteAsync(answer.Body, http.RequestAborted);
-        return null;
+        return await StreamResponse.WriteAsync(http, call, answer.Body);
     }
 }

@@ -118,23 +118,25 @@ public sealed partial class ChatRelay
     {
         HttpRequestMessage message;
         Func<HttpResponseMessage, UpstreamCall, Task<GatewayError?>> relay;
-        Func<int, byte[], GatewayError> readError;
+        Func<int, byte[], bool, GatewayError> readError;
+        var maxBody = runtime.Config.Server.MaxUpstreamBodyBytes;
         if (protocol.IsNative(route.Channel.Config))
         {
             var body = new ArrayBufferWriter<byte>(envelope.Body.Length + 64);
             protocol.WriteUpstreamBody(envelope, route.UpstreamModel, body);
             message = NewMessage(route, protocol.UpstreamPathFor(envelope, route.UpstreamModel), body.WrittenMemory, context.Stream, context.Hops);
             protocol.AddUpstreamHeaders(message, http.Request, key.Secret);
-            relay = (response, call) => FastPathExchange.RelayAsync(http, response, call, protocol, envelope, context);
-            readError = (status, bytes) => UpstreamErrorClassifier.Classify(status, bytes, route.Channel.Name, protocol.IsOwnErrorShape(bytes));
+            relay = (response, call) => FastPathExchange.RelayAsync(http, response, call, protocol, envelope, context, maxBody, redactor);
+            readError = (status, bytes, whole) => UpstreamErrorClassifier.Classify(status, bytes, route.Channel.Name,
+                whole && bytes.Length <= UpstreamCall.MaxErrorBytes && protocol.IsOwnErrorShape(bytes));
         }
         else if (protocol.Bridge(envelope, route.Channel.Config, route.UpstreamModel, out var bridgeError) is { } bridged
             && _providers.TryGetValue(route.Channel.Config.Type, out var bridgeProvider))
         {
             message = NewMessage(route, bridged.Path, bridged.Body, stream: false, context.Hops);
             bridgeProvider.AddHeaders(message, key.Secret);
-            relay = (response, call) => BridgedExchange.RelayAsync(http, response, call, bridged, context);
-            readError = (status, bytes) => UpstreamErrorClassifier.Classify(status, bytes, route.Channel.Name, passBodyThrough: false);
+            relay = (response, call) => BridgedExchange.RelayAsync(http, response, call, bridged, context, maxBody);
+            readError = (status, bytes, _) => UpstreamErrorClassifier.Classify(status, bytes, route.Channel.Name, passBodyThrough: false);
         }
         else if (bridgeError is not null)
         {
@@ -176,8 +178,8 @@ public sealed partial class ChatRelay
             provider.WriteRequest(body, request, route.UpstreamModel);
             message = NewMessage(route, provider.RequestPath(request, route.UpstreamModel), body.WrittenMemory, context.Stream, context.Hops);
             provider.AddHeaders(message, key.Secret);
-            relay = (response, call) => ConvertedExchange.RelayAsync(http, response, call, protocol, codec, provider, request, context);
-            readError = (status, bytes) => provider.ReadError(status, bytes);
+            relay = (response, call) => ConvertedExchange.RelayAsync(http, response, call, protocol, codec, provider, request, context, maxBody, redactor);
+            readError = (status, bytes, _) => provider.ReadError(status, bytes);
         }
 
         if (span is not null)
@@ -205,7 +207,10 @@ public sealed partial class ChatRelay
                 if (!response.IsSuccessStatusCode)
                 {
                     var status = (int)response.StatusCode;
-                    var error = readError(status, await call.ReadErrorBodyAsync(response));
+                    var (errorBody, whole) = await call.ReadErrorBodyAsync(response);
+                    // Every byte of an upstream's error passes the redactor before it is quoted or relayed: upstreams
+                    // echo the credentials they were sent.
+                    var error = readError(status, redactor.RedactBody(errorBody).ToArray(), whole);
                     Record(context, route, key, error, started);
                     UpdateHealth(key.Health, error.Code == "upstream_auth_failed" ? 401 : status, response.Headers.RetryAfter, context.Key!.Group);
                     // Client errors are the request's fault: another upstream would refuse it too.

@@ -31,7 +31,8 @@ public sealed partial class ChatRelay(
     ILogger<ChatRelay> logger,
     Telemetry.Metrics.GatewayMetrics metrics,
     Telemetry.Logging.RequestLog requestLog,
-    Telemetry.Alerts.BudgetAlerts budgets)
+    Telemetry.Alerts.BudgetAlerts budgets,
+    Security.Redactor redactor)
 {
     private readonly FrozenDictionary<string, IProviderAdapter> _providers = providers.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
 

@@ -15,18 +15,36 @@ namespace Switchyard.Relay;
 internal static class ConvertedExchange
 {
     public static async Task<GatewayError?> RelayAsync(HttpContext http, HttpResponseMessage upstream, UpstreamCall call,
-        ClientProtocol protocol, IClientCodec codec, IProviderAdapter provider, ChatRequest request, RelayContext context)
+        ClientProtocol protocol, IClientCodec codec, IProviderAdapter provider, ChatRequest request, RelayContext context, long maxBodyBytes,
+        Security.Redactor redactor)
     {
         if (!context.Stream)
         {
-            var bytes = await context.TimeUpstreamAsync(upstream.Content.ReadAsByteArrayAsync(call.Deadline));
-            var answer = provider.ReadResponse(bytes, out var readError);
+            var (upstreamBody, bodyError) = await call.ReadBodyAsync(upstream, maxBodyBytes, context);
+            if (upstreamBody is null)
+            {
+                return bodyError;
+            }
+            ChatResponse? answer;
+            GatewayError? readError;
+            int length;
+            using (upstreamBody)
+            {
+                length = upstreamBody.Memory.Length;
+                answer = provider.ReadResponse(upstreamBody.Memory.Span, out readError);
+                if (answer is null && (readError is null || !JsonShape.IsObject(upstreamBody.Memory.Span)))
+                {
+                    // Not JSON at all (cut, garbage): malformed, whatever the adapter made of it.
+                    return StreamErrors.Malformed;
+                }
+            }
             if (answer is null)
             {
-                return readError ?? new GatewayError(GatewayErrorKind.UpstreamError, 502, "The upstream's answer could not be read.");
+                // A 2xx that reports a failure (a failed Response) is quoted to the client: it passes the redactor too.
+                return readError! with { Message = redactor.Redact(readError!.Message) };
             }
             context.Usage = answer.Usage;
-            var body = new ArrayBufferWriter<byte>(bytes.Length + 256);
+            var body = new ArrayBufferWriter<byte>(length + 256);
             codec.WriteResponse(body, answer, request);
             var response = http.Response;
             response.StatusCode = 200;
@@ -35,8 +53,7 @@ internal static class ConvertedExchange
             RelayHeaders.WriteOverhead(response, context);
             context.MarkFirstByte();
             await context.BeforeAnswerAsync();
-            await response.Body.WriteAsync(body.WrittenMemory, http.RequestAborted);
-            return null;
+            return await StreamResponse.WriteAsync(http, call, body.WrittenMemory);
         }
 
         await StreamResponse.StartAsync(http, context, protocol.StreamContentType);
@@ -74,10 +91,23 @@ internal static class ConvertedExchange
                     var buffer = read.Buffer;
                     while (SseFrame.TryRead(ref buffer, out var frame))
                     {
-                        parser.OnFrame(SseFrame.EventName(frame), SseFrame.Data(frame).Span, events);
+                        var data = SseFrame.Data(frame);
+                        if (!SseFrame.CanBeEvent(data.Span))
+                        {
+                            events.Add(new StreamFailed(StreamErrors.Malformed));
+                            ended = true;
+                            break;
+                        }
+                        parser.OnFrame(SseFrame.EventName(frame), data.Span, events);
                     }
                     input.AdvanceTo(buffer.Start, buffer.End);
-                    if (read.IsCompleted)
+                    if (!ended && buffer.Length > maxBodyBytes)
+                    {
+                        // One event larger than a whole answer may be: the pipe would otherwise hold all of it.
+                        events.Add(new StreamFailed(StreamErrors.TooLarge(maxBodyBytes)));
+                        ended = true;
+                    }
+                    else if (!ended && read.IsCompleted)
                     {
                         parser.OnEnd(events);
                         ended = true;
@@ -85,19 +115,23 @@ internal static class ConvertedExchange
                 }
                 foreach (var streamEvent in events)
                 {
+                    var relayed = streamEvent;
                     if (streamEvent is StreamFailed failed)
                     {
-                        failure ??= failed.Error;
+                        // An upstream's own error text is quoted to the client: it passes the redactor like any error body.
+                        var clean = failed.Error with { Message = redactor.Redact(failed.Error.Message) };
+                        relayed = new StreamFailed(clean);
+                        failure ??= clean;
                     }
-                    writer.Write(streamEvent, output);
+                    writer.Write(relayed, output);
                 }
                 var wrote = events.Count > 0;
                 context.StreamedEvents += events.Count;
                 events.Clear();
                 context.Usage = parser.Usage;
-                if (wrote && !await StreamResponse.FlushAsync(http, context))
+                if (wrote && await StreamResponse.FlushAsync(http, context, call) is { } flushError)
                 {
-                    return StreamErrors.ClientLeft;
+                    return flushError;
                 }
                 if (failure is not null)
                 {

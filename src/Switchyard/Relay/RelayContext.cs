@@ -132,11 +132,13 @@ internal sealed class RelayContext(string endpoint, TimeProvider time)
         new(record, CanonicalModel, Route, Elapsed, OverheadMs, Attempts.Count, FallbackFrom);
 
     /// <summary>
-    /// The upstream took the request but the exchange ended early (stream cut, timed out, or the client left) and it
-    /// reported no usage at all: it may still bill, so the record carries an estimate beside its (empty) usage.
+    /// The upstream took the request but the exchange ended early (stream cut, timed out, malformed or too large, or the
+    /// client left or stopped reading) and it reported no usage at all: it may still bill, so the record carries an
+    /// estimate beside its (empty) usage.
     /// </summary>
     private bool NeedsEstimate => UpstreamAnswered && Usage.Total == 0
-        && Error?.Kind is GatewayErrorKind.ClientDisconnected or GatewayErrorKind.UpstreamStreamBroken or GatewayErrorKind.UpstreamTimeout;
+        && Error?.Kind is GatewayErrorKind.ClientDisconnected or GatewayErrorKind.ClientStalled or GatewayErrorKind.UpstreamStreamBroken
+            or GatewayErrorKind.UpstreamTimeout or GatewayErrorKind.UpstreamMalformed or GatewayErrorKind.UpstreamTooLarge;
 
     /// <summary>
     /// Input: a token per four bytes of request body (as the quota reservation); output: a token per relayed stream

@@ -4,7 +4,7 @@ using Switchyard.Protocols;
 
 namespace Switchyard.Relay;
 
-/// <summary>What every relayed stream does the same way: headers, flushing, and failing after the start.</summary>
+/// <summary>What every relayed answer does the same way: headers, bounded writes to the client, and failing after the start.</summary>
 internal static class StreamResponse
 {
 
@@ -19,23 +19,55 @@ internal static class StreamResponse
         await response.StartAsync(http.RequestAborted);
     }
 
-    /// <returns>False when the client is gone.</returns>
-    public static async Task<bool> FlushAsync(HttpContext http, RelayContext context)
+    /// <returns>Null while the client reads; <see cref="StreamErrors.ClientLeft"/> when it is gone; <see cref="StreamErrors.ClientStalled"/> when it stopped reading.</returns>
+    public static async Task<GatewayError?> FlushAsync(HttpContext http, RelayContext context, UpstreamCall call)
     {
         context.MarkFirstByte();
-        var flushed = await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
-        return !(flushed.IsCanceled || flushed.IsCompleted);
+        try
+        {
+            var flushed = await http.Response.BodyWriter.FlushAsync(call.NextClientWrite());
+            if (flushed.IsCanceled && call.WriteTimedOut)
+            {
+                return Stalled(http, call);
+            }
+            return flushed.IsCanceled || flushed.IsCompleted ? StreamErrors.ClientLeft : null;
+        }
+        catch (OperationCanceledException) when (call.WriteTimedOut)
+        {
+            return Stalled(http, call);
+        }
+    }
+
+    /// <summary>Writes a whole (non-stream) answer under the same bound as a stream's writes.</summary>
+    public static async Task<GatewayError?> WriteAsync(HttpContext http, UpstreamCall call, ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            await http.Response.Body.WriteAsync(body, call.NextClientWrite());
+            return null;
+        }
+        catch (OperationCanceledException) when (call.WriteTimedOut)
+        {
+            return Stalled(http, call);
+        }
+    }
+
+    /// <summary>Nothing more can reach a client that does not read: its connection and the upstream call are dropped.</summary>
+    private static GatewayError Stalled(HttpContext http, UpstreamCall call)
+    {
+        call.Cancel();
+        http.Abort();
+        return StreamErrors.ClientStalled;
     }
 
     /// <summary>
     /// The stream failed after the response started: the status can no longer change, so the client gets an error
     /// event in its own protocol and the stream ends without its normal ending.
     /// </summary>
-    public static async Task<GatewayError> FailAsync(HttpContext http, RelayContext context, ClientProtocol protocol, GatewayError error, IStreamTap tap)
+    public static async Task<GatewayError> FailAsync(HttpContext http, RelayContext context, UpstreamCall call, ClientProtocol protocol, GatewayError error, IStreamTap tap)
     {
         context.Usage = tap.Usage;
         tap.WriteError(protocol, http.Response.BodyWriter, error);
-        await FlushAsync(http, context);
-        return error;
+        return await FlushAsync(http, context, call) is { Kind: GatewayErrorKind.ClientStalled } stalled ? stalled : error;
     }
 }

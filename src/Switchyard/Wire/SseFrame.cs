@@ -135,4 +135,15 @@ public static class SseFrame
     }
 
     public static bool IsDone(ReadOnlySpan<byte> data) => data.SequenceEqual("[DONE]"u8);
+
+    /// <summary>
+    /// Whether a frame's data can be an event of any upstream family: none (comments, keep-alives), <c>[DONE]</c>, or a
+    /// JSON object. Only its two ends are looked at, so the check costs nothing per frame; the parsers and taps that read
+    /// the JSON catch what this lets through.
+    /// </summary>
+    public static bool CanBeEvent(ReadOnlySpan<byte> data)
+    {
+        var trimmed = data.Trim(" \t\r\n"u8);
+        return trimmed.IsEmpty || (trimmed[0] == (byte)'{' && trimmed[^1] == (byte)'}') || IsDone(trimmed);
+    }
 }

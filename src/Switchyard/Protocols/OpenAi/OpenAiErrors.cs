@@ -20,7 +20,10 @@ public static class OpenAiErrors
         GatewayErrorKind.UpstreamTimeout => ("api_error", "upstream_timeout"),
         GatewayErrorKind.UpstreamUnreachable => ("api_error", "upstream_unreachable"),
         GatewayErrorKind.UpstreamStreamBroken => ("api_error", "upstream_stream_broken"),
+        GatewayErrorKind.UpstreamMalformed => ("api_error", "upstream_malformed"),
+        GatewayErrorKind.UpstreamTooLarge => ("api_error", "upstream_body_too_large"),
         GatewayErrorKind.ClientDisconnected => ("api_error", "client_disconnected"),
+        GatewayErrorKind.ClientStalled => ("api_error", "client_stalled"),
         // An upstream's refusal in another protocol keeps its meaning: a 4xx is still the request's fault.
         GatewayErrorKind.UpstreamError when error.Status == 429 => ("rate_limit_exceeded", error.Code ?? "rate_limit_exceeded"),
         GatewayErrorKind.UpstreamError when error.Status is >= 400 and < 500 => ("invalid_request_error", error.Code),

@@ -20,14 +20,11 @@ internal sealed class RequestsAdmin(RequestLogStore store, LedgerWriter ledger, 
     {
         await FlushAsync(http.RequestAborted);
         var stored = await bodies.FindAsync(id, http.RequestAborted);
-        if (stored is null)
+        var principal = AdminPrincipal.Of(http);
+        // Another group's request answers exactly as a missing one: a group admin cannot learn which ids exist.
+        if (stored is null || (!AdminAccess.IsSuper(principal) && (stored.group_name is not { } group || !AdminAccess.CanSeeGroup(principal, group))))
         {
             return AdminErrors.Result(404, $"No stored bodies for request '{id}' (only groups with store_bodies keep them).", "id", "bodies_not_found");
-        }
-        var principal = AdminPrincipal.Of(http);
-        if (!AdminAccess.IsSuper(principal) && (stored.group_name is not { } group || !AdminAccess.CanSeeGroup(principal, group)))
-        {
-            return AdminErrors.Forbidden("You may only see your own group's stored bodies.");
         }
         return Results.Json(new RequestBodiesView(stored.request_id, DateTimeOffset.FromUnixTimeMilliseconds(stored.created_at), stored.group_name,
             stored.prompt ?? "", stored.completion ?? "", stored.prompt_truncated, stored.completion_truncated), TenancyJsonContext.Default.RequestBodiesView);

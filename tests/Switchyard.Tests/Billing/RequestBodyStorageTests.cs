@@ -123,7 +123,12 @@ public sealed class RequestBodyStorageTests
         await gateway.LedgerAsync(expectAtLeast: 1);
 
         Assert.Equal(HttpStatusCode.OK, (await BodiesAsync(gateway, id, TenancyFixture.BossKey)).Status);
-        Assert.Equal(HttpStatusCode.Forbidden, (await BodiesAsync(gateway, id, TenancyFixture.LeadKey)).Status);
+        // Another group's request id answers exactly as a missing one (404, same body): no existence oracle.
+        var (otherStatus, otherBody) = await BodiesAsync(gateway, id, TenancyFixture.LeadKey);
+        var (missingStatus, missingBody) = await BodiesAsync(gateway, "req_does_not_exist", TenancyFixture.LeadKey);
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (otherStatus, missingStatus));
+        Assert.Equal(missingBody.GetRawText().Replace("req_does_not_exist", "ID", StringComparison.Ordinal),
+            otherBody.GetRawText().Replace(id, "ID", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.Forbidden, (await BodiesAsync(gateway, id, GatewayHarness.ClientKey)).Status);
 
         // The team group opts in through the admin API (a super admin's decision, not its group admin's); from then on its requests are kept.

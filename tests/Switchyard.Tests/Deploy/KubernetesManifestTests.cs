@@ -50,6 +50,23 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
+    public async Task Readme_DocumentsEverySecretKeyTheManifestsReference()
+    {
+        var documents = await KubernetesManifests.RenderAsync("base");
+        var readme = await File.ReadAllTextAsync(Path.Combine(PrometheusTools.RepositoryRoot(), "deploy", "kubernetes", "README.md"));
+        var references = KubernetesRules.Containers(KubernetesRules.Workload(documents)!)
+            .SelectMany(c => c.Children.TryGetValue(new YamlScalarNode("env"), out var env) ? ((YamlSequenceNode)env).Children : [])
+            .Select(e => (Secret: KubernetesRules.Str(e, "valueFrom", "secretKeyRef", "name"), Key: KubernetesRules.Str(e, "valueFrom", "secretKeyRef", "key")))
+            .Where(r => r.Secret is not null)
+            .ToList();
+
+        Assert.NotEmpty(references);
+        Assert.All(references, r => Assert.Equal("switchyard-secrets", r.Secret));
+        Assert.All(references, r => Assert.True(readme.Contains($"| `{r.Key}` |", StringComparison.Ordinal), $"secret key {r.Key} is not in the README's Secrets table"));
+        Assert.All(references, r => Assert.True(readme.Contains($"\"$d/{r.Key}\"", StringComparison.Ordinal), $"secret key {r.Key} is not created by the README's kubectl create secret command"));
+    }
+
+    [Fact]
     public async Task Overlays_LargeHasMoreReplicasAndResourcesThanSmall()
     {
         var small = await KubernetesManifests.RenderAsync("overlays/small");
@@ -123,6 +140,15 @@ public static class KubernetesRules
         {
             Fail("workload", "the StatefulSet has no container named switchyard");
             return problems;
+        }
+        var serviceName = Str(workload, "spec", "serviceName");
+        if (!OfKind(documents, "Service").Any(s => Str(s, "metadata", "name") == serviceName && Str(s, "spec", "clusterIP") == "None"))
+        {
+            Fail("workload", $"the StatefulSet's serviceName '{serviceName}' is not a rendered headless Service");
+        }
+        if (At(workload, "spec", "replicas") is not null)
+        {
+            Fail("horizontal pod autoscaler", "the StatefulSet sets spec.replicas, which every apply would reset under the autoscaler");
         }
         var selector = Labels(At(workload, "spec", "selector", "matchLabels"));
         if (selector.Count == 0 || !IsSubset(selector, podLabels))

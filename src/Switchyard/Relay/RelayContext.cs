@@ -84,6 +84,20 @@ internal sealed class RelayContext(string endpoint, TimeProvider time)
         }
     }
 
+    /// <summary>The same for a body read: a read that completes at once allocates no task.</summary>
+    public async ValueTask<T> TimeUpstreamAsync<T>(ValueTask<T> upstream)
+    {
+        var start = time.GetTimestamp();
+        try
+        {
+            return await upstream;
+        }
+        finally
+        {
+            _upstreamTicks += time.GetTimestamp() - start;
+        }
+    }
+
     public double OverheadMs
     {
         get

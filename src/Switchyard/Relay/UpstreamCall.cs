@@ -132,14 +132,14 @@ internal sealed class UpstreamCall : IDisposable
                 {
                     // Full at the limit: one more byte makes it too large.
                     var probe = new byte[1];
-                    if (await context.TimeUpstreamAsync(stream.ReadAsync(probe, Deadline).AsTask()) == 0)
+                    if (await context.TimeUpstreamAsync(stream.ReadAsync(probe, Deadline)) == 0)
                     {
                         return (body, null);
                     }
                     body.Dispose();
                     return (null, StreamErrors.TooLarge(limit));
                 }
-                var read = await context.TimeUpstreamAsync(stream.ReadAsync(body.Free, Deadline).AsTask());
+                var read = await context.TimeUpstreamAsync(stream.ReadAsync(body.Free, Deadline));
                 if (read == 0)
                 {
                     return (body, null);

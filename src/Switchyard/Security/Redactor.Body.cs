@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Switchyard.Security;
@@ -8,8 +7,6 @@ namespace Switchyard.Security;
 /// <summary>Redaction of bytes an upstream sent, before any of them is relayed to a client or quoted in an error.</summary>
 public sealed partial class Redactor
 {
-    private static readonly JsonWriterOptions BodyWriter = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>
     /// The body with every secret masked; the same bytes when there was none. JSON stays valid JSON in the same shape:
     /// each string (names and values) is unescaped before it is checked, so a secret spelled with <c>\u</c> escapes is
@@ -37,7 +34,7 @@ public sealed partial class Redactor
         try
         {
             var reader = new Utf8JsonReader(body);
-            using var writer = new Utf8JsonWriter(output, BodyWriter);
+            using var writer = new Utf8JsonWriter(output, Contracts.GatewayJson.WriterOptions);
             var credentialField = false;
             while (reader.Read())
             {

@@ -22,7 +22,7 @@ internal static class LayerTable
         // 2. Configuration, Security, Resp, Pricing.
         new("Resp", "The Redis client (RESP protocol).", []),
         new("Configuration", "YAML config to validated sealed records; the database location; alert event names.", ["Resp"]),
-        new("Security", "Secret sealing, hashing and the one redactor every log line and error passes.", ["Configuration"]),
+        new("Security", "Secret sealing, hashing and the one redactor every log line and error passes.", ["Configuration", "Contracts"]),
         new("Pricing", "The price book built from config and the built-in table; the cost of a usage.", ["Contracts", "Configuration"]),
         // 3. Domain features: never Relay, never Hosting; Protocols and Providers never each other.
         new("Protocols", "Client-facing codecs (OpenAI chat, Responses, Anthropic, Gemini), the client-protocol and stream-tap abstractions, the fast-path envelope.", ["Billing", "Configuration", "Contracts", "Wire"]),

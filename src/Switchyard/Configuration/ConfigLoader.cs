@@ -92,6 +92,8 @@ public static class ConfigLoader
         Listen = f.String("listen") ?? ServerConfig.DefaultListen,
         MaxBodyBytes = f.Long("max_body_bytes", min: 1) ?? new ServerConfig().MaxBodyBytes,
         MaxUpstreamBodyBytes = f.Long("max_upstream_body_bytes", min: 1024) ?? new ServerConfig().MaxUpstreamBodyBytes,
+        ShutdownDelay = f.Duration("shutdown_delay") ?? new ServerConfig().ShutdownDelay,
+        ShutdownGrace = f.Duration("shutdown_grace") ?? new ServerConfig().ShutdownGrace,
     };
 
     private static StorageConfig ReadStorage(YamlFields f) => new()

@@ -29,6 +29,14 @@ public static class ConfigValidator
         {
             Add("server.max_upstream_body_bytes", $"must be between 1024 and {Array.MaxLength}, got {config.Server.MaxUpstreamBodyBytes}");
         }
+        if (config.Server.ShutdownDelay < TimeSpan.Zero || config.Server.ShutdownDelay > TimeSpan.FromMinutes(10))
+        {
+            Add("server.shutdown_delay", "must be from 0s to 10m");
+        }
+        if (config.Server.ShutdownGrace < TimeSpan.Zero || config.Server.ShutdownGrace > TimeSpan.FromHours(1))
+        {
+            Add("server.shutdown_grace", "must be from 0s to 1h");
+        }
         if (!DatabaseLocation.TryParse(config.Storage.Database, out _, out var databaseError))
         {
             Add("storage.database", databaseError!);

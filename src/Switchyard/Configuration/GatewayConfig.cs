@@ -32,6 +32,15 @@ public sealed record ServerConfig
     /// hold an answer whole to parse it, so this bounds the memory one request can take.
     /// </summary>
     public long MaxUpstreamBodyBytes { get; init; } = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// After SIGTERM (or Ctrl-C), how long the instance answers <c>/readyz</c> with 503 while still serving, so load
+    /// balancers take it out of rotation before it stops accepting connections.
+    /// </summary>
+    public TimeSpan ShutdownDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>After it stops accepting, how long requests and streams in flight may take to finish before they are cut.</summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed record StorageConfig

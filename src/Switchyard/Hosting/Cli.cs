@@ -22,6 +22,17 @@ internal static class Cli
             return 0;
         }
 
+        if (command.Version)
+        {
+            Console.WriteLine(BuildInfo.Describe());
+            return 0;
+        }
+
+        if (command.Command == "healthcheck")
+        {
+            return await HealthCheckCommand.RunAsync(command.ResolveConfigPath(Environment.GetEnvironmentVariable, File.Exists), command.Listen);
+        }
+
         if (command.Command is { } maintenance)
         {
             return await MaintenanceCommands.RunAsync(maintenance, command.ResolveConfigPath(Environment.GetEnvironmentVariable, File.Exists));

@@ -3,11 +3,17 @@ namespace Switchyard.Hosting;
 /// <summary>The gateway's command line: <c>[--config FILE] [--listen URL] [--demo]</c>.</summary>
 internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo, bool Help)
 {
+    /// <summary><c>--version</c>: print the version and commit, then exit.</summary>
+    public bool Version { get; init; }
+
     /// <summary>A maintenance command instead of serving: <c>reencrypt</c> or <c>verify-audit</c>.</summary>
     public string? Command { get; init; }
 
     public const string Usage = """
         Usage: switchyard [--config FILE] [--listen URL] [--demo]
+               switchyard healthcheck [--config FILE] [--listen URL]
+                                                         GET /healthz of this machine's instance (exit 0 when 200)
+               switchyard --version                      print the version and the commit it was built from
                switchyard reencrypt [--config FILE]      re-seal stored upstream keys under security.secret_key
                switchyard verify-audit [--config FILE]   check the audit log's hash chain (exit 0 intact, 1 broken)
           --config FILE   YAML config (default: $SWITCHYARD_CONFIG, else ./switchyard.yaml if present)
@@ -19,8 +25,8 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
     {
         error = null;
         string? config = null, listen = null, verb = null;
-        bool demo = false, help = false;
-        if (args.Count > 0 && args[0] is "reencrypt" or "verify-audit")
+        bool demo = false, help = false, version = false;
+        if (args.Count > 0 && args[0] is "reencrypt" or "verify-audit" or "healthcheck")
         {
             verb = args[0];
             args = args.Skip(1).ToList();
@@ -64,6 +70,9 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
                 case "--help" or "-h":
                     help = true;
                     break;
+                case "--version":
+                    version = true;
+                    break;
                 default:
                     error = $"unknown argument '{arg}'";
                     break;
@@ -73,7 +82,7 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
                 break;
             }
         }
-        return new CommandLine(config, listen, demo, help) { Command = verb };
+        return new CommandLine(config, listen, demo, help) { Command = verb, Version = version };
     }
 
     /// <summary>The config file to read: --config, else SWITCHYARD_CONFIG, else ./switchyard.yaml if present.</summary>

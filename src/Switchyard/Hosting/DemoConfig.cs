@@ -10,6 +10,8 @@ internal static class DemoConfig
 
     public static GatewayConfig Create(Uri mockBaseAddress, string clientKey, string masterKey) => new()
     {
+        // No load balancer to wait for: Ctrl-C stops the demo at once.
+        Server = new ServerConfig { ShutdownDelay = TimeSpan.Zero },
         Storage = new StorageConfig { Database = "sqlite:data/switchyard.db", Journal = "data/journal" },
         Security = new SecurityConfig { MasterKey = masterKey },
         Channels =

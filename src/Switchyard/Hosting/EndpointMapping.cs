@@ -50,8 +50,15 @@ internal static class EndpointMapping
         return app;
     }
 
-    private static async Task ReadyAsync(HttpContext http, SqlDialect dialect)
+    private static async Task ReadyAsync(HttpContext http, SqlDialect dialect, ShutdownState shutdown)
     {
+        if (shutdown.Draining)
+        {
+            http.Response.StatusCode = 503;
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync("{\"status\":\"unavailable\",\"reason\":\"shutting down\"}", http.RequestAborted);
+            return;
+        }
         var unavailable = "database unreachable";
         try
         {

@@ -52,6 +52,11 @@ internal sealed class SwitchyardHost : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         logging?.Invoke(builder.Logging);
         builder.Services.AddSwitchyard(config, configPath);
+        builder.Services.AddSingleton<ShutdownState>();
+        builder.Services.AddSingleton(config.Server);
+        // Registered before every other hosted service, so its StoppingAsync (the drain) runs while they all still run.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, GracefulShutdown>());
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = GracefulShutdown.HostShutdownTimeout(config.Server));
 
         var app = builder.Build();
         app.MapSwitchyard();

@@ -16,6 +16,7 @@ public sealed class CommandLineTests
     [Theory]
     [InlineData("reencrypt")]
     [InlineData("verify-audit")]
+    [InlineData("healthcheck")]
     public void Parse_MaintenanceCommand_IsRead(string verb)
     {
         var command = CommandLine.Parse([verb, "--config", "a.yaml"], out var error);
@@ -24,6 +25,25 @@ public sealed class CommandLineTests
         Assert.Equal(verb, command.Command);
         Assert.Equal("a.yaml", command.ConfigPath);
         Assert.Null(CommandLine.Parse(["--config", "a.yaml"], out _).Command);
+    }
+
+    [Fact]
+    public void Parse_Version_IsRead()
+    {
+        Assert.True(CommandLine.Parse(["--version"], out var error).Version);
+        Assert.Null(error);
+        Assert.False(CommandLine.Parse([], out _).Version);
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:4000", "http://127.0.0.1:4000/healthz")]
+    [InlineData("http://[::]:4100", "http://127.0.0.1:4100/healthz")]
+    [InlineData("http://*:4200", "http://127.0.0.1:4200/healthz")]
+    [InlineData("http://127.0.0.1:4000", "http://127.0.0.1:4000/healthz")]
+    [InlineData("http://10.1.2.3:80", "http://10.1.2.3/healthz")]
+    public void HealthUrl_WildcardHosts_AreReachedOnLoopback(string listen, string expected)
+    {
+        Assert.Equal(new Uri(expected), HealthCheckCommand.HealthUrl(listen));
     }
 
     [Fact]

@@ -22,6 +22,10 @@ internal static class Cli
             return 0;
         }
 
+        if (command.Command == "import")
+        {
+            return await ImportCommand.RunAsync(command, Environment.GetEnvironmentVariable, File.Exists, Console.Out, Console.Error, CancellationToken.None);
+        }
         if (command.Command is { } maintenance)
         {
             return await MaintenanceCommands.RunAsync(maintenance, command.ResolveConfigPath(Environment.GetEnvironmentVariable, File.Exists));

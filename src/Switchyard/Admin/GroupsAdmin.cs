@@ -56,7 +56,8 @@ internal sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore k
             Models = request.Models ?? [],
             Limits = request.Limits,
             TimeZone = request.Timezone ?? "UTC",
-            StoreBodies = request.StoreBodies ?? false
+            StoreBodies = request.StoreBodies ?? false,
+            PriceMultiplier = request.PriceMultiplier ?? 1m,
         };
         if (Validate(config) is { } invalid)
         {
@@ -95,9 +96,22 @@ internal sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore k
         {
             return NotFound(name);
         }
+        if (request.PriceMultiplier is { } multiplier && multiplier != existing.Config.PriceMultiplier)
+        {
+            // Prices are the super admin's: a group admin lowering its group's would shift the bill onto everyone else.
+            if (!AdminAccess.IsSuper(principal))
+            {
+                return AdminErrors.Forbidden("Only a super admin may change a group's price multiplier.");
+            }
+            if (existing.Source == KeySources.Config)
+            {
+                return AdminErrors.Result(409, $"Group '{name}' takes its price_multiplier from the config file; change it there.", "price_multiplier", "declared_in_config");
+            }
+        }
         var config = existing.Config with
         {
             Models = request.Models ?? existing.Config.Models,
+            PriceMultiplier = request.PriceMultiplier ?? existing.Config.PriceMultiplier,
             // An empty object removes every limit.
             Limits = request.Limits is null ? existing.Config.Limits : IsEmpty(request.Limits) ? null : request.Limits,
             TimeZone = request.Timezone ?? existing.Config.TimeZone,
@@ -150,6 +164,10 @@ internal sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore k
 
     private IResult? Validate(GroupConfig config)
     {
+        if (config.PriceMultiplier is <= 0m or > 1000m)
+        {
+            return AdminErrors.Result(400, "'price_multiplier' must be above 0 (at most 1000).", "price_multiplier");
+        }
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(config.TimeZone, out _))
         {
             return AdminErrors.Result(400, $"Unknown time zone '{config.TimeZone}' (use an IANA name such as Asia/Shanghai).", "timezone");
@@ -177,6 +195,7 @@ internal sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore k
         Limits = g.Config.Limits,
         Timezone = g.Config.TimeZone,
         StoreBodies = g.Config.StoreBodies,
+        PriceMultiplier = g.Config.PriceMultiplier,
         Ceiling = new GroupCeilingView { Models = g.EffectiveCeiling.Models, Limits = g.EffectiveCeiling.Limits },
         Source = g.Source,
         CreatedAt = g.CreatedAt,

@@ -13,6 +13,9 @@ internal sealed record GroupRequest
 
     /// <summary>Keep redacted prompt and completion bodies of this group's requests.</summary>
     public bool? StoreBodies { get; init; }
+
+    /// <summary>Every cost of this group's requests times this (super admins only).</summary>
+    public decimal? PriceMultiplier { get; init; }
 }
 
 internal sealed record GroupCeilingView
@@ -28,6 +31,7 @@ internal sealed record GroupView
     public LimitsConfig? Limits { get; init; }
     public required string Timezone { get; init; }
     public bool StoreBodies { get; init; }
+    public decimal PriceMultiplier { get; init; } = 1m;
 
     /// <summary>The models and limits a super admin set: the group's admin may tighten under them, never loosen.</summary>
     public GroupCeilingView? Ceiling { get; init; }

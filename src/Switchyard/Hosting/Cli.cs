@@ -33,6 +33,11 @@ internal static class Cli
             return await HealthCheckCommand.RunAsync(command.ResolveConfigPath(Environment.GetEnvironmentVariable, File.Exists), command.Listen);
         }
 
+        if (command.Command == "import")
+        {
+            return await ImportCommand.RunAsync(command, Environment.GetEnvironmentVariable, File.Exists, Console.Out, Console.Error, CancellationToken.None);
+        }
+
         if (command.Command is { } maintenance)
         {
             return await MaintenanceCommands.RunAsync(maintenance, command.ResolveConfigPath(Environment.GetEnvironmentVariable, File.Exists));

@@ -6,8 +6,19 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
     /// <summary><c>--version</c>: print the version and commit, then exit.</summary>
     public bool Version { get; init; }
 
-    /// <summary>A maintenance command instead of serving: <c>reencrypt</c> or <c>verify-audit</c>.</summary>
+    /// <summary>A command instead of serving: <c>reencrypt</c>, <c>verify-audit</c>, <c>healthcheck</c> or <c>import</c>.</summary>
     public string? Command { get; init; }
+
+    /// <summary>What <c>import</c> reads: <c>new-api</c> (one-api too) or <c>litellm</c>.</summary>
+    public string? ImportSource { get; init; }
+
+    /// <summary><c>--from</c>: the source database (new-api) or the LiteLLM config file.</summary>
+    public string? From { get; init; }
+
+    /// <summary><c>--database</c>: LiteLLM's database, for its teams, users and keys.</summary>
+    public string? Database { get; init; }
+
+    public bool DryRun { get; init; }
 
     public const string Usage = """
         Usage: switchyard [--config FILE] [--listen URL] [--demo]
@@ -16,20 +27,38 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
                switchyard --version                      print the version and the commit it was built from
                switchyard reencrypt [--config FILE]      re-seal stored upstream keys under security.secret_key
                switchyard verify-audit [--config FILE]   check the audit log's hash chain (exit 0 intact, 1 broken)
+               switchyard import new-api --from DB [--dry-run] [--config FILE]
+                   move channels, tokens (their keys keep working), users, groups and prices in from new-api or one-api;
+                   DB is a SQLite file or a postgres:// URL, opened read-only
+               switchyard import litellm --from LITELLM_CONFIG.yaml [--database URL] [--dry-run] [--config FILE]
+                   move LiteLLM's model_list, router settings and (with --database) teams, users and virtual keys in
+                   --dry-run prints the plan and writes nothing; a second run creates nothing twice (docs/migrate.md)
           --config FILE   YAML config (default: $SWITCHYARD_CONFIG, else ./switchyard.yaml if present)
           --listen URL    overrides server.listen (default http://127.0.0.1:4000)
           --demo          run with no config: SQLite under ./data, the bundled mock upstream, one demo key
+          (import litellm also takes the LiteLLM config as --config when --from is absent and that file holds a model_list)
         """;
 
     public static CommandLine Parse(IReadOnlyList<string> args, out string? error)
     {
         error = null;
-        string? config = null, listen = null, verb = null;
-        bool demo = false, help = false, version = false;
+        string? config = null, listen = null, verb = null, importSource = null, from = null, database = null;
+        bool demo = false, help = false, dryRun = false, version = false;
         if (args.Count > 0 && args[0] is "reencrypt" or "verify-audit" or "healthcheck")
         {
             verb = args[0];
             args = args.Skip(1).ToList();
+        }
+        else if (args.Count > 0 && args[0] == "import")
+        {
+            verb = "import";
+            if (args.Count < 2 || args[1] is not ("new-api" or "one-api" or "litellm"))
+            {
+                error = "import needs a source: import new-api --from DB, or import litellm --from LITELLM_CONFIG.yaml";
+                return new CommandLine(null, null, false, false) { Command = verb };
+            }
+            importSource = args[1] == "one-api" ? "new-api" : args[1];
+            args = args.Skip(2).ToList();
         }
         for (var i = 0; i < args.Count; i++)
         {
@@ -67,6 +96,23 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
                 case "--demo":
                     demo = true;
                     break;
+                case "--from" when verb == "import":
+                    from = Value();
+                    if (from is null)
+                    {
+                        error = "--from needs the source (a database, or the LiteLLM config file)";
+                    }
+                    break;
+                case "--database" when importSource == "litellm":
+                    database = Value();
+                    if (database is null)
+                    {
+                        error = "--database needs LiteLLM's database URL";
+                    }
+                    break;
+                case "--dry-run" when verb == "import":
+                    dryRun = true;
+                    break;
                 case "--help" or "-h":
                     help = true;
                     break;
@@ -82,7 +128,11 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
                 break;
             }
         }
-        return new CommandLine(config, listen, demo, help) { Command = verb, Version = version };
+        if (error is null && verb == "import" && !help && from is null && importSource == "new-api")
+        {
+            error = "import new-api needs --from DB (a SQLite file or a postgres:// URL)";
+        }
+        return new CommandLine(config, listen, demo, help) { Command = verb, ImportSource = importSource, From = from, Database = database, DryRun = dryRun, Version = version };
     }
 
     /// <summary>The config file to read: --config, else SWITCHYARD_CONFIG, else ./switchyard.yaml if present.</summary>

@@ -20,7 +20,7 @@ public sealed class StateComposer(GroupStore groups, UserStore users, ChannelSto
         var fileMultipliers = file.Groups.ToDictionary(g => g.Name, g => g.PriceMultiplier, StringComparer.Ordinal);
         return file with
         {
-            // The database does not hold price_multiplier: a file-declared group keeps the file's, or its costs would lose it.
+            // A file-declared group keeps the file's price_multiplier even before the seeder has stored it; others keep the stored one.
             Groups = storedGroups.Select(g => fileMultipliers.TryGetValue(g.Config.Name, out var m) ? g.Config with { PriceMultiplier = m } : g.Config).ToList(),
             Users = storedUsers.Select(u => u.Config).ToList(),
             // A name the file declares wins: the API refuses such names, and a later file edit may add one.

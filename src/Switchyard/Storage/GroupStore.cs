@@ -22,9 +22,9 @@ public sealed record GroupCeiling(IReadOnlyList<string> Models, LimitsConfig? Li
 public sealed class GroupStore(SqlDialect dialect)
 {
     private sealed record Row(string name, string? models, string? limits, string timezone, string source, long created_at, long updated_at,
-        string? ceiling_models, string? ceiling_limits);
+        string? ceiling_models, string? ceiling_limits, string? price_multiplier);
 
-    private const string Columns = "name, models, limits, timezone, source, created_at, updated_at, ceiling_models, ceiling_limits";
+    private const string Columns = "name, models, limits, timezone, source, created_at, updated_at, ceiling_models, ceiling_limits, price_multiplier";
 
     public async Task<IReadOnlyList<StoredGroup>> ListAsync(CancellationToken cancellationToken)
     {
@@ -54,7 +54,7 @@ public sealed class GroupStore(SqlDialect dialect)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
-            $"INSERT INTO tenant_groups ({Columns}) VALUES (@name, @models, @limits, @timezone, @source, @created_at, @updated_at, @ceiling_models, @ceiling_limits) ON CONFLICT (name) DO NOTHING",
+            $"INSERT INTO tenant_groups ({Columns}) VALUES (@name, @models, @limits, @timezone, @source, @created_at, @updated_at, @ceiling_models, @ceiling_limits, @price_multiplier) ON CONFLICT (name) DO NOTHING",
             ToRow(group), cancellationToken: cancellationToken)) == 1;
         if (inserted)
         {
@@ -68,7 +68,7 @@ public sealed class GroupStore(SqlDialect dialect)
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE tenant_groups SET models = @models, limits = @limits, timezone = @timezone, source = @source, updated_at = @updated_at, "
-            + "ceiling_models = @ceiling_models, ceiling_limits = @ceiling_limits WHERE name = @name",
+            + "ceiling_models = @ceiling_models, ceiling_limits = @ceiling_limits, price_multiplier = @price_multiplier WHERE name = @name",
             ToRow(group), cancellationToken: cancellationToken));
         await SetBodyStorageAsync(connection, group.Config, cancellationToken);
     }
@@ -91,7 +91,15 @@ public sealed class GroupStore(SqlDialect dialect)
     }
 
     private static StoredGroup ToGroup(Row r, bool storeBodies) => new(
-        new GroupConfig { Name = r.name, Models = StorageJson.Models(r.models), Limits = StorageJson.Limits(r.limits), TimeZone = r.timezone, StoreBodies = storeBodies },
+        new GroupConfig
+        {
+            Name = r.name,
+            Models = StorageJson.Models(r.models),
+            Limits = StorageJson.Limits(r.limits),
+            TimeZone = r.timezone,
+            StoreBodies = storeBodies,
+            PriceMultiplier = r.price_multiplier is null ? 1m : decimal.Parse(r.price_multiplier, System.Globalization.CultureInfo.InvariantCulture),
+        },
         r.source, DateTimeOffset.FromUnixTimeMilliseconds(r.created_at), DateTimeOffset.FromUnixTimeMilliseconds(r.updated_at))
     {
         Ceiling = new GroupCeiling(StorageJson.Models(r.ceiling_models), StorageJson.Limits(r.ceiling_limits)),
@@ -99,5 +107,7 @@ public sealed class GroupStore(SqlDialect dialect)
 
     private static Row ToRow(StoredGroup g) => new(g.Config.Name, StorageJson.Models(g.Config.Models), StorageJson.Limits(g.Config.Limits),
         g.Config.TimeZone, g.Source, g.CreatedAt.ToUnixTimeMilliseconds(), g.UpdatedAt.ToUnixTimeMilliseconds(),
-        StorageJson.Models(g.EffectiveCeiling.Models), StorageJson.Limits(g.EffectiveCeiling.Limits));
+        StorageJson.Models(g.EffectiveCeiling.Models), StorageJson.Limits(g.EffectiveCeiling.Limits),
+        // Text, so a multiplier such as 0.85 comes back exactly on both databases.
+        g.Config.PriceMultiplier == 1m ? null : g.Config.PriceMultiplier.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -7,12 +7,21 @@ namespace Switchyard.Tenancy;
 /// Hashes virtual keys for storage and lookup. With <c>security.secret_key</c> set, hashes are keyed:
 /// <c>k1:</c> + HMAC-SHA256 under a random pepper that is stored only sealed, so a copy of the database alone
 /// cannot test guesses of user-chosen config secrets. Without it (and for keys stored before it was set),
-/// a plain SHA-256 hex.
+/// a plain SHA-256 hex. A third kind, <c>sha256:</c> + SHA-256 hex, holds keys imported from a gateway that stored
+/// only that hash of each secret (LiteLLM's <c>LiteLLM_VerificationToken.token</c>): Switchyard never saw those
+/// secrets, so it cannot key their hashes, and matches them by the hash they came with.
 /// </summary>
 public sealed class KeyHasher
 {
     public const string KeyedPrefix = "k1:";
-    public const int MaxChars = 3 + VirtualKeySecret.HashBytes * 2;
+    public const string ImportedSha256Prefix = "sha256:";
+    public const int MaxChars = 7 + VirtualKeySecret.HashBytes * 2;
+
+    /// <summary>The stored form of a key known only by the SHA-256 hex of its secret; null when that is not such a hex.</summary>
+    public static string? ImportedSha256(string sha256Hex) =>
+        sha256Hex.Length == VirtualKeySecret.HashBytes * 2 && sha256Hex.All(char.IsAsciiHexDigit)
+            ? ImportedSha256Prefix + sha256Hex.ToLowerInvariant()
+            : null;
 
     private byte[]? _pepper;
 

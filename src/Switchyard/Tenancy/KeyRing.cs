@@ -21,9 +21,10 @@ public sealed class KeyRing(KeyStore store, TimeProvider time, KeyHasher? hasher
 {
     private readonly KeyHasher _hasher = hasher ?? new KeyHasher();
     /// <param name="HasPlain">Keys stored before hashes were keyed carry plain SHA-256 hashes; look those up too while any remain.</param>
-    private sealed record Snapshot(FrozenDictionary<string, VirtualKey> ByHash, bool HasPlain);
+    /// <param name="HasImported">Keys imported by their SHA-256 alone (<see cref="KeyHasher.ImportedSha256Prefix"/>); looked up only while any exist.</param>
+    private sealed record Snapshot(FrozenDictionary<string, VirtualKey> ByHash, bool HasPlain, bool HasImported);
 
-    private Snapshot _snapshot = new(FrozenDictionary<string, VirtualKey>.Empty, false);
+    private Snapshot _snapshot = new(FrozenDictionary<string, VirtualKey>.Empty, false, false);
 
     public int Count => _snapshot.ByHash.Count;
 
@@ -31,7 +32,8 @@ public sealed class KeyRing(KeyStore store, TimeProvider time, KeyHasher? hasher
     {
         var keys = await store.ListAsync(cancellationToken);
         _snapshot = new Snapshot(keys.ToFrozenDictionary(k => k.KeyHash, StringComparer.Ordinal),
-            keys.Any(k => !k.KeyHash.StartsWith(KeyHasher.KeyedPrefix, StringComparison.Ordinal)));
+            keys.Any(k => !k.KeyHash.StartsWith(KeyHasher.KeyedPrefix, StringComparison.Ordinal) && !k.KeyHash.StartsWith(KeyHasher.ImportedSha256Prefix, StringComparison.Ordinal)),
+            keys.Any(k => k.KeyHash.StartsWith(KeyHasher.ImportedSha256Prefix, StringComparison.Ordinal)));
     }
 
     public KeyCheck Authenticate(ReadOnlySpan<char> presented, out VirtualKey? key)
@@ -54,6 +56,12 @@ public sealed class KeyRing(KeyStore store, TimeProvider time, KeyHasher? hasher
         if (found is null && (snapshot.HasPlain || !_hasher.IsKeyed))
         {
             length = _hasher.Format(presented, text, keyed: false);
+            lookup.TryGetValue(text[..length], out found);
+        }
+        if (found is null && snapshot.HasImported)
+        {
+            KeyHasher.ImportedSha256Prefix.CopyTo(text);
+            length = KeyHasher.ImportedSha256Prefix.Length + _hasher.Format(presented, text[KeyHasher.ImportedSha256Prefix.Length..], keyed: false);
             lookup.TryGetValue(text[..length], out found);
         }
         if (found is null)

@@ -60,7 +60,7 @@ public sealed record VirtualKey
     public bool IsUsableAt(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
 }
 
-internal static class KeySources
+public static class KeySources
 {
     public const string Config = "config";
     public const string Api = "api";

@@ -38,6 +38,7 @@ internal static class LayerTable
         new("SharedState", "Loads what the database holds for every instance (groups, users, keys, channels, models) into the runtime snapshot, and reloads it when another instance changed it.", ["Configuration", "Routing", "Security", "Storage", "Tenancy"]),
         // 4. The pipeline and the admin surface orchestrate the features.
         new("Relay", "The request pipeline: authenticate, decode, route, admit, dispatch, encode, settle.", ["Billing", "Configuration", "Contracts", "Pricing", "Protocols", "Providers", "Quotas", "Resilience", "Routing", "Security", "Telemetry", "Tenancy", "Wire"]),
+        new("Import", "Moves another gateway's state in (new-api, one-api, LiteLLM): reads its database or config read-only and writes through the stores, sealing and hashing the admin API uses.", ["Audit", "Configuration", "Security", "Storage", "Tenancy"]),
         new("Admin", "The admin REST API and the web UI.", ["Audit", "Billing", "Configuration", "Contracts", "Pricing", "Protocols", "Quotas", "Relay", "Resilience", "Routing", "Security", "SharedState", "Storage", "Telemetry", "Tenancy"]),
         // 5. The top: imported by nothing.
         new("Hosting", "Composition: service registration, endpoint mapping, the CLI and maintenance commands.", ["*"]),

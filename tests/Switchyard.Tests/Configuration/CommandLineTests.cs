@@ -47,6 +47,31 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Parse_Import_ReadsSourceFromDatabaseAndDryRun()
+    {
+        var newApi = CommandLine.Parse(["import", "one-api", "--from", "one-api.db", "--dry-run", "--config", "a.yaml"], out var error);
+        var liteLlm = CommandLine.Parse(["import", "litellm", "--from=litellm.yaml", "--database", "postgres://h/litellm"], out var liteLlmError);
+
+        Assert.Null(error);
+        Assert.Equal(("import", "new-api", "one-api.db", true, "a.yaml"), (newApi.Command, newApi.ImportSource, newApi.From, newApi.DryRun, newApi.ConfigPath));
+        Assert.Null(liteLlmError);
+        Assert.Equal(("litellm", "litellm.yaml", "postgres://h/litellm", false), (liteLlm.ImportSource, liteLlm.From, liteLlm.Database, liteLlm.DryRun));
+    }
+
+    [Theory]
+    [InlineData("import", "import needs a source: import new-api --from DB, or import litellm --from LITELLM_CONFIG.yaml")]
+    [InlineData("import mysql-thing", "import needs a source: import new-api --from DB, or import litellm --from LITELLM_CONFIG.yaml")]
+    [InlineData("import new-api", "import new-api needs --from DB (a SQLite file or a postgres:// URL)")]
+    [InlineData("import new-api --from a.db --database b", "unknown argument '--database'")]
+    [InlineData("--dry-run", "unknown argument '--dry-run'")]
+    public void Parse_ImportMisused_SaysWhatIsMissing(string args, string expected)
+    {
+        CommandLine.Parse(args.Split(' '), out var error);
+
+        Assert.Equal(expected, error);
+    }
+
+    [Fact]
     public void Parse_UnknownArgument_IsAnError()
     {
         CommandLine.Parse(["--bogus"], out var error);

@@ -31,7 +31,7 @@ public sealed class KeyHasherTests
         var hash = first.ForStorage("sk-sy-secret-0123456789");
 
         Assert.StartsWith(KeyHasher.KeyedPrefix, hash);
-        Assert.Equal(KeyHasher.MaxChars, hash.Length);
+        Assert.Equal(KeyHasher.KeyedPrefix.Length + (VirtualKeySecret.HashBytes * 2), hash.Length);
         Assert.NotEqual(hash, second.ForStorage("sk-sy-secret-0123456789"));
         Assert.DoesNotContain(VirtualKeySecret.HashHex("sk-sy-secret-0123456789"), hash);
         Assert.Equal(VirtualKeySecret.HashHex("sk-sy-secret-0123456789"), new KeyHasher().ForStorage("sk-sy-secret-0123456789"));

@@ -48,6 +48,27 @@ public sealed class KeyRingTests
 
     [Theory]
     [MemberData(nameof(TestDatabases.Both), MemberType = typeof(TestDatabases))]
+    public async Task Authenticate_KeyImportedBySha256Only_MatchesWithAndWithoutPepper(DatabaseKind kind)
+    {
+        // A LiteLLM virtual key arrives as sha256(secret) hex only; the secret itself is never seen by the import.
+        const string secret = "sk-litellm-imported-0123456789";
+        var store = new KeyStore(await TestDatabases.CreateMigratedAsync(kind));
+        await store.InsertAsync(Key("imported", "unused") with { KeyHash = "sha256:" + VirtualKeySecret.HashHex(secret) }, default);
+        var keyed = new KeyHasher();
+        keyed.UsePepper(new byte[32]);
+        foreach (var ring in new[] { new KeyRing(store, new ManualTimeProvider(Now)), new KeyRing(store, new ManualTimeProvider(Now), keyed) })
+        {
+            await ring.ReloadAsync(default);
+
+            Assert.Equal(KeyCheck.Valid, ring.Authenticate(secret, out var found));
+            Assert.Equal("imported", found!.Name);
+            Assert.Equal(KeyCheck.Unknown, ring.Authenticate(VirtualKeySecret.HashHex(secret), out _));
+            Assert.Equal(KeyCheck.Unknown, ring.Authenticate(secret + "x", out _));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Both), MemberType = typeof(TestDatabases))]
     public async Task KeyStore_StoresOnlyTheHash(DatabaseKind kind)
     {
         var dialect = await TestDatabases.CreateMigratedAsync(kind);

@@ -117,13 +117,15 @@ public static class ConfigLoader
         Name = f.String("name", required: true) ?? "",
         Type = f.String("type", required: true) ?? "",
         BaseUrl = f.String("base_url", required: true) ?? "",
-        Keys = f.StringList("keys"),
+        // Channel secrets may name files the running gateway watches, so their ${file:} references stay unread here.
+        Keys = f.StringList("keys", readFiles: false),
+        KeysFile = f.String("keys_file"),
         Models = f.StringList("models"),
         ModelMap = f.StringMap("model_map"),
         Groups = f.StringList("groups"),
         Priority = (int)(f.Long("priority", min: int.MinValue) ?? 0),
         Weight = (int)(f.Long("weight", min: 0) ?? 1),
-        Headers = f.StringMap("headers"),
+        Headers = f.StringMap("headers", readFiles: false),
         Responses = f.OneOf("responses", "true", "false", "only") is "true" or "only",
         ResponsesOnly = f.OneOf("responses", "true", "false", "only") == "only",
     };

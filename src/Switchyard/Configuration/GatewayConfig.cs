@@ -89,6 +89,18 @@ public sealed record ChannelConfig
     public ChannelFamily Family { get; private init; }
     public required string BaseUrl { get; init; }
     public IReadOnlyList<string> Keys { get; init; } = [];
+
+    /// <summary>
+    /// A file holding more keys, one a line (<c>keys_file</c>), as a secrets agent writes it; the running gateway reads
+    /// and re-reads it (see <see cref="SecretFiles"/>), and <see cref="Keys"/> may hold <c>${file:PATH}</c> references too.
+    /// </summary>
+    public string? KeysFile { get; init; }
+
+    /// <summary>
+    /// Set on the resolved channel when a key file it names is missing or empty and no earlier read can stand in: the
+    /// channel is skipped rather than called without its keys.
+    /// </summary>
+    public bool SecretsMissing { get; init; }
     public IReadOnlyList<string> Models { get; init; } = [];
     public IReadOnlyDictionary<string, string> ModelMap { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<string> Groups { get; init; } = [];

@@ -50,8 +50,17 @@ internal static class EndpointMapping
         return app;
     }
 
-    private static async Task ReadyAsync(HttpContext http, SqlDialect dialect)
+    private static async Task ReadyAsync(HttpContext http, SqlDialect dialect, Configuration.SecretFiles secretFiles)
     {
+        // Serving on keys read before a file broke is allowed, but a load balancer should prefer an instance whose keys are current.
+        if (secretFiles.Problems is [var (path, problem), ..])
+        {
+            http.Response.StatusCode = 503;
+            http.Response.ContentType = "application/json";
+            var reason = System.Text.Json.JsonEncodedText.Encode($"secret file {path} is {problem}");
+            await http.Response.WriteAsync($"{{\"status\":\"unavailable\",\"reason\":\"{reason}\"}}", http.RequestAborted);
+            return;
+        }
         var unavailable = "database unreachable";
         try
         {

@@ -76,6 +76,8 @@ internal static class ServiceRegistration
         services.AddSingleton<StateComposer>();
         services.AddSingleton<StateReloader>();
         services.AddHostedService<StateRefresher>();
+        services.AddSingleton<SecretFiles>();
+        services.AddHostedService<SecretFileWatcher>();
         services.AddSingleton<AdminSessions>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<ScopeQuotas>();
@@ -127,6 +129,7 @@ internal static class ServiceRegistration
         services.AddSingleton<Telemetry.Alerts.BudgetGauges>();
         services.AddSingleton<Telemetry.Alerts.BudgetAlerts>();
         services.AddSingleton<Telemetry.Alerts.ChannelAlerts>();
+        services.AddSingleton<Telemetry.Alerts.SecretFileAlerts>();
         services.AddHostedService<Telemetry.Alerts.AlertMonitor>();
     }
 }

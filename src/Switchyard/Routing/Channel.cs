@@ -13,8 +13,9 @@ public sealed class Channel
     {
         Config = config;
         BaseUrl = new Uri(config.BaseUrl.TrimEnd('/') + "/");
-        // A keyless upstream (a local Ollama) still gets one health slot.
-        var secrets = config.Keys.Count == 0 ? [null] : config.Keys.Select(k => (string?)k).ToArray();
+        // A keyless upstream (a local Ollama) still gets one health slot; a channel whose key file was never readable
+        // gets none, so it is skipped instead of called without its keys.
+        string?[] secrets = config.SecretsMissing && config.Keys.Count == 0 ? [] : config.Keys.Count == 0 ? [null] : config.Keys.Select(k => (string?)k).ToArray();
         var sameBreaker = previous is not null && previous._router == router;
         _router = router;
         _keys = secrets.Select((secret, i) =>
@@ -62,6 +63,10 @@ public sealed class Channel
     /// </summary>
     public ChannelKey? AcquireKey(IReadOnlySet<KeyHealth>? tried)
     {
+        if (_keys.Length == 0)
+        {
+            return null;
+        }
         var start = (int)((uint)Interlocked.Increment(ref _nextKey) % (uint)_keys.Length);
         for (var i = 0; i < _keys.Length; i++)
         {

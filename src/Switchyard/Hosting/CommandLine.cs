@@ -6,12 +6,16 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
     /// <summary>A maintenance command instead of serving: <c>reencrypt</c> or <c>verify-audit</c>.</summary>
     public string? Command { get; init; }
 
+    /// <summary><c>--role relay|admin|all</c>: which APIs and jobs this instance runs.</summary>
+    public InstanceRole Role { get; init; } = InstanceRole.All;
+
     public const string Usage = """
-        Usage: switchyard [--config FILE] [--listen URL] [--demo]
+        Usage: switchyard [--config FILE] [--listen URL] [--role relay|admin|all] [--demo]
                switchyard reencrypt [--config FILE]      re-seal stored upstream keys under security.secret_key
                switchyard verify-audit [--config FILE]   check the audit log's hash chain (exit 0 intact, 1 broken)
           --config FILE   YAML config (default: $SWITCHYARD_CONFIG, else ./switchyard.yaml if present)
           --listen URL    overrides server.listen (default http://127.0.0.1:4000)
+          --role ROLE     relay: client APIs only; admin: admin API, UI and scheduled jobs only; all (default): both
           --demo          run with no config: SQLite under ./data, the bundled mock upstream, one demo key
         """;
 
@@ -20,6 +24,7 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
         error = null;
         string? config = null, listen = null, verb = null;
         bool demo = false, help = false;
+        var role = InstanceRole.All;
         if (args.Count > 0 && args[0] is "reencrypt" or "verify-audit")
         {
             verb = args[0];
@@ -58,6 +63,17 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
                         error = "--listen needs a URL";
                     }
                     break;
+                case "--role":
+                    var word = Value();
+                    if (word is not null && InstanceRoles.Parse(word) is { } parsed)
+                    {
+                        role = parsed;
+                    }
+                    else
+                    {
+                        error = $"--role must be relay, admin or all, got '{word}'";
+                    }
+                    break;
                 case "--demo":
                     demo = true;
                     break;
@@ -73,7 +89,7 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
                 break;
             }
         }
-        return new CommandLine(config, listen, demo, help) { Command = verb };
+        return new CommandLine(config, listen, demo, help) { Command = verb, Role = role };
     }
 
     /// <summary>The config file to read: --config, else SWITCHYARD_CONFIG, else ./switchyard.yaml if present.</summary>

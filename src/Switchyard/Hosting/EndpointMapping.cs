@@ -14,7 +14,7 @@ namespace Switchyard.Hosting;
 
 internal static class EndpointMapping
 {
-    public static IEndpointRouteBuilder MapSwitchyard(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapSwitchyard(this IEndpointRouteBuilder app, InstanceRole role = InstanceRole.All)
     {
         app.MapGet("/healthz", () => Results.Text("{\"status\":\"ok\"}", "application/json"));
         app.MapGet("/readyz", ReadyAsync);
@@ -24,6 +24,28 @@ internal static class EndpointMapping
             app.MapGet("/metrics", metrics.HandleAsync);
         }
 
+        if (role.ServesClients())
+        {
+            MapClientApis(app);
+        }
+        else
+        {
+            app.MapClientRefusals();
+        }
+        if (role.ServesAdmin())
+        {
+            app.MapAdmin();
+            app.MapUi();
+        }
+        else
+        {
+            app.MapAdminRefusals();
+        }
+        return app;
+    }
+
+    private static void MapClientApis(IEndpointRouteBuilder app)
+    {
         var relay = app.ServiceProvider.GetRequiredService<ChatRelay>();
         var protocols = app.ServiceProvider.GetRequiredService<ClientProtocols>();
         app.MapPost("/v1/chat/completions", (HttpContext http) => relay.HandleAsync(http, protocols.OpenAiChat));
@@ -45,9 +67,6 @@ internal static class EndpointMapping
             http.RequestAborted));
 
         app.ServiceProvider.GetRequiredService<GeminiEndpoints>().Map(app);
-        app.MapAdmin();
-        app.MapUi();
-        return app;
     }
 
     private static async Task ReadyAsync(HttpContext http, SqlDialect dialect, Configuration.SecretFiles secretFiles)

@@ -50,7 +50,7 @@ internal static class GroupCeilings
     /// set stays at or under the group's ceiling; an unset one falls back to the group's own.
     /// </summary>
     public static IResult? CheckMember(StoredGroup group, LimitsConfig? limits) =>
-        CheckLimits("limits.", group.EffectiveCeiling.Limits is { } l ? l with { Models = null } : null, limits, group.Config.Name, mustKeep: false);
+        CheckLimits("limits.", group.EffectiveCeiling.Limits is { } l ? l with { Models = null, Endpoints = null } : null, limits, group.Config.Name, mustKeep: false);
 
     /// <param name="mustKeep">True for the group itself: removing a limit the ceiling has would loosen it.</param>
     private static IResult? CheckLimits(string prefix, LimitsConfig? ceiling, LimitsConfig? limits, string group, bool mustKeep)
@@ -76,6 +76,14 @@ internal static class GroupCeilings
         {
             var modelLimits = limits?.Models is { } models && models.TryGetValue(model, out var found) ? found : null;
             if (CheckLimits($"{prefix}models.{model}.", modelCeiling, modelLimits, group, mustKeep) is { } refusal)
+            {
+                return refusal;
+            }
+        }
+        foreach (var (endpoint, endpointCeiling) in ceiling.Endpoints ?? new Dictionary<string, LimitsConfig>())
+        {
+            var endpointLimits = limits?.Endpoints is { } endpoints && endpoints.TryGetValue(endpoint, out var found) ? found : null;
+            if (CheckLimits($"{prefix}endpoints.{endpoint}.", endpointCeiling, endpointLimits, group, mustKeep) is { } refusal)
             {
                 return refusal;
             }

@@ -19,6 +19,10 @@ internal sealed class KeysAdmin(KeyStore store, GroupStore groups, StateReloader
         {
             return error!;
         }
+        if (AdminLimits.Invalid(request.Limits) is { } badLimits)
+        {
+            return badLimits;
+        }
         var principal = AdminPrincipal.Of(http);
         if (Validate(request, principal) is { } invalid)
         {

@@ -164,6 +164,12 @@ public static class ConfigLoader
             m.RejectUnknown();
             return limits;
         }),
+        Endpoints = l.MappingOfMappings("endpoints", m =>
+        {
+            var limits = ReadLimitValues(m);
+            m.RejectUnknown();
+            return limits;
+        }),
     };
 
     private static GroupConfig ReadGroup(YamlFields f) => new()

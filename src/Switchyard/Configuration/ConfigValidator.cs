@@ -15,6 +15,18 @@ public static class ConfigValidator
         return config;
     }
 
+    /// <summary>Endpoint names a limit may use (<see cref="LimitEndpoints.All"/>); the admin API checks stored limits the same way.</summary>
+    public static void LimitProblems(string path, LimitsConfig? limits, Action<string, string> add)
+    {
+        foreach (var name in limits?.Endpoints?.Keys ?? [])
+        {
+            if (!LimitEndpoints.All.Contains(name, StringComparer.Ordinal))
+            {
+                add($"{path}.endpoints.{name}", $"unknown endpoint; limits may name {string.Join(", ", LimitEndpoints.All)}");
+            }
+        }
+    }
+
     public static List<string> Problems(GatewayConfig config)
     {
         var problems = new List<string>();
@@ -109,6 +121,7 @@ public static class ConfigValidator
             {
                 Add($"groups[{i}].timezone", $"unknown time zone '{config.Groups[i].TimeZone}' (use an IANA name such as Asia/Shanghai)");
             }
+            LimitProblems($"groups[{i}].limits", config.Groups[i].Limits, Add);
         }
 
         for (var i = 0; i < config.Users.Count; i++)
@@ -126,6 +139,7 @@ public static class ConfigValidator
             {
                 Add($"users[{i}].password", "must be at least 12 characters");
             }
+            LimitProblems($"users[{i}].limits", user.Limits, Add);
         }
 
         for (var i = 0; i < config.Keys.Count; i++)
@@ -147,6 +161,7 @@ public static class ConfigValidator
             {
                 Add($"keys[{i}].secret", "must be at least 16 characters");
             }
+            LimitProblems($"keys[{i}].limits", key.Limits, Add);
         }
 
         if (config.Router.FailureRate is <= 0 or > 1)

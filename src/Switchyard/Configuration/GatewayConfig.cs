@@ -147,8 +147,14 @@ public sealed record LimitsConfig
     public decimal? UsdTotal { get; init; }
     public long? MaxParallel { get; init; }
 
-    /// <summary>Per-model limits inside a group (<c>limits.models: {gpt-4o: {rpm: 10}}</c>); ignored elsewhere.</summary>
+    /// <summary>Per-model limits of a key, user or group (<c>limits.models: {gpt-4o: {rpm: 10}}</c>).</summary>
     public IReadOnlyDictionary<string, LimitsConfig>? Models { get; init; }
+
+    /// <summary>
+    /// Per-endpoint limits of a key, user or group (<c>limits.endpoints: {embeddings: {rpm: 100}}</c>), named as in
+    /// <see cref="LimitEndpoints.All"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, LimitsConfig>? Endpoints { get; init; }
 }
 
 public sealed record GroupConfig

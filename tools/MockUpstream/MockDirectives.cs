@@ -28,6 +28,12 @@ internal sealed class MockDirectives
     public string? ToolArguments { get; private set; }
     public bool ParallelTools { get; private set; }
 
+    /// <summary>
+    /// The tool to call instead of the first one offered; <c>none</c> answers text although tools are offered.
+    /// A request that does not offer the named tool gets text, as a real model can only call tools it was given.
+    /// </summary>
+    public string? Tool { get; private set; }
+
     /// <summary>Error type (Anthropic) or code (Responses) to fail a stream with after its first delta.</summary>
     public string? StreamError { get; private set; }
 
@@ -172,6 +178,10 @@ internal sealed class MockDirectives
         else if (Is(name, "tool_args"))
         {
             ToolArguments = value;
+        }
+        else if (Is(name, "tool"))
+        {
+            Tool = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
         }
         else if (Is(name, "parallel_tools"))
         {

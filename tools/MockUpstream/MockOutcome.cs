@@ -72,10 +72,11 @@ internal sealed class MockOutcome
         var reasoning = directives.ReasoningTokens > 0 ? directives.ReasoningTokens : MockTokens.Count(thinking);
         var cached = Math.Min(directives.CachedTokens, prompt.PromptTokens);
         var cacheWrite = Math.Min(directives.CacheWriteTokens, prompt.PromptTokens - cached);
-        if (prompt.WantsToolCall)
+        var named = directives.Tool;
+        if (prompt.WantsToolCall && (named is null || prompt.ForcedTool is not null || prompt.Offers(named)))
         {
             var arguments = directives.ToolArguments ?? "{}";
-            MockToolCall[] calls = prompt.ForcedTool is { } forced
+            MockToolCall[] calls = (prompt.ForcedTool ?? named) is { } forced
                 ? [new(newId(), forced, arguments)]
                 : directives.ParallelTools && !prompt.SingleToolOnly && prompt.SecondTool is { } second
                     ? [new(newId(), prompt.FirstTool!, arguments), new(newId(), second, arguments)]
@@ -85,7 +86,9 @@ internal sealed class MockOutcome
         }
 
         // An explicit reply directive beats the tool-result echo: the test author asked for it.
+        // A requested schema constrains the reply as it would a real model's decoding.
         var text = directives.Reply
+            ?? prompt.SchemaReply
             ?? (prompt.LastToolResult is { } toolResult ? ToolResultPrefix + toolResult : DefaultReply);
         var finish = MockFinish.Stop;
         string? matched = null;

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace Switchyard.MockUpstream;
 
@@ -10,6 +11,7 @@ namespace Switchyard.MockUpstream;
 internal sealed class MockPrompt
 {
     private StringBuilder? _toolResult;
+    private readonly HashSet<string> _tools = new(StringComparer.Ordinal);
 
     public int PromptTokens { get; set; }
     public int? MaxTokens { get; set; }
@@ -22,6 +24,11 @@ internal sealed class MockPrompt
     public bool SingleToolOnly { get; set; }
 
     public bool WantsThinking { get; set; }
+
+    /// <summary>The reply a requested JSON schema dictates (see <see cref="MockSchemaReply"/>); null for free text.</summary>
+    public string? SchemaReply { get; private set; }
+
+    public void RequireSchema(JsonElement schema) => SchemaReply = MockSchemaReply.Write(schema);
     public IReadOnlyList<string>? StopSequences { get; set; }
 
     /// <summary>The text of the tool result(s) that end the conversation; null when the last turn is not a tool result.</summary>
@@ -52,8 +59,11 @@ internal sealed class MockPrompt
     /// <summary>Forgets a tool result that turned out not to close the conversation (a later turn followed it).</summary>
     public void ClearToolResult() => _toolResult = null;
 
+    public bool Offers(string tool) => _tools.Contains(tool);
+
     public void AddTool(string name)
     {
+        _tools.Add(name);
         if (FirstTool is null)
         {
             FirstTool = name;

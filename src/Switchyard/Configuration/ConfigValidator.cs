@@ -74,6 +74,13 @@ public static class ConfigValidator
             {
                 Add($"{path}.models", "a channel must serve at least one model (models or model_map)");
             }
+            foreach (var (requested, target) in channel.ModelMap)
+            {
+                if (IsPattern(target))
+                {
+                    Add($"{path}.model_map.{requested}", $"'{target}' is sent to the upstream, so it must be a concrete model name, not a pattern");
+                }
+            }
             for (var g = 0; g < channel.Groups.Count; g++)
             {
                 if (groups.Count > 0 && !groups.Contains(channel.Groups[g]))
@@ -87,6 +94,10 @@ public static class ConfigValidator
         for (var i = 0; i < config.Models.Count; i++)
         {
             var model = config.Models[i];
+            if (IsPattern(model.Name))
+            {
+                Add($"models[{i}].name", $"'{model.Name}' must be a concrete model name; put patterns in 'aliases'");
+            }
             for (var a = 0; a < model.Aliases.Count; a++)
             {
                 if (!aliases.Add(model.Aliases[a]))
@@ -99,6 +110,10 @@ public static class ConfigValidator
                 if (model.Fallbacks[f] == model.Name)
                 {
                     Add($"models[{i}].fallbacks[{f}]", "a model cannot fall back to itself");
+                }
+                else if (IsPattern(model.Fallbacks[f]))
+                {
+                    Add($"models[{i}].fallbacks[{f}]", $"'{model.Fallbacks[f]}' must be a concrete model name, not a pattern");
                 }
             }
         }
@@ -211,6 +226,9 @@ public static class ConfigValidator
             add("telemetry.otlp_endpoint", $"must be an http:// or https:// URL, got '{otlp}'");
         }
     }
+
+    /// <summary>A model-name pattern (the router's ModelGlob syntax), which only some fields may hold.</summary>
+    private static bool IsPattern(string name) => name.AsSpan().IndexOfAny('*', '?') >= 0;
 
     private static HashSet<string> UniqueNames<T>(IReadOnlyList<T> items, Func<T, string> name, string section, Action<string, string> add)
     {

@@ -75,7 +75,8 @@ internal static class MockSchemaReply
                 break;
             case "integer":
             case "number":
-                writer.WriteNumberValue(schema.TryGetProperty("minimum", out var minimum) && minimum.TryGetDouble(out var low) ? Math.Ceiling(low) : 0);
+                // 1 rather than 0 without a minimum: schemas often leave "a score from 1 to 100" to the description.
+                writer.WriteNumberValue(schema.TryGetProperty("minimum", out var minimum) && minimum.TryGetDouble(out var low) ? Math.Ceiling(low) : 1);
                 break;
             case "boolean":
                 writer.WriteBooleanValue(false);

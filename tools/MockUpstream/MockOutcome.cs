@@ -75,7 +75,8 @@ internal sealed class MockOutcome
         if (prompt.WantsToolCall)
         {
             var arguments = directives.ToolArguments ?? "{}";
-            MockToolCall[] calls = prompt.ForcedTool is { } forced
+            var asked = directives.Tool is { } named && prompt.HasTool(named) ? named : null;
+            MockToolCall[] calls = (prompt.ForcedTool ?? asked) is { } forced
                 ? [new(newId(), forced, arguments)]
                 : directives.ParallelTools && !prompt.SingleToolOnly && prompt.SecondTool is { } second
                     ? [new(newId(), prompt.FirstTool!, arguments), new(newId(), second, arguments)]

@@ -52,8 +52,13 @@ internal sealed class MockPrompt
     /// <summary>Forgets a tool result that turned out not to close the conversation (a later turn followed it).</summary>
     public void ClearToolResult() => _toolResult = null;
 
+    private HashSet<string>? _tools;
+
+    public bool HasTool(string name) => _tools?.Contains(name) == true;
+
     public void AddTool(string name)
     {
+        (_tools ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
         if (FirstTool is null)
         {
             FirstTool = name;

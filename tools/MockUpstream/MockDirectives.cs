@@ -26,6 +26,9 @@ internal sealed class MockDirectives
     public int CacheWriteTokens { get; private set; }
     public int ReasoningTokens { get; private set; }
     public string? ToolArguments { get; private set; }
+
+    /// <summary>The offered tool to call instead of the first one (by the name the request gave it).</summary>
+    public string? Tool { get; private set; }
     public bool ParallelTools { get; private set; }
 
     /// <summary>

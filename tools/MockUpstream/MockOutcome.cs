@@ -72,11 +72,12 @@ internal sealed class MockOutcome
         var reasoning = directives.ReasoningTokens > 0 ? directives.ReasoningTokens : MockTokens.Count(thinking);
         var cached = Math.Min(directives.CachedTokens, prompt.PromptTokens);
         var cacheWrite = Math.Min(directives.CacheWriteTokens, prompt.PromptTokens - cached);
-        var named = directives.Tool;
-        if (prompt.WantsToolCall && (named is null || prompt.ForcedTool is not null || prompt.Offers(named)))
+        // [mock:tool=none] answers text although tools are offered (a plain answer from an agent that always sends tools).
+        if (prompt.WantsToolCall && directives.Tool != "none")
         {
             var arguments = directives.ToolArguments ?? "{}";
-            MockToolCall[] calls = (prompt.ForcedTool ?? named) is { } forced
+            var asked = directives.Tool is { } named && prompt.HasTool(named) ? named : null;
+            MockToolCall[] calls = (prompt.ForcedTool ?? asked) is { } forced
                 ? [new(newId(), forced, arguments)]
                 : directives.ParallelTools && !prompt.SingleToolOnly && prompt.SecondTool is { } second
                     ? [new(newId(), prompt.FirstTool!, arguments), new(newId(), second, arguments)]

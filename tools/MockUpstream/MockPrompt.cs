@@ -11,7 +11,6 @@ namespace Switchyard.MockUpstream;
 internal sealed class MockPrompt
 {
     private StringBuilder? _toolResult;
-    private readonly HashSet<string> _tools = new(StringComparer.Ordinal);
 
     public int PromptTokens { get; set; }
     public int? MaxTokens { get; set; }
@@ -59,11 +58,13 @@ internal sealed class MockPrompt
     /// <summary>Forgets a tool result that turned out not to close the conversation (a later turn followed it).</summary>
     public void ClearToolResult() => _toolResult = null;
 
-    public bool Offers(string tool) => _tools.Contains(tool);
+    private HashSet<string>? _tools;
+
+    public bool HasTool(string name) => _tools?.Contains(name) == true;
 
     public void AddTool(string name)
     {
-        _tools.Add(name);
+        (_tools ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
         if (FirstTool is null)
         {
             FirstTool = name;

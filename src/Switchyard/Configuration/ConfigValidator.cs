@@ -70,6 +70,17 @@ public static class ConfigValidator
             {
                 Add($"{path}.responses", $"only 'openai' channels can speak the Responses API, this one is '{channel.Type}'");
             }
+            foreach (var hosted in channel.HostedTools)
+            {
+                if (hosted != "web_search")
+                {
+                    Add($"{path}.hosted_tools", $"'{hosted}' has no equivalent that a converted request can be given; the one hosted tool that maps is 'web_search'");
+                }
+                else if (channel.Family is not (ChannelFamily.Anthropic or ChannelFamily.Gemini))
+                {
+                    Add($"{path}.hosted_tools", $"'web_search' maps only to Anthropic's server web search and Gemini's Google Search grounding, and this channel is '{channel.Type}'");
+                }
+            }
             if (channel.Models.Count == 0 && channel.ModelMap.Count == 0)
             {
                 Add($"{path}.models", "a channel must serve at least one model (models or model_map)");

@@ -27,15 +27,9 @@ internal sealed class MockDirectives
     public int ReasoningTokens { get; private set; }
     public string? ToolArguments { get; private set; }
 
-    /// <summary>The offered tool to call instead of the first one (by the name the request gave it).</summary>
+    /// <summary>The offered tool to call instead of the first one (by the name the request gave it); <c>none</c>: answer text.</summary>
     public string? Tool { get; private set; }
     public bool ParallelTools { get; private set; }
-
-    /// <summary>
-    /// The tool to call instead of the first one offered; <c>none</c> answers text although tools are offered.
-    /// A request that does not offer the named tool gets text, as a real model can only call tools it was given.
-    /// </summary>
-    public string? Tool { get; private set; }
 
     /// <summary>Error type (Anthropic) or code (Responses) to fail a stream with after its first delta.</summary>
     public string? StreamError { get; private set; }

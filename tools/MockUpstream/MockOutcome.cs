@@ -72,8 +72,9 @@ internal sealed class MockOutcome
         var reasoning = directives.ReasoningTokens > 0 ? directives.ReasoningTokens : MockTokens.Count(thinking);
         var cached = Math.Min(directives.CachedTokens, prompt.PromptTokens);
         var cacheWrite = Math.Min(directives.CacheWriteTokens, prompt.PromptTokens - cached);
-        // [mock:tool=none] answers text although tools are offered (a plain answer from an agent that always sends tools).
-        if (prompt.WantsToolCall && directives.Tool != "none")
+        // [mock:tool=none] answers text although tools are offered (a plain answer from an agent that always sends
+        // tools), unless tool_choice forces a call.
+        if (prompt.WantsToolCall && (directives.Tool != "none" || prompt.ForcedTool is not null))
         {
             var arguments = directives.ToolArguments ?? "{}";
             var asked = directives.Tool is { } named && prompt.HasTool(named) ? named : null;

@@ -32,7 +32,10 @@ internal static class GroupCeilings
         if (ceiling.Models.Count > 0)
         {
             var allowed = ceiling.Models.Select(m => catalog.Canonical(m) ?? m).ToHashSet(StringComparer.Ordinal);
-            if (updated.Models.Count == 0 || updated.Models.Any(m => !allowed.Contains(catalog.Canonical(m) ?? m)))
+            // A concrete name under one of the ceiling's patterns stays within it; a pattern only if the ceiling has it.
+            bool Within(string m) => allowed.Contains(catalog.Canonical(m) ?? m)
+                || (!ModelGlob.IsPattern(m) && ceiling.Models.Any(c => ModelGlob.IsPattern(c) && ModelGlob.IsMatch(c, m)));
+            if (updated.Models.Count == 0 || !updated.Models.All(Within))
             {
                 return Refuse("models", $"'models' may only keep or remove models of [{string.Join(", ", ceiling.Models)}], which a super admin "
                     + $"allowed group '{group}'; widening it, or [] for all models, is a super admin's decision.");

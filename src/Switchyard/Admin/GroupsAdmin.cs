@@ -164,7 +164,7 @@ internal sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore k
         }
         foreach (var model in config.Models)
         {
-            if (runtime.Catalog.Canonical(model) is null)
+            if (!ModelGlob.IsPattern(model) && runtime.Catalog.Canonical(model) is null)
             {
                 return AdminErrors.Result(400, $"Unknown model '{model}'.", "models");
             }

@@ -128,6 +128,7 @@ public static class ConfigLoader
         Headers = f.StringMap("headers", readFiles: false),
         Responses = f.OneOf("responses", "true", "false", "only") is "true" or "only",
         ResponsesOnly = f.OneOf("responses", "true", "false", "only") == "only",
+        HostedTools = f.StringList("hosted_tools"),
     };
 
     private static ModelConfig ReadModel(YamlFields f) => new()

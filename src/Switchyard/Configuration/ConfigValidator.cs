@@ -82,9 +82,27 @@ public static class ConfigValidator
             {
                 Add($"{path}.responses", $"only 'openai' channels can speak the Responses API, this one is '{channel.Type}'");
             }
+            foreach (var hosted in channel.HostedTools)
+            {
+                if (hosted != "web_search")
+                {
+                    Add($"{path}.hosted_tools", $"'{hosted}' has no equivalent that a converted request can be given; the one hosted tool that maps is 'web_search'");
+                }
+                else if (channel.Family is not (ChannelFamily.Anthropic or ChannelFamily.Gemini))
+                {
+                    Add($"{path}.hosted_tools", $"'web_search' maps only to Anthropic's server web search and Gemini's Google Search grounding, and this channel is '{channel.Type}'");
+                }
+            }
             if (channel.Models.Count == 0 && channel.ModelMap.Count == 0)
             {
                 Add($"{path}.models", "a channel must serve at least one model (models or model_map)");
+            }
+            foreach (var (requested, target) in channel.ModelMap)
+            {
+                if (IsPattern(target))
+                {
+                    Add($"{path}.model_map.{requested}", $"'{target}' is sent to the upstream, so it must be a concrete model name, not a pattern");
+                }
             }
             for (var g = 0; g < channel.Groups.Count; g++)
             {
@@ -99,6 +117,10 @@ public static class ConfigValidator
         for (var i = 0; i < config.Models.Count; i++)
         {
             var model = config.Models[i];
+            if (IsPattern(model.Name))
+            {
+                Add($"models[{i}].name", $"'{model.Name}' must be a concrete model name; put patterns in 'aliases'");
+            }
             for (var a = 0; a < model.Aliases.Count; a++)
             {
                 if (!aliases.Add(model.Aliases[a]))
@@ -111,6 +133,10 @@ public static class ConfigValidator
                 if (model.Fallbacks[f] == model.Name)
                 {
                     Add($"models[{i}].fallbacks[{f}]", "a model cannot fall back to itself");
+                }
+                else if (IsPattern(model.Fallbacks[f]))
+                {
+                    Add($"models[{i}].fallbacks[{f}]", $"'{model.Fallbacks[f]}' must be a concrete model name, not a pattern");
                 }
             }
         }
@@ -226,6 +252,9 @@ public static class ConfigValidator
             add("telemetry.otlp_endpoint", $"must be an http:// or https:// URL, got '{otlp}'");
         }
     }
+
+    /// <summary>A model-name pattern (the router's ModelGlob syntax), which only some fields may hold.</summary>
+    private static bool IsPattern(string name) => name.AsSpan().IndexOfAny('*', '?') >= 0;
 
     private static HashSet<string> UniqueNames<T>(IReadOnlyList<T> items, Func<T, string> name, string section, Action<string, string> add)
     {

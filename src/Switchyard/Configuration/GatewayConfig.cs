@@ -113,6 +113,13 @@ public sealed record ChannelConfig
 
     /// <summary><c>responses: only</c>: the upstream speaks nothing but the Responses API, so chat completions are converted to it too.</summary>
     public bool ResponsesOnly { get; init; }
+
+    /// <summary>
+    /// <c>hosted_tools</c>: the client's hosted tools this channel may map to its upstream's own equivalent when a request is
+    /// converted (<c>web_search</c> → Anthropic's server web search, Gemini's Google Search grounding). Off by default:
+    /// the upstream's search runs (and bills) on the channel's account. Hosted tools not allowed are left out.
+    /// </summary>
+    public IReadOnlyList<string> HostedTools { get; init; } = [];
 }
 
 public sealed record ModelConfig

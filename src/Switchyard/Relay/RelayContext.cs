@@ -46,6 +46,9 @@ internal sealed class RelayContext(string endpoint, TimeProvider time)
     /// <summary>The requested model, when a fallback model served instead.</summary>
     public string? FallbackFrom { get; set; }
 
+    /// <summary>The client's hosted tools left out of the upstream request (comma-separated types), for the ledger's note.</summary>
+    public string? ToolsDropped { get; set; }
+
     /// <summary>Bounded copies of the prompt and answer, when the key's group stores bodies.</summary>
     public CapturedBodies? Bodies { get; set; }
 
@@ -136,6 +139,7 @@ internal sealed class RelayContext(string endpoint, TimeProvider time)
             Stream = Stream,
             ErrorKind = Error?.LedgerName,
             Attempts = Attempts.Count > 1 || FallbackFrom is not null ? Attempts : null,
+            Note = ToolsDropped is { } dropped ? $"hosted tools left out: {dropped}" : null,
             WalSegment = Journaled,
             Captured = Bodies,
         };

@@ -63,6 +63,7 @@ public static class ConfigLoader
             Users = root.List("users", ReadUser),
             Keys = root.List("keys", ReadKey),
             Router = ReadSection(root, "router", ReadRouter) ?? new RouterConfig(),
+            Routes = root.List("routes", ReadRoute),
             HealthChecks = ReadSection(root, "health_checks", ReadHealthChecks) ?? new HealthCheckConfig(),
             Reconciliation = ReadSection(root, "reconciliation", ReadReconciliation) ?? new ReconciliationConfig(),
             Retention = ReadSection(root, "retention", ReadRetention) ?? new RetentionConfig(),
@@ -201,6 +202,36 @@ public static class ConfigLoader
         Models = f.StringList("models"),
         Limits = ReadLimits(f),
         ExpiresAt = f.Timestamp("expires_at"),
+    };
+
+    private static RouteRuleConfig ReadRoute(YamlFields f) => new()
+    {
+        Name = f.String("name", required: true) ?? "",
+        Model = f.String("model", required: true) ?? "",
+        When = ReadSection(f, "when", w => new RouteConditions
+        {
+            Headers = w.StringMap("header"),
+            Groups = w.StringList("groups"),
+            Keys = w.StringList("keys"),
+            MinPromptTokens = w.Long("min_prompt_tokens", min: 0),
+            MaxPromptTokens = w.Long("max_prompt_tokens", min: 0),
+            Tools = w.Bool("tools"),
+            Images = w.Bool("images"),
+            Reasoning = w.Bool("reasoning"),
+            Protocols = w.StringList("protocols"),
+        }) ?? new RouteConditions(),
+        Target = ReadSection(f, "target", t => new RouteTarget { Model = t.String("model"), Channels = t.StringList("channels") }),
+        Split = ReadSection(f, "split", s => new RouteSplit
+        {
+            Sticky = s.String("sticky") ?? "key",
+            Arms = s.List("arms", a => new RouteArm
+            {
+                Name = a.String("name", required: true) ?? "",
+                Percent = a.Decimal("percent") ?? 0,
+                Model = a.String("model"),
+                Channels = a.StringList("channels"),
+            }),
+        }),
     };
 
     private static RouterConfig ReadRouter(YamlFields f)

@@ -27,6 +27,59 @@ public static class ConfigValidator
         }
     }
 
+    /// <summary>Routing rules: unique names, one target or split, known protocols, arms that add up to 100 %.</summary>
+    public static void RouteProblems(IReadOnlyList<RouteRuleConfig> routes, Action<string, string> add)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < routes.Count; i++)
+        {
+            var rule = routes[i];
+            var path = $"routes[{i}]";
+            if (rule.Name.Length == 0 || rule.Name.Length > 64 || rule.Name.Contains('/'))
+            {
+                add($"{path}.name", "must be 1 to 64 characters without '/'");
+            }
+            else if (!names.Add(rule.Name))
+            {
+                add($"{path}.name", $"'{rule.Name}' is used by an earlier rule");
+            }
+            if ((rule.Target is null) == (rule.Split is null))
+            {
+                add(path, "needs exactly one of target or split");
+            }
+            if (rule.Target is { Model: null, Channels.Count: 0 })
+            {
+                add($"{path}.target", "names neither a model nor channels");
+            }
+            for (var p = 0; p < rule.When.Protocols.Count; p++)
+            {
+                if (!RouteProtocols.All.Contains(rule.When.Protocols[p], StringComparer.Ordinal))
+                {
+                    add($"{path}.when.protocols[{p}]", $"must be one of {string.Join(", ", RouteProtocols.All)}, got '{rule.When.Protocols[p]}'");
+                }
+            }
+            if (rule.Split is { } split)
+            {
+                if (split.Sticky != "key" && !(split.Sticky.StartsWith("header:", StringComparison.Ordinal) && split.Sticky.Length > "header:".Length))
+                {
+                    add($"{path}.split.sticky", $"must be key or header:NAME, got '{split.Sticky}'");
+                }
+                if (split.Arms.Count == 0 || split.Arms.Sum(a => a.Percent) != 100m || split.Arms.Any(a => a.Percent < 0))
+                {
+                    add($"{path}.split.arms", "need percentages of 0 to 100 that add up to 100");
+                }
+                var arms = new HashSet<string>(StringComparer.Ordinal);
+                for (var a = 0; a < split.Arms.Count; a++)
+                {
+                    if (split.Arms[a].Name.Length == 0 || split.Arms[a].Name.Length > 64 || !arms.Add(split.Arms[a].Name))
+                    {
+                        add($"{path}.split.arms[{a}].name", "must be unique in the split, 1 to 64 characters");
+                    }
+                }
+            }
+        }
+    }
+
     public static List<string> Problems(GatewayConfig config)
     {
         var problems = new List<string>();
@@ -189,6 +242,8 @@ public static class ConfigValidator
             }
             LimitProblems($"keys[{i}].limits", key.Limits, Add);
         }
+
+        RouteProblems(config.Routes, Add);
 
         if (config.Router.FailureRate is <= 0 or > 1)
         {

@@ -12,6 +12,9 @@ public sealed record GatewayConfig
     public IReadOnlyList<UserConfig> Users { get; init; } = [];
     public IReadOnlyList<KeyConfig> Keys { get; init; } = [];
     public RouterConfig Router { get; init; } = new();
+
+    /// <summary>Ordered routing rules and splits (<c>routes:</c>); the first that matches a request wins.</summary>
+    public IReadOnlyList<RouteRuleConfig> Routes { get; init; } = [];
     public HealthCheckConfig HealthChecks { get; init; } = new();
     public ReconciliationConfig Reconciliation { get; init; } = new();
     public RetentionConfig Retention { get; init; } = new();

@@ -241,6 +241,10 @@ public sealed partial class ChatRelay(
         {
             return modelError;
         }
+        if (!runtime.Current.Routes.IsEmpty && RouteResolution.ApplyRules(runtime, context, http.Response, new RouteRequest(http.Request, context, envelope, body.Length)) is { } ruleError)
+        {
+            return ruleError;
+        }
         if (await AdmitAsync(http, context, body.Length, envelope.MaxOutputTokens) is { } quotaError)
         {
             return quotaError;

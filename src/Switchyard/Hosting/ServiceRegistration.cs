@@ -40,6 +40,7 @@ internal static class ServiceRegistration
         services.AddSingleton<ConfigKeySeeder>();
         services.AddSingleton<LedgerStore>();
         services.AddSingleton<UsageReport>();
+        services.AddSingleton<ArmReport>();
         services.AddSingleton(new LedgerJournal(config.Storage.Journal));
         services.AddSingleton(sp => new LedgerWal(config.Storage.Journal, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LedgerWal>>()));
         services.AddSingleton(sp =>

@@ -78,7 +78,8 @@ internal static class RouteResolution
             if (catalog.Canonical(target) is not { } canonical || !catalog.IsAllowed(target, canonical, context.Key!.Group, context.Key.Models))
             {
                 return new GatewayError(GatewayErrorKind.ModelNotAllowed, 403,
-                    $"Routing rule '{decision.Rule}' sends this request to the model '{target}', which this key may not use.") { Param = "model" };
+                    $"Routing rule '{decision.Rule}' sends this request to the model '{target}', which this key may not use.")
+                { Param = "model" };
             }
             context.RoutedModel = target;
             context.CanonicalModel = canonical;

@@ -61,6 +61,12 @@ internal sealed class ChatCompletionRequest
             && options.TryGetProperty("include_usage", out var includeUsage)
             && includeUsage.ValueKind == JsonValueKind.True;
         request.ReadTools(root);
+        if (root.TryGetProperty("response_format", out var format) && format.ValueKind == JsonValueKind.Object
+            && format.TryGetProperty("json_schema", out var spec) && spec.ValueKind == JsonValueKind.Object
+            && spec.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.Object)
+        {
+            request.Prompt.RequireSchema(schema);
+        }
         return null;
     }
 

@@ -132,6 +132,12 @@ internal sealed class GeminiRequest
             Prompt.StopSequences = list;
         }
 
+        if (config.TryGetProperty("responseJsonSchema", out var schema) && schema.ValueKind == JsonValueKind.Object
+            || config.TryGetProperty("responseSchema", out schema) && schema.ValueKind == JsonValueKind.Object)
+        {
+            Prompt.RequireSchema(schema);
+        }
+
         if (config.TryGetProperty("thinkingConfig", out var thinking) && thinking.ValueKind == JsonValueKind.Object)
         {
             IncludeThoughts = thinking.TryGetProperty("includeThoughts", out var include) && include.ValueKind == JsonValueKind.True;

@@ -26,6 +26,9 @@ internal sealed class MockDirectives
     public int CacheWriteTokens { get; private set; }
     public int ReasoningTokens { get; private set; }
     public string? ToolArguments { get; private set; }
+
+    /// <summary>The offered tool to call instead of the first one (by the name the request gave it); <c>none</c>: answer text.</summary>
+    public string? Tool { get; private set; }
     public bool ParallelTools { get; private set; }
 
     /// <summary>Error type (Anthropic) or code (Responses) to fail a stream with after its first delta.</summary>
@@ -172,6 +175,10 @@ internal sealed class MockDirectives
         else if (Is(name, "tool_args"))
         {
             ToolArguments = value;
+        }
+        else if (Is(name, "tool"))
+        {
+            Tool = string.IsNullOrWhiteSpace(value) ? null : value.Trim();
         }
         else if (Is(name, "parallel_tools"))
         {

@@ -72,10 +72,13 @@ internal sealed class MockOutcome
         var reasoning = directives.ReasoningTokens > 0 ? directives.ReasoningTokens : MockTokens.Count(thinking);
         var cached = Math.Min(directives.CachedTokens, prompt.PromptTokens);
         var cacheWrite = Math.Min(directives.CacheWriteTokens, prompt.PromptTokens - cached);
-        if (prompt.WantsToolCall)
+        // [mock:tool=none] answers text although tools are offered (a plain answer from an agent that always sends
+        // tools), unless tool_choice forces a call.
+        if (prompt.WantsToolCall && (directives.Tool != "none" || prompt.ForcedTool is not null))
         {
             var arguments = directives.ToolArguments ?? "{}";
-            MockToolCall[] calls = prompt.ForcedTool is { } forced
+            var asked = directives.Tool is { } named && prompt.HasTool(named) ? named : null;
+            MockToolCall[] calls = (prompt.ForcedTool ?? asked) is { } forced
                 ? [new(newId(), forced, arguments)]
                 : directives.ParallelTools && !prompt.SingleToolOnly && prompt.SecondTool is { } second
                     ? [new(newId(), prompt.FirstTool!, arguments), new(newId(), second, arguments)]
@@ -85,7 +88,9 @@ internal sealed class MockOutcome
         }
 
         // An explicit reply directive beats the tool-result echo: the test author asked for it.
+        // A requested schema constrains the reply as it would a real model's decoding.
         var text = directives.Reply
+            ?? prompt.SchemaReply
             ?? (prompt.LastToolResult is { } toolResult ? ToolResultPrefix + toolResult : DefaultReply);
         var finish = MockFinish.Stop;
         string? matched = null;

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace Switchyard.MockUpstream;
 
@@ -22,6 +23,11 @@ internal sealed class MockPrompt
     public bool SingleToolOnly { get; set; }
 
     public bool WantsThinking { get; set; }
+
+    /// <summary>The reply a requested JSON schema dictates (see <see cref="MockSchemaReply"/>); null for free text.</summary>
+    public string? SchemaReply { get; private set; }
+
+    public void RequireSchema(JsonElement schema) => SchemaReply = MockSchemaReply.Write(schema);
     public IReadOnlyList<string>? StopSequences { get; set; }
 
     /// <summary>The text of the tool result(s) that end the conversation; null when the last turn is not a tool result.</summary>
@@ -52,8 +58,13 @@ internal sealed class MockPrompt
     /// <summary>Forgets a tool result that turned out not to close the conversation (a later turn followed it).</summary>
     public void ClearToolResult() => _toolResult = null;
 
+    private HashSet<string>? _tools;
+
+    public bool HasTool(string name) => _tools?.Contains(name) == true;
+
     public void AddTool(string name)
     {
+        (_tools ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
         if (FirstTool is null)
         {
             FirstTool = name;

@@ -78,6 +78,10 @@ internal sealed class ResponsesRequest
             && text.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.Object)
         {
             TextFormatJson = format.GetRawText();
+            if (format.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.Object)
+            {
+                Prompt.RequireSchema(schema);
+            }
         }
 
         if (root.TryGetProperty("include", out var include) && include.ValueKind == JsonValueKind.Array)

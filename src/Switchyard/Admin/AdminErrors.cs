@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Switchyard.Admin;
 
 /// <summary>The admin API's one error shape: <c>{"error":{"type","message","param"?,"code"?}}</c>.</summary>
-internal static class AdminErrors
+public static class AdminErrors
 {
     public static string TypeFor(int status) => status switch
     {

@@ -46,6 +46,14 @@ internal sealed record UsageRowView(string? Key, long Requests, long InputTokens
     long CacheWriteTokens, long ReasoningTokens, string CostUsd, long EstimatedRequests, long EstimatedInputTokens,
     long EstimatedOutputTokens, string EstimatedCostUsd);
 
+/// <summary>group_by=arm: each routing rule's split arm (key <c>rule/arm</c>, or <c>rule</c> for a plain rule) with its A/B figures.</summary>
+internal sealed record ArmRowView(string Key, string Route, string? Arm, long Requests, long Errors, long InputTokens, long OutputTokens, string CostUsd,
+    long? LatencyP50Ms, long? LatencyP95Ms, long? TtftP50Ms, long? TtftP95Ms);
+
+internal sealed record ArmUsageView(string GroupBy, DateTimeOffset? From, DateTimeOffset? To, IReadOnlyList<ArmRowView> Rows);
+
+internal sealed record RoutesView(IReadOnlyList<Configuration.RouteRuleConfig> Data);
+
 internal sealed record UsageView(string GroupBy, DateTimeOffset? From, DateTimeOffset? To, IReadOnlyList<UsageRowView> Rows);
 
 internal sealed record ChannelKeyView(string Id, string? KeyHint, string State, DateTimeOffset? CoolingUntil, string? DisabledReason,
@@ -69,5 +77,7 @@ internal sealed record ChannelList(IReadOnlyList<ChannelView> Data);
 [JsonSerializable(typeof(KeyView))]
 [JsonSerializable(typeof(KeyList))]
 [JsonSerializable(typeof(UsageView))]
+[JsonSerializable(typeof(ArmUsageView))]
+[JsonSerializable(typeof(RoutesView))]
 [JsonSerializable(typeof(ChannelList))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -76,6 +76,10 @@ internal static class AdminRoutes
             new("DELETE", "/models/{name}", SuperAdmin, "models", "Delete a model's stored settings.",
                 (Func<HttpContext, string, Task<IResult>>)models.DeleteAsync) { SuccessStatus = 204 },
 
+            new("GET", "/routes", GroupAdmin, "routes", "The routing rules and A/B splits in force, in the order they are tried.",
+                (Func<HttpContext, IResult>)(http => Results.Json(new RoutesView(http.RequestServices.GetRequiredService<Routing.GatewayRuntime>().Config.Routes),
+                    AdminJsonContext.Default.RoutesView))) { Response = AdminJsonContext.Default.RoutesView },
+
             new("GET", "/usage", User, "usage", "Ledger sums by one dimension; format=csv for CSV (group admins: their group; users: their own).",
                 (Func<HttpContext, Task<IResult>>)usage.GetAsync)
             {

@@ -32,7 +32,10 @@ internal static class GroupCeilings
         if (ceiling.Models.Count > 0)
         {
             var allowed = ceiling.Models.Select(m => catalog.Canonical(m) ?? m).ToHashSet(StringComparer.Ordinal);
-            if (updated.Models.Count == 0 || updated.Models.Any(m => !allowed.Contains(catalog.Canonical(m) ?? m)))
+            // A concrete name under one of the ceiling's patterns stays within it; a pattern only if the ceiling has it.
+            bool Within(string m) => allowed.Contains(catalog.Canonical(m) ?? m)
+                || (!ModelGlob.IsPattern(m) && ceiling.Models.Any(c => ModelGlob.IsPattern(c) && ModelGlob.IsMatch(c, m)));
+            if (updated.Models.Count == 0 || !updated.Models.All(Within))
             {
                 return Refuse("models", $"'models' may only keep or remove models of [{string.Join(", ", ceiling.Models)}], which a super admin "
                     + $"allowed group '{group}'; widening it, or [] for all models, is a super admin's decision.");
@@ -50,7 +53,7 @@ internal static class GroupCeilings
     /// set stays at or under the group's ceiling; an unset one falls back to the group's own.
     /// </summary>
     public static IResult? CheckMember(StoredGroup group, LimitsConfig? limits) =>
-        CheckLimits("limits.", group.EffectiveCeiling.Limits is { } l ? l with { Models = null } : null, limits, group.Config.Name, mustKeep: false);
+        CheckLimits("limits.", group.EffectiveCeiling.Limits is { } l ? l with { Models = null, Endpoints = null } : null, limits, group.Config.Name, mustKeep: false);
 
     /// <param name="mustKeep">True for the group itself: removing a limit the ceiling has would loosen it.</param>
     private static IResult? CheckLimits(string prefix, LimitsConfig? ceiling, LimitsConfig? limits, string group, bool mustKeep)
@@ -76,6 +79,14 @@ internal static class GroupCeilings
         {
             var modelLimits = limits?.Models is { } models && models.TryGetValue(model, out var found) ? found : null;
             if (CheckLimits($"{prefix}models.{model}.", modelCeiling, modelLimits, group, mustKeep) is { } refusal)
+            {
+                return refusal;
+            }
+        }
+        foreach (var (endpoint, endpointCeiling) in ceiling.Endpoints ?? new Dictionary<string, LimitsConfig>())
+        {
+            var endpointLimits = limits?.Endpoints is { } endpoints && endpoints.TryGetValue(endpoint, out var found) ? found : null;
+            if (CheckLimits($"{prefix}endpoints.{endpoint}.", endpointCeiling, endpointLimits, group, mustKeep) is { } refusal)
             {
                 return refusal;
             }

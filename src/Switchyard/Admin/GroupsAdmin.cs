@@ -46,6 +46,10 @@ internal sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore k
         {
             return error!;
         }
+        if (AdminLimits.Invalid(request.Limits) is { } badLimits)
+        {
+            return badLimits;
+        }
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 64)
         {
             return AdminErrors.Result(400, "'name' is required (at most 64 characters).", "name");
@@ -86,6 +90,10 @@ internal sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore k
         if (request is null)
         {
             return error!;
+        }
+        if (AdminLimits.Invalid(request.Limits) is { } badLimits)
+        {
+            return badLimits;
         }
         if (request.Name is not null && request.Name != name)
         {
@@ -174,7 +182,7 @@ internal sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore k
         }
         foreach (var model in config.Models)
         {
-            if (runtime.Catalog.Canonical(model) is null)
+            if (!ModelGlob.IsPattern(model) && runtime.Catalog.Canonical(model) is null)
             {
                 return AdminErrors.Result(400, $"Unknown model '{model}'.", "models");
             }

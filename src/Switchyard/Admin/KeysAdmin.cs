@@ -19,6 +19,10 @@ internal sealed class KeysAdmin(KeyStore store, GroupStore groups, StateReloader
         {
             return error!;
         }
+        if (AdminLimits.Invalid(request.Limits) is { } badLimits)
+        {
+            return badLimits;
+        }
         var principal = AdminPrincipal.Of(http);
         if (Validate(request, principal) is { } invalid)
         {
@@ -159,7 +163,7 @@ internal sealed class KeysAdmin(KeyStore store, GroupStore groups, StateReloader
         }
         foreach (var model in request.Models ?? [])
         {
-            if (runtime.Catalog.Canonical(model) is null)
+            if (!ModelGlob.IsPattern(model) && runtime.Catalog.Canonical(model) is null)
             {
                 return AdminErrors.Result(400, $"Unknown model '{model}'.", "models");
             }

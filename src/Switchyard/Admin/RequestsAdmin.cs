@@ -73,7 +73,7 @@ internal sealed class RequestsAdmin(RequestLogStore store, LedgerWriter ledger, 
         var views = rows.Select(r => new RequestLogView(r.request_id, DateTimeOffset.FromUnixTimeMilliseconds(r.created_at), r.endpoint, r.key_name, r.user_name,
             r.group_name, r.requested_model, r.served_model, r.channel, (int)r.status, r.input_tokens, r.output_tokens, r.cached_tokens,
             r.cache_write_tokens, r.reasoning_tokens, UsageAdmin.FormatUsd(LedgerStore.FromPico(r.cost_picousd)), r.latency_ms, r.ttfb_ms,
-            r.stream, r.error_kind)).ToList();
+            r.stream, r.error_kind, r.note, r.route, r.arm)).ToList();
         var next = rows.Count == limit ? $"{rows[^1].created_at.ToString(CultureInfo.InvariantCulture)}_{rows[^1].request_id}" : null;
         return Results.Json(new Page<RequestLogView>(views, next), TenancyJsonContext.Default.PageRequestLogView);
     }

@@ -112,7 +112,8 @@ internal sealed record RequestBodiesView(string RequestId, DateTimeOffset Create
 
 internal sealed record RequestLogView(string RequestId, DateTimeOffset CreatedAt, string Endpoint, string? Key, string? User, string? Group,
     string? RequestedModel, string? ServedModel, string? Channel, int Status, long InputTokens, long OutputTokens, long CachedTokens,
-    long CacheWriteTokens, long ReasoningTokens, string CostUsd, long LatencyMs, long? TtfbMs, bool Stream, string? ErrorKind);
+    long CacheWriteTokens, long ReasoningTokens, string CostUsd, long LatencyMs, long? TtfbMs, bool Stream, string? ErrorKind,
+    string? Note, string? Route = null, string? Arm = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]

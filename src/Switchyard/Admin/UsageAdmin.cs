@@ -10,7 +10,7 @@ namespace Switchyard.Admin;
 /// <c>GET /admin/usage?from=&amp;to=&amp;group_by=&amp;format=csv</c>: ledger sums by one dimension, optionally narrowed to
 /// one key, user, group, model or channel. Group admins see only their group's usage, users only their own.
 /// </summary>
-internal sealed class UsageAdmin(UsageReport report, LedgerWriter ledger)
+internal sealed class UsageAdmin(UsageReport report, ArmReport arms, LedgerWriter ledger)
 {
     public async Task<IResult> GetAsync(HttpContext http)
     {
@@ -20,9 +20,11 @@ internal sealed class UsageAdmin(UsageReport report, LedgerWriter ledger)
         {
             groupByText = "model";
         }
-        if (!Enum.TryParse<UsageGrouping>(groupByText, ignoreCase: true, out var grouping) || groupByText.Any(char.IsUpper) || int.TryParse(groupByText, out _))
+        var byArm = groupByText == "arm";
+        var grouping = UsageGrouping.Model;
+        if (!byArm && (!Enum.TryParse(groupByText, ignoreCase: true, out grouping) || groupByText.Any(char.IsUpper) || int.TryParse(groupByText, out _)))
         {
-            return AdminEndpoints.Error(400, $"'group_by' must be one of key, user, group, model, channel, day, month; got '{groupByText}'.", "group_by");
+            return AdminEndpoints.Error(400, $"'group_by' must be one of key, user, group, model, channel, day, month, arm; got '{groupByText}'.", "group_by");
         }
         if (!AdminTime.TryParse(query["from"].ToString(), dates: true, endOfDay: false, out var from)
             || !AdminTime.TryParse(query["to"].ToString(), dates: true, endOfDay: true, out var to))
@@ -46,6 +48,13 @@ internal sealed class UsageAdmin(UsageReport report, LedgerWriter ledger)
             catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
             {
             }
+        }
+        if (byArm)
+        {
+            var armRows = await arms.QueryAsync(from, to, group, user, http.RequestAborted);
+            return Results.Json(new ArmUsageView(groupByText, from, to, [.. armRows.Select(r => new ArmRowView(r.Arm is null ? r.Route : $"{r.Route}/{r.Arm}",
+                r.Route, r.Arm, r.Requests, r.Errors, r.InputTokens, r.OutputTokens, FormatUsd(r.CostUsd), r.LatencyP50Ms, r.LatencyP95Ms, r.TtftP50Ms, r.TtftP95Ms))]),
+                AdminJsonContext.Default.ArmUsageView);
         }
         var rows = await report.QueryAsync(grouping, from, to, filter, http.RequestAborted);
         var views = rows.Select(r => new UsageRowView(r.Key, r.Requests, r.InputTokens, r.OutputTokens, r.CachedTokens,

@@ -55,6 +55,10 @@ internal sealed class UsersAdmin(UserStore users, GroupStore groups, KeyStore ke
         {
             return error!;
         }
+        if (AdminLimits.Invalid(request.Limits) is { } badLimits)
+        {
+            return badLimits;
+        }
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 64 || request.Name == AdminPrincipal.MasterName)
         {
             return AdminErrors.Result(400, "'name' is required (at most 64 characters, not 'master').", "name");
@@ -94,6 +98,10 @@ internal sealed class UsersAdmin(UserStore users, GroupStore groups, KeyStore ke
         if (request is null)
         {
             return error!;
+        }
+        if (AdminLimits.Invalid(request.Limits) is { } badLimits)
+        {
+            return badLimits;
         }
         var existing = await users.FindAsync(name, http.RequestAborted);
         if (existing is null || !AdminAccess.CanSeeUser(principal, name, existing.Config.Group))

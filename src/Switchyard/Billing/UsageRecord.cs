@@ -52,6 +52,13 @@ public sealed record UsageRecord
     [System.Text.Json.Serialization.JsonIgnore]
     public LedgerWal.Segment? WalSegment { get; init; }
 
+    /// <summary>What the gateway changed in the request on its way, in words (e.g. hosted tools a converted request left out); null when nothing.</summary>
+    public string? Note { get; init; }
+
+    /// <summary>The routing rule that matched (<c>routes:</c>), and the split's arm when the rule is a split.</summary>
+    public string? Route { get; init; }
+    public string? Arm { get; init; }
+
     /// <summary>The attempt chain, kept when there was more than one attempt or a fallback.</summary>
     public IReadOnlyList<Contracts.Attempt>? Attempts { get; init; }
 }

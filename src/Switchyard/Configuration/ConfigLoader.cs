@@ -63,6 +63,7 @@ public static class ConfigLoader
             Users = root.List("users", ReadUser),
             Keys = root.List("keys", ReadKey),
             Router = ReadSection(root, "router", ReadRouter) ?? new RouterConfig(),
+            Routes = root.List("routes", ReadRoute),
             HealthChecks = ReadSection(root, "health_checks", ReadHealthChecks) ?? new HealthCheckConfig(),
             Reconciliation = ReadSection(root, "reconciliation", ReadReconciliation) ?? new ReconciliationConfig(),
             Retention = ReadSection(root, "retention", ReadRetention) ?? new RetentionConfig(),
@@ -119,15 +120,18 @@ public static class ConfigLoader
         Name = f.String("name", required: true) ?? "",
         Type = f.String("type", required: true) ?? "",
         BaseUrl = f.String("base_url", required: true) ?? "",
-        Keys = f.StringList("keys"),
+        // Channel secrets may name files the running gateway watches, so their ${file:} references stay unread here.
+        Keys = f.StringList("keys", readFiles: false),
+        KeysFile = f.String("keys_file"),
         Models = f.StringList("models"),
         ModelMap = f.StringMap("model_map"),
         Groups = f.StringList("groups"),
         Priority = (int)(f.Long("priority", min: int.MinValue) ?? 0),
         Weight = (int)(f.Long("weight", min: 0) ?? 1),
-        Headers = f.StringMap("headers"),
+        Headers = f.StringMap("headers", readFiles: false),
         Responses = f.OneOf("responses", "true", "false", "only") is "true" or "only",
         ResponsesOnly = f.OneOf("responses", "true", "false", "only") == "only",
+        HostedTools = f.StringList("hosted_tools"),
     };
 
     private static ModelConfig ReadModel(YamlFields f) => new()
@@ -164,6 +168,12 @@ public static class ConfigLoader
             m.RejectUnknown();
             return limits;
         }),
+        Endpoints = l.MappingOfMappings("endpoints", m =>
+        {
+            var limits = ReadLimitValues(m);
+            m.RejectUnknown();
+            return limits;
+        }),
     };
 
     private static GroupConfig ReadGroup(YamlFields f) => new()
@@ -194,6 +204,36 @@ public static class ConfigLoader
         Models = f.StringList("models"),
         Limits = ReadLimits(f),
         ExpiresAt = f.Timestamp("expires_at"),
+    };
+
+    private static RouteRuleConfig ReadRoute(YamlFields f) => new()
+    {
+        Name = f.String("name", required: true) ?? "",
+        Model = f.String("model", required: true) ?? "",
+        When = ReadSection(f, "when", w => new RouteConditions
+        {
+            Headers = w.StringMap("header"),
+            Groups = w.StringList("groups"),
+            Keys = w.StringList("keys"),
+            MinPromptTokens = w.Long("min_prompt_tokens", min: 0),
+            MaxPromptTokens = w.Long("max_prompt_tokens", min: 0),
+            Tools = w.Bool("tools"),
+            Images = w.Bool("images"),
+            Reasoning = w.Bool("reasoning"),
+            Protocols = w.StringList("protocols"),
+        }) ?? new RouteConditions(),
+        Target = ReadSection(f, "target", t => new RouteTarget { Model = t.String("model"), Channels = t.StringList("channels") }),
+        Split = ReadSection(f, "split", s => new RouteSplit
+        {
+            Sticky = s.String("sticky") ?? "key",
+            Arms = s.List("arms", a => new RouteArm
+            {
+                Name = a.String("name", required: true) ?? "",
+                Percent = a.Decimal("percent") ?? 0,
+                Model = a.String("model"),
+                Channels = a.StringList("channels"),
+            }),
+        }),
     };
 
     private static RouterConfig ReadRouter(YamlFields f)

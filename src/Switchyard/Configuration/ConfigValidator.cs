@@ -15,6 +15,71 @@ public static class ConfigValidator
         return config;
     }
 
+    /// <summary>Endpoint names a limit may use (<see cref="LimitEndpoints.All"/>); the admin API checks stored limits the same way.</summary>
+    public static void LimitProblems(string path, LimitsConfig? limits, Action<string, string> add)
+    {
+        foreach (var name in limits?.Endpoints?.Keys ?? [])
+        {
+            if (!LimitEndpoints.All.Contains(name, StringComparer.Ordinal))
+            {
+                add($"{path}.endpoints.{name}", $"unknown endpoint; limits may name {string.Join(", ", LimitEndpoints.All)}");
+            }
+        }
+    }
+
+    /// <summary>Routing rules: unique names, one target or split, known protocols, arms that add up to 100 %.</summary>
+    public static void RouteProblems(IReadOnlyList<RouteRuleConfig> routes, Action<string, string> add)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < routes.Count; i++)
+        {
+            var rule = routes[i];
+            var path = $"routes[{i}]";
+            if (rule.Name.Length == 0 || rule.Name.Length > 64 || rule.Name.Contains('/'))
+            {
+                add($"{path}.name", "must be 1 to 64 characters without '/'");
+            }
+            else if (!names.Add(rule.Name))
+            {
+                add($"{path}.name", $"'{rule.Name}' is used by an earlier rule");
+            }
+            if ((rule.Target is null) == (rule.Split is null))
+            {
+                add(path, "needs exactly one of target or split");
+            }
+            if (rule.Target is { Model: null, Channels.Count: 0 })
+            {
+                add($"{path}.target", "names neither a model nor channels");
+            }
+            for (var p = 0; p < rule.When.Protocols.Count; p++)
+            {
+                if (!RouteProtocols.All.Contains(rule.When.Protocols[p], StringComparer.Ordinal))
+                {
+                    add($"{path}.when.protocols[{p}]", $"must be one of {string.Join(", ", RouteProtocols.All)}, got '{rule.When.Protocols[p]}'");
+                }
+            }
+            if (rule.Split is { } split)
+            {
+                if (split.Sticky != "key" && !(split.Sticky.StartsWith("header:", StringComparison.Ordinal) && split.Sticky.Length > "header:".Length))
+                {
+                    add($"{path}.split.sticky", $"must be key or header:NAME, got '{split.Sticky}'");
+                }
+                if (split.Arms.Count == 0 || split.Arms.Sum(a => a.Percent) != 100m || split.Arms.Any(a => a.Percent < 0))
+                {
+                    add($"{path}.split.arms", "need percentages of 0 to 100 that add up to 100");
+                }
+                var arms = new HashSet<string>(StringComparer.Ordinal);
+                for (var a = 0; a < split.Arms.Count; a++)
+                {
+                    if (split.Arms[a].Name.Length == 0 || split.Arms[a].Name.Length > 64 || !arms.Add(split.Arms[a].Name))
+                    {
+                        add($"{path}.split.arms[{a}].name", "must be unique in the split, 1 to 64 characters");
+                    }
+                }
+            }
+        }
+    }
+
     public static List<string> Problems(GatewayConfig config)
     {
         var problems = new List<string>();
@@ -78,9 +143,27 @@ public static class ConfigValidator
             {
                 Add($"{path}.responses", $"only 'openai' channels can speak the Responses API, this one is '{channel.Type}'");
             }
+            foreach (var hosted in channel.HostedTools)
+            {
+                if (hosted != "web_search")
+                {
+                    Add($"{path}.hosted_tools", $"'{hosted}' has no equivalent that a converted request can be given; the one hosted tool that maps is 'web_search'");
+                }
+                else if (channel.Family is not (ChannelFamily.Anthropic or ChannelFamily.Gemini))
+                {
+                    Add($"{path}.hosted_tools", $"'web_search' maps only to Anthropic's server web search and Gemini's Google Search grounding, and this channel is '{channel.Type}'");
+                }
+            }
             if (channel.Models.Count == 0 && channel.ModelMap.Count == 0)
             {
                 Add($"{path}.models", "a channel must serve at least one model (models or model_map)");
+            }
+            foreach (var (requested, target) in channel.ModelMap)
+            {
+                if (IsPattern(target))
+                {
+                    Add($"{path}.model_map.{requested}", $"'{target}' is sent to the upstream, so it must be a concrete model name, not a pattern");
+                }
             }
             for (var g = 0; g < channel.Groups.Count; g++)
             {
@@ -95,6 +178,10 @@ public static class ConfigValidator
         for (var i = 0; i < config.Models.Count; i++)
         {
             var model = config.Models[i];
+            if (IsPattern(model.Name))
+            {
+                Add($"models[{i}].name", $"'{model.Name}' must be a concrete model name; put patterns in 'aliases'");
+            }
             for (var a = 0; a < model.Aliases.Count; a++)
             {
                 if (!aliases.Add(model.Aliases[a]))
@@ -108,6 +195,10 @@ public static class ConfigValidator
                 {
                     Add($"models[{i}].fallbacks[{f}]", "a model cannot fall back to itself");
                 }
+                else if (IsPattern(model.Fallbacks[f]))
+                {
+                    Add($"models[{i}].fallbacks[{f}]", $"'{model.Fallbacks[f]}' must be a concrete model name, not a pattern");
+                }
             }
         }
 
@@ -117,6 +208,7 @@ public static class ConfigValidator
             {
                 Add($"groups[{i}].timezone", $"unknown time zone '{config.Groups[i].TimeZone}' (use an IANA name such as Asia/Shanghai)");
             }
+            LimitProblems($"groups[{i}].limits", config.Groups[i].Limits, Add);
         }
 
         for (var i = 0; i < config.Users.Count; i++)
@@ -134,6 +226,7 @@ public static class ConfigValidator
             {
                 Add($"users[{i}].password", "must be at least 12 characters");
             }
+            LimitProblems($"users[{i}].limits", user.Limits, Add);
         }
 
         for (var i = 0; i < config.Keys.Count; i++)
@@ -155,7 +248,10 @@ public static class ConfigValidator
             {
                 Add($"keys[{i}].secret", "must be at least 16 characters");
             }
+            LimitProblems($"keys[{i}].limits", key.Limits, Add);
         }
+
+        RouteProblems(config.Routes, Add);
 
         if (config.Router.FailureRate is <= 0 or > 1)
         {
@@ -219,6 +315,9 @@ public static class ConfigValidator
             add("telemetry.otlp_endpoint", $"must be an http:// or https:// URL, got '{otlp}'");
         }
     }
+
+    /// <summary>A model-name pattern (the router's ModelGlob syntax), which only some fields may hold.</summary>
+    private static bool IsPattern(string name) => name.AsSpan().IndexOfAny('*', '?') >= 0;
 
     private static HashSet<string> UniqueNames<T>(IReadOnlyList<T> items, Func<T, string> name, string section, Action<string, string> add)
     {

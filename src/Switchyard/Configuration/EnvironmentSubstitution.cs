@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Switchyard.Configuration;
 
-/// <summary>Expands <c>${NAME}</c> and <c>${NAME:-default}</c> in a config value.</summary>
+/// <summary>Expands <c>${NAME}</c> and <c>${NAME:-default}</c> in a config value; <c>${file:PATH}</c> is left for <see cref="SecretFiles"/>.</summary>
 internal static class EnvironmentSubstitution
 {
     /// <returns>The expanded text, or null with <paramref name="missing"/> naming the unset variable.</returns>
@@ -30,6 +30,12 @@ internal static class EnvironmentSubstitution
                 break;
             }
             result.Append(text, i, start - i);
+            if (text.AsSpan(start + 2).StartsWith(SecretFiles.Prefix, StringComparison.Ordinal))
+            {
+                result.Append(text, start, end + 1 - start);
+                i = end + 1;
+                continue;
+            }
             var expression = text.AsSpan(start + 2, end - start - 2);
             var defaultAt = expression.IndexOf(":-", StringComparison.Ordinal);
             var name = (defaultAt >= 0 ? expression[..defaultAt] : expression).ToString();

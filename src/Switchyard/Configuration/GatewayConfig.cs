@@ -12,6 +12,9 @@ public sealed record GatewayConfig
     public IReadOnlyList<UserConfig> Users { get; init; } = [];
     public IReadOnlyList<KeyConfig> Keys { get; init; } = [];
     public RouterConfig Router { get; init; } = new();
+
+    /// <summary>Ordered routing rules and splits (<c>routes:</c>); the first that matches a request wins.</summary>
+    public IReadOnlyList<RouteRuleConfig> Routes { get; init; } = [];
     public HealthCheckConfig HealthChecks { get; init; } = new();
     public ReconciliationConfig Reconciliation { get; init; } = new();
     public RetentionConfig Retention { get; init; } = new();
@@ -98,6 +101,18 @@ public sealed record ChannelConfig
     public ChannelFamily Family { get; private init; }
     public required string BaseUrl { get; init; }
     public IReadOnlyList<string> Keys { get; init; } = [];
+
+    /// <summary>
+    /// A file holding more keys, one a line (<c>keys_file</c>), as a secrets agent writes it; the running gateway reads
+    /// and re-reads it (see <see cref="SecretFiles"/>), and <see cref="Keys"/> may hold <c>${file:PATH}</c> references too.
+    /// </summary>
+    public string? KeysFile { get; init; }
+
+    /// <summary>
+    /// Set on the resolved channel when a key file it names is missing or empty and no earlier read can stand in: the
+    /// channel is skipped rather than called without its keys.
+    /// </summary>
+    public bool SecretsMissing { get; init; }
     public IReadOnlyList<string> Models { get; init; } = [];
     public IReadOnlyDictionary<string, string> ModelMap { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<string> Groups { get; init; } = [];
@@ -110,6 +125,13 @@ public sealed record ChannelConfig
 
     /// <summary><c>responses: only</c>: the upstream speaks nothing but the Responses API, so chat completions are converted to it too.</summary>
     public bool ResponsesOnly { get; init; }
+
+    /// <summary>
+    /// <c>hosted_tools</c>: the client's hosted tools this channel may map to its upstream's own equivalent when a request is
+    /// converted (<c>web_search</c> → Anthropic's server web search, Gemini's Google Search grounding). Off by default:
+    /// the upstream's search runs (and bills) on the channel's account. Hosted tools not allowed are left out.
+    /// </summary>
+    public IReadOnlyList<string> HostedTools { get; init; } = [];
 }
 
 public sealed record ModelConfig
@@ -144,8 +166,14 @@ public sealed record LimitsConfig
     public decimal? UsdTotal { get; init; }
     public long? MaxParallel { get; init; }
 
-    /// <summary>Per-model limits inside a group (<c>limits.models: {gpt-4o: {rpm: 10}}</c>); ignored elsewhere.</summary>
+    /// <summary>Per-model limits of a key, user or group (<c>limits.models: {gpt-4o: {rpm: 10}}</c>).</summary>
     public IReadOnlyDictionary<string, LimitsConfig>? Models { get; init; }
+
+    /// <summary>
+    /// Per-endpoint limits of a key, user or group (<c>limits.endpoints: {embeddings: {rpm: 100}}</c>), named as in
+    /// <see cref="LimitEndpoints.All"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, LimitsConfig>? Endpoints { get; init; }
 }
 
 public sealed record GroupConfig

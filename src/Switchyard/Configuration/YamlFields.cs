@@ -156,7 +156,8 @@ internal sealed class YamlFields
         return value;
     }
 
-    public IReadOnlyList<string> StringList(string field)
+    /// <param name="readFiles">False for channel secrets: their <c>${file:PATH}</c> references are resolved at run time.</param>
+    public IReadOnlyList<string> StringList(string field, bool readFiles = true)
     {
         var node = Find(field);
         if (node is null)
@@ -171,7 +172,7 @@ internal sealed class YamlFields
         var items = new List<string>(sequence.Children.Count);
         for (var i = 0; i < sequence.Children.Count; i++)
         {
-            if (_problems.Scalar(sequence.Children[i], $"{PathOf(field)}[{i}]") is { } item)
+            if (_problems.Scalar(sequence.Children[i], $"{PathOf(field)}[{i}]", readFiles) is { } item)
             {
                 items.Add(item);
             }
@@ -179,7 +180,7 @@ internal sealed class YamlFields
         return items;
     }
 
-    public IReadOnlyDictionary<string, string> StringMap(string field)
+    public IReadOnlyDictionary<string, string> StringMap(string field, bool readFiles = true)
     {
         var node = Find(field);
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -195,7 +196,7 @@ internal sealed class YamlFields
         foreach (var (key, value) in mapping.Children)
         {
             var name = (key as YamlScalarNode)?.Value ?? "";
-            if (_problems.Scalar(value, $"{PathOf(field)}.{name}") is { } text)
+            if (_problems.Scalar(value, $"{PathOf(field)}.{name}", readFiles) is { } text)
             {
                 map[name] = text;
             }
@@ -297,7 +298,7 @@ internal sealed class ConfigProblems(Func<string, string?> environment)
 
     public void Add(string path, string message) => _problems.Add($"{path}: {message}");
 
-    public string? Scalar(YamlNode node, string path)
+    public string? Scalar(YamlNode node, string path, bool readFiles = true)
     {
         if (node is not YamlScalarNode scalar)
         {
@@ -308,6 +309,15 @@ internal sealed class ConfigProblems(Func<string, string?> environment)
         if (text is null)
         {
             Add(path, $"environment variable {missing} is not set");
+            return null;
+        }
+        if (readFiles && SecretFiles.HasReference(text))
+        {
+            text = SecretFiles.ExpandOnce(text, out var unreadable);
+            if (text is null)
+            {
+                Add(path, $"secret file {unreadable} is missing or empty");
+            }
         }
         return text;
     }

@@ -76,7 +76,7 @@ internal static class Cli
         SwitchyardHost host;
         try
         {
-            host = await SwitchyardHost.StartAsync(config, configPath: configPath);
+            host = await SwitchyardHost.StartAsync(config, configPath: configPath, role: command.Role);
         }
         catch (Exception e) when (e is IOException or System.Data.Common.DbException or InvalidOperationException)
         {

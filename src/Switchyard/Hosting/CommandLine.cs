@@ -20,8 +20,11 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
 
     public bool DryRun { get; init; }
 
+    /// <summary><c>--role relay|admin|all</c>: which APIs and jobs this instance runs.</summary>
+    public InstanceRole Role { get; init; } = InstanceRole.All;
+
     public const string Usage = """
-        Usage: switchyard [--config FILE] [--listen URL] [--demo]
+        Usage: switchyard [--config FILE] [--listen URL] [--role relay|admin|all] [--demo]
                switchyard healthcheck [--config FILE] [--listen URL]
                                                          GET /healthz of this machine's instance (exit 0 when 200)
                switchyard --version                      print the version and the commit it was built from
@@ -35,6 +38,7 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
                    --dry-run prints the plan and writes nothing; a second run creates nothing twice (docs/migrate.md)
           --config FILE   YAML config (default: $SWITCHYARD_CONFIG, else ./switchyard.yaml if present)
           --listen URL    overrides server.listen (default http://127.0.0.1:4000)
+          --role ROLE     relay: client APIs only; admin: admin API, UI and scheduled jobs only; all (default): both
           --demo          run with no config: SQLite under ./data, the bundled mock upstream, one demo key
           (import litellm also takes the LiteLLM config as --config when --from is absent and that file holds a model_list)
         """;
@@ -44,6 +48,7 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
         error = null;
         string? config = null, listen = null, verb = null, importSource = null, from = null, database = null;
         bool demo = false, help = false, dryRun = false, version = false;
+        var role = InstanceRole.All;
         if (args.Count > 0 && args[0] is "reencrypt" or "verify-audit" or "healthcheck")
         {
             verb = args[0];
@@ -93,6 +98,17 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
                         error = "--listen needs a URL";
                     }
                     break;
+                case "--role":
+                    var word = Value();
+                    if (word is not null && InstanceRoles.Parse(word) is { } parsed)
+                    {
+                        role = parsed;
+                    }
+                    else
+                    {
+                        error = $"--role must be relay, admin or all, got '{word}'";
+                    }
+                    break;
                 case "--demo":
                     demo = true;
                     break;
@@ -132,7 +148,7 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
         {
             error = "import new-api needs --from DB (a SQLite file or a postgres:// URL)";
         }
-        return new CommandLine(config, listen, demo, help) { Command = verb, ImportSource = importSource, From = from, Database = database, DryRun = dryRun, Version = version };
+        return new CommandLine(config, listen, demo, help) { Command = verb, ImportSource = importSource, From = from, Database = database, DryRun = dryRun, Version = version, Role = role };
     }
 
     /// <summary>The config file to read: --config, else SWITCHYARD_CONFIG, else ./switchyard.yaml if present.</summary>

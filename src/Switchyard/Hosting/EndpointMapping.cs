@@ -14,7 +14,7 @@ namespace Switchyard.Hosting;
 
 internal static class EndpointMapping
 {
-    public static IEndpointRouteBuilder MapSwitchyard(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapSwitchyard(this IEndpointRouteBuilder app, InstanceRole role = InstanceRole.All)
     {
         app.MapGet("/healthz", () => Results.Text("{\"status\":\"ok\"}", "application/json"));
         app.MapGet("/readyz", ReadyAsync);
@@ -24,6 +24,28 @@ internal static class EndpointMapping
             app.MapGet("/metrics", metrics.HandleAsync);
         }
 
+        if (role.ServesClients())
+        {
+            MapClientApis(app);
+        }
+        else
+        {
+            app.MapClientRefusals();
+        }
+        if (role.ServesAdmin())
+        {
+            app.MapAdmin();
+            app.MapUi();
+        }
+        else
+        {
+            app.MapAdminRefusals();
+        }
+        return app;
+    }
+
+    private static void MapClientApis(IEndpointRouteBuilder app)
+    {
         var relay = app.ServiceProvider.GetRequiredService<ChatRelay>();
         var protocols = app.ServiceProvider.GetRequiredService<ClientProtocols>();
         app.MapPost("/v1/chat/completions", (HttpContext http) => relay.HandleAsync(http, protocols.OpenAiChat));
@@ -45,18 +67,24 @@ internal static class EndpointMapping
             http.RequestAborted));
 
         app.ServiceProvider.GetRequiredService<GeminiEndpoints>().Map(app);
-        app.MapAdmin();
-        app.MapUi();
-        return app;
     }
 
-    private static async Task ReadyAsync(HttpContext http, SqlDialect dialect, ShutdownState shutdown)
+    private static async Task ReadyAsync(HttpContext http, SqlDialect dialect, ShutdownState shutdown, Configuration.SecretFiles secretFiles)
     {
         if (shutdown.Draining)
         {
             http.Response.StatusCode = 503;
             http.Response.ContentType = "application/json";
             await http.Response.WriteAsync("{\"status\":\"unavailable\",\"reason\":\"shutting down\"}", http.RequestAborted);
+            return;
+        }
+        // Serving on keys read before a file broke is allowed, but a load balancer should prefer an instance whose keys are current.
+        if (secretFiles.Problems is [var (path, problem), ..])
+        {
+            http.Response.StatusCode = 503;
+            http.Response.ContentType = "application/json";
+            var reason = System.Text.Json.JsonEncodedText.Encode($"secret file {path} is {problem}");
+            await http.Response.WriteAsync($"{{\"status\":\"unavailable\",\"reason\":\"{reason}\"}}", http.RequestAborted);
             return;
         }
         var unavailable = "database unreachable";

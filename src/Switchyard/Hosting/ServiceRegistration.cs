@@ -14,8 +14,10 @@ namespace Switchyard.Hosting;
 
 internal static class ServiceRegistration
 {
-    public static IServiceCollection AddSwitchyard(this IServiceCollection services, GatewayConfig config, string? configPath = null)
+    public static IServiceCollection AddSwitchyard(this IServiceCollection services, GatewayConfig config, string? configPath = null, InstanceRole role = InstanceRole.All)
     {
+        // A relay runs no scheduled job: they run once per deployment, on the admin instances.
+        var jobs = role.RunsJobs();
         services.AddSingleton(new ConfigFile(configPath));
         services.AddSingleton(Security.Redactor.FromConfig(config));
         services.AddSingleton(new Telemetry.Metrics.GatewayMetrics(config));
@@ -38,6 +40,7 @@ internal static class ServiceRegistration
         services.AddSingleton<ConfigKeySeeder>();
         services.AddSingleton<LedgerStore>();
         services.AddSingleton<UsageReport>();
+        services.AddSingleton<ArmReport>();
         services.AddSingleton(new LedgerJournal(config.Storage.Journal));
         services.AddSingleton(sp => new LedgerWal(config.Storage.Journal, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<LedgerWal>>()));
         services.AddSingleton(sp =>
@@ -52,10 +55,16 @@ internal static class ServiceRegistration
         services.AddSingleton<ReconciliationStore>();
         services.AddSingleton<Billing.Reconciliation.ReconciliationService>();
         services.AddSingleton<Billing.Reconciliation.ReconciliationJob>();
-        services.AddHostedService(sp => sp.GetRequiredService<Billing.Reconciliation.ReconciliationJob>());
+        if (jobs)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<Billing.Reconciliation.ReconciliationJob>());
+        }
         services.AddSingleton<LedgerRetentionStore>();
         services.AddSingleton<LedgerRetention>();
-        services.AddHostedService(sp => sp.GetRequiredService<LedgerRetention>());
+        if (jobs)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<LedgerRetention>());
+        }
         services.AddSingleton(new Security.SecretCipher(config.Security.SecretKey, config.Security.PreviousSecretKeys));
         services.AddSingleton(new Microsoft.AspNetCore.Identity.PasswordHasher<string>());
         services.AddSingleton<KeyHasher>();
@@ -76,6 +85,8 @@ internal static class ServiceRegistration
         services.AddSingleton<StateComposer>();
         services.AddSingleton<StateReloader>();
         services.AddHostedService<StateRefresher>();
+        services.AddSingleton<SecretFiles>();
+        services.AddHostedService<SecretFileWatcher>();
         services.AddSingleton<AdminSessions>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<ScopeQuotas>();
@@ -87,7 +98,10 @@ internal static class ServiceRegistration
         });
         services.AddSingleton<Storage.HealthStore>();
         services.AddSingleton<Resilience.HealthChecker>();
-        services.AddHostedService(sp => sp.GetRequiredService<Resilience.HealthChecker>());
+        if (jobs)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<Resilience.HealthChecker>());
+        }
         services.AddSingleton<Contracts.Canonical.IClientCodec, Protocols.Anthropic.AnthropicMessagesCodec>();
         services.AddSingleton<Contracts.Canonical.IClientCodec, Protocols.OpenAi.OpenAiChatConverter>();
         services.AddSingleton<Contracts.Canonical.IClientCodec, Protocols.Gemini.GeminiCodec>();
@@ -115,18 +129,25 @@ internal static class ServiceRegistration
         services.AddSingleton<ModelsEndpoint>();
         services.AddSingleton<AdminAuthorization>();
         services.AddSingleton<StorageBootstrap>();
-        AddAlerts(services);
+        AddAlerts(services, jobs);
         return services;
     }
 
-    private static void AddAlerts(IServiceCollection services)
+    private static void AddAlerts(IServiceCollection services, bool jobs)
     {
         services.AddSingleton<AlertStore>();
         services.AddSingleton<Telemetry.Alerts.AlertDispatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<Telemetry.Alerts.AlertDispatcher>());
+        if (jobs)
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<Telemetry.Alerts.AlertDispatcher>());
+        }
         services.AddSingleton<Telemetry.Alerts.BudgetGauges>();
         services.AddSingleton<Telemetry.Alerts.BudgetAlerts>();
         services.AddSingleton<Telemetry.Alerts.ChannelAlerts>();
-        services.AddHostedService<Telemetry.Alerts.AlertMonitor>();
+        services.AddSingleton<Telemetry.Alerts.SecretFileAlerts>();
+        if (jobs)
+        {
+            services.AddHostedService<Telemetry.Alerts.AlertMonitor>();
+        }
     }
 }

@@ -29,7 +29,8 @@ internal sealed class SwitchyardHost : IAsyncDisposable
 
     public IServiceProvider Services => App.Services;
 
-    public static async Task<SwitchyardHost> StartAsync(GatewayConfig config, Action<ILoggingBuilder>? logging = null, string? configPath = null, CancellationToken cancellationToken = default)
+    public static async Task<SwitchyardHost> StartAsync(GatewayConfig config, Action<ILoggingBuilder>? logging = null, string? configPath = null,
+        InstanceRole role = InstanceRole.All, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(config.Server.Listen);
@@ -51,7 +52,7 @@ internal sealed class SwitchyardHost : IAsyncDisposable
         // nothing reads. The gateway's own request log and spans say what those would.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         logging?.Invoke(builder.Logging);
-        builder.Services.AddSwitchyard(config, configPath);
+        builder.Services.AddSwitchyard(config, configPath, role);
         builder.Services.AddSingleton<ShutdownState>();
         builder.Services.AddSingleton(config.Server);
         // Registered before every other hosted service, so its StoppingAsync (the drain) runs while they all still run.
@@ -59,7 +60,7 @@ internal sealed class SwitchyardHost : IAsyncDisposable
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = GracefulShutdown.HostShutdownTimeout(config.Server));
 
         var app = builder.Build();
-        app.MapSwitchyard();
+        app.MapSwitchyard(role);
         var generated = await app.Services.GetRequiredService<StorageBootstrap>().PrepareAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -21,7 +21,8 @@ public sealed class QuotaPlanner(GatewayRuntime runtime)
 
     private Lookup? _lookup;
 
-    public QuotaPlan? Plan(VirtualKey key, string canonicalModel, int bodyBytes, long? maxOutputTokens)
+    /// <param name="endpoint">The kind of call as limits name it (<see cref="LimitEndpoints"/>), or null.</param>
+    public QuotaPlan? Plan(VirtualKey key, string canonicalModel, string? endpoint, int bodyBytes, long? maxOutputTokens)
     {
         var lookup = Current();
         var (group, zone) = lookup.Groups.TryGetValue(key.Group, out var found) ? found : (null, TimeZoneInfo.Utc);
@@ -33,18 +34,27 @@ public sealed class QuotaPlanner(GatewayRuntime runtime)
                 (scopes ??= []).Add(new QuotaScope(id, label, limits, zone));
             }
         }
-        Add($"key:{key.Id}", $"key {key.Name}", key.Limits);
+        // Each scope's own limits, then those it sets for this model and for this kind of call.
+        void AddScope(string id, string label, LimitsConfig? limits)
+        {
+            Add(id, label, limits);
+            if (limits?.Models is { } perModel && perModel.TryGetValue(canonicalModel, out var modelLimits))
+            {
+                Add($"{id}:model:{canonicalModel}", $"{label} model {canonicalModel}", modelLimits);
+            }
+            if (endpoint is not null && limits?.Endpoints is { } perEndpoint && perEndpoint.TryGetValue(endpoint, out var endpointLimits))
+            {
+                Add($"{id}:endpoint:{endpoint}", $"{label} endpoint {endpoint}", endpointLimits);
+            }
+        }
+        AddScope($"key:{key.Id}", $"key {key.Name}", key.Limits);
         if (key.User is { } userName && lookup.Users.TryGetValue(userName, out var user))
         {
-            Add($"user:{user.Name}", $"user {user.Name}", user.Limits);
+            AddScope($"user:{user.Name}", $"user {user.Name}", user.Limits);
         }
         if (group is not null)
         {
-            Add($"group:{group.Name}", $"group {group.Name}", group.Limits);
-            if (group.Limits?.Models is { } perModel && perModel.TryGetValue(canonicalModel, out var modelLimits))
-            {
-                Add($"group:{group.Name}:model:{canonicalModel}", $"group {group.Name} model {canonicalModel}", modelLimits);
-            }
+            AddScope($"group:{group.Name}", $"group {group.Name}", group.Limits);
         }
         if (scopes is null)
         {

@@ -168,7 +168,7 @@ public sealed partial class ChatRelay
                 // Protocols that name the model in the URL (Gemini) leave it out of the body.
                 canonical = canonical with { Stream = context.Stream, Model = canonical.Model.Length > 0 ? canonical.Model : envelope.Model };
             }
-            var request = canonical;
+            var request = HostedToolPlan.Apply(canonical, route.Channel.Config, provider, http.Response, context);
             if (provider.Refuse(request) is { } refusal)
             {
                 key.Health.Release();

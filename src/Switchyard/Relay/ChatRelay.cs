@@ -109,7 +109,7 @@ public sealed partial class ChatRelay(
     /// <summary>Reserves on every quota in scope, or refuses with 429 naming the limit, its window and when to retry.</summary>
     private async Task<GatewayError?> AdmitAsync(HttpContext http, RelayContext context, int bodyBytes, long? maxOutputTokens)
     {
-        if (quotaPlanner.Plan(context.Key!, context.CanonicalModel!, bodyBytes, maxOutputTokens) is not { } plan)
+        if (quotaPlanner.Plan(context.Key!, context.CanonicalModel!, Configuration.LimitEndpoints.For(context.Endpoint, context.Stream), bodyBytes, maxOutputTokens) is not { } plan)
         {
             return null;
         }
@@ -240,6 +240,10 @@ public sealed partial class ChatRelay(
         if (RouteResolution.Check(runtime, context, envelope.Model) is { } modelError)
         {
             return modelError;
+        }
+        if (!runtime.Current.Routes.IsEmpty && RouteResolution.ApplyRules(runtime, context, http.Response, new RouteRequest(http.Request, context, envelope, body.Length)) is { } ruleError)
+        {
+            return ruleError;
         }
         if (await AdmitAsync(http, context, body.Length, envelope.MaxOutputTokens) is { } quotaError)
         {

@@ -21,6 +21,12 @@ internal sealed class RelayContext(string endpoint, TimeProvider time)
     /// <summary>The <c>x-switchyard-hop</c> value this request's upstream calls carry.</summary>
     public string Hops { get; set; } = "";
     public string? CanonicalModel { get; set; }
+
+    /// <summary>The routing rule that matched, the split's arm, and where it sent the request (see <see cref="RouteRules"/>).</summary>
+    public RouteDecision? RouteDecision { get; set; }
+
+    /// <summary>The name the first attempt routes by: a rule's target model, else the requested model.</summary>
+    public string? RoutedModel { get; set; }
     public ChannelRoute? Route { get; set; }
     public bool Stream { get; set; }
     public int Status { get; set; } = 200;
@@ -45,6 +51,9 @@ internal sealed class RelayContext(string endpoint, TimeProvider time)
 
     /// <summary>The requested model, when a fallback model served instead.</summary>
     public string? FallbackFrom { get; set; }
+
+    /// <summary>The client's hosted tools left out of the upstream request (comma-separated types), for the ledger's note.</summary>
+    public string? ToolsDropped { get; set; }
 
     /// <summary>Bounded copies of the prompt and answer, when the key's group stores bodies.</summary>
     public CapturedBodies? Bodies { get; set; }
@@ -136,6 +145,9 @@ internal sealed class RelayContext(string endpoint, TimeProvider time)
             Stream = Stream,
             ErrorKind = Error?.LedgerName,
             Attempts = Attempts.Count > 1 || FallbackFrom is not null ? Attempts : null,
+            Note = ToolsDropped is { } dropped ? $"hosted tools left out: {dropped}" : null,
+            Route = RouteDecision?.Rule,
+            Arm = RouteDecision?.Arm,
             WalSegment = Journaled,
             Captured = Bodies,
         };

@@ -12,6 +12,10 @@ internal static class RelayHeaders
     /// </summary>
     public const string Hop = "x-switchyard-hop";
 
+    /// <summary>On the answer: the routing rule that matched the request, and the split's arm.</summary>
+    public const string Route = "x-switchyard-route";
+    public const string Arm = "x-switchyard-arm";
+
     /// <summary>More gateways than this in one chain is a loop through instances that do not know each other's markers.</summary>
     public const int MaxHops = 8;
 

@@ -12,6 +12,9 @@ public sealed class RuntimeSnapshot(GatewayConfig config, ModelCatalog catalog)
     public ModelCatalog Catalog { get; } = catalog;
     public PriceBook Prices { get; } = new(config);
 
+    /// <summary>The routing rules and splits, compiled once per snapshot.</summary>
+    public RouteRules Routes { get; } = config.Routes.Count == 0 ? RouteRules.None : new RouteRules(config.Routes);
+
     /// <summary>Groups that opted in to keeping (redacted) prompt and completion bodies.</summary>
     public System.Collections.Frozen.FrozenSet<string> BodyGroups { get; } =
         config.Groups.Where(g => g.StoreBodies).Select(g => g.Name).ToFrozenSet(StringComparer.Ordinal);

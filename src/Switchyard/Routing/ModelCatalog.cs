@@ -13,6 +13,9 @@ public sealed record ChannelKey(string? Secret, Resilience.KeyHealth Health);
 public sealed class ModelCatalog
 {
     private readonly FrozenDictionary<string, string> _canonicalByName;
+
+    /// <summary>Alias patterns (value: the model they resolve to) and channel patterns (value: null, the name itself).</summary>
+    private readonly ModelGlobTable<string?> _canonicalByPattern;
     private readonly FrozenDictionary<string, ModelConfig> _models;
     private readonly FrozenDictionary<string, GroupConfig> _groups;
 
@@ -25,15 +28,20 @@ public sealed class ModelCatalog
         _models = config.Models.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
         _groups = config.Groups.ToFrozenDictionary(g => g.Name, StringComparer.Ordinal);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var channelPatterns = new List<(string, string?)>();
+        var aliasPatterns = new List<(string, string?)>();
         foreach (var channel in config.Channels)
         {
-            foreach (var model in channel.Models)
+            foreach (var model in channel.Models.Concat(channel.ModelMap.Keys))
             {
-                names.TryAdd(model, model);
-            }
-            foreach (var requested in channel.ModelMap.Keys)
-            {
-                names.TryAdd(requested, requested);
+                if (ModelGlob.IsPattern(model))
+                {
+                    channelPatterns.Add((model, null));
+                }
+                else
+                {
+                    names.TryAdd(model, model);
+                }
             }
         }
         foreach (var model in config.Models)
@@ -41,30 +49,63 @@ public sealed class ModelCatalog
             names[model.Name] = model.Name;
             foreach (var alias in model.Aliases)
             {
-                names[alias] = model.Name;
+                if (ModelGlob.IsPattern(alias))
+                {
+                    aliasPatterns.Add((alias, model.Name));
+                }
+                else
+                {
+                    names[alias] = model.Name;
+                }
             }
         }
         _canonicalByName = names.ToFrozenDictionary(StringComparer.Ordinal);
+        // Equally specific patterns keep declaration order: aliases, which name a target, before channel entries.
+        _canonicalByPattern = new ModelGlobTable<string?>(aliasPatterns.Concat(channelPatterns));
         PublicNames = names.Keys.Order(StringComparer.Ordinal).ToList();
     }
 
     public IReadOnlyList<Channel> Channels { get; }
 
-    /// <summary>Every name a client may request: models, aliases and mapped names.</summary>
+    /// <summary>Every concrete name a client may request: models, aliases and mapped names (never a pattern).</summary>
     public IReadOnlyList<string> PublicNames { get; }
 
     public bool IsKnownGroup(string group) => _groups.ContainsKey(group) || _groups.Count == 0;
 
-    /// <returns>The canonical model name, or null for a model nobody serves.</returns>
-    public string? Canonical(string requested) => _canonicalByName.GetValueOrDefault(requested);
+    /// <returns>
+    /// The canonical model name, or null for a model nobody serves. An exact name wins; otherwise the most specific
+    /// pattern: an alias pattern resolves to its model, a channel's pattern to the requested name itself.
+    /// </returns>
+    public string? Canonical(string requested)
+    {
+        if (_canonicalByName.TryGetValue(requested, out var canonical))
+        {
+            return canonical;
+        }
+        return _canonicalByPattern.TryMatch(requested, out _, out var target) ? target ?? requested : null;
+    }
 
     public ModelConfig? Settings(string canonical) => _models.GetValueOrDefault(canonical);
 
     /// <summary>Whether a key of this group, narrowed to <paramref name="keyModels"/>, may use the model.</summary>
     public bool IsAllowed(string requested, string canonical, string group, IReadOnlyList<string> keyModels)
     {
-        static bool Lists(IReadOnlyList<string> list, string requested, string canonical) =>
-            list.Count == 0 || list.Contains(requested, StringComparer.Ordinal) || list.Contains(canonical, StringComparer.Ordinal);
+        static bool Lists(IReadOnlyList<string> list, string requested, string canonical)
+        {
+            if (list.Count == 0)
+            {
+                return true;
+            }
+            foreach (var entry in list)
+            {
+                if (entry == requested || entry == canonical
+                    || (ModelGlob.IsPattern(entry) && (ModelGlob.IsMatch(entry, requested) || ModelGlob.IsMatch(entry, canonical))))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
 
         var groupModels = _groups.GetValueOrDefault(group)?.Models ?? [];
         return Lists(groupModels, requested, canonical) && Lists(keyModels, requested, canonical);

@@ -7,7 +7,8 @@ namespace Switchyard.SharedState;
 /// The effective config: the file's settings, with groups and users from the database (the file's own are seeded
 /// there at start), and the file's channels and models followed by those created through the admin API.
 /// </summary>
-public sealed class StateComposer(GroupStore groups, UserStore users, ChannelStore channels, ModelStore models, Security.SecretCipher cipher)
+public sealed class StateComposer(GroupStore groups, UserStore users, ChannelStore channels, ModelStore models, Security.SecretCipher cipher,
+    SecretFiles files)
 {
     public async Task<GatewayConfig> ComposeAsync(GatewayConfig file, CancellationToken cancellationToken)
     {
@@ -15,6 +16,8 @@ public sealed class StateComposer(GroupStore groups, UserStore users, ChannelSto
         var storedUsers = await users.ListAsync(cancellationToken);
         var storedChannels = await channels.ListAsync(cancellationToken);
         var storedModels = await models.ListAsync(cancellationToken);
+        // Key files are read here, not at parse time, so a file the agent rewrites reaches requests without a config reload.
+        await files.RefreshAsync(file.Channels.SelectMany(SecretFiles.Referenced), cancellationToken);
         var fileChannels = file.Channels.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var fileModels = file.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         var fileMultipliers = file.Groups.ToDictionary(g => g.Name, g => g.PriceMultiplier, StringComparer.Ordinal);
@@ -24,7 +27,7 @@ public sealed class StateComposer(GroupStore groups, UserStore users, ChannelSto
             Groups = storedGroups.Select(g => fileMultipliers.TryGetValue(g.Config.Name, out var m) ? g.Config with { PriceMultiplier = m } : g.Config).ToList(),
             Users = storedUsers.Select(u => u.Config).ToList(),
             // A name the file declares wins: the API refuses such names, and a later file edit may add one.
-            Channels = [.. file.Channels, .. storedChannels.Where(c => !fileChannels.Contains(c.Config.Name)).Select(Open)],
+            Channels = [.. file.Channels.Select(files.Resolve), .. storedChannels.Where(c => !fileChannels.Contains(c.Config.Name)).Select(Open)],
             Models = [.. file.Models, .. storedModels.Where(m => !fileModels.Contains(m.Config.Name)).Select(m => m.Config)],
         };
     }

@@ -21,6 +21,7 @@ public sealed class LedgerStore(SqlDialect dialect)
         "served_model", "channel", "status", "input_tokens", "output_tokens", "cached_tokens", "cache_write_tokens",
         "reasoning_tokens", "cost_picousd", "latency_ms", "ttfb_ms", "stream", "error_kind", "attempts", "price_version",
         "usage_estimated", "estimated_input_tokens", "estimated_output_tokens", "estimated_cost_picousd",
+        "note", "route", "arm",
     ];
 
     private const string InsertPrice = """
@@ -175,6 +176,9 @@ public sealed class LedgerStore(SqlDialect dialect)
         v[24] = r.EstimatedUsage.Input;
         v[25] = r.EstimatedUsage.Output;
         v[26] = ToPico(r.EstimatedCostUsd);
+        v[27] = r.Note;
+        v[28] = r.Route;
+        v[29] = r.Arm;
     }
 
     private async Task<IReadOnlyCollection<string>> StorePricesAsync(DbConnection connection, DbTransaction transaction,
@@ -280,5 +284,8 @@ public sealed class LedgerStore(SqlDialect dialect)
         Stream = Convert.ToBoolean(row.stream),
         ErrorKind = (string?)row.error_kind,
         Attempts = StorageJson.Attempts((string?)row.attempts),
+        Note = (string?)row.note,
+        Route = (string?)row.route,
+        Arm = (string?)row.arm,
     };
 }

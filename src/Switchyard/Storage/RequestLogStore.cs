@@ -28,6 +28,9 @@ public sealed class RequestLogRow
     public long? ttfb_ms { get; set; }
     public bool stream { get; set; }
     public string? error_kind { get; set; }
+    public string? note { get; set; }
+    public string? route { get; set; }
+    public string? arm { get; set; }
 }
 
 /// <summary>The request log: ledger rows, newest first, filtered, a page at a time.</summary>
@@ -62,7 +65,7 @@ public sealed class RequestLogStore(SqlDialect dialect)
         args.Add("limit", q.Limit);
         var sql = $"""
             SELECT request_id, created_at, endpoint, key_name, user_name, group_name, requested_model, served_model, channel, status,
-                input_tokens, output_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttfb_ms, stream, error_kind
+                input_tokens, output_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttfb_ms, stream, error_kind, note, route, arm
             FROM usage_records {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
             ORDER BY created_at DESC, request_id DESC LIMIT @limit
             """;

@@ -93,6 +93,7 @@ public sealed class AdminRoleMatrixTests
             R("PUT", "/admin/models/{name}", c => $"/admin/models/m-{c.Label}", supers, _ => """{"price":{"input":1,"output":2}}"""),
             R("DELETE", "/admin/models/{name}", c => $"/admin/models/md-{c.Label}", supers),
             R("GET", "/admin/usage", _ => "/admin/usage", Everyone),
+            R("GET", "/admin/routes", _ => "/admin/routes", admins),
             R("POST", "/admin/reconciliation", _ => "/admin/reconciliation?channel=mock&day=2026-11-30", supers, _ => export),
             R("GET", "/admin/reconciliation", _ => "/admin/reconciliation", supers),
             R("GET", "/admin/reconciliation/{id}", _ => $"/admin/reconciliation/{reportId}", supers),

@@ -231,15 +231,15 @@ public sealed class ResponsesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BuiltInTool_ConvertedChannel_Answers400NamingTheTool()
+    public async Task BuiltInTool_ConvertedChannelWithoutEquivalent_LeftOutAndNamedInHeader()
     {
         var response = await _gateway.Http.SendAsync(_gateway.Post("/v1/responses",
-            """{"model":"claude-sonnet-4-5","input":"search","tools":[{"type":"web_search"}]}"""));
+            """{"model":"claude-sonnet-4-5","input":"search","tools":[{"type":"web_search"},{"type":"file_search","vector_store_ids":["vs_1"]}]}"""));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error");
-        Assert.Equal("tools[0].type", error.GetProperty("param").GetString());
-        Assert.Contains("'web_search'", error.GetProperty("message").GetString());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("web_search,file_search", response.Headers.GetValues("x-switchyard-tools-dropped").Single());
+        Assert.False(JsonDocument.Parse(_gateway.Mock.Requests[^1].Body).RootElement.TryGetProperty("tools", out _));
+        Assert.Equal("hosted tools left out: web_search,file_search", Assert.Single(await _gateway.LedgerAsync(1)).Note);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
     public Uri BaseAddress => Host.Address;
 
     public static async Task<GatewayHarness> StartAsync(DatabaseKind database = DatabaseKind.Sqlite, Func<GatewayConfig, GatewayConfig>? customize = null,
-        Action<ILoggingBuilder>? logging = null)
+        Action<ILoggingBuilder>? logging = null, InstanceRole role = InstanceRole.All)
     {
         var mock = await MockUpstreamServer.StartAsync(0);
         var config = DefaultConfig(mock.BaseAddress, await TestDatabases.CreateAsync(database));
@@ -45,7 +45,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
         {
             builder.ClearProviders();
             logging?.Invoke(builder);
-        });
+        }, role: role);
         return new GatewayHarness(mock, host);
     }
 

@@ -20,6 +20,8 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    public int ProcessId => _process.Id;
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -27,7 +29,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task<GatewayProcess> StartAsync(string config, string folder)
+    public static async Task<GatewayProcess> StartAsync(string config, string folder, params string[] arguments)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
@@ -37,6 +39,10 @@ public sealed class GatewayProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -16,6 +16,13 @@ public sealed record ChatRequest
 
     public required IReadOnlyList<ChatMessage> Messages { get; init; }
     public IReadOnlyList<ToolDefinition> Tools { get; init; } = [];
+
+    /// <summary>
+    /// Tools the upstream runs itself (the Responses API's web_search, file_search, …), kept as the client sent them.
+    /// Before the upstream request is written the relay keeps only those the channel allows and the upstream family can
+    /// run (<see cref="IProviderAdapter.CanHost"/>); the rest are left out and reported.
+    /// </summary>
+    public IReadOnlyList<HostedTool> HostedTools { get; init; } = [];
     public ToolChoice? ToolChoice { get; init; }
     public long? MaxTokens { get; init; }
     public IReadOnlyList<string> StopSequences { get; init; } = [];
@@ -51,11 +58,49 @@ public enum ChatRole
 
 public sealed record ChatMessage(ChatRole Role, IReadOnlyList<ContentPart> Content);
 
-/// <summary>A function the model may call; <see cref="Parameters"/> is its JSON Schema.</summary>
+/// <summary>
+/// A function the model may call; <see cref="Parameters"/> is its JSON Schema. <see cref="Name"/> is the name the
+/// upstream sees: for a tool the client offered inside a namespace, or as a freeform (custom) tool, it is a flat name
+/// every upstream family accepts (<see cref="ToolNames"/>), and <see cref="Namespace"/>, <see cref="ClientName"/> and
+/// <see cref="Kind"/> say how its calls go back to the client.
+/// </summary>
 public sealed record ToolDefinition(string Name, string? Description, JsonElement? Parameters)
 {
     /// <summary>The client's <c>strict</c> (schema adherence) for the function, null when it did not say.</summary>
     public bool? Strict { get; init; }
+
+    /// <summary>The Responses API namespace the client offered the tool in; null for a top-level tool.</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>The tool's own name as the client knows it (inside its namespace); null when it is <see cref="Name"/>.</summary>
+    public string? ClientName { get; init; }
+
+    public ToolKind Kind { get; init; } = ToolKind.Function;
+
+    /// <summary>Anthropic's prompt-caching marker on the tool definition, kept as JSON.</summary>
+    public JsonElement? CacheControl { get; init; }
+}
+
+public enum ToolKind
+{
+    Function,
+
+    /// <summary>
+    /// A Responses API freeform (<c>custom</c>) tool: offered upstream as a function with one string argument
+    /// (<see cref="ToolNames.CustomInput"/>), its calls go back to the client as <c>custom_tool_call</c> with the raw input.
+    /// </summary>
+    Custom,
+}
+
+/// <summary>A tool the upstream runs itself; <see cref="Type"/> is the client's (e.g. "web_search"), <see cref="Spec"/> its whole definition.</summary>
+public sealed record HostedTool(string Type, JsonElement Spec)
+{
+    /// <summary>The Responses API's tools that its own servers run (remote MCP included), by <c>type</c>.</summary>
+    public static bool IsHosted(string type) => type is "web_search" or "web_search_preview" or "web_search_preview_2025_03_11"
+        or "web_search_2025_08_26" or "file_search" or "code_interpreter" or "image_generation" or "computer_use" or "computer_use_preview" or "mcp";
+
+    /// <summary>The web search family, whichever dated variant the client named; channels allow it as <c>web_search</c>.</summary>
+    public string Kind => Type.StartsWith("web_search", StringComparison.Ordinal) ? "web_search" : Type.StartsWith("computer_use", StringComparison.Ordinal) ? "computer_use" : Type;
 }
 
 public enum ToolChoiceKind

@@ -47,6 +47,9 @@ public interface IProviderAdapter
     /// <summary>A 400 for a request this upstream's format cannot carry at all (checked before the body is written), else null.</summary>
     GatewayError? Refuse(ChatRequest request) => null;
 
+    /// <summary>Whether this upstream family has an equivalent of the client's hosted tool (Anthropic's server web search, Gemini's Google Search grounding).</summary>
+    bool CanHost(HostedTool tool) => false;
+
     /// <summary>The upstream body. Streams always ask for usage.</summary>
     void WriteRequest(IBufferWriter<byte> output, ChatRequest request, string upstreamModel);
 

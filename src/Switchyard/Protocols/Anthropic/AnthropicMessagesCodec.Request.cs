@@ -247,7 +247,7 @@ public sealed partial class AnthropicMessagesCodec
             {
                 throw new InvalidRequestException($"tools.{index}", $"tools.{index}: the server tool '{type}' can be served only by an Anthropic channel");
             }
-            result.Add(new ToolDefinition(Str(tool, "name") ?? "", Str(tool, "description"), Clone(tool, "input_schema")));
+            result.Add(new ToolDefinition(Str(tool, "name") ?? "", Str(tool, "description"), Clone(tool, "input_schema")) { CacheControl = Clone(tool, "cache_control") });
             index++;
         }
         return result;

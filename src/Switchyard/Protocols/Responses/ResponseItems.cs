@@ -43,6 +43,9 @@ internal sealed record MessageItem(string Id, string Text) : OutputItem(Id)
 /// <summary>A call of a function tool: <see cref="CallId"/> is what the client's function_call_output answers.</summary>
 internal sealed record FunctionCallItem(string Id, string CallId, string Name, string Arguments) : OutputItem(Id)
 {
+    /// <summary>The namespace the client offered the function in; null for a top-level function.</summary>
+    public string? Namespace { get; init; }
+
     public override void Write(Utf8JsonWriter writer, bool done)
     {
         writer.WriteStartObject();
@@ -51,7 +54,32 @@ internal sealed record FunctionCallItem(string Id, string CallId, string Name, s
         writer.WriteString("status", done ? "completed" : "in_progress");
         writer.WriteString("arguments", done ? Arguments : "");
         writer.WriteString("call_id", CallId);
+        if (Namespace is { } space)
+        {
+            writer.WriteString("namespace", space);
+        }
         writer.WriteString("name", Name);
+        writer.WriteEndObject();
+    }
+}
+
+/// <summary>A call of a freeform (custom) tool: <see cref="Input"/> is the raw text the client's tool takes.</summary>
+internal sealed record CustomToolCallItem(string Id, string CallId, string Name, string Input) : OutputItem(Id)
+{
+    public string? Namespace { get; init; }
+
+    public override void Write(Utf8JsonWriter writer, bool done)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id", Id);
+        writer.WriteString("type", "custom_tool_call");
+        writer.WriteString("call_id", CallId);
+        if (Namespace is { } space)
+        {
+            writer.WriteString("namespace", space);
+        }
+        writer.WriteString("name", Name);
+        writer.WriteString("input", done ? Input : "");
         writer.WriteEndObject();
     }
 }

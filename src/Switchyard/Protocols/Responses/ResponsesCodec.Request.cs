@@ -42,11 +42,11 @@ public sealed partial class ResponsesCodec
                 throw new InvalidRequestException("input", "Invalid type for 'input': expected one of a string or array of input items.");
         }
         var parallel = !(root.TryGetProperty("parallel_tool_calls", out var p) && p.ValueKind == JsonValueKind.False);
-        var tools = ReadTools(root);
+        var (tools, hosted) = ReadTools(root);
         var (choice, allowed) = ReadToolChoice(root, parallel);
         if (allowed is not null)
         {
-            tools = tools.Where(t => allowed.Contains(t.Name)).ToList();
+            tools = tools.Where(t => allowed.Contains(t.ClientName ?? t.Name)).ToList();
         }
         return new ChatRequest
         {
@@ -54,6 +54,7 @@ public sealed partial class ResponsesCodec
             System = system,
             Messages = turns,
             Tools = tools,
+            HostedTools = hosted,
             ToolChoice = choice,
             MaxTokens = Long(root, "max_output_tokens"),
             Metadata = root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object ? metadata.Clone() : null,
@@ -110,12 +111,21 @@ public sealed partial class ResponsesCodec
                 ReadMessage(item, path, system, turns);
                 break;
             case "function_call":
+                var functionName = Str(item, "name") ?? throw new InvalidRequestException($"{path}.name", $"Missing required parameter: '{path}.name'.");
                 Append(turns, ChatRole.Assistant, [ToolCallIds.Call(
                     Str(item, "call_id") ?? throw new InvalidRequestException($"{path}.call_id", $"Missing required parameter: '{path}.call_id'."),
-                    Str(item, "name") ?? throw new InvalidRequestException($"{path}.name", $"Missing required parameter: '{path}.name'."),
+                    Str(item, "namespace") is { Length: > 0 } space ? ToolNames.Flatten(space, functionName) : functionName,
                     Str(item, "arguments") ?? "{}")]);
                 break;
-            case "function_call_output":
+            case "custom_tool_call":
+                // Offered upstream as a function of one string: the call goes back in that shape.
+                Append(turns, ChatRole.Assistant, [ToolCallIds.Call(
+                    Str(item, "call_id") ?? throw new InvalidRequestException($"{path}.call_id", $"Missing required parameter: '{path}.call_id'."),
+                    ToolNames.Flatten(Str(item, "namespace"),
+                        Str(item, "name") ?? throw new InvalidRequestException($"{path}.name", $"Missing required parameter: '{path}.name'.")),
+                    CustomArguments(Str(item, "input") ?? ""))]);
+                break;
+            case "function_call_output" or "custom_tool_call_output":
                 var callId = Str(item, "call_id") ?? throw new InvalidRequestException($"{path}.call_id", $"Missing required parameter: '{path}.call_id'.");
                 Append(turns, ChatRole.User, [new ToolResultPart(ToolCallIds.ResultId(callId), ToolOutput(item, path), IsError: false)]);
                 break;
@@ -266,32 +276,124 @@ public sealed partial class ResponsesCodec
         turns.Add(new ChatMessage(role, parts));
     }
 
+    /// <summary>A freeform call's raw input as the arguments of the function it was offered as.</summary>
+    private static string CustomArguments(string input)
+    {
+        var output = new ArrayBufferWriter<byte>(input.Length + 16);
+        using (var writer = new Utf8JsonWriter(output))
+        {
+            writer.WriteStartObject();
+            writer.WriteString(ToolNames.CustomInput, input);
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(output.WrittenSpan);
+    }
+
     private static bool? Bool(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null;
 
-    private static List<ToolDefinition> ReadTools(JsonElement root)
+    /// <summary>
+    /// Function tools as they are; a namespace's tools flattened under names every upstream accepts (their calls go
+    /// back as namespaced calls); freeform tools as a function of one string; tools the upstream would run itself
+    /// (web search, file search, …) set aside for the relay to map or leave out.
+    /// </summary>
+    private static (List<ToolDefinition> Tools, List<HostedTool> Hosted) ReadTools(JsonElement root)
     {
+        var result = new List<ToolDefinition>();
+        var hosted = new List<HostedTool>();
         if (!root.TryGetProperty("tools", out var tools) || tools.ValueKind == JsonValueKind.Null)
         {
-            return [];
+            return (result, hosted);
         }
         if (tools.ValueKind != JsonValueKind.Array)
         {
             throw new InvalidRequestException("tools", "Invalid type for 'tools': expected an array.");
         }
-        var result = new List<ToolDefinition>();
         var index = 0;
         foreach (var tool in tools.EnumerateArray())
         {
             var path = $"tools[{index++}]";
-            if (Str(tool, "type") is var type && type != "function")
+            switch (Str(tool, "type"))
             {
-                throw new InvalidRequestException($"{path}.type", $"'{path}': tools of type '{type}' cannot be served by this channel; only function tools can.");
+                case "function" or "custom":
+                    result.Add(ReadTool(tool, path, null));
+                    break;
+                case "namespace":
+                    var space = Str(tool, "name") ?? throw new InvalidRequestException($"{path}.name", $"Missing required parameter: '{path}.name'.");
+                    if (!tool.TryGetProperty("tools", out var inner) || inner.ValueKind != JsonValueKind.Array)
+                    {
+                        throw new InvalidRequestException($"{path}.tools", $"Missing required parameter: '{path}.tools'.");
+                    }
+                    var innerIndex = 0;
+                    foreach (var member in inner.EnumerateArray())
+                    {
+                        var memberPath = $"{path}.tools[{innerIndex++}]";
+                        if (Str(member, "type") is not ("function" or "custom"))
+                        {
+                            throw new InvalidRequestException($"{memberPath}.type", $"'{memberPath}': a namespace holds only function and custom tools.");
+                        }
+                        result.Add(ReadTool(member, memberPath, space));
+                    }
+                    break;
+                case { } type when HostedTool.IsHosted(type):
+                    hosted.Add(new HostedTool(type, tool.Clone()));
+                    break;
+                case var type:
+                    throw new InvalidRequestException($"{path}.type", $"'{path}': tools of type '{type}' cannot be served by this channel.");
             }
-            var name = Str(tool, "name") ?? throw new InvalidRequestException($"{path}.name", $"Missing required parameter: '{path}.name'.");
-            result.Add(new ToolDefinition(name, Str(tool, "description"), Clone(tool, "parameters")) { Strict = Bool(tool, "strict") });
         }
-        return result;
+        return (result, hosted);
+    }
+
+    private static ToolDefinition ReadTool(JsonElement tool, string path, string? space)
+    {
+        var name = Str(tool, "name") ?? throw new InvalidRequestException($"{path}.name", $"Missing required parameter: '{path}.name'.");
+        var upstreamName = space is null && Str(tool, "type") == "function" ? name : ToolNames.Flatten(space, name);
+        var clientName = upstreamName == name ? null : name;
+        if (Str(tool, "type") == "custom")
+        {
+            return new ToolDefinition(upstreamName, Str(tool, "description"), CustomToolSchema(tool))
+            {
+                Namespace = space,
+                ClientName = clientName,
+                Kind = ToolKind.Custom,
+            };
+        }
+        return new ToolDefinition(upstreamName, Str(tool, "description"), Clone(tool, "parameters"))
+        {
+            Strict = Bool(tool, "strict"),
+            Namespace = space,
+            ClientName = clientName,
+        };
+    }
+
+    /// <summary>One required string; a grammar the client gave (Codex's apply_patch has a Lark one) goes into its description so the model can follow it.</summary>
+    private static JsonElement CustomToolSchema(JsonElement tool)
+    {
+        string? grammar = null;
+        if (tool.TryGetProperty("format", out var format) && Str(format, "type") == "grammar" && Str(format, "definition") is { Length: > 0 } definition)
+        {
+            grammar = $"The raw input, in this {Str(format, "syntax") ?? "formal"} grammar:\n{definition}";
+        }
+        var output = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(output))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "object");
+            writer.WriteStartObject("properties");
+            writer.WriteStartObject(ToolNames.CustomInput);
+            writer.WriteString("type", "string");
+            writer.WriteString("description", grammar ?? "The raw input for the tool.");
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteStartArray("required");
+            writer.WriteStringValue(ToolNames.CustomInput);
+            writer.WriteEndArray();
+            writer.WriteBoolean("additionalProperties", false);
+            writer.WriteEndObject();
+        }
+        using var document = JsonDocument.Parse(output.WrittenMemory);
+        return document.RootElement.Clone();
     }
 
     private static (ToolChoice? Choice, HashSet<string>? Allowed) ReadToolChoice(JsonElement root, bool parallel) =>

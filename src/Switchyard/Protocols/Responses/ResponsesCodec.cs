@@ -49,7 +49,8 @@ public sealed partial class ResponsesCodec(TimeProvider time) : IClientCodec
                     items.Add(new MessageItem(ids.Item("msg", items.Count), text.Text));
                     break;
                 case ToolCallPart call:
-                    items.Add(new FunctionCallItem(ids.Item("fc", items.Count), ToolCallIds.ToWire(call), call.Name, call.Arguments));
+                    items.Add(ClientToolCalls.Item(request, ids.Item(ClientToolCalls.Find(request, call.Name)?.Kind == ToolKind.Custom ? "ctc" : "fc", items.Count),
+                        ToolCallIds.ToWire(call), call));
                     break;
                 case ThinkingPart or RedactedThinkingPart:
                     var summary = part is ThinkingPart thinking && request.Thinking?.Summary is not null ? thinking.Text : null;

@@ -74,6 +74,10 @@ internal sealed class ResponsesEventWriter(ChatRequest request, long createdAt) 
             case SignatureDelta signature when _open.TryGetValue(signature.Index, out var item):
                 item.Signature = (item.Signature ?? "") + signature.Signature;
                 break;
+            case ToolArgumentsDelta { Json.Length: > 0 } arguments when _open.TryGetValue(arguments.Index, out var item) && item.Kind == ItemKind.CustomCall:
+                // The raw input sits inside the JSON arguments of the function the tool was offered as; it is sent once whole.
+                item.Text.Append(arguments.Json);
+                break;
             case ToolArgumentsDelta { Json.Length: > 0 } arguments when _open.TryGetValue(arguments.Index, out var item) && item.Kind == ItemKind.FunctionCall:
                 item.Text.Append(arguments.Json);
                 Event(output, "response.function_call_arguments.delta", w =>
@@ -123,7 +127,7 @@ internal sealed class ResponsesEventWriter(ChatRequest request, long createdAt) 
         var item = block.Block switch
         {
             TextPart => new OpenItem(ItemKind.Message, _ids!.Item("msg", outputIndex), outputIndex),
-            ToolCallPart call => new OpenItem(ItemKind.FunctionCall, _ids!.Item("fc", outputIndex), outputIndex) { CallId = ToolCallIds.ToWire(call), Name = call.Name },
+            ToolCallPart call => OpenCall(call, outputIndex),
             ThinkingPart => new OpenItem(ItemKind.Reasoning, _ids!.Item("rs", outputIndex), outputIndex),
             RedactedThinkingPart redacted => new OpenItem(ItemKind.Reasoning, _ids!.Item("rs", outputIndex), outputIndex) { Redacted = redacted.Data },
             _ => null,
@@ -144,6 +148,18 @@ internal sealed class ResponsesEventWriter(ChatRequest request, long createdAt) 
         {
             ContentPart(output, "response.content_part.added", item, "");
         }
+    }
+
+    private OpenItem OpenCall(ToolCallPart call, int outputIndex)
+    {
+        var tool = ClientToolCalls.Find(request, call.Name);
+        var custom = tool?.Kind == ToolKind.Custom;
+        return new OpenItem(custom ? ItemKind.CustomCall : ItemKind.FunctionCall, _ids!.Item(custom ? "ctc" : "fc", outputIndex), outputIndex)
+        {
+            CallId = ToolCallIds.ToWire(call),
+            Name = tool?.ClientName ?? call.Name,
+            Namespace = tool?.Namespace,
+        };
     }
 
     private void Close(OpenItem item, IBufferWriter<byte> output)
@@ -168,6 +184,23 @@ internal sealed class ResponsesEventWriter(ChatRequest request, long createdAt) 
                     Position(w, item);
                     w.WriteString("name", item.Name);
                     w.WriteString("arguments", text);
+                });
+                break;
+            case ItemKind.CustomCall:
+                var input = ClientToolCalls.CustomInput(text);
+                item.Input = input;
+                if (input.Length > 0)
+                {
+                    Event(output, "response.custom_tool_call_input.delta", w =>
+                    {
+                        Position(w, item);
+                        w.WriteString("delta", input);
+                    });
+                }
+                Event(output, "response.custom_tool_call_input.done", w =>
+                {
+                    Position(w, item);
+                    w.WriteString("input", input);
                 });
                 break;
             case ItemKind.Reasoning when item.SummaryOpen:
@@ -241,6 +274,7 @@ internal sealed class ResponsesEventWriter(ChatRequest request, long createdAt) 
     {
         Message,
         FunctionCall,
+        CustomCall,
         Reasoning,
     }
 
@@ -253,6 +287,10 @@ internal sealed class ResponsesEventWriter(ChatRequest request, long createdAt) 
         public StringBuilder Text { get; } = new();
         public string CallId { get; init; } = "";
         public string Name { get; init; } = "";
+        public string? Namespace { get; init; }
+
+        /// <summary>A custom call's raw input, once its arguments are complete.</summary>
+        public string Input { get; set; } = "";
         public string? Signature { get; set; }
         public string? Redacted { get; init; }
         public bool SummaryOpen { get; set; }
@@ -260,7 +298,8 @@ internal sealed class ResponsesEventWriter(ChatRequest request, long createdAt) 
         public OutputItem ToItem(string? summary) => Kind switch
         {
             ItemKind.Message => new MessageItem(Id, Text.ToString()),
-            ItemKind.FunctionCall => new FunctionCallItem(Id, CallId, Name, Text.ToString()),
+            ItemKind.FunctionCall => new FunctionCallItem(Id, CallId, Name, Text.ToString()) { Namespace = Namespace },
+            ItemKind.CustomCall => new CustomToolCallItem(Id, CallId, Name, Input) { Namespace = Namespace },
             _ => new ReasoningItem(Id, summary, ReasoningEnvelope.Seal(Redacted is { } data
                 ? new RedactedThinkingPart(data)
                 : new ThinkingPart(Text.ToString(), Signature))),

@@ -12,6 +12,9 @@ internal sealed class AnthropicEventParser : IUpstreamStreamParser
     private AnthropicUsageReader.Fields _usage;
     private bool _stopped;
 
+    /// <summary>Blocks of the upstream's own server tools (its web search and their results): nothing a client of another protocol can take.</summary>
+    private HashSet<int>? _serverBlocks;
+
     public TokenUsage Usage => _usage.ToUsage();
 
     public void OnFrame(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data, List<StreamEvent> output)
@@ -47,6 +50,11 @@ internal sealed class AnthropicEventParser : IUpstreamStreamParser
             case "content_block_start":
                 var index = root.GetProperty("index").GetInt32();
                 var block = root.GetProperty("content_block");
+                if (Str(block, "type") is "server_tool_use" or "web_search_tool_result")
+                {
+                    (_serverBlocks ??= []).Add(index);
+                    break;
+                }
                 output.Add(new BlockStarted(index, Str(block, "type") switch
                 {
                     "tool_use" => new ToolCallPart(Str(block, "id") ?? "", Str(block, "name") ?? "", ""),
@@ -54,6 +62,8 @@ internal sealed class AnthropicEventParser : IUpstreamStreamParser
                     "redacted_thinking" => new RedactedThinkingPart(Str(block, "data") ?? ""),
                     _ => new TextPart(""),
                 }));
+                break;
+            case "content_block_delta" or "content_block_stop" when _serverBlocks?.Contains(root.GetProperty("index").GetInt32()) == true:
                 break;
             case "content_block_delta":
                 var at = root.GetProperty("index").GetInt32();

@@ -119,11 +119,18 @@ public sealed partial class AnthropicMessagesProvider
 
     private static void WriteTools(Utf8JsonWriter writer, ChatRequest request)
     {
-        if (request.Tools.Count == 0)
+        if (request.Tools.Count == 0 && request.HostedTools.Count == 0)
         {
             return;
         }
         writer.WriteStartArray("tools");
+        foreach (var hosted in request.HostedTools)
+        {
+            if (hosted.Kind == "web_search")
+            {
+                WriteWebSearch(writer, hosted.Spec);
+            }
+        }
         foreach (var tool in request.Tools)
         {
             writer.WriteStartObject();
@@ -141,6 +148,7 @@ public sealed partial class AnthropicMessagesProvider
             {
                 writer.WriteRawValue("""{"type":"object"}""");
             }
+            WriteCacheControl(writer, tool.CacheControl);
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
@@ -165,6 +173,43 @@ public sealed partial class AnthropicMessagesProvider
             writer.WriteEndObject();
         }
     }
+
+    /// <summary>
+    /// The Responses API's web_search as Anthropic's server web search tool: its domain filter and approximate
+    /// location have the same meaning there. Anthropic searches the live web; Codex's <c>external_web_access: false</c>
+    /// (cached results only) has no equivalent, which is why a channel must allow the mapping explicitly.
+    /// </summary>
+    private static void WriteWebSearch(Utf8JsonWriter writer, JsonElement spec)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", WebSearchToolType);
+        writer.WriteString("name", "web_search");
+        if (spec.TryGetProperty("filters", out var filters) && filters.ValueKind == JsonValueKind.Object
+            && filters.TryGetProperty("allowed_domains", out var domains) && domains.ValueKind == JsonValueKind.Array && domains.GetArrayLength() > 0)
+        {
+            writer.WritePropertyName("allowed_domains");
+            domains.WriteTo(writer);
+        }
+        if (spec.TryGetProperty("user_location", out var location) && location.ValueKind == JsonValueKind.Object)
+        {
+            writer.WriteStartObject("user_location");
+            writer.WriteString("type", "approximate");
+            foreach (var field in (ReadOnlySpan<string>)["city", "region", "country", "timezone"])
+            {
+                if (JsonFields.Str(location, field) is { } value)
+                {
+                    writer.WriteString(field, value);
+                }
+            }
+            writer.WriteEndObject();
+        }
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Anthropic's server web search tool version (generally available).</summary>
+    public const string WebSearchToolType = "web_search_20250305";
+
+    public bool CanHost(HostedTool tool) => tool.Kind == "web_search";
 
     private static void WriteText(Utf8JsonWriter writer, TextPart text)
     {

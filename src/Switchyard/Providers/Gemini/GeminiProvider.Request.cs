@@ -154,13 +154,28 @@ public sealed partial class GeminiProvider
     }
 
     /// <summary>Function declarations with their JSON Schema as <c>parametersJsonSchema</c>, which takes full JSON Schema.</summary>
+    public bool CanHost(HostedTool tool) => tool.Kind == "web_search";
+
     private static void WriteTools(Utf8JsonWriter writer, ChatRequest request)
     {
-        if (request.Tools.Count == 0)
+        if (request.Tools.Count == 0 && request.HostedTools.Count == 0)
         {
             return;
         }
         writer.WriteStartArray("tools");
+        if (request.HostedTools.Any(t => t.Kind == "web_search"))
+        {
+            // Grounding with Google Search: Gemini's own search, a tool of its own beside the function declarations.
+            writer.WriteStartObject();
+            writer.WriteStartObject("googleSearch");
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        if (request.Tools.Count == 0)
+        {
+            writer.WriteEndArray();
+            return;
+        }
         writer.WriteStartObject();
         writer.WriteStartArray("functionDeclarations");
         foreach (var tool in request.Tools)

@@ -7,7 +7,8 @@ namespace Switchyard.Telemetry.Alerts;
 /// Every <c>alerts.check_interval</c>: a look at each channel key's health and a refresh of the group budgets; in
 /// between, the budget reader works through the scopes the request path handed over.
 /// </summary>
-public sealed class AlertMonitor(Routing.GatewayRuntime runtime, ChannelAlerts channels, BudgetAlerts budgets, TimeProvider time) : BackgroundService
+public sealed class AlertMonitor(Routing.GatewayRuntime runtime, ChannelAlerts channels, BudgetAlerts budgets, SecretFileAlerts secretFiles,
+    TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -26,6 +27,7 @@ public sealed class AlertMonitor(Routing.GatewayRuntime runtime, ChannelAlerts c
         do
         {
             channels.Check(runtime.Catalog.Channels);
+            secretFiles.Check();
             budgets.Sweep();
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

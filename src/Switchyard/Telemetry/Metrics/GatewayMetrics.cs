@@ -18,6 +18,8 @@ public sealed class GatewayMetrics : IDisposable
     private static readonly string[] StatusClasses = ["1xx", "2xx", "3xx", "4xx", "5xx"];
     private readonly bool _perKey;
     private readonly Counter<long> _requests;
+    private readonly Counter<long> _armRequests;
+    private readonly Histogram<double> _armDuration;
     private readonly Histogram<double> _duration;
     private readonly Histogram<double> _timeToFirstChunk;
     private readonly Histogram<double> _overhead;
@@ -47,6 +49,10 @@ public sealed class GatewayMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = seconds });
         _tokenUsage = Meter.CreateHistogram("gen_ai.client.token.usage", "{token}", "Input and output tokens per request.",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576] });
+        _armRequests = Meter.CreateCounter<long>("switchyard.route.requests", "{request}",
+            "Requests a routing rule matched, by rule, split arm (empty for a plain rule), status class and outcome; both come from the config, so the labels are bounded.");
+        _armDuration = Meter.CreateHistogram("switchyard.route.duration", "s", "Duration of the requests a routing rule matched, by rule and split arm.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] });
         _tokens = Meter.CreateCounter<long>("switchyard.tokens", "{token}", "Tokens by type: input, output, cached (input read from cache), reasoning (part of output).");
         _cost = Meter.CreateCounter<double>("switchyard.cost.usd", "USD", "Cost of the served requests at the configured prices.");
         _rateLimited = Meter.CreateCounter<long>("switchyard.rate_limit.rejections", "{request}", "Requests refused with 429 by a gateway limit, by limit kind and scope.");
@@ -85,6 +91,12 @@ public sealed class GatewayMetrics : IDisposable
             tags.Add("key", record.KeyName ?? None);
         }
         _requests.Add(1, tags);
+        if (record.Route is { } route)
+        {
+            var arm = record.Arm ?? "";
+            _armRequests.Add(1, new TagList { { "route", route }, { "arm", arm }, { "status_class", statusClass }, { "outcome", record.ErrorKind ?? "success" } });
+            _armDuration.Record(finished.Elapsed.TotalSeconds, new TagList { { "route", route }, { "arm", arm } });
+        }
         _overhead.Record(finished.OverheadMs / 1000.0, new KeyValuePair<string, object?>("protocol", protocol));
         if (record.Stream && record.TtfbMs is { } ttfb && record.ErrorKind is null)
         {
@@ -149,11 +161,14 @@ public sealed class GatewayMetrics : IDisposable
     public void OnAlert(string @event, string outcome) =>
         _alerts.Add(1, new TagList { { "event", @event }, { "outcome", outcome } });
 
-    public static string ScopeKind(string scopeLabel) =>
-        scopeLabel.StartsWith("key ", StringComparison.Ordinal) ? "key"
-        : scopeLabel.StartsWith("user ", StringComparison.Ordinal) ? "user"
-        : scopeLabel.Contains(" model ", StringComparison.Ordinal) ? "group_model"
-        : "group";
+    /// <summary>key, user or group, with <c>_model</c> or <c>_endpoint</c> for the limits a scope sets per model or kind of call.</summary>
+    public static string ScopeKind(string scopeLabel)
+    {
+        var kind = scopeLabel.StartsWith("key ", StringComparison.Ordinal) ? "key" : scopeLabel.StartsWith("user ", StringComparison.Ordinal) ? "user" : "group";
+        return scopeLabel.Contains(" endpoint ", StringComparison.Ordinal) ? kind + "_endpoint"
+            : scopeLabel.Contains(" model ", StringComparison.Ordinal) ? kind + "_model"
+            : kind;
+    }
 
     public void Dispose() => Meter.Dispose();
 }

@@ -118,7 +118,7 @@ public sealed class ResponsesCodecRequestTests
     [InlineData("""{"model":"m","input":[{"role":"user","content":[{"type":"input_file","file_id":"file_1"}]}]}""", "input[0].content[0].file_data", "file_id")]
     [InlineData("""{"model":"m","input":[{"role":"developer","content":[{"type":"input_image","image_url":"https://x/y.png"}]}]}""", "input[0].content", "input_image")]
     [InlineData("""{"model":"m","input":[{"role":"tool","content":"x"}]}""", "input[0].role", "'tool'")]
-    [InlineData("""{"model":"m","input":"x","tools":[{"type":"file_search","vector_store_ids":["vs_1"]}]}""", "tools[0].type", "'file_search'")]
+    [InlineData("""{"model":"m","input":"x","tools":[{"type":"local_shell"}]}""", "tools[0].type", "'local_shell'")]
     [InlineData("""{"model":"m","input":"x","tool_choice":"sometimes"}""", "tool_choice", "'sometimes'")]
     [InlineData("""{"model":"m","input":"x","tool_choice":{"type":"web_search_preview"}}""", "tool_choice", "web_search_preview")]
     [InlineData("""{"model":"m","input":"x","text":{"format":{"type":"xml"}}}""", "text.format.type", "'xml'")]

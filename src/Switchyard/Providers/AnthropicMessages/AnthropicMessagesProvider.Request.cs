@@ -84,7 +84,13 @@ public sealed partial class AnthropicMessagesProvider
             writer.WriteString("user_id", user);
             writer.WriteEndObject();
         }
-        if (budget is { } thinkingBudget)
+        if (budget is not null && request.Thinking is { Adaptive: true, BudgetTokens: null })
+        {
+            writer.WriteStartObject("thinking");
+            writer.WriteString("type", "adaptive");
+            writer.WriteEndObject();
+        }
+        else if (budget is { } thinkingBudget)
         {
             writer.WriteStartObject("thinking");
             writer.WriteString("type", "enabled");

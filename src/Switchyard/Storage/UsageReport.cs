@@ -25,13 +25,17 @@ public sealed record UsageRow(string? Key, long Requests, long InputTokens, long
 /// Narrows a report to rows matching every given value (null: any). Group admins' and users' reports are scoped
 /// through this, so the narrowing happens in the query and never after it.
 /// </summary>
+/// <summary>A key's last day of use (UTC, yyyy-MM-dd) and its spend since a day.</summary>
+public sealed record KeyActivity(string LastDay, decimal SpendUsd);
+
 public sealed record UsageFilter(string? Key = null, string? User = null, string? Group = null, string? Model = null, string? Channel = null)
 {
     public static readonly UsageFilter None = new();
 }
 
 /// <summary>
-/// Sums of the ledger by one dimension over a time range. Whole UTC days come from the daily rollups
+/// Sums of the ledger by one dimension over a time range, of the requests that reached an upstream (those refused
+/// before stay in the request log only). Whole UTC days come from the daily rollups
 /// (<c>usage_daily</c>), so a month is a few thousand rollup rows whatever the traffic; only the partial days at the
 /// edges of a range given to the millisecond are summed from the request log.
 /// </summary>
@@ -115,6 +119,28 @@ public sealed class UsageReport(SqlDialect dialect)
             LedgerStore.FromPico(p.Value[6]), p.Value[7], p.Value[8], p.Value[9], LedgerStore.FromPico(p.Value[10]))).ToList();
     }
 
+    /// <summary>
+    /// Per key name: the last UTC day it served a request and what it spent from <paramref name="monthStart"/> (a UTC
+    /// day) on, from the daily rollups (a key list's "last used" and "spend this month").
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, KeyActivity>> KeyActivityAsync(DateOnly monthStart, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync(new CommandDefinition(
+            "SELECT key_name, MAX(day) AS last_day, COALESCE(SUM(CASE WHEN day >= @month THEN cost_picousd ELSE 0 END), 0) AS month_picousd "
+            + "FROM usage_daily WHERE key_name <> '' AND channel <> '' GROUP BY key_name",
+            new { month = monthStart.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }, cancellationToken: cancellationToken));
+        var activity = new Dictionary<string, KeyActivity>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            string name = row.key_name;
+            string lastDay = row.last_day;
+            long picousd = Convert.ToInt64((object)row.month_picousd, System.Globalization.CultureInfo.InvariantCulture);
+            activity[name] = new KeyActivity(lastDay, LedgerStore.FromPico(picousd));
+        }
+        return activity;
+    }
+
     private static DateTimeOffset FloorDay(DateTimeOffset at) => new(at.UtcDateTime.Date, TimeSpan.Zero);
 
     private static DateTimeOffset CeilingDay(DateTimeOffset at)
@@ -136,7 +162,9 @@ public sealed class UsageReport(SqlDialect dialect)
             UsageGrouping.Month => "substr(day, 1, 7)",
             _ => throw new ArgumentOutOfRangeException(nameof(grouping)),
         };
-        var conditions = new List<string>();
+        // Requests refused before any upstream (no channel: unknown model, bad key, limit reached) are errors in the
+        // request log, not usage: counting them would put a "—" key or a misspelt model among the top users of spend.
+        var conditions = new List<string> { "channel <> ''" };
         if (firstDay is not null)
         {
             conditions.Add("day >= @firstDay");
@@ -188,7 +216,7 @@ public sealed class UsageReport(SqlDialect dialect)
             UsageGrouping.Month => dialect.MonthOf("created_at"),
             _ => throw new ArgumentOutOfRangeException(nameof(grouping)),
         };
-        var conditions = new List<string> { "created_at >= @from", "created_at < @to" };
+        var conditions = new List<string> { "created_at >= @from", "created_at < @to", "COALESCE(channel, '') <> ''" };
         AddFilter(conditions, filter, "key_name", "user_name", "group_name", "COALESCE(served_model, requested_model, '')", "channel");
         return $"SELECT {dimension} AS dimension, {Sums} FROM usage_records WHERE {string.Join(" AND ", conditions)} GROUP BY {dimension}";
     }

@@ -13,7 +13,7 @@ const masterKey = process.env.SWITCHYARD_MASTER_KEY;
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const names = process.argv.slice(2);
 const group = process.env.SWITCHYARD_GROUP || 'team';
-const SUPER_ADMIN_PAGES = ['overview', 'keys', 'users', 'groups', 'channels', 'models', 'usage', 'requests', 'audit'];
+const SUPER_ADMIN_PAGES = ['overview', 'keys', 'users', 'groups', 'channels', 'models', 'usage', 'requests', 'reports', 'audit'];
 const step = text => console.log(`step: ${text}`);
 // Screenshots of every page: test artifacts (under the test output folder), and a few kept in docs/ui/ for docs/ui.md.
 const artifacts = process.env.SWITCHYARD_ARTIFACTS || join(process.cwd(), 'artifacts');
@@ -22,8 +22,8 @@ const VIEWPORTS = { desktop: { width: 1400, height: 900 }, phone: { width: 390, 
 const LANGS = { en: 'en-US', zh: 'zh-CN' };
 // The menu in each language: a page in the wrong language (or a missing message) shows here first.
 const MENU = {
-  en: { overview: 'Overview', keys: 'Keys', users: 'Users', groups: 'Groups', channels: 'Channels', models: 'Models & prices', usage: 'Usage', requests: 'Request log', audit: 'Audit log' },
-  zh: { overview: '概览', keys: '密钥', users: '用户', groups: '分组', channels: '渠道', models: '模型与价格', usage: '用量', requests: '请求日志', audit: '审计日志' },
+  en: { overview: 'Overview', keys: 'Keys', users: 'Users', groups: 'Groups', channels: 'Channels', models: 'Models & prices', usage: 'Usage', requests: 'Request log', reports: 'Reconciliation & alerts', audit: 'Audit log' },
+  zh: { overview: '概览', keys: '密钥', users: '用户', groups: '分组', channels: '渠道', models: '模型与价格', usage: '用量', requests: '请求日志', reports: '对账与告警', audit: '审计日志' },
 };
 
 let browser = null;
@@ -216,6 +216,28 @@ const scenarios = {
       assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), background);
       step(`dark theme remembered (${background})`);
     }, { locale: 'zh-CN', colorScheme: 'light' }, { strict: true });
+  },
+
+  // An upstream's export uploaded on the reports page: a verdict for each model, and the report listed.
+  async reconciliation() {
+    await withPage(async page => {
+      await loginWithKey(page, masterKey);
+      await page.goto(`${base}/ui/#/reports`);
+      await page.waitForSelector('#reconcile-form');
+      await page.waitForSelector('#alerts-table');
+      await page.selectOption('#reconcile-channel', 'mock');
+      await page.fill('#reconcile-day', '2026-11-30');
+      await page.setInputFiles('#reconcile-file', { name: 'export.csv', mimeType: 'text/csv',
+        buffer: Buffer.from('date,model,input_tokens,output_tokens,cost\n2026-11-30,gpt-4o,1000,200,0.5\n') });
+      await page.click('#reconcile-form button[type=submit]');
+      const row = page.locator('#reconciliation-models tbody tr', { hasText: 'gpt-4o' });
+      await row.waitFor();
+      assert.equal((await row.locator('.badge').textContent()).trim(), '网关无记录');
+      assert.equal((await page.locator('#reconciliation-report h3 .badge').textContent()).trim(), '不一致');
+      await page.locator('#reconciliation-table tbody tr', { hasText: '2026-11-30' }).waitFor();
+      await shot(page, 'super_admin-reconciliation-zh-desktop');
+      step('a reconciliation upload shows each model\'s verdict (in Chinese) and is listed');
+    }, { locale: 'zh-CN', viewport: VIEWPORTS.desktop }, { strict: true });
   },
 
   async 'tour-super'() {

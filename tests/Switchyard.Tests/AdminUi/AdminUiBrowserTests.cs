@@ -20,7 +20,7 @@ public sealed class AdminUiBrowserTests
     public async Task MasterKey_Scenarios()
     {
         await using var gateway = await GatewayHarness.StartAsync();
-        await BrowserRunner.RunAsync(gateway, ["master-key", "headers", "pages", "usage", "mobile", "wrong-key", "language", "tour-super"]);
+        await BrowserRunner.RunAsync(gateway, ["master-key", "headers", "pages", "usage", "mobile", "wrong-key", "language", "reconciliation", "tour-super"]);
     }
 
     /// <summary>

@@ -14,6 +14,7 @@ import * as models from './pages/models.js';
 import * as usage from './pages/usage.js';
 import * as requests from './pages/requests.js';
 import * as audit from './pages/audit.js';
+import * as reports from './pages/reports.js';
 
 const PAGES = {
   overview: { title: () => t('page.overview'), module: overview },
@@ -24,6 +25,7 @@ const PAGES = {
   models: { title: () => t('page.models'), module: models },
   usage: { title: () => t('page.usage'), module: usage },
   requests: { title: () => t('page.requests'), module: requests },
+  reports: { title: () => t('page.reports'), module: reports },
   audit: { title: () => t('page.audit'), module: audit },
 };
 

@@ -4,7 +4,7 @@ import { h, replace } from '../dom.js';
 import * as api from '../api.js';
 import { t } from '../i18n.js';
 import {
-  badge, confirmDialog, dataTable, errorNotice, field, formatNumber, formDialog, input, list, notice, pageHeader, select, sourceLabel,
+  badge, confirmDialog, dataTable, errorNotice, field, formatDate, formatNumber, formDialog, input, list, notice, pageHeader, select, sourceLabel,
 } from '../ui.js';
 
 const TYPES = ['openai', 'anthropic', 'gemini'];
@@ -104,7 +104,10 @@ export async function render(container) {
         { title: t('page.keys'), value: c => h('ul', { class: 'plain' }, ...(c.keys ?? []).map(k => h('li', null,
           h('code', null, k.key_hint ?? t('common.none')), ' ', stateBadge(k.state), ' ',
           t('channels.keyStats', { requests: formatNumber(k.requests_last_minute ?? 0), errors: formatNumber(k.errors_last_minute ?? 0) }),
-          k.latency_p50_ms ? t('channels.keyLatency', { ms: formatNumber(k.latency_p50_ms) }) : ''))) },
+          k.latency_p50_ms ? t('channels.keyLatency', { ms: formatNumber(k.latency_p50_ms) }) : '',
+          k.last_health_check ? h('div', { class: 'hint' }, t(k.last_health_check.ok ? 'channels.checkOk' : 'channels.checkFailed', {
+            at: formatDate(k.last_health_check.at), ms: formatNumber(k.last_health_check.latency_ms), error: k.last_health_check.error ?? k.last_health_check.status ?? '',
+          })) : null))) },
         { title: t('column.source'), value: c => sourceLabel(c.source ?? 'config') },
         { title: '', class: 'row-actions', value: c => ((c.source ?? 'config') !== 'api' ? h('span', { class: 'hint' }, t('channels.editInConfig')) : h('span', null,
           h('button', { type: 'button', class: 'secondary small', onclick: () => openForm(t('channels.editTitle', { name: c.name }), c, async body => {

@@ -34,8 +34,7 @@ public sealed record UsageFilter(string? Key = null, string? User = null, string
 }
 
 /// <summary>
-/// Sums of the ledger by one dimension over a time range, of the requests that reached an upstream (those refused
-/// before stay in the request log only). Whole UTC days come from the daily rollups
+/// Sums of the ledger by one dimension over a time range. Whole UTC days come from the daily rollups
 /// (<c>usage_daily</c>), so a month is a few thousand rollup rows whatever the traffic; only the partial days at the
 /// edges of a range given to the millisecond are summed from the request log.
 /// </summary>
@@ -162,9 +161,7 @@ public sealed class UsageReport(SqlDialect dialect)
             UsageGrouping.Month => "substr(day, 1, 7)",
             _ => throw new ArgumentOutOfRangeException(nameof(grouping)),
         };
-        // Requests refused before any upstream (no channel: unknown model, bad key, limit reached) are errors in the
-        // request log, not usage: counting them would put a "—" key or a misspelt model among the top users of spend.
-        var conditions = new List<string> { "channel <> ''" };
+        var conditions = new List<string>();
         if (firstDay is not null)
         {
             conditions.Add("day >= @firstDay");
@@ -216,7 +213,7 @@ public sealed class UsageReport(SqlDialect dialect)
             UsageGrouping.Month => dialect.MonthOf("created_at"),
             _ => throw new ArgumentOutOfRangeException(nameof(grouping)),
         };
-        var conditions = new List<string> { "created_at >= @from", "created_at < @to", "COALESCE(channel, '') <> ''" };
+        var conditions = new List<string> { "created_at >= @from", "created_at < @to" };
         AddFilter(conditions, filter, "key_name", "user_name", "group_name", "COALESCE(served_model, requested_model, '')", "channel");
         return $"SELECT {dimension} AS dimension, {Sums} FROM usage_records WHERE {string.Join(" AND ", conditions)} GROUP BY {dimension}";
     }

@@ -4,6 +4,8 @@
 // One browser serves every scenario named (each in a fresh context: no shared cookies or storage), since
 // starting Chromium is most of the time. Prints one line per step; exits 1 on the first failed check.
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const base = process.env.SWITCHYARD_URL.replace(/\/$/, '');
@@ -11,16 +13,39 @@ const masterKey = process.env.SWITCHYARD_MASTER_KEY;
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const names = process.argv.slice(2);
 const group = process.env.SWITCHYARD_GROUP || 'team';
-const SUPER_ADMIN_PAGES = ['overview', 'keys', 'users', 'groups', 'channels', 'models', 'usage', 'requests', 'audit'];
+const SUPER_ADMIN_PAGES = ['overview', 'keys', 'users', 'groups', 'channels', 'models', 'usage', 'requests', 'reports', 'audit'];
 const step = text => console.log(`step: ${text}`);
+// Screenshots of every page: test artifacts (under the test output folder), and a few kept in docs/ui/ for docs/ui.md.
+const artifacts = process.env.SWITCHYARD_ARTIFACTS || join(process.cwd(), 'artifacts');
+const docsShots = process.env.SWITCHYARD_DOCS_SHOTS || null;
+const VIEWPORTS = { desktop: { width: 1400, height: 900 }, phone: { width: 390, height: 844 } };
+const LANGS = { en: 'en-US', zh: 'zh-CN' };
+// The menu in each language: a page in the wrong language (or a missing message) shows here first.
+const MENU = {
+  en: { overview: 'Overview', keys: 'Keys', users: 'Users', groups: 'Groups', channels: 'Channels', models: 'Models & prices', usage: 'Usage', requests: 'Request log', reports: 'Reconciliation & alerts', audit: 'Audit log' },
+  zh: { overview: '概览', keys: '密钥', users: '用户', groups: '分组', channels: '渠道', models: '模型与价格', usage: '用量', requests: '请求日志', reports: '对账与告警', audit: '审计日志' },
+};
 
 let browser = null;
 
-async function withPage(run, contextOptions = {}) {
+/**
+ * Runs `run` in a fresh browser context. Console errors and page errors fail it; with `strict`, so does any request
+ * the page makes that fails or answers 4xx/5xx (a page that works logs none).
+ */
+async function withPage(run, contextOptions = {}, { strict = false } = {}) {
   browser ??= await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
-  const context = await browser.newContext(contextOptions);
+  // English unless a scenario asks otherwise: the default language follows the browser's.
+  const context = await browser.newContext({ locale: 'en-US', ...contextOptions });
   try {
     const page = await context.newPage();
+    const failedRequests = [];
+    page.on('response', response => {
+      if (response.status() >= 400) failedRequests.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+    });
+    page.on('requestfailed', request => {
+      // A download the page hands to the browser is not a failure.
+      if (!/ERR_ABORTED/.test(request.failure()?.errorText ?? '')) failedRequests.push(`failed ${request.method()} ${request.url()}: ${request.failure()?.errorText}`);
+    });
     // Generous: a 2-core machine running the whole suite can be slow to start a page; a wait only lasts this
     // long when something is really missing.
     page.setDefaultTimeout(20000);
@@ -29,10 +54,11 @@ async function withPage(run, contextOptions = {}) {
     page.on('pageerror', error => problems.push(`page error: ${error.message}`));
     page.on('console', message => {
       // A CSP violation or an uncaught failure shows here; 4xx answers the UI handles are expected noise.
-      if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) problems.push(`console: ${message.text()}`);
+      if (message.type() === 'error' && (strict || !/Failed to load resource/.test(message.text()))) problems.push(`console: ${message.text()}`);
     });
     await run(page, context);
     assert.deepEqual(problems, [], 'the page logged errors');
+    if (strict) assert.deepEqual(failedRequests, [], 'the page made failing requests');
   } finally {
     await context.close();
   }
@@ -86,7 +112,147 @@ async function pageText(page) {
     + [...document.querySelectorAll('input, textarea')].map(i => i.value).join('\n'));
 }
 
+/** Waits until the page in #content has drawn its data (no "Loading…" left). */
+async function settled(page) {
+  await page.waitForFunction(() => !document.querySelector('#content .notice.muted:first-child, #content .cards > .notice.muted')
+    && ![...document.querySelectorAll('#content .notice.muted')].some(n => n.textContent.endsWith('…')));
+}
+
+/** Nothing is cut off or scrolls sideways: neither the page nor a table panel within it. */
+async function assertFits(page, where) {
+  const overflow = await page.evaluate(() => {
+    const out = [];
+    const page = document.documentElement.scrollWidth - window.innerWidth;
+    if (page > 1) out.push(`page by ${page}px`);
+    for (const el of document.querySelectorAll('#content .scroll, #content .table-wrap, #content .chart-panel')) {
+      const extra = el.scrollWidth - el.clientWidth;
+      if (extra > 1) out.push(`${el.className} ${el.querySelector('table')?.id ?? ''} by ${extra}px`);
+    }
+    return out;
+  });
+  assert.deepEqual(overflow, [], `${where}: scrolls sideways`);
+}
+
+async function openPage(page, name, phone) {
+  if (phone && !(await page.isVisible('nav.nav'))) await page.click('.menu-toggle');
+  await page.click(`nav a[data-page=${name}]`);
+  // On a phone the menu folds again once a page is chosen: the active entry is there, just not shown.
+  await page.waitForSelector(`nav a[data-page=${name}].active`, { state: 'attached' });
+  await settled(page);
+}
+
+async function shot(page, name, docsName) {
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: false });
+  if (docsShots && docsName) {
+    mkdirSync(docsShots, { recursive: true });
+    await page.screenshot({ path: join(docsShots, `${docsName}.png`), fullPage: false });
+  }
+}
+
+/**
+ * Every page a role sees, in both languages at both sizes: the menu and `lang` in the language, no error notice,
+ * nothing scrolling sideways, no console error, no failing request; a screenshot of each.
+ */
+async function tour(role, signIn, pages, docs = []) {
+  for (const [lang, locale] of Object.entries(LANGS)) {
+    for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+      await withPage(async page => {
+        await signIn(page);
+        assert.equal(await page.getAttribute('html', 'lang'), lang === 'zh' ? 'zh-CN' : 'en', 'lang on <html>');
+        const phone = size === 'phone';
+        if (phone) await page.click('.menu-toggle');
+        const menu = await page.locator('nav a[data-page]').evaluateAll(links => links.map(a => [a.dataset.page, a.textContent]));
+        assert.deepEqual(menu.map(m => m[0]), pages, `${role}'s menu`);
+        for (const [name, text] of menu) assert.equal(text, MENU[lang][name], `menu entry ${name} in ${lang}`);
+        if (phone) await page.click('.menu-toggle');
+        for (const name of pages) {
+          await openPage(page, name, phone);
+          assert.equal(await page.locator('#content h1').count(), 1, `${name} has a heading`);
+          assert.deepEqual(await page.locator('#content .notice.error').allTextContents(), [], `${name} shows an error`);
+          await shot(page, `${role}-${name}-${lang}-${size}`, docs.includes(name) && (size === 'desktop' || name === 'overview') ? `${name}-${lang}${phone ? '-phone' : ''}` : null);
+          await assertFits(page, `${role} ${name} ${lang} ${size}`);
+        }
+        step(`${role}, ${lang}, ${viewport.width}x${viewport.height}: ${pages.length} pages, no errors, nothing sideways`);
+      }, { locale, viewport }, { strict: true });
+    }
+  }
+}
+
 const scenarios = {
+  // The language: from the browser by default, switched in the top bar and remembered, on <html lang>, in
+  // dates and numbers; the theme switch next to it.
+  async language() {
+    await withPage(async page => {
+      await page.goto(`${base}/ui/`);
+      await page.waitForSelector('#password-login');
+      assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+      assert.equal((await page.textContent('#password-login h2')).trim(), '登录');
+      await loginWithKey(page, masterKey);
+      assert.equal(await page.textContent('#who-role'), '超级管理员');
+      assert.equal(await page.evaluate(() => Object.keys(localStorage).length), 0, 'the default language is not stored');
+      await page.selectOption('#lang-switch', 'en');
+      await page.waitForSelector('nav a[data-page=keys]:text-is("Keys")');
+      assert.equal(await page.getAttribute('html', 'lang'), 'en');
+      await page.reload();
+      await page.waitForSelector('nav a[data-page=keys]:text-is("Keys")');
+      assert.equal(await page.textContent('#who-role'), 'Super admin');
+      step('a Chinese browser starts in Chinese; the switch to English is remembered over a reload');
+      await page.selectOption('#lang-switch', 'zh');
+      await page.goto(`${base}/ui/#/usage?group_by=model`);
+      await page.waitForSelector('#usage-table');
+      const cost = await page.locator('#usage-table tfoot td').last().textContent();
+      assert.match(cost, /^US\$|^\$/, `cost in zh: ${cost}`);
+      assert.equal(await page.locator('#usage-table thead th').first().textContent(), '模型');
+      step(`usage in Chinese: ${cost}`);
+
+      assert.equal(await page.getAttribute('html', 'data-theme'), null, 'the system theme is the default');
+      await page.selectOption('#theme-switch', 'dark');
+      assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      await page.reload();
+      await page.waitForSelector('#logout');
+      assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+      assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), background);
+      step(`dark theme remembered (${background})`);
+    }, { locale: 'zh-CN', colorScheme: 'light' }, { strict: true });
+  },
+
+  // An upstream's export uploaded on the reports page: a verdict for each model, and the report listed.
+  async reconciliation() {
+    await withPage(async page => {
+      await loginWithKey(page, masterKey);
+      await page.goto(`${base}/ui/#/reports`);
+      await page.waitForSelector('#reconcile-form');
+      await page.waitForSelector('#alerts-table');
+      await page.selectOption('#reconcile-channel', 'mock');
+      await page.fill('#reconcile-day', '2026-11-30');
+      await page.setInputFiles('#reconcile-file', { name: 'export.csv', mimeType: 'text/csv',
+        buffer: Buffer.from('date,model,input_tokens,output_tokens,cost\n2026-11-30,gpt-4o,1000,200,0.5\n') });
+      await page.click('#reconcile-form button[type=submit]');
+      const row = page.locator('#reconciliation-models tbody tr', { hasText: 'gpt-4o' });
+      await row.waitFor();
+      assert.equal((await row.locator('.badge').textContent()).trim(), '网关无记录');
+      assert.equal((await page.locator('#reconciliation-report h3 .badge').textContent()).trim(), '不一致');
+      await page.locator('#reconciliation-table tbody tr', { hasText: '2026-11-30' }).waitFor();
+      await shot(page, 'super_admin-reconciliation-zh-desktop');
+      step('a reconciliation upload shows each model\'s verdict (in Chinese) and is listed');
+    }, { locale: 'zh-CN', viewport: VIEWPORTS.desktop }, { strict: true });
+  },
+
+  async 'tour-super'() {
+    await chat(process.env.SWITCHYARD_CLIENT_KEY);
+    await tour('super_admin', page => loginWithKey(page, masterKey), SUPER_ADMIN_PAGES, ['overview', 'keys', 'usage', 'requests']);
+  },
+
+  async 'tour-roles'() {
+    await tour('group_admin', page => loginWithPassword(page, process.env.SWITCHYARD_GROUP_ADMIN, process.env.SWITCHYARD_GROUP_ADMIN_PASSWORD),
+      ['overview', 'keys', 'users', 'groups', 'usage', 'requests']);
+    await tour('user', page => loginWithPassword(page, process.env.SWITCHYARD_PLAIN_USER, process.env.SWITCHYARD_PLAIN_USER_PASSWORD),
+      ['overview', 'keys', 'usage', 'requests']);
+  },
+
+
   // Security headers on the UI itself, and a script injected through data stays text.
   async headers() {
     const index = await fetch(`${base}/ui/`);
@@ -152,10 +318,24 @@ const scenarios = {
       await page.locator('#keys-table tr', { hasText: keyName }).getByRole('button', { name: 'Limits' }).click();
       await page.waitForSelector('#key-details table.quota');
       const quota = await page.textContent('#key-details table.quota');
-      assert.ok(quota.includes('rpm') && quota.includes('7'), `quota: ${quota}`);
+      assert.ok(quota.includes('Requests / minute') && quota.includes('7'), `quota: ${quota}`);
       assert.ok(!(await pageText(page)).includes(secret));
       await page.click('#key-details button:has-text("Close")');
       step('the key\'s limits show used and remaining');
+
+      // Edited in place: a new limit, the same secret; the list shows its use and spend this month.
+      await page.click(`#keys-table [data-edit="${keyName}"]`);
+      await page.fill('#f-edit-key-limit-rpm', '9');
+      await shot(page, 'super_admin-key-edit-en-desktop');
+      await page.click('dialog button[type=submit]');
+      await page.waitForSelector('dialog', { state: 'detached' });
+      await page.locator('#keys-table tr', { hasText: keyName }).getByRole('button', { name: 'Limits' }).click();
+      await page.waitForSelector('#key-details table.quota');
+      assert.ok((await page.textContent('#key-details table.quota')).includes('9'), 'the edited limit');
+      await page.click('#key-details button:has-text("Close")');
+      assert.equal(await chat(secret), 200, 'the edited key still works');
+      assert.equal(await page.locator('#keys-table thead th', { hasText: 'Spend this month' }).count(), 1);
+      step('edited the key\'s limit in place; the list shows last use and spend this month');
 
       await page.click(`#keys-table [data-revoke="${keyName}"]`);
       await page.click('dialog button.danger');
@@ -311,7 +491,7 @@ const scenarios = {
       assert.equal(await chat(process.env.SWITCHYARD_CLIENT_KEY), 200);
       assert.equal(await chat(process.env.SWITCHYARD_OTHER_KEY), 200);
       await page.goto(`${base}/ui/#/usage?group_by=user`);
-      const users = page.locator('#usage-table tbody td[data-label=key]');
+      const users = page.locator('#usage-table tbody td:first-child');
       await users.first().waitFor();
       assert.deepEqual(await users.allTextContents(), [process.env.SWITCHYARD_PLAIN_USER], 'a user\'s usage report shows other users');
       step('a user\'s usage report holds its own usage only');

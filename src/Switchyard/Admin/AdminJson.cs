@@ -14,6 +14,17 @@ internal sealed record CreateKeyRequest
     public List<string>? AllowedIps { get; init; }
 }
 
+/// <summary>PATCH /admin/keys/{id}: each field given replaces the stored one; <c>never_expires</c> removes the expiry.</summary>
+internal sealed record UpdateKeyRequest
+{
+    public string? Name { get; init; }
+    public List<string>? Models { get; init; }
+    public LimitsConfig? Limits { get; init; }
+    public DateTimeOffset? ExpiresAt { get; init; }
+    public bool? NeverExpires { get; init; }
+    public List<string>? AllowedIps { get; init; }
+}
+
 internal sealed record KeyView
 {
     public required string Id { get; init; }
@@ -31,6 +42,14 @@ internal sealed record KeyView
     public required DateTimeOffset CreatedAt { get; init; }
     public required string Source { get; init; }
     public IReadOnlyList<string> AllowedIps { get; init; } = [];
+
+    /// <summary>The last UTC day the key served a request (in lists only; absent when never used).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? LastUsedDay { get; init; }
+
+    /// <summary>What the key spent this UTC month, in USD (in lists only).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? SpendThisMonthUsd { get; init; }
 
     /// <summary>Current use of each of the key's own limits (in <c>GET /admin/keys/{id}</c> only).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -59,6 +78,10 @@ internal sealed record UsageView(string GroupBy, DateTimeOffset? From, DateTimeO
 internal sealed record ChannelKeyView(string Id, string? KeyHint, string State, DateTimeOffset? CoolingUntil, string? DisabledReason,
     int RequestsLastMinute, int ErrorsLastMinute, double ErrorRateLastMinute, long? LatencyP50Ms, long? LatencyP95Ms, Resilience.HealthProbeResult? LastHealthCheck);
 
+/// <summary>A channel's settings as the audit log records them: what was set (key hints, header names), no live state.</summary>
+internal sealed record ChannelAuditView(string Name, string Type, string BaseUrl, IReadOnlyList<string> Models, IReadOnlyDictionary<string, string> ModelMap,
+    IReadOnlyList<string> Groups, int Priority, int Weight, IReadOnlyList<string?> KeyHints, IReadOnlyList<string> HeaderNames);
+
 internal sealed record ChannelView(string Name, string Type, string BaseUrl, IReadOnlyList<string> Models, IReadOnlyDictionary<string, string> ModelMap,
     IReadOnlyList<string> Groups, int Priority, int Weight, IReadOnlyList<ChannelKeyView> Keys)
 {
@@ -74,6 +97,7 @@ internal sealed record ChannelList(IReadOnlyList<ChannelView> Data);
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(UpdateKeyRequest))]
 [JsonSerializable(typeof(KeyView))]
 [JsonSerializable(typeof(KeyList))]
 [JsonSerializable(typeof(UsageView))]

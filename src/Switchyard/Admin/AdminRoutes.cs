@@ -55,6 +55,8 @@ internal static class AdminRoutes
                 (Func<HttpContext, Task<IResult>>)keys.CreateAsync) { RequestBody = AdminJsonContext.Default.CreateKeyRequest, Response = json.KeyView, SuccessStatus = 201 },
             new("GET", "/keys/{id}", User, "keys", "One key, with each of its limits' use and remaining quota.",
                 (Func<HttpContext, string, Task<IResult>>)keys.GetAsync) { Response = json.KeyView },
+            new("PATCH", "/keys/{id}", User, "keys", "Change a key's name, models, expiry, limits or allowed IPs (keys made through the API; the same reach as revoking).",
+                (Func<HttpContext, string, Task<IResult>>)keys.UpdateAsync) { RequestBody = AdminJsonContext.Default.UpdateKeyRequest, Response = json.KeyView },
             new("DELETE", "/keys/{id}", User, "keys", "Revoke a key; every instance refuses it within a second.",
                 (Func<HttpContext, string, Task<IResult>>)keys.RevokeAsync) { Response = json.KeyView },
 

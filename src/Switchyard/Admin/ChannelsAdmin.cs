@@ -198,7 +198,8 @@ internal sealed class ChannelsAdmin(GatewayRuntime runtime, ChannelStore store, 
     private static IResult DeclaredInFile(string name) =>
         AdminErrors.Result(409, $"Channel '{name}' is declared in the config file; change it there.", "name", "declared_in_config");
 
-    private static string Json(ChannelView view) => JsonSerializer.Serialize(view, TenancyJsonContext.Default.ChannelView);
+    private static string Json(ChannelView view) => JsonSerializer.Serialize(new ChannelAuditView(view.Name, view.Type, view.BaseUrl, view.Models,
+        view.ModelMap, view.Groups, view.Priority, view.Weight, view.Keys.Select(k => k.KeyHint).ToList(), view.HeaderNames), TenancyJsonContext.Default.ChannelAuditView);
 
     /// <summary>The stored channel's settings and key hints (what the audit log records); never key or header values.</summary>
     private ChannelView StoredView(StoredChannel c)

@@ -8,9 +8,9 @@ using Switchyard.Tenancy;
 
 namespace Switchyard.Admin;
 
-/// <summary><c>/admin/keys</c>: create (the secret is shown once), list, show and revoke virtual keys, each within the caller's reach.</summary>
+/// <summary><c>/admin/keys</c>: create (the secret is shown once), list, show, change and revoke virtual keys, each within the caller's reach.</summary>
 internal sealed class KeysAdmin(KeyStore store, GroupStore groups, StateReloader state, GatewayRuntime runtime, Quotas.QuotaPlanner planner, Quotas.IQuotaStore quotas,
-    AuditLog audit, KeyHasher hasher, TimeProvider time)
+    AuditLog audit, KeyHasher hasher, TimeProvider time, UsageReport usage)
 {
     public async Task<IResult> CreateAsync(HttpContext http)
     {
@@ -81,8 +81,13 @@ internal sealed class KeysAdmin(KeyStore store, GroupStore groups, StateReloader
             .Where(k => group.Length == 0 || k.Group == group)
             .Where(k => user.Length == 0 || k.User == user)
             .Where(k => revoked.Length == 0 || (k.RevokedAt is not null) == (revoked == "true"))
-            .Select(View).ToList();
-        return Results.Json(AdminBody.PageOf(keys, limit, cursor), TenancyJsonContext.Default.PageKeyView);
+            .ToList();
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var activity = keys.Count == 0 ? new Dictionary<string, KeyActivity>() : await usage.KeyActivityAsync(new DateOnly(today.Year, today.Month, 1), http.RequestAborted);
+        var views = keys.Select(k => activity.TryGetValue(k.Name, out var used)
+            ? View(k) with { LastUsedDay = used.LastDay, SpendThisMonthUsd = UsageAdmin.FormatUsd(used.SpendUsd) }
+            : View(k) with { SpendThisMonthUsd = "0" }).ToList();
+        return Results.Json(AdminBody.PageOf(views, limit, cursor), TenancyJsonContext.Default.PageKeyView);
     }
 
     public async Task<IResult> GetAsync(HttpContext http, string id)
@@ -127,6 +132,90 @@ internal sealed class KeysAdmin(KeyStore store, GroupStore groups, StateReloader
         var view = View(revoked!);
         await audit.RecordAsync(http, "key.revoke", "key", id, AuditDiff.Of(Json(View(key)), Json(view)));
         return Results.Json(view, AdminJsonContext.Default.KeyView);
+    }
+
+    /// <summary>
+    /// Changes a key made through the API: name, models, limits, expiry, allowed IPs. The same reach as revoking; group
+    /// admins stay under their group's ceilings. The secret never changes (revoke and create for that).
+    /// </summary>
+    public async Task<IResult> UpdateAsync(HttpContext http, string id)
+    {
+        var (request, error) = await AdminBody.ReadAsync(http, AdminJsonContext.Default.UpdateKeyRequest);
+        if (request is null)
+        {
+            return error!;
+        }
+        var principal = AdminPrincipal.Of(http);
+        var key = await store.FindAsync(id, http.RequestAborted);
+        if (key is null || !AdminAccess.CanSeeKey(principal, key))
+        {
+            return NotFound();
+        }
+        if (!AdminAccess.CanManageKey(principal, key.Group, key.User, RoleOf(key.User)))
+        {
+            return AdminErrors.Forbidden("You may change only your own keys, or as a group admin your group's keys of users whose role is below yours.");
+        }
+        if (key.Source != KeySources.Api)
+        {
+            return AdminErrors.Result(409, $"Key '{key.Name}' is declared in the config file; change it there.", "id", "declared_in_config");
+        }
+        if (key.RevokedAt is not null)
+        {
+            return AdminErrors.Result(409, "A revoked key cannot be changed.", "id", "key_revoked");
+        }
+        if (ValidateChange(request) is { } invalid)
+        {
+            return invalid;
+        }
+        if (!AdminAccess.IsSuper(principal) && request.Limits is not null && await groups.FindAsync(key.Group, http.RequestAborted) is { } group
+            && GroupCeilings.CheckMember(group, request.Limits) is { } aboveCeiling)
+        {
+            return aboveCeiling;
+        }
+        var updated = key with
+        {
+            Name = request.Name ?? key.Name,
+            Models = request.Models ?? key.Models,
+            Limits = request.Limits ?? key.Limits,
+            ExpiresAt = request.NeverExpires == true ? null : request.ExpiresAt ?? key.ExpiresAt,
+            AllowedIps = request.AllowedIps ?? key.AllowedIps,
+        };
+        if (updated.Name != key.Name && await store.FindByNameAsync(updated.Name, http.RequestAborted) is not null)
+        {
+            return AdminErrors.Result(409, $"A key named '{updated.Name}' already exists.", "name", "key_exists");
+        }
+        await store.UpdateAsync(updated, http.RequestAborted);
+        await state.ChangedAsync(http.RequestAborted);
+        var view = View(updated);
+        await audit.RecordAsync(http, "key.update", "key", id, AuditDiff.Of(Json(View(key)), Json(view)));
+        return Results.Json(view, AdminJsonContext.Default.KeyView);
+    }
+
+    private IResult? ValidateChange(UpdateKeyRequest request)
+    {
+        if (request.Name is not null && (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 128))
+        {
+            return AdminErrors.Result(400, "'name' must be 1 to 128 characters.", "name");
+        }
+        foreach (var model in request.Models ?? [])
+        {
+            if (runtime.Catalog.Canonical(model) is null)
+            {
+                return AdminErrors.Result(400, $"Unknown model '{model}'.", "models");
+            }
+        }
+        foreach (var cidr in request.AllowedIps ?? [])
+        {
+            if (!System.Net.IPNetwork.TryParse(cidr, out _))
+            {
+                return AdminErrors.Result(400, $"'{cidr}' is not a CIDR range such as 10.0.0.0/8 or 2001:db8::/32.", "allowed_ips");
+            }
+        }
+        if (request.ExpiresAt is { } expires && expires <= time.GetUtcNow())
+        {
+            return AdminErrors.Result(400, "'expires_at' must be in the future.", "expires_at");
+        }
+        return null;
     }
 
     /// <summary>The role a key of <paramref name="user"/> acts with (a group key, or a user since deleted, acts as no admin).</summary>

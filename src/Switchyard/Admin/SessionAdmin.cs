@@ -81,15 +81,25 @@ internal sealed class SessionAdmin(UserStore users, AdminSessions sessions, Admi
     private static IResult Refused() =>
         AdminErrors.Result(401, "Wrong name or password, or too many failed logins from this address.", code: "invalid_credentials");
 
+    /// <summary>
+    /// Who is signed in: a session (with a fresh CSRF token) or an admin key (no token: bearer writes need none), named
+    /// as the audit log names them. <c>?optional=true</c> answers 204 instead of 401 when the request carries no
+    /// credential at all, so the sign-in page can ask without a failed request on every visit.
+    /// </summary>
     public async Task<IResult> GetAsync(HttpContext http)
     {
-        var (principal, refusal) = await authorization.AuthenticateAsync(http);
-        if (principal is null || principal.Via != AdminCredential.Session)
+        if (http.Request.Query["optional"] == "true" && http.Request.Headers.Authorization.Count == 0
+            && !http.Request.Cookies.ContainsKey(AdminSessions.CookieName))
         {
-            return AdminErrors.Result(401, refusal?.Message ?? "No login session.");
+            return Results.NoContent();
         }
-        var token = http.Request.Cookies[AdminSessions.CookieName]!;
-        return Results.Json(new SessionView(principal.Name, principal.RoleName, principal.Group, AdminSessions.NewCsrf(token)), TenancyJsonContext.Default.SessionView);
+        var (principal, refusal) = await authorization.AuthenticateAsync(http);
+        if (principal is null)
+        {
+            return AdminErrors.Result(refusal?.Status ?? 401, refusal?.Message ?? "No login session.");
+        }
+        var csrf = principal.Via == AdminCredential.Session ? AdminSessions.NewCsrf(http.Request.Cookies[AdminSessions.CookieName]!) : null;
+        return Results.Json(new SessionView(principal.Name, principal.RoleName, principal.Group, csrf), TenancyJsonContext.Default.SessionView);
     }
 
     /// <summary>Logout: ends the session server-side and clears the cookie.</summary>

@@ -102,7 +102,7 @@ internal sealed record SessionRequest
     public string? Password { get; init; }
 }
 
-internal sealed record SessionView(string User, string Role, string? Group, string CsrfToken);
+internal sealed record SessionView(string User, string Role, string? Group, string? CsrfToken);
 
 internal sealed record Page<T>(IReadOnlyList<T> Data, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? NextCursor);
 
@@ -125,6 +125,7 @@ internal sealed record RequestLogView(string RequestId, DateTimeOffset CreatedAt
 [JsonSerializable(typeof(Page<UserView>))]
 [JsonSerializable(typeof(ChannelRequest))]
 [JsonSerializable(typeof(ChannelView))]
+[JsonSerializable(typeof(ChannelAuditView))]
 [JsonSerializable(typeof(Page<ChannelView>))]
 [JsonSerializable(typeof(ModelRequest))]
 [JsonSerializable(typeof(ModelView))]

@@ -52,7 +52,8 @@ internal static class Cli
             if (mock is not null)
             {
                 demoSecrets = DemoConfig.NewSecrets();
-                config = DemoConfig.Create(mock.BaseAddress, demoSecrets.Value.ClientKey, demoSecrets.Value.MasterKey);
+                config = DemoConfig.Create(mock.BaseAddress, demoSecrets.Value.ClientKey, demoSecrets.Value.MasterKey,
+                    await DemoConfig.SecretKeyAsync(DemoConfig.SecretKeyPath));
             }
             else
             {

@@ -8,12 +8,16 @@ internal static class DemoConfig
 {
     public const string KeyName = "demo-key";
 
-    public static GatewayConfig Create(Uri mockBaseAddress, string clientKey, string masterKey) => new()
+    /// <summary>Where the demo keeps its <c>security.secret_key</c>, next to its database.</summary>
+    public const string SecretKeyPath = "data/demo-secret-key";
+
+    public static GatewayConfig Create(Uri mockBaseAddress, string clientKey, string masterKey, string? secretKey = null) => new()
     {
         // No load balancer to wait for: Ctrl-C stops the demo at once.
         Server = new ServerConfig { ShutdownDelay = TimeSpan.Zero },
         Storage = new StorageConfig { Database = "sqlite:data/switchyard.db", Journal = "data/journal" },
-        Security = new SecurityConfig { MasterKey = masterKey },
+        // The secret key lets the demo store channels (their upstream keys are sealed with it).
+        Security = new SecurityConfig { MasterKey = masterKey, SecretKey = secretKey },
         Channels =
         [
             new ChannelConfig
@@ -45,6 +49,30 @@ internal static class DemoConfig
         Users = [new UserConfig { Name = "demo", Group = "default" }],
         Keys = [new KeyConfig { Name = KeyName, Secret = clientKey, User = "demo", Group = "default" }],
     };
+
+    /// <summary>
+    /// The demo's secret key: made once and kept in <paramref name="path"/>, so channels stored by one demo run still
+    /// open in the next (a new key each run would leave them sealed for good).
+    /// </summary>
+    public static async Task<string> SecretKeyAsync(string path, CancellationToken cancellationToken = default)
+    {
+        if (File.Exists(path))
+        {
+            var kept = (await File.ReadAllTextAsync(path, cancellationToken)).Trim();
+            if (kept.Length >= 32)
+            {
+                return kept;
+            }
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var made = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await File.WriteAllTextAsync(path, made + "\n", cancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return made;
+    }
 
     public static (string ClientKey, string MasterKey) NewSecrets() => (VirtualKeySecret.Generate(), "sk-sy-admin-" + VirtualKeySecret.Generate()[VirtualKeySecret.Prefix.Length..]);
 }

@@ -46,12 +46,12 @@ public sealed class KeyStore(SqlDialect dialect)
         return inserted == 1;
     }
 
-    /// <summary>Updates everything but the id and creation time.</summary>
+    /// <summary>Updates everything but the id and creation time (a new name must be free: the caller checks).</summary>
     public async Task UpdateAsync(VirtualKey key, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE virtual_keys SET key_hash = @key_hash, key_hint = @key_hint, user_name = @user_name, group_name = @group_name, models = @models, limits = @limits, expires_at = @expires_at, revoked_at = @revoked_at, source = @source, allowed_ips = @allowed_ips WHERE id = @id",
+            "UPDATE virtual_keys SET name = @name, key_hash = @key_hash, key_hint = @key_hint, user_name = @user_name, group_name = @group_name, models = @models, limits = @limits, expires_at = @expires_at, revoked_at = @revoked_at, source = @source, allowed_ips = @allowed_ips WHERE id = @id",
             ToRow(key), cancellationToken: cancellationToken));
     }
 

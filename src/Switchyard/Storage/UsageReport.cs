@@ -25,6 +25,9 @@ public sealed record UsageRow(string? Key, long Requests, long InputTokens, long
 /// Narrows a report to rows matching every given value (null: any). Group admins' and users' reports are scoped
 /// through this, so the narrowing happens in the query and never after it.
 /// </summary>
+/// <summary>A key's last day of use (UTC, yyyy-MM-dd) and its spend since a day.</summary>
+public sealed record KeyActivity(string LastDay, decimal SpendUsd);
+
 public sealed record UsageFilter(string? Key = null, string? User = null, string? Group = null, string? Model = null, string? Channel = null)
 {
     public static readonly UsageFilter None = new();
@@ -113,6 +116,28 @@ public sealed class UsageReport(SqlDialect dialect)
         return totals.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new UsageRow(
             p.Key.Length == 0 ? null : p.Key, p.Value[0], p.Value[1], p.Value[2], p.Value[3], p.Value[4], p.Value[5],
             LedgerStore.FromPico(p.Value[6]), p.Value[7], p.Value[8], p.Value[9], LedgerStore.FromPico(p.Value[10]))).ToList();
+    }
+
+    /// <summary>
+    /// Per key name: the last UTC day it served a request and what it spent from <paramref name="monthStart"/> (a UTC
+    /// day) on, from the daily rollups (a key list's "last used" and "spend this month").
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, KeyActivity>> KeyActivityAsync(DateOnly monthStart, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync(new CommandDefinition(
+            "SELECT key_name, MAX(day) AS last_day, COALESCE(SUM(CASE WHEN day >= @month THEN cost_picousd ELSE 0 END), 0) AS month_picousd "
+            + "FROM usage_daily WHERE key_name <> '' AND channel <> '' GROUP BY key_name",
+            new { month = monthStart.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }, cancellationToken: cancellationToken));
+        var activity = new Dictionary<string, KeyActivity>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            string name = row.key_name;
+            string lastDay = row.last_day;
+            long picousd = Convert.ToInt64((object)row.month_picousd, System.Globalization.CultureInfo.InvariantCulture);
+            activity[name] = new KeyActivity(lastDay, LedgerStore.FromPico(picousd));
+        }
+        return activity;
     }
 
     private static DateTimeOffset FloorDay(DateTimeOffset at) => new(at.UtcDateTime.Date, TimeSpan.Zero);

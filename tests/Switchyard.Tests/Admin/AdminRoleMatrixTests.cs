@@ -40,6 +40,8 @@ public sealed class AdminRoleMatrixTests
             await TenancyFixture.SendAsync(http, HttpMethod.Post, "/admin/groups", $$"""{"name":"gdel-{{c.Label}}"}""", expect: 201);
             var key = await TenancyFixture.SendAsync(http, HttpMethod.Post, "/admin/keys", $$"""{"name":"revoke-{{c.Label}}","group":"team","user":"wang"}""", expect: 201);
             keyIds[c.Label] = key.GetProperty("id").GetString()!;
+            var editable = await TenancyFixture.SendAsync(http, HttpMethod.Post, "/admin/keys", $$"""{"name":"edit-{{c.Label}}","group":"team","user":"wang"}""", expect: 201);
+            keyIds["edit-" + c.Label] = editable.GetProperty("id").GetString()!;
             foreach (var prefix in new[] { "chp", "chd" })
             {
                 await TenancyFixture.SendAsync(http, HttpMethod.Post, "/admin/channels",
@@ -82,6 +84,7 @@ public sealed class AdminRoleMatrixTests
             R("GET", "/admin/keys", _ => "/admin/keys", Everyone),
             R("POST", "/admin/keys", _ => "/admin/keys", [Master, Super, Lead, User], c => $$"""{"name":"k-{{c.Label}}","group":"team","user":"wang"}""", hidden: [OtherLead]),
             R("GET", "/admin/keys/{id}", _ => $"/admin/keys/{wangKey}", [Master, Super, Lead, User], hidden: [OtherLead]),
+            R("PATCH", "/admin/keys/{id}", c => $"/admin/keys/{keyIds["edit-" + c.Label]}", [Master, Super, Lead, User], _ => """{"limits":{"rpm":5}}""", hidden: [OtherLead]),
             R("DELETE", "/admin/keys/{id}", c => $"/admin/keys/{keyIds[c.Label]}", [Master, Super, Lead, User], hidden: [OtherLead]),
             R("GET", "/admin/channels", _ => "/admin/channels", supers),
             R("POST", "/admin/channels", _ => "/admin/channels", supers,
@@ -170,6 +173,7 @@ public sealed class AdminRoleMatrixTests
         {
             new("create key", _ => "/admin/keys", "POST", (t, g) => $$"""{"name":"k-{{t}}","group":"{{g}}","user":"{{t}}"}"""),
             new("revoke key", t => $"/admin/keys/{{key:{t}}}", "DELETE", (_, _) => null, MasterMakesKey: true),
+            new("edit key", t => $"/admin/keys/{{key:{t}}}", "PATCH", (_, _) => """{"limits":{"rpm":5}}""", MasterMakesKey: true),
             new("password", t => $"/admin/users/{t}", "PATCH", (_, _) => $$"""{"password":"{{TenancyFixture.Password}}"}"""),
             new("limits", t => $"/admin/users/{t}", "PATCH", (_, _) => """{"limits":{"rpm":5}}"""),
             new("unlock", t => $"/admin/users/{t}", "PATCH", (_, _) => """{"unlock":true}"""),

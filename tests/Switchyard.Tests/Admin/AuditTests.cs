@@ -55,6 +55,12 @@ public sealed class AuditTests
         Assert.Equal(20, diff.GetProperty("to").GetProperty("rpm").GetInt32());
         Assert.Equal("master", entries.Single(e => e.GetProperty("action").GetString() == "group.create").GetProperty("actor").GetString());
         Assert.Contains("\"password\":\"changed\"", entries.Single(e => e.GetProperty("action").GetString() == "user.update").GetProperty("changes").GetString());
+        // A create records what was created, not the live statistics of the answer (requests, latency).
+        var channelCreate = entries.Single(e => e.GetProperty("action").GetString() == "channel.create").GetProperty("changes").GetString()!;
+        Assert.Contains("\"base_url\"", channelCreate);
+        Assert.Contains("\"key_hints\"", channelCreate);
+        Assert.DoesNotContain("requests_last_minute", channelCreate);
+        Assert.DoesNotContain("latency_p50_ms", channelCreate);
         var text = log.GetRawText();
         Assert.DoesNotContain(UpstreamSecret, text);
         Assert.DoesNotContain(keySecret, text);

@@ -102,6 +102,59 @@ public sealed class KeyAndLogViewTests
         await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/usage?user=lead", key: GatewayHarness.ClientKey, expect: 403);
     }
 
+    /// <summary>
+    /// A key is changed in place (name, models, limits, expiry, allowed IPs) and keeps working with the new settings;
+    /// the change is audited; config keys, revoked keys, bad input, strangers and anonymous callers are refused. The
+    /// list shows each key's last day of use and its spend this month.
+    /// </summary>
+    [Fact]
+    public async Task KeyEdit_ChangesSettingsInPlace_IsAudited_AndTheListShowsUseAndSpend()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(customize: TenancyFixture.Company);
+        var http = gateway.Http;
+        var created = await TenancyFixture.SendAsync(http, HttpMethod.Post, "/admin/keys", """{"name":"editable","group":"team","user":"wang"}""", expect: 201);
+        var id = created.GetProperty("id").GetString()!;
+        var secret = created.GetProperty("key").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, secret, "gpt-4o"));
+
+        var changed = await TenancyFixture.SendAsync(http, HttpMethod.Patch, $"/admin/keys/{id}",
+            """{"name":"renamed","models":["gpt-4o-mini"],"limits":{"rpm":3},"expires_at":"2099-01-01T00:00:00Z","allowed_ips":["127.0.0.0/8"]}""", key: GatewayHarness.ClientKey);
+        Assert.Equal("renamed", changed.GetProperty("name").GetString());
+        Assert.Equal(["gpt-4o-mini"], changed.GetProperty("models").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(3, changed.GetProperty("limits").GetProperty("rpm").GetInt32());
+        Assert.Equal(created.GetProperty("key_hint").GetString(), changed.GetProperty("key_hint").GetString());
+        Assert.Equal(HttpStatusCode.OK, await ChatAsync(gateway, secret, "gpt-4o-mini"));
+        Assert.NotEqual(HttpStatusCode.OK, await ChatAsync(gateway, secret, "gpt-4o"));
+        var cleared = await TenancyFixture.SendAsync(http, HttpMethod.Patch, $"/admin/keys/{id}", """{"never_expires":true}""");
+        Assert.False(cleared.TryGetProperty("expires_at", out var expiry) && expiry.ValueKind != System.Text.Json.JsonValueKind.Null);
+
+        var audit = await TenancyFixture.SendAsync(http, HttpMethod.Get, "/admin/audit?action=key.update");
+        var entry = audit.GetProperty("data").EnumerateArray().Last();
+        Assert.Equal(("wang", id), (entry.GetProperty("actor").GetString(), entry.GetProperty("target").GetString()));
+        Assert.Contains("renamed", entry.GetProperty("changes").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, audit.GetRawText(), StringComparison.Ordinal);
+
+        await TenancyFixture.SendAsync(http, HttpMethod.Patch, $"/admin/keys/{id}", """{"models":["no-such-model"]}""", expect: 400);
+        await TenancyFixture.SendAsync(http, HttpMethod.Patch, $"/admin/keys/{id}", """{"name":""}""", expect: 400);
+        await TenancyFixture.SendAsync(http, HttpMethod.Patch, $"/admin/keys/{id}", """{"name":"lead-key"}""", expect: 409);
+        await TenancyFixture.SendAsync(http, HttpMethod.Patch, $"/admin/keys/{id}", """{"limits":{"rpm":5}}""", key: TenancyFixture.OtherLeadKey, expect: 404);
+        await TenancyFixture.SendAsync(http, HttpMethod.Patch, $"/admin/keys/{id}", """{"limits":{"rpm":5}}""", key: null, expect: 401);
+        var configKey = (await TenancyFixture.SendAsync(http, HttpMethod.Get, "/admin/keys?user=wang")).GetProperty("data").EnumerateArray()
+            .First(k => k.GetProperty("source").GetString() == "config").GetProperty("id").GetString();
+        await TenancyFixture.SendAsync(http, HttpMethod.Patch, $"/admin/keys/{configKey}", """{"limits":{"rpm":5}}""", expect: 409);
+
+        await gateway.LedgerAsync(expectAtLeast: 2);
+        var list = await TenancyFixture.SendAsync(http, HttpMethod.Get, "/admin/keys");
+        var client = list.GetProperty("data").EnumerateArray().Single(k => k.GetProperty("name").GetString() == "client-key");
+        Assert.Equal("0", client.GetProperty("spend_this_month_usd").GetString());
+        Assert.False(client.TryGetProperty("last_used_day", out _));
+        var used = list.GetProperty("data").EnumerateArray().Single(k => k.GetProperty("id").GetString() == id);
+        Assert.Equal(DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), used.GetProperty("last_used_day").GetString());
+
+        await TenancyFixture.SendAsync(http, HttpMethod.Delete, $"/admin/keys/{id}");
+        await TenancyFixture.SendAsync(http, HttpMethod.Patch, $"/admin/keys/{id}", """{"limits":{"rpm":5}}""", expect: 409);
+    }
+
     [Fact]
     public async Task GroupAndUserViews_ShowUseAndRemainingQuota()
     {

@@ -76,6 +76,36 @@ public sealed class SessionTests
         Assert.Equal(HttpStatusCode.Unauthorized, afterRead.StatusCode);
     }
 
+    /// <summary>
+    /// The sign-in page asks who is signed in without a failed request (204 when nothing is sent at all), and an
+    /// admin key is named exactly as the audit log names its actions.
+    /// </summary>
+    [Fact]
+    public async Task SessionProbe_IsQuietWithoutCredentials_AndNamesAKeyAsTheAuditDoes()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(customize: TenancyFixture.Company);
+        using var plain = new HttpClient { BaseAddress = gateway.BaseAddress };
+        using (var probe = await plain.GetAsync("/admin/session?optional=true"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, probe.StatusCode);
+        }
+        using (var strict = await plain.GetAsync("/admin/session"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, strict.StatusCode);
+        }
+        await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/session?optional=true", key: "sk-sy-not-a-key-0000000000000000000000000", expect: 401);
+
+        var master = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/session");
+        Assert.Equal("super_admin", master.GetProperty("role").GetString());
+        Assert.True(!master.TryGetProperty("csrf_token", out var csrf) || csrf.ValueKind == JsonValueKind.Null, "a bearer key needs no CSRF token");
+        var lead = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/session", key: TenancyFixture.LeadKey);
+        Assert.Equal(("lead", "group_admin", "team"), (lead.GetProperty("user").GetString(), lead.GetProperty("role").GetString(), lead.GetProperty("group").GetString()));
+
+        await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Post, "/admin/keys", """{"name":"named","group":"team"}""", expect: 201);
+        var audit = await TenancyFixture.SendAsync(gateway.Http, HttpMethod.Get, "/admin/audit?action=key.create");
+        Assert.Equal(master.GetProperty("user").GetString(), audit.GetProperty("data")[0].GetProperty("actor").GetString());
+    }
+
     [Fact]
     public async Task Session_LastsTheConfiguredTtl()
     {

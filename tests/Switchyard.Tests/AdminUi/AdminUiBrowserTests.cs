@@ -13,19 +13,20 @@ public sealed class AdminUiBrowserTests
     /// <summary>
     /// Signing in with the master key; a key created, its secret seen once then gone, listed masked, revoked;
     /// the CSP header, data shown as text; every page renders; a request in the usage report and its CSV;
-    /// the phone layout; a wrong key is refused. One browser for all.
+    /// the phone layout; a wrong key is refused; the language switch and the theme; every page in English and Chinese
+    /// at 1400x900 and 390x844 without errors, failing requests or sideways scrolling. One browser for all.
     /// </summary>
     [Fact]
     public async Task MasterKey_Scenarios()
     {
         await using var gateway = await GatewayHarness.StartAsync();
-        await BrowserRunner.RunAsync(gateway, ["master-key", "headers", "pages", "usage", "mobile", "wrong-key"]);
+        await BrowserRunner.RunAsync(gateway, ["master-key", "headers", "pages", "usage", "mobile", "wrong-key", "language", "reconciliation", "tour-super"]);
     }
 
     /// <summary>
     /// Name and password: a wrong one refused, an HttpOnly session cookie, writes only with the CSRF header, a key
     /// created and revoked through the session, logout; a group admin sees neither channels nor other groups;
-    /// a user sees only its own keys and usage.
+    /// a user sees only its own keys and usage; every page of a group admin and of a user in both languages and sizes.
     /// </summary>
     [Fact]
     public async Task PasswordLogin_GroupAdmin_AndUser_Scenarios()
@@ -39,7 +40,7 @@ public sealed class AdminUiBrowserTests
                 new UserConfig { Name = "lead", Group = "team", Role = Roles.GroupAdmin, Password = LeadPassword },
             ],
         });
-        await BrowserRunner.RunAsync(gateway, ["password-login", "group-admin", "user-role"], new Dictionary<string, string>
+        await BrowserRunner.RunAsync(gateway, ["password-login", "group-admin", "user-role", "tour-roles"], new Dictionary<string, string>
         {
             ["SWITCHYARD_ADMIN_USER"] = "root",
             ["SWITCHYARD_ADMIN_PASSWORD"] = AdminPassword,

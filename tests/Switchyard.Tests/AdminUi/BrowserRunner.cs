@@ -41,6 +41,9 @@ internal static class BrowserRunner
         start.Environment["SWITCHYARD_MASTER_KEY"] = GatewayHarness.MasterKey;
         start.Environment["SWITCHYARD_CLIENT_KEY"] = GatewayHarness.ClientKey;
         start.Environment["CHROMIUM"] = chromium;
+        // Every page's screenshot is kept with the test output; the docs' screenshots are refreshed in docs/ui/.
+        start.Environment["SWITCHYARD_ARTIFACTS"] = Path.Combine(AppContext.BaseDirectory, "browser-artifacts");
+        start.Environment["SWITCHYARD_DOCS_SHOTS"] = Path.Combine(RepositoryRoot(), "docs", "ui");
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

@@ -96,6 +96,18 @@ public sealed partial class UiStaticFilesTests
         Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
     }
 
+    [Fact]
+    public async Task Root_RedirectsToTheConsole()
+    {
+        await using var gateway = await GatewayHarness.StartAsync();
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false };
+        using var client = new HttpClient(handler) { BaseAddress = gateway.BaseAddress };
+        using var root = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, root.StatusCode);
+        Assert.Equal("/ui/", root.Headers.Location!.OriginalString);
+        Assert.Contains(root.Headers, h => h.Key == "Content-Security-Policy");
+    }
+
     /// <summary>Every module the UI imports and every file the page links is embedded: no 404 in a browser.</summary>
     [Fact]
     public void EveryImportAndLink_IsEmbedded()

@@ -19,6 +19,14 @@ public static class UiEndpoints
     {
         var assets = new UiAssets();
         app.MapMethods("/ui/{**path}", [HttpMethods.Get, HttpMethods.Head], (HttpContext http, string? path) => Serve(http, assets, path ?? ""));
+        // Someone who opens the gateway's address in a browser wants the console. Temporary (302): the root may
+        // serve something else one day, and browsers must not remember this for good.
+        app.MapMethods("/", [HttpMethods.Get, HttpMethods.Head], (HttpContext http) =>
+        {
+            SecurityHeaders(http.Response);
+            http.Response.Headers.CacheControl = "no-cache";
+            return Results.Redirect(http.Request.PathBase + "/ui/");
+        });
     }
 
     private static Task Serve(HttpContext http, UiAssets assets, string path)

@@ -63,11 +63,13 @@ export async function request(method, path, body, options = {}) {
   } else if (method !== 'GET' && method !== 'HEAD' && csrfToken) {
     headers['x-csrf-token'] = csrfToken;
   }
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // A file's text (a CSV export) goes as it is; anything else as JSON.
+  const raw = typeof body === 'string' && options.contentType;
+  if (body !== undefined) headers['Content-Type'] = raw ? options.contentType : 'application/json';
   const response = await fetch(path, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
     credentials: 'same-origin',
     cache: 'no-store',
   });

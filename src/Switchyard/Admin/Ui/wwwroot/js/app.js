@@ -1,7 +1,9 @@
 // The shell: sign-in, the navigation for the signed-in role, and hash routes (#/keys) to the pages.
 import { h, replace } from './dom.js';
 import * as session from './session.js';
-import { errorNotice, notice } from './ui.js';
+import { errorNotice, notice, roleLabel, select } from './ui.js';
+import { applyLanguage, language, LANGUAGES, setLanguage, t } from './i18n.js';
+import * as theme from './theme.js';
 import { renderLogin } from './pages/login.js';
 import * as overview from './pages/overview.js';
 import * as keys from './pages/keys.js';
@@ -12,17 +14,19 @@ import * as models from './pages/models.js';
 import * as usage from './pages/usage.js';
 import * as requests from './pages/requests.js';
 import * as audit from './pages/audit.js';
+import * as reports from './pages/reports.js';
 
 const PAGES = {
-  overview: { title: 'Overview', zh: '概览', module: overview },
-  keys: { title: 'Keys', zh: '密钥', module: keys },
-  users: { title: 'Users', zh: '用户', module: users },
-  groups: { title: 'Groups', zh: '分组', module: groups },
-  channels: { title: 'Channels', zh: '渠道', module: channels },
-  models: { title: 'Models & prices', zh: '模型价格', module: models },
-  usage: { title: 'Usage', zh: '用量', module: usage },
-  requests: { title: 'Request log', zh: '请求日志', module: requests },
-  audit: { title: 'Audit log', zh: '审计日志', module: audit },
+  overview: { title: () => t('page.overview'), module: overview },
+  keys: { title: () => t('page.keys'), module: keys },
+  users: { title: () => t('page.users'), module: users },
+  groups: { title: () => t('page.groups'), module: groups },
+  channels: { title: () => t('page.channels'), module: channels },
+  models: { title: () => t('page.models'), module: models },
+  usage: { title: () => t('page.usage'), module: usage },
+  requests: { title: () => t('page.requests'), module: requests },
+  reports: { title: () => t('page.reports'), module: reports },
+  audit: { title: () => t('page.audit'), module: audit },
 };
 
 const root = document.getElementById('app');
@@ -35,14 +39,23 @@ function route() {
 }
 
 function navigation(me, active) {
-  return h('nav', { class: 'nav', 'aria-label': 'Main' },
+  return h('nav', { class: 'nav', 'aria-label': t('shell.menu') },
     h('ul', null, ...session.pagesFor(me.role).map(name => h('li', null,
-      h('a', { href: `#/${name}`, class: name === active ? 'active' : null, 'aria-current': name === active ? 'page' : null, dataset: { page: name }, title: PAGES[name].zh },
-        PAGES[name].title)))));
+      h('a', { href: `#/${name}`, class: name === active ? 'active' : null, 'aria-current': name === active ? 'page' : null, dataset: { page: name } },
+        PAGES[name].title())))));
 }
 
-function roleLabel(role) {
-  return { super_admin: 'Super admin', group_admin: 'Group admin', user: 'User' }[role] || role;
+/** The language and theme switches of the top bar (and of the sign-in page); a change draws the page again. */
+function preferences() {
+  const lang = select('lang', LANGUAGES, language(), { id: 'lang-switch', class: 'compact', 'aria-label': t('shell.language') });
+  lang.addEventListener('change', () => {
+    setLanguage(lang.value);
+    render();
+  });
+  const look = select('theme', [['auto', t('theme.auto')], ['light', t('theme.light')], ['dark', t('theme.dark')]], theme.current(),
+    { id: 'theme-switch', class: 'compact', 'aria-label': t('shell.theme') });
+  look.addEventListener('change', () => theme.set(look.value));
+  return h('div', { class: 'prefs' }, lang, look);
 }
 
 async function logOut() {
@@ -59,7 +72,7 @@ async function render() {
   const me = session.identity();
   const { name, params } = route();
   if (!me) {
-    renderLogin(root, async () => {
+    renderLogin(root, preferences(), async () => {
       location.hash = `#/${session.pagesFor(session.identity().role)[0]}`;
       await render();
     });
@@ -67,16 +80,17 @@ async function render() {
   }
   const pageName = name === 'login' ? session.pagesFor(me.role)[0] : name;
   const content = h('main', { class: 'content', id: 'content', tabindex: '-1' });
-  const menuButton = h('button', { type: 'button', class: 'menu-toggle secondary', 'aria-label': 'Menu', 'aria-expanded': 'false' }, '☰');
+  const menuButton = h('button', { type: 'button', class: 'menu-toggle secondary', 'aria-label': t('shell.menu'), 'aria-expanded': 'false' }, '☰');
   const shell = h('div', { class: 'shell' },
     h('header', { class: 'topbar' },
       menuButton,
-      h('a', { class: 'brand', href: `#/${session.pagesFor(me.role)[0]}` }, 'Switchyard', h('span', { class: 'brand-sub' }, 'admin')),
+      h('a', { class: 'brand', href: `#/${session.pagesFor(me.role)[0]}` }, 'Switchyard', h('span', { class: 'brand-sub' }, t('shell.admin'))),
       h('div', { class: 'who' },
+        preferences(),
         h('span', { class: 'who-name', id: 'who-name' }, me.name),
         h('span', { class: 'badge role', id: 'who-role' }, roleLabel(me.role)),
         me.group ? h('span', { class: 'badge' }, me.group) : null,
-        h('button', { type: 'button', class: 'secondary small', id: 'logout', onclick: logOut }, 'Log out'))),
+        h('button', { type: 'button', class: 'secondary small', id: 'logout', onclick: logOut }, t('shell.logout')))),
     navigation(me, pageName),
     content);
   menuButton.addEventListener('click', () => {
@@ -86,14 +100,14 @@ async function render() {
   replace(root, shell);
   const page = PAGES[pageName];
   if (!page) {
-    replace(content, notice('error', 'There is no such page.'));
+    replace(content, notice('error', t('shell.noSuchPage')));
     return;
   }
   if (!session.may(pageName)) {
-    replace(content, notice('error', `${page.title} is not available to your role.`));
+    replace(content, notice('error', t('error.forbidden', { what: page.title() })));
     return;
   }
-  document.title = `${page.title} · Switchyard admin`;
+  document.title = t('shell.documentTitle', { page: page.title() });
   try {
     await page.module.render(content, { me, params, isCurrent: () => serial === renderSerial });
   } catch (error) {
@@ -103,15 +117,17 @@ async function render() {
       await render();
       return;
     }
-    replace(content, errorNotice(error, page.title));
+    replace(content, errorNotice(error, page.title()));
   }
 }
 
 async function start() {
+  applyLanguage();
+  theme.apply();
   try {
     await session.restore();
   } catch (error) {
-    replace(root, errorNotice(error, 'Signing in'));
+    replace(root, errorNotice(error, t('login.signingInWhat')));
     return;
   }
   window.addEventListener('hashchange', render);

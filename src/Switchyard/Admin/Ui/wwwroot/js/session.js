@@ -4,7 +4,7 @@ import * as api from './api.js';
 export const ROLES = { super: 'super_admin', group: 'group_admin', user: 'user' };
 
 const PAGES_BY_ROLE = {
-  super_admin: ['overview', 'keys', 'users', 'groups', 'channels', 'models', 'usage', 'requests', 'audit'],
+  super_admin: ['overview', 'keys', 'users', 'groups', 'channels', 'models', 'usage', 'requests', 'reports', 'audit'],
   group_admin: ['overview', 'keys', 'users', 'groups', 'usage', 'requests'],
   user: ['overview', 'keys', 'usage', 'requests'],
 };
@@ -28,43 +28,10 @@ function fromSession(body, via) {
   return { name: body.user, role: body.role, group: body.group ?? null, via };
 }
 
-/**
- * With an admin key: the session endpoint names its owner when the server has it; otherwise the key is
- * classified by what it may read (only the super admin may list channels).
- */
+/** An admin key's owner, named as the audit log names it (the master key is "master"). */
 async function identifyKey(key) {
-  try {
-    const body = await api.get('/admin/session', { key });
-    if (body && body.role) return fromSession(body, 'key');
-  } catch (error) {
-    if (error.status === 401 && !error.unavailable) {
-      // Fall through: the session endpoint may only know cookies; the key is checked below.
-    } else if (!(error instanceof api.ApiError)) {
-      throw error;
-    }
-  }
-  try {
-    await api.get('/admin/channels', { key });
-    return { name: 'admin key', role: ROLES.super, group: null, via: 'key' };
-  } catch (error) {
-    if (error.status === 401) throw error;
-  }
-  try {
-    const groups = api.rowsOf(await api.get('/admin/groups', { key }));
-    if (groups.length === 1) return { name: 'group admin key', role: ROLES.group, group: groups[0].name, via: 'key' };
-  } catch (error) {
-    if (error.status === 401) throw error;
-  }
-  await api.get('/admin/keys', { key });
-  // A user's key sees one user: itself.
-  let me = null;
-  try {
-    const users = api.rowsOf(await api.get('/admin/users', { key }));
-    if (users.length === 1) me = users[0];
-  } catch {
-    // Older servers have no users endpoint: the key still works for its own keys.
-  }
-  return { name: me?.name ?? 'key', role: ROLES.user, group: me?.group ?? null, via: 'key' };
+  const body = await api.get('/admin/session', { key });
+  return fromSession(body, 'key');
 }
 
 /** Restores the sign-in of this tab: a stored admin key, else the session cookie. Null when signed out. */
@@ -84,9 +51,11 @@ export async function restore() {
     }
   }
   try {
-    current = fromSession(await api.get('/admin/session'), 'session');
+    // optional=true: without a cookie the server answers 204, not a 401 the browser would log on every visit.
+    const body = await api.get('/admin/session?optional=true');
+    current = body ? fromSession(body, 'session') : null;
   } catch (error) {
-    if (error.status === 401 || error.status === 404 || error.status === 405) {
+    if (error.status === 401) {
       current = null;
     } else {
       throw error;

@@ -2,14 +2,16 @@
 // masked hints the API gives and sends new keys only when typed in; it never receives a key back.
 import { h, replace } from '../dom.js';
 import * as api from '../api.js';
+import { t } from '../i18n.js';
 import {
-  badge, confirmDialog, dataTable, errorNotice, field, formDialog, input, list, notice, pageHeader, select,
+  badge, confirmDialog, dataTable, errorNotice, field, formatDate, formatNumber, formDialog, input, list, notice, pageHeader, select, sourceLabel,
 } from '../ui.js';
 
 const TYPES = ['openai', 'anthropic', 'gemini'];
 
 function stateBadge(state) {
-  return badge(state, state === 'ok' ? 'ok' : state === 'half_open' || state === 'cooling_down' ? 'warn' : 'bad');
+  const label = { ok: t('channels.state.ok'), half_open: t('channels.state.half_open'), cooling_down: t('channels.state.cooling_down'), open: t('channels.state.open'), disabled: t('channels.state.disabled') }[state] ?? state;
+  return badge(label, state === 'ok' ? 'ok' : state === 'half_open' || state === 'cooling_down' ? 'warn' : 'bad');
 }
 
 function mapText(map) {
@@ -30,20 +32,20 @@ function channelForm(existing) {
   const type = select('type', TYPES, existing?.type ?? 'openai', { id: 'channel-type' });
   const baseUrl = input('base_url', { id: 'channel-base-url', type: 'url', required: true, value: existing?.base_url ?? '', placeholder: 'https://api.example.com/v1' });
   const models = input('models', { id: 'channel-models', value: (existing?.models ?? []).join(', ') });
-  const modelMap = input('model_map', { id: 'channel-model-map', value: mapText(existing?.model_map), placeholder: 'requested=upstream, …' });
-  const groups = input('groups', { id: 'channel-groups', value: (existing?.groups ?? []).join(', '), placeholder: 'empty = every group' });
+  const modelMap = input('model_map', { id: 'channel-model-map', value: mapText(existing?.model_map), placeholder: t('channels.modelMapPlaceholder') });
+  const groups = input('groups', { id: 'channel-groups', value: (existing?.groups ?? []).join(', '), placeholder: t('channels.groupsPlaceholder') });
   const priority = input('priority', { id: 'channel-priority', type: 'number', value: existing?.priority ?? 0 });
   const weight = input('weight', { id: 'channel-weight', type: 'number', min: '1', value: existing?.weight ?? 1 });
   // Write-only: never prefilled. Empty on edit keeps the stored keys.
-  const keys = h('textarea', { name: 'keys', id: 'channel-keys', autocomplete: 'off', spellcheck: 'false', placeholder: existing ? 'leave empty to keep the current keys' : 'one upstream key per line' });
+  const keys = h('textarea', { name: 'keys', id: 'channel-keys', autocomplete: 'off', spellcheck: 'false', placeholder: existing ? t('channels.keysKeep') : t('channels.keysOnePerLine') });
   const hints = existing?.keys?.length
-    ? `Current keys: ${existing.keys.map(k => k.key_hint ?? '(none)').join(', ')}. Keys typed here replace all of them.`
-    : 'Stored encrypted; never shown again, only a masked hint.';
+    ? t('channels.keysCurrent', { hints: existing.keys.map(k => k.key_hint ?? t('common.none')).join(', ') })
+    : t('channels.keysStored');
   return {
-    node: h('div', { class: 'form-grid' }, field('Name', name), field('Type', type), field('Base URL', baseUrl),
-      field('Models', models, 'upstream model names, comma-separated'), field('Model map', modelMap), field('Groups', groups),
-      field('Priority', priority, 'higher tiers are tried first'), field('Weight', weight),
-      h('div', { class: 'wide' }, field('Upstream keys', keys, hints))),
+    node: h('div', { class: 'form-grid' }, field(t('column.name'), name), field(t('column.type'), type), field(t('channels.baseUrl'), baseUrl),
+      field(t('column.models'), models, t('channels.modelsHint')), field(t('channels.modelMap'), modelMap), field(t('page.groups'), groups),
+      field(t('channels.priority'), priority, t('channels.priorityHint')), field(t('channels.weight'), weight),
+      h('div', { class: 'wide' }, field(t('channels.upstreamKeys'), keys, hints))),
     read() {
       const body = {
         type: type.value, base_url: baseUrl.value.trim(), models: list(models.value), model_map: parseMap(modelMap.value),
@@ -63,10 +65,11 @@ function channelForm(existing) {
 
 function openForm(title, existing, submit) {
   const form = channelForm(existing);
-  const dialog = formDialog(title, form.node, 'Save', async () => {
-    const body = form.read();
+  // A refused save keeps everything typed (keys too) so it can be corrected; the keys leave the page once saved
+  // or when the dialog closes.
+  const dialog = formDialog(title, form.node, t('action.save'), async () => {
+    await submit(form.read());
     form.clearSecrets();
-    await submit(body);
     return true;
   });
   dialog.addEventListener('close', form.clearSecrets);
@@ -75,56 +78,60 @@ function openForm(title, existing, submit) {
 
 export async function render(container) {
   const status = h('div');
-  const tableSlot = h('div', null, notice('muted', 'Loading channels…'));
+  const tableSlot = h('div', null, notice('muted', t('common.loading')));
 
   const load = async () => {
     let rows;
     try {
       rows = await api.getAll('/admin/channels');
     } catch (error) {
-      replace(tableSlot, errorNotice(error, 'Channels'));
+      replace(tableSlot, errorNotice(error, t('page.channels')));
       return;
     }
     replace(tableSlot, dataTable({
       id: 'channels-table',
       rows,
       search: c => `${c.name} ${c.type} ${c.base_url} ${(c.models ?? []).join(' ')}`,
-      filters: [{ name: 'type', options: [...new Set(rows.map(c => c.type))], test: (c, v) => c.type === v }],
-      empty: 'No channels yet.',
+      filters: [{ name: 'type', all: t('channels.anyType'), options: [...new Set(rows.map(c => c.type))], test: (c, v) => c.type === v }],
+      empty: t('channels.empty'),
       columns: [
-        { title: 'Name', value: c => c.name },
-        { title: 'Type', value: c => c.type },
-        { title: 'Base URL', value: c => h('code', null, c.base_url) },
-        { title: 'Models', value: c => c.models },
-        { title: 'Groups', value: c => (c.groups?.length ? c.groups : 'all') },
-        { title: 'Priority / weight', class: 'num', value: c => `${c.priority} / ${c.weight}` },
-        { title: 'Keys', value: c => h('ul', { class: 'plain' }, ...(c.keys ?? []).map(k => h('li', null,
-          h('code', null, k.key_hint ?? '(no key)'), ' ', stateBadge(k.state),
-          ` ${k.requests_last_minute ?? 0} req/min, ${k.errors_last_minute ?? 0} errors${k.latency_p50_ms ? `, p50 ${k.latency_p50_ms} ms` : ''}`))) },
-        { title: 'Source', value: c => c.source ?? 'config' },
-        { title: '', class: 'row-actions', value: c => ((c.source ?? 'config') !== 'api' ? h('span', { class: 'hint' }, 'edit in the config file') : h('span', null,
-          h('button', { type: 'button', class: 'secondary small', onclick: () => openForm(`Edit channel ${c.name}`, c, async body => {
+        { title: t('column.name'), value: c => c.name },
+        { title: t('column.type'), value: c => c.type },
+        { title: t('channels.baseUrl'), value: c => h('code', null, c.base_url) },
+        { title: t('column.models'), value: c => c.models },
+        { title: t('page.groups'), value: c => (c.groups?.length ? c.groups : t('common.all')) },
+        { title: t('channels.priorityWeight'), class: 'num', value: c => `${c.priority} / ${c.weight}` },
+        { title: t('page.keys'), value: c => h('ul', { class: 'plain' }, ...(c.keys ?? []).map(k => h('li', null,
+          h('code', null, k.key_hint ?? t('common.none')), ' ', stateBadge(k.state), ' ',
+          t('channels.keyStats', { requests: formatNumber(k.requests_last_minute ?? 0), errors: formatNumber(k.errors_last_minute ?? 0) }),
+          k.latency_p50_ms ? t('channels.keyLatency', { ms: formatNumber(k.latency_p50_ms) }) : '',
+          k.last_health_check ? h('div', { class: 'hint' }, t(k.last_health_check.ok ? 'channels.checkOk' : 'channels.checkFailed', {
+            at: formatDate(k.last_health_check.at), ms: formatNumber(k.last_health_check.latency_ms), error: k.last_health_check.error ?? k.last_health_check.status ?? '',
+          })) : null))) },
+        { title: t('column.source'), value: c => sourceLabel(c.source ?? 'config') },
+        { title: '', class: 'row-actions', value: c => ((c.source ?? 'config') !== 'api' ? h('span', { class: 'hint' }, t('channels.editInConfig')) : h('span', null,
+          h('button', { type: 'button', class: 'secondary small', onclick: () => openForm(t('channels.editTitle', { name: c.name }), c, async body => {
             await api.patch(`/admin/channels/${encodeURIComponent(c.name)}`, body);
             await load();
-          }) }, 'Edit'),
+          }) }, t('action.edit')),
           h('button', { type: 'button', class: 'danger small', onclick: async () => {
-            if (!await confirmDialog('Delete channel', `Delete channel “${c.name}”? Requests stop being routed to it.`, 'Delete')) return;
+            if (!await confirmDialog(t('channels.deleteTitle'), t('channels.deleteConfirm', { name: c.name }), t('action.delete'))) return;
             try {
               await api.del(`/admin/channels/${encodeURIComponent(c.name)}`);
               await load();
             } catch (error) {
-              replace(status, errorNotice(error, 'Deleting the channel'));
+              replace(status, errorNotice(error, t('channels.deleting')));
             }
-          } }, 'Delete'))) },
+          } }, t('action.delete')))) },
       ],
     }));
   };
 
-  const create = h('button', { type: 'button', class: 'primary', id: 'create-channel', onclick: () => openForm('Create a channel', null, async body => {
+  const create = h('button', { type: 'button', class: 'primary', id: 'create-channel', onclick: () => openForm(t('channels.createTitle'), null, async body => {
     await api.post('/admin/channels', body);
     await load();
-  }) }, 'Create channel');
+  }) }, t('channels.create'));
 
-  replace(container, pageHeader('Channels', 'Upstream providers. Upstream keys are stored encrypted and shown only as masked hints.', create), status, tableSlot);
+  replace(container, pageHeader(t('page.channels'), t('channels.subtitle'), create), status, tableSlot);
   await load();
 }

@@ -2,15 +2,20 @@
 // remaining, revoke.
 import { h, replace } from '../dom.js';
 import * as api from '../api.js';
+import { t } from '../i18n.js';
 import {
   badge, confirmDialog, copyButton, dataTable, errorNotice, field, formatDate, formDialog, input, limitsEditor, list,
-  notice, pageHeader, quotaTable, select,
+  formatDay, formatUsd, notice, pageHeader, quotaTable, select, sourceLabel,
 } from '../ui.js';
 
 function status(key) {
   if (key.revoked_at) return ['revoked', 'bad'];
   if (key.expires_at && new Date(key.expires_at) <= new Date()) return ['expired', 'warn'];
   return ['active', 'ok'];
+}
+
+function statusLabel(name) {
+  return { revoked: t('keys.status.revoked'), expired: t('keys.status.expired'), active: t('keys.status.active') }[name];
 }
 
 async function optional(path) {
@@ -24,26 +29,26 @@ async function optional(path) {
 /** The secret of a new key, shown in this panel once; closing it drops the only copy the browser has. */
 function secretPanel(created, onClose) {
   let secret = created.key;
-  const output = h('input', { type: 'text', readonly: true, id: 'new-key-secret', class: 'secret', value: secret, 'aria-label': 'New key' });
+  const output = h('input', { type: 'text', readonly: true, id: 'new-key-secret', class: 'secret', value: secret, 'aria-label': t('keys.newKey') });
   const panel = h('section', { class: 'secret-panel', id: 'new-key-panel', role: 'alert' },
-    h('h2', null, `Key “${created.name}” created`),
-    h('p', null, h('strong', null, 'Copy it now: this is the only time it is shown. '), 'Switchyard stores only a hash and cannot show it again.'),
+    h('h2', null, t('keys.created', { name: created.name })),
+    h('p', null, h('strong', null, t('keys.copyNow')), ' ', t('keys.onlyHash')),
     h('div', { class: 'secret-row' }, output, copyButton(() => secret)),
     h('button', { type: 'button', class: 'primary', id: 'new-key-done', onclick: () => {
       secret = null;
       output.value = '';
       panel.remove();
       onClose();
-    } }, 'I have stored it'));
+    } }, t('keys.stored')));
   output.addEventListener('focus', () => output.select());
   return panel;
 }
 
 async function showDetails(id) {
-  const body = h('div', { class: 'details' }, notice('muted', 'Loading…'));
+  const body = h('div', { class: 'details' }, notice('muted', t('common.loading')));
   const dialog = h('dialog', { class: 'dialog wide', id: 'key-details' },
-    h('h2', null, 'Key details'), body,
-    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Close')));
+    h('h2', null, t('keys.details')), body,
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, t('action.close'))));
   dialog.addEventListener('close', () => dialog.remove());
   document.body.append(dialog);
   dialog.showModal();
@@ -52,18 +57,18 @@ async function showDetails(id) {
     const [text, kind] = status(key);
     replace(body,
       h('dl', { class: 'props' },
-        h('dt', null, 'Name'), h('dd', null, key.name),
-        h('dt', null, 'Key'), h('dd', null, h('code', null, key.key_hint)),
-        h('dt', null, 'Status'), h('dd', null, badge(text, kind)),
-        h('dt', null, 'Group'), h('dd', null, key.group),
-        h('dt', null, 'User'), h('dd', null, key.user || '—'),
-        h('dt', null, 'Models'), h('dd', null, key.models?.length ? key.models.join(', ') : 'all the group allows'),
-        h('dt', null, 'Expires'), h('dd', null, formatDate(key.expires_at)),
-        h('dt', null, 'Created'), h('dd', null, `${formatDate(key.created_at)} (${key.source})`)),
-      h('h3', null, 'Limits: used and remaining'),
-      key.quota ? quotaTable(key.quota) : notice('muted', key.limits ? 'Current use is unavailable right now.' : 'This key has no limits of its own.'));
+        h('dt', null, t('column.name')), h('dd', null, key.name),
+        h('dt', null, t('column.key')), h('dd', null, h('code', null, key.key_hint)),
+        h('dt', null, t('column.status')), h('dd', null, badge(statusLabel(text), kind)),
+        h('dt', null, t('column.group')), h('dd', null, key.group),
+        h('dt', null, t('column.user')), h('dd', null, key.user || '—'),
+        h('dt', null, t('column.models')), h('dd', null, key.models?.length ? key.models.join(', ') : t('keys.allGroupModels')),
+        h('dt', null, t('column.expires')), h('dd', null, formatDate(key.expires_at)),
+        h('dt', null, t('column.created')), h('dd', null, `${formatDate(key.created_at)} (${sourceLabel(key.source)})`)),
+      h('h3', null, t('limits.title')),
+      key.quota ? quotaTable(key.quota) : notice('muted', key.limits ? t('limits.unavailable') : t('keys.noLimits')));
   } catch (error) {
-    replace(body, errorNotice(error, 'Key details'));
+    replace(body, errorNotice(error, t('keys.details')));
   }
 }
 
@@ -75,14 +80,14 @@ function createDialog(me, groups, users, onCreated) {
     : input('group', { id: 'key-group', required: true, value: me.group ?? '' });
   if (me.role !== 'super_admin' && me.group) group.disabled = true;
   const user = users && users.length && me.role !== 'user'
-    ? select('user', [['', '(none)'], ...users.map(u => [u.name, `${u.name} (${u.group})`])], me.role === 'user' ? me.name : '', { id: 'key-user' })
-    : input('user', { id: 'key-user', placeholder: 'optional', value: me.role === 'user' ? me.name : '', readonly: me.role === 'user' });
-  const models = input('models', { id: 'key-models', placeholder: 'empty = every model the group allows' });
+    ? select('user', [['', t('common.none')], ...users.map(u => [u.name, `${u.name} (${u.group})`])], me.role === 'user' ? me.name : '', { id: 'key-user' })
+    : input('user', { id: 'key-user', placeholder: t('common.optional'), value: me.role === 'user' ? me.name : '', readonly: me.role === 'user' });
+  const models = input('models', { id: 'key-models', placeholder: t('keys.modelsPlaceholder') });
   const expires = input('expires', { id: 'key-expires', type: 'date' });
   const limits = limitsEditor(null, 'key-limit');
-  formDialog('Create a key', h('div', { class: 'form-grid' },
-    field('Name', name), field('Group', group), field('User', user), field('Models', models, 'comma-separated'),
-    field('Expires (UTC, end of day)', expires), limits.node), 'Create key', async () => {
+  formDialog(t('keys.createTitle'), h('div', { class: 'form-grid' },
+    field(t('column.name'), name), field(t('column.group'), group), field(t('column.user'), user), field(t('column.models'), models, t('common.commaSeparated')),
+    field(t('keys.expiresField'), expires), limits.node), t('keys.create'), async () => {
     const payload = { name: name.value.trim(), group: group.value.trim() };
     if (user.value.trim()) payload.user = user.value.trim();
     const modelList = list(models.value);
@@ -97,9 +102,30 @@ function createDialog(me, groups, users, onCreated) {
   name.focus();
 }
 
+/** Changes a key in place: name, models, expiry, limits and allowed IPs (the secret stays the same). */
+function editDialog(key, onSaved) {
+  const name = input('name', { id: 'edit-key-name', required: true, maxlength: '128', value: key.name });
+  const models = input('models', { id: 'edit-key-models', placeholder: t('keys.modelsPlaceholder'), value: (key.models ?? []).join(', ') });
+  const expires = input('expires', { id: 'edit-key-expires', type: 'date', value: key.expires_at ? String(key.expires_at).slice(0, 10) : '' });
+  const ips = input('allowed_ips', { id: 'edit-key-ips', placeholder: t('keys.ipsPlaceholder'), value: (key.allowed_ips ?? []).join(', ') });
+  const limits = limitsEditor(key.limits, 'edit-key-limit');
+  formDialog(t('keys.editTitle', { name: key.name }), h('div', { class: 'form-grid' },
+    field(t('column.name'), name), field(t('column.models'), models, t('common.commaSeparated')),
+    field(t('keys.expiresField'), expires, t('keys.expiresHint')), field(t('keys.ips'), ips, t('common.commaSeparated')), limits.node),
+  t('action.save'), async () => {
+    const payload = { name: name.value.trim(), models: list(models.value), limits: limits.read() ?? {}, allowed_ips: list(ips.value) };
+    if (expires.value) payload.expires_at = `${expires.value}T23:59:59Z`;
+    else payload.never_expires = true;
+    await api.patch(`/admin/keys/${encodeURIComponent(key.id)}`, payload);
+    await onSaved();
+    return true;
+  });
+  name.focus();
+}
+
 export async function render(container, { me }) {
   const secretSlot = h('div');
-  const tableSlot = h('div', null, notice('muted', 'Loading keys…'));
+  const tableSlot = h('div', null, notice('muted', t('common.loading')));
   let groups = null;
   let users = null;
 
@@ -108,7 +134,7 @@ export async function render(container, { me }) {
     try {
       rows = await api.getAll('/admin/keys');
     } catch (error) {
-      replace(tableSlot, errorNotice(error, 'Keys'));
+      replace(tableSlot, errorNotice(error, t('page.keys')));
       return;
     }
     const groupsSeen = [...new Set(rows.map(k => k.group))].sort();
@@ -117,30 +143,33 @@ export async function render(container, { me }) {
       rows,
       search: k => `${k.name} ${k.key_hint} ${k.group} ${k.user ?? ''}`,
       filters: [
-        { name: 'status', all: 'Any status', options: ['active', 'revoked', 'expired'], test: (k, v) => status(k)[0] === v },
-        { name: 'group', options: groupsSeen, test: (k, v) => k.group === v },
+        { name: 'status', all: t('keys.anyStatus'), options: ['active', 'revoked', 'expired'].map(s => [s, statusLabel(s)]), test: (k, v) => status(k)[0] === v },
+        { name: 'group', all: t('common.allGroups'), options: groupsSeen, test: (k, v) => k.group === v },
       ],
-      empty: 'No keys yet.',
+      empty: t('keys.empty'),
       columns: [
-        { title: 'Name', value: k => h('button', { type: 'button', class: 'link', onclick: () => showDetails(k.id) }, k.name) },
-        { title: 'Key', value: k => h('code', { class: 'hint-key' }, k.key_hint) },
-        { title: 'Group', value: k => k.group },
-        { title: 'User', value: k => k.user },
-        { title: 'Models', value: k => (k.models?.length ? k.models : 'all') },
-        { title: 'Limits', value: k => k.limits },
-        { title: 'Expires', value: k => formatDate(k.expires_at) },
-        { title: 'Status', value: k => { const [t, c] = status(k); return badge(t, c); } },
+        { title: t('column.name'), value: k => h('button', { type: 'button', class: 'link', onclick: () => showDetails(k.id) }, k.name) },
+        { title: t('column.key'), value: k => h('code', { class: 'hint-key' }, k.key_hint) },
+        { title: t('column.group'), value: k => k.group },
+        { title: t('column.user'), value: k => k.user },
+        { title: t('column.models'), value: k => (k.models?.length ? k.models : t('common.all')) },
+        { title: t('column.limits'), value: k => k.limits },
+        { title: t('column.expires'), value: k => formatDate(k.expires_at) },
+        { title: t('keys.lastUsed'), value: k => (k.last_used_day ? formatDay(k.last_used_day, true) : t('keys.neverUsed')) },
+        { title: t('keys.spendMonth'), class: 'num', value: k => formatUsd(k.spend_this_month_usd ?? 0) },
+        { title: t('column.status'), value: k => { const [s, c] = status(k); return badge(statusLabel(s), c); } },
         { title: '', class: 'row-actions', value: k => h('span', null,
-          h('button', { type: 'button', class: 'secondary small', onclick: () => showDetails(k.id) }, 'Limits'),
+          h('button', { type: 'button', class: 'secondary small', dataset: { limits: k.name }, onclick: () => showDetails(k.id) }, t('column.limits')),
+          !k.revoked_at && k.source === 'api' ? h('button', { type: 'button', class: 'secondary small', dataset: { edit: k.name }, onclick: () => editDialog(k, load) }, t('action.edit')) : null,
           k.revoked_at ? null : h('button', { type: 'button', class: 'danger small', dataset: { revoke: k.name }, onclick: async () => {
-            if (!await confirmDialog('Revoke key', `Revoke “${k.name}” (${k.key_hint})? Requests with it are refused from then on; this cannot be undone.`, 'Revoke')) return;
+            if (!await confirmDialog(t('keys.revokeTitle'), t('keys.revokeConfirm', { name: k.name, hint: k.key_hint }), t('keys.revoke'))) return;
             try {
               await api.del(`/admin/keys/${encodeURIComponent(k.id)}`);
               await load();
             } catch (error) {
-              replace(secretSlot, errorNotice(error, 'Revoking the key'));
+              replace(secretSlot, errorNotice(error, t('keys.revoking')));
             }
-          } }, 'Revoke')) },
+          } }, t('keys.revoke'))) },
       ],
     }));
   };
@@ -152,10 +181,10 @@ export async function render(container, { me }) {
       replace(secretSlot, secretPanel(created, () => replace(secretSlot)));
       load();
     });
-  } }, 'Create key');
+  } }, t('keys.create'));
 
   replace(container,
-    pageHeader('Keys', me.role === 'user' ? 'Your virtual keys.' : 'Virtual keys handed to people and apps. Secrets are shown once, at creation.', createButton),
+    pageHeader(t('page.keys'), me.role === 'user' ? t('keys.subtitleUser') : t('keys.subtitle'), createButton),
     secretSlot, tableSlot);
   await load();
 }

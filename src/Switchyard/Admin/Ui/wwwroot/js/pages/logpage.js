@@ -1,6 +1,7 @@
 // A server-paged log (request log, audit log): filters go to the server, pages follow next_cursor.
 import { h, replace } from '../dom.js';
 import * as api from '../api.js';
+import { t, tn } from '../i18n.js';
 import { errorNotice, field, formatValue, input, notice } from '../ui.js';
 
 /**
@@ -9,7 +10,7 @@ import { errorNotice, field, formatValue, input, notice } from '../ui.js';
  */
 export function logTable({ path, what, filters, columns, pageSize = 50, id }) {
   const inputs = filters.map(f => ({ ...f, el: input(f.name, { id: `${id}-${f.name}`, type: f.type || 'text', placeholder: f.placeholder || '' }) }));
-  const body = h('div', null, notice('muted', 'Loading…'));
+  const body = h('div', null, notice('muted', t('common.loading')));
   const pager = h('div', { class: 'pager' });
   let cursors = [null];
   let page = 0;
@@ -24,7 +25,7 @@ export function logTable({ path, what, filters, columns, pageSize = 50, id }) {
   };
 
   const load = async () => {
-    replace(body, notice('muted', 'Loading…'));
+    replace(body, notice('muted', t('common.loading')));
     let answer;
     try {
       answer = await api.get(path + api.query({ ...params(), cursor: cursors[page] }));
@@ -41,16 +42,16 @@ export function logTable({ path, what, filters, columns, pageSize = 50, id }) {
       h('tbody', null, rows.length ? rows.map(row => h('tr', null, ...columns.map(c => {
         const value = c.value(row);
         return h('td', { class: c.class, 'data-label': c.title }, value instanceof Node ? value : formatValue(value));
-      }))) : h('tr', null, h('td', { colspan: String(columns.length), class: 'empty' }, 'No entries match.'))))));
+      }))) : h('tr', null, h('td', { colspan: String(columns.length), class: 'empty' }, t('log.noMatch')))))));
     replace(pager,
-      h('span', null, `${rows.length} entr${rows.length === 1 ? 'y' : 'ies'} on this page`),
-      h('button', { type: 'button', class: 'secondary small', disabled: page === 0, onclick: () => { page--; load(); } }, '‹ Newer'),
-      h('span', null, `Page ${page + 1}`),
-      h('button', { type: 'button', class: 'secondary small', disabled: !next, onclick: () => { page++; load(); } }, 'Older ›'));
+      h('span', null, tn('log.entries', rows.length)),
+      h('button', { type: 'button', class: 'secondary small', disabled: page === 0, onclick: () => { page--; load(); } }, t('log.newer')),
+      h('span', null, t('log.page', { page: page + 1 })),
+      h('button', { type: 'button', class: 'secondary small', disabled: !next, onclick: () => { page++; load(); } }, t('log.older')));
   };
 
   const form = h('form', { class: 'toolbar' }, ...inputs.map(f => field(f.label, f.el)),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Filter')));
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('log.filter'))));
   form.addEventListener('submit', event => {
     event.preventDefault();
     cursors = [null];

@@ -1,22 +1,27 @@
 // Models and prices (USD per million tokens), aliases and fallbacks. Super admins edit them.
 import { h, replace } from '../dom.js';
 import * as api from '../api.js';
-import { confirmDialog, dataTable, errorNotice, field, formDialog, input, list, notice, pageHeader } from '../ui.js';
+import { t } from '../i18n.js';
+import {
+  confirmDialog, dataTable, errorNotice, field, formatUsd, formDialog, input, list, notice, pageHeader, sourceLabel,
+} from '../ui.js';
 
-const PRICES = [['input', 'Input'], ['output', 'Output'], ['cached_input', 'Cached input'], ['cache_write', 'Cache write'], ['reasoning', 'Reasoning']];
+const PRICES = ['input', 'output', 'cached_input', 'cache_write', 'reasoning'];
+const priceLabel = key => t(`models.price.${key}`);
 
 function price(value) {
-  return value === null || value === undefined ? '—' : `$${value}`;
+  return value === null || value === undefined ? '—' : formatUsd(value);
 }
 
 function modelForm(existing) {
   const name = input('name', { id: 'model-name', required: true, value: existing?.name ?? '', readonly: Boolean(existing) });
   const aliases = input('aliases', { id: 'model-aliases', value: (existing?.aliases ?? []).join(', ') });
   const fallbacks = input('fallbacks', { id: 'model-fallbacks', value: (existing?.fallbacks ?? []).join(', ') });
-  const prices = PRICES.map(([key, label]) => ({ key, el: input(`price-${key}`, { id: `model-price-${key}`, type: 'number', min: '0', step: 'any', value: existing?.price?.[key] ?? '', placeholder: '—' }), label }));
+  const prices = PRICES.map(key => ({ key, el: input(`price-${key}`, { id: `model-price-${key}`, type: 'number', min: '0', step: 'any', value: existing?.price?.[key] ?? '', placeholder: '—' }), label: priceLabel(key) }));
   return {
-    node: h('div', { class: 'form-grid' }, field('Model', name), field('Aliases', aliases, 'comma-separated'), field('Fallbacks', fallbacks, 'tried in order'),
-      h('fieldset', { class: 'limits' }, h('legend', null, 'Price, USD per 1M tokens'), h('div', { class: 'grid' }, ...prices.map(p => field(p.label, p.el))))),
+    node: h('div', { class: 'form-grid' }, field(t('column.model'), name), field(t('models.aliases'), aliases, t('common.commaSeparated')),
+      field(t('models.fallbacks'), fallbacks, t('models.fallbacksHint')),
+      h('fieldset', { class: 'limits' }, h('legend', null, t('models.priceLegend')), h('div', { class: 'grid' }, ...prices.map(p => field(p.label, p.el))))),
     name: () => name.value.trim(),
     read() {
       const priceBody = {};
@@ -29,12 +34,12 @@ function modelForm(existing) {
 
 export async function render(container, { me }) {
   const status = h('div');
-  const tableSlot = h('div', null, notice('muted', 'Loading models…'));
+  const tableSlot = h('div', null, notice('muted', t('common.loading')));
   const editable = me.role === 'super_admin';
 
   const edit = existing => {
     const form = modelForm(existing);
-    formDialog(existing ? `Edit ${existing.name}` : 'Add a model', form.node, 'Save', async () => {
+    formDialog(existing ? t('users.editTitle', { name: existing.name }) : t('models.addTitle'), form.node, t('action.save'), async () => {
       await api.request('PUT', `/admin/models/${encodeURIComponent(form.name())}`, form.read());
       await load();
       return true;
@@ -47,36 +52,36 @@ export async function render(container, { me }) {
     try {
       rows = await api.getAll('/admin/models');
     } catch (error) {
-      replace(tableSlot, errorNotice(error, 'Models and prices'));
+      replace(tableSlot, errorNotice(error, t('page.models')));
       return;
     }
     replace(tableSlot, dataTable({
       id: 'models-table',
       rows,
       search: m => `${m.name} ${(m.aliases ?? []).join(' ')}`,
-      empty: 'No model settings yet.',
+      empty: t('models.empty'),
       columns: [
-        { title: 'Model', value: m => m.name },
-        { title: 'Aliases', value: m => m.aliases },
-        ...PRICES.map(([key, label]) => ({ title: label, class: 'num', value: m => price(m.price?.[key]) })),
-        { title: 'Fallbacks', value: m => m.fallbacks },
-        { title: 'Source', value: m => m.source },
+        { title: t('column.model'), value: m => m.name },
+        { title: t('models.aliases'), value: m => m.aliases },
+        ...PRICES.map(key => ({ title: priceLabel(key), class: 'num', value: m => price(m.price?.[key]) })),
+        { title: t('models.fallbacks'), value: m => m.fallbacks },
+        { title: t('column.source'), value: m => sourceLabel(m.source) },
         { title: '', class: 'row-actions', value: m => (!editable ? '' : h('span', null,
-          h('button', { type: 'button', class: 'secondary small', onclick: () => edit(m) }, 'Edit'),
+          h('button', { type: 'button', class: 'secondary small', onclick: () => edit(m) }, t('action.edit')),
           m.source === 'api' ? h('button', { type: 'button', class: 'danger small', onclick: async () => {
-            if (!await confirmDialog('Delete model settings', `Delete the stored settings of “${m.name}”?`, 'Delete')) return;
+            if (!await confirmDialog(t('models.deleteTitle'), t('models.deleteConfirm', { name: m.name }), t('action.delete'))) return;
             try {
               await api.del(`/admin/models/${encodeURIComponent(m.name)}`);
               await load();
             } catch (error) {
-              replace(status, errorNotice(error, 'Deleting'));
+              replace(status, errorNotice(error, t('models.deleting')));
             }
-          } }, 'Delete') : null)) },
+          } }, t('action.delete')) : null)) },
       ],
     }));
   }
 
-  const add = editable ? h('button', { type: 'button', class: 'primary', id: 'add-model', onclick: () => edit(null) }, 'Add model') : null;
-  replace(container, pageHeader('Models & prices', 'Prices are USD per million tokens; a request is charged at the price in force when it ran.', ...(add ? [add] : [])), status, tableSlot);
+  const add = editable ? h('button', { type: 'button', class: 'primary', id: 'add-model', onclick: () => edit(null) }, t('models.add')) : null;
+  replace(container, pageHeader(t('page.models'), t('models.subtitle'), ...(add ? [add] : [])), status, tableSlot);
   await load();
 }

@@ -2,7 +2,10 @@
 import { h, replace } from '../dom.js';
 import * as api from '../api.js';
 import { barChart } from '../chart.js';
-import { daysAgoUtc, errorNotice, formatNumber, formatUsd, monthStartUtc, notice, pageHeader, todayUtc } from '../ui.js';
+import { locale, t } from '../i18n.js';
+import {
+  daysAgoUtc, errorNotice, formatDay, formatNumber, formatUsd, monthStartUtc, notice, pageHeader, todayUtc,
+} from '../ui.js';
 
 function card(label, value, note, id) {
   return h('div', { class: 'card', id }, h('div', { class: 'card-label' }, label), h('div', { class: 'card-value' }, value),
@@ -25,10 +28,10 @@ async function errorsToday() {
 }
 
 export async function render(container, { me }) {
-  const cards = h('div', { class: 'cards' }, notice('muted', 'Loading…'));
+  const cards = h('div', { class: 'cards' }, notice('muted', t('common.loading')));
   const chart = h('div');
   const models = h('div');
-  replace(container, pageHeader('Overview', me.role === 'user' ? 'Your use of the gateway (UTC days).' : 'Spend and traffic (UTC days).'), cards, chart, models);
+  replace(container, pageHeader(t('page.overview'), me.role === 'user' ? t('overview.subtitleUser') : t('overview.subtitle')), cards, chart, models);
 
   const [today, month, days, errors] = await Promise.allSettled([
     usage(todayUtc(), todayUtc(), 'model'),
@@ -37,39 +40,45 @@ export async function render(container, { me }) {
     errorsToday(),
   ]);
   if (today.status === 'rejected') {
-    replace(cards, errorNotice(today.reason, 'Usage'));
+    replace(cards, errorNotice(today.reason, t('page.usage')));
   } else {
     const todayRows = today.value;
     const monthRows = month.status === 'fulfilled' ? month.value : [];
     let errorCard;
     if (errors.status === 'fulfilled') {
       const e = errors.value;
-      errorCard = card('Errors today', `${e.truncated ? '≥ ' : ''}${formatNumber(e.failed)}`,
-        e.total ? `${((e.failed / e.total) * 100).toFixed(1)}% of ${formatNumber(e.total)} logged` : 'no requests logged', 'card-errors');
+      errorCard = card(t('overview.errorsToday'), `${e.truncated ? '≥ ' : ''}${formatNumber(e.failed)}`,
+        e.total ? t('overview.errorShare', {
+          share: new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(e.failed / e.total),
+          total: formatNumber(e.total),
+        }) : t('overview.noRequestsLogged'), 'card-errors');
     } else {
-      errorCard = card('Errors today', '—', errors.reason?.unavailable ? 'request log not available on this server' : 'request log not readable', 'card-errors');
+      errorCard = card(t('overview.errorsToday'), '—', errors.reason?.unavailable ? t('overview.logUnavailable') : t('overview.logUnreadable'), 'card-errors');
     }
     replace(cards,
-      card('Spend today', formatUsd(sum(todayRows, 'cost_usd')), null, 'card-spend-today'),
-      card('Spend this month', formatUsd(sum(monthRows, 'cost_usd')), null, 'card-spend-month'),
-      card('Requests today', formatNumber(sum(todayRows, 'requests')), `${formatNumber(sum(monthRows, 'requests'))} this month`, 'card-requests'),
-      card('Tokens today', formatNumber(sum(todayRows, 'input_tokens') + sum(todayRows, 'output_tokens')), 'input + output'),
+      card(t('overview.spendToday'), formatUsd(sum(todayRows, 'cost_usd')), null, 'card-spend-today'),
+      card(t('overview.spendMonth'), formatUsd(sum(monthRows, 'cost_usd')), null, 'card-spend-month'),
+      card(t('overview.requestsToday'), formatNumber(sum(todayRows, 'requests')), t('overview.requestsMonth', { n: formatNumber(sum(monthRows, 'requests')) }), 'card-requests'),
+      card(t('overview.tokensToday'), formatNumber(sum(todayRows, 'input_tokens') + sum(todayRows, 'output_tokens')), t('overview.tokensNote')),
       errorCard);
-    const top = [...monthRows].sort((a, b) => Number(b.cost_usd) - Number(a.cost_usd)).slice(0, 8);
-    replace(models, h('h2', null, 'Top models this month'), top.length
-      ? h('div', { class: 'table-wrap' }, h('div', { class: 'scroll' }, h('table', { class: 'data' },
-        h('thead', null, h('tr', null, h('th', null, 'Model'), h('th', { class: 'num' }, 'Requests'), h('th', { class: 'num' }, 'Tokens'), h('th', { class: 'num' }, 'Cost'))),
-        h('tbody', null, ...top.map(r => h('tr', null, h('td', null, r.key ?? '—'), h('td', { class: 'num' }, formatNumber(r.requests)),
-          h('td', { class: 'num' }, formatNumber(Number(r.input_tokens) + Number(r.output_tokens))), h('td', { class: 'num' }, formatUsd(r.cost_usd))))))))
-      : notice('muted', 'No requests this month yet.'));
+    const top = monthRows.filter(r => r.key).sort((a, b) => Number(b.cost_usd) - Number(a.cost_usd) || Number(b.requests) - Number(a.requests)).slice(0, 8);
+    replace(models, h('h2', null, t('overview.topModels')), top.length
+      ? h('div', { class: 'table-wrap' }, h('div', { class: 'scroll' }, h('table', { class: 'data', id: 'top-models' },
+        h('thead', null, h('tr', null, h('th', null, t('column.model')), h('th', { class: 'num' }, t('column.requests')),
+          h('th', { class: 'num' }, t('column.tokens')), h('th', { class: 'num' }, t('column.cost')))),
+        h('tbody', null, ...top.map(r => h('tr', null, h('td', { 'data-label': t('column.model') }, r.key),
+          h('td', { class: 'num', 'data-label': t('column.requests') }, formatNumber(r.requests)),
+          h('td', { class: 'num', 'data-label': t('column.tokens') }, formatNumber(Number(r.input_tokens) + Number(r.output_tokens))),
+          h('td', { class: 'num', 'data-label': t('column.cost') }, formatUsd(r.cost_usd))))))))
+      : notice('muted', t('overview.noRequestsMonth')));
   }
   if (days.status === 'fulfilled') {
     const byDay = new Map(days.value.map(r => [String(r.key).slice(0, 10), Number(r.cost_usd) || 0]));
     const bars = [];
     for (let i = 13; i >= 0; i--) {
       const day = daysAgoUtc(i);
-      bars.push({ label: day.slice(5), value: byDay.get(day) ?? 0 });
+      bars.push({ label: formatDay(day), value: byDay.get(day) ?? 0 });
     }
-    replace(chart, h('h2', null, 'Spend, last 14 days'), barChart(bars, { format: formatUsd, title: 'Spend per day, last 14 days' }));
+    replace(chart, h('h2', null, t('overview.chartTitle')), barChart(bars, { format: formatUsd, title: t('overview.chartTitle') }));
   }
 }

@@ -1,5 +1,6 @@
 // The request log: one row per request the gateway handled, newest first, filtered on the server.
 import { h, replace } from '../dom.js';
+import { t } from '../i18n.js';
 import { badge, formatDate, formatNumber, formatUsd, pageHeader } from '../ui.js';
 import { logTable } from './logpage.js';
 
@@ -10,31 +11,31 @@ function statusBadge(status) {
 
 export async function render(container, { me }) {
   replace(container,
-    pageHeader('Request log', me.role === 'user' ? 'Your requests, newest first.' : 'Every request, newest first. Prompts are not shown here.'),
+    pageHeader(t('page.requests'), me.role === 'user' ? t('requests.subtitleUser') : t('requests.subtitle')),
     logTable({
       path: '/admin/requests',
-      what: 'The request log',
+      what: t('page.requests'),
       id: 'requests-table',
       filters: [
-        { name: 'from', label: 'From (UTC day)', type: 'date' },
-        { name: 'key', label: 'Key' },
-        ...(me.role === 'user' ? [] : [{ name: 'user', label: 'User' }, { name: 'group', label: 'Group' }]),
-        { name: 'model', label: 'Model' },
-        { name: 'status', label: 'Status', type: 'number', placeholder: 'e.g. 429' },
+        { name: 'from', label: t('log.fromDay'), type: 'date' },
+        { name: 'key', label: t('column.key') },
+        ...(me.role === 'user' ? [] : [{ name: 'user', label: t('column.user') }, { name: 'group', label: t('column.group') }]),
+        { name: 'model', label: t('column.model') },
+        { name: 'status', label: t('column.status'), type: 'number', placeholder: t('requests.statusPlaceholder') },
       ],
       columns: [
-        { title: 'Time', value: r => formatDate(r.created_at) },
-        { title: 'Status', value: r => statusBadge(r.status) },
-        { title: 'Key', value: r => r.key },
-        { title: 'User', value: r => r.user },
-        { title: 'Group', value: r => r.group },
-        { title: 'Model', value: r => (r.served_model && r.served_model !== r.requested_model ? `${r.requested_model} → ${r.served_model}` : r.requested_model) },
-        { title: 'Channel', value: r => r.channel },
-        { title: 'Tokens in/out', class: 'num', value: r => `${formatNumber(r.input_tokens)} / ${formatNumber(r.output_tokens)}` },
-        { title: 'Cost', class: 'num', value: r => formatUsd(r.cost_usd) },
-        { title: 'Latency', class: 'num', value: r => (r.latency_ms === undefined ? '—' : `${formatNumber(r.latency_ms)} ms`) },
-        { title: 'Error', value: r => r.error_kind },
-        { title: 'Request id', value: r => h('code', null, r.request_id ?? '') },
+        { title: t('column.time'), value: r => formatDate(r.created_at) },
+        { title: t('column.status'), value: r => statusBadge(r.status) },
+        { title: t('column.key'), value: r => r.key },
+        { title: t('column.user'), value: r => r.user },
+        { title: t('column.group'), value: r => r.group },
+        { title: t('column.model'), value: r => (r.served_model && r.served_model !== r.requested_model ? `${r.requested_model} → ${r.served_model}` : r.requested_model) },
+        { title: t('column.channel'), value: r => r.channel },
+        { title: t('requests.tokens'), class: 'num', value: r => `${formatNumber(r.input_tokens)} / ${formatNumber(r.output_tokens)}` },
+        { title: t('column.cost'), class: 'num', value: r => formatUsd(r.cost_usd) },
+        { title: t('requests.latency'), class: 'num', value: r => (r.latency_ms === undefined ? '—' : t('common.ms', { ms: formatNumber(r.latency_ms) })) },
+        { title: t('requests.error'), value: r => r.error_kind },
+        { title: t('requests.id'), value: r => h('code', null, r.request_id ?? '') },
       ],
     }));
 }

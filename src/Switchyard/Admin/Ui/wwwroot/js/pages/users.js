@@ -1,11 +1,14 @@
 // Users: who may sign in, their group, role and limits. Group admins see and manage their own group.
 import { h, replace } from '../dom.js';
 import * as api from '../api.js';
+import { t } from '../i18n.js';
 import {
-  badge, confirmDialog, dataTable, errorNotice, field, formatDate, formDialog, input, limitsEditor, notice, pageHeader, quotaTable, select,
+  badge, confirmDialog, dataTable, errorNotice, field, formatDate, formDialog, input, limitsEditor, notice, pageHeader, quotaTable, roleLabel,
+  select, sourceLabel,
 } from '../ui.js';
 
-const ROLES = [['user', 'User'], ['group_admin', 'Group admin'], ['super_admin', 'Super admin']];
+const ROLES = ['user', 'group_admin', 'super_admin'];
+const roleOptions = roles => roles.map(r => [r, roleLabel(r)]);
 
 function userForm(me, groups, existing) {
   const name = input('name', { id: 'user-name', required: true, value: existing?.name ?? '', readonly: Boolean(existing) });
@@ -14,11 +17,11 @@ function userForm(me, groups, existing) {
     ? select('group', groupNames, existing?.group ?? me.group ?? groupNames[0], { id: 'user-group', disabled: me.role !== 'super_admin' })
     : input('group', { id: 'user-group', required: true, value: existing?.group ?? me.group ?? '' });
   const roles = me.role === 'super_admin' ? ROLES : ROLES.slice(0, 2);
-  const role = select('role', roles, existing?.role ?? 'user', { id: 'user-role' });
-  const password = input('password', { id: 'user-password', type: 'password', autocomplete: 'new-password', placeholder: existing ? 'unchanged' : 'optional: lets the user sign in here', minlength: '8' });
+  const role = select('role', roleOptions(roles), existing?.role ?? 'user', { id: 'user-role' });
+  const password = input('password', { id: 'user-password', type: 'password', autocomplete: 'new-password', placeholder: existing ? t('users.passwordUnchanged') : t('users.passwordOptional'), minlength: '8' });
   const limits = limitsEditor(existing?.limits, 'user-limit');
-  const node = h('div', { class: 'form-grid' }, field('Name', name), field('Group', group), field('Role', role),
-    field('Password', password, existing?.has_password ? 'The user has a password; type a new one to replace it.' : 'At least 8 characters.'), limits.node);
+  const node = h('div', { class: 'form-grid' }, field(t('column.name'), name), field(t('column.group'), group), field(t('column.role'), role),
+    field(t('login.password'), password, existing?.has_password ? t('users.passwordReplace') : t('users.passwordLength')), limits.node);
   const read = () => {
     const body = { group: group.value.trim(), role: role.value, limits: limits.read() };
     if (!existing) body.name = name.value.trim();
@@ -29,23 +32,23 @@ function userForm(me, groups, existing) {
 }
 
 async function details(userName) {
-  const body = h('div', null, notice('muted', 'Loading…'));
-  const dialog = h('dialog', { class: 'dialog wide', id: 'user-details' }, h('h2', null, `User ${userName}`), body,
-    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Close')));
+  const body = h('div', null, notice('muted', t('common.loading')));
+  const dialog = h('dialog', { class: 'dialog wide', id: 'user-details' }, h('h2', null, t('users.detailsTitle', { name: userName })), body,
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, t('action.close'))));
   dialog.addEventListener('close', () => dialog.remove());
   document.body.append(dialog);
   dialog.showModal();
   try {
     const user = await api.get(`/admin/users/${encodeURIComponent(userName)}`);
-    replace(body, h('h3', null, 'Limits: used and remaining'), quotaTable(user.quota));
+    replace(body, h('h3', null, t('limits.title')), quotaTable(user.quota));
   } catch (error) {
-    replace(body, errorNotice(error, 'The user'));
+    replace(body, errorNotice(error, t('column.user')));
   }
 }
 
 export async function render(container, { me }) {
   const status = h('div');
-  const tableSlot = h('div', null, notice('muted', 'Loading users…'));
+  const tableSlot = h('div', null, notice('muted', t('common.loading')));
   let groups = [];
 
   const load = async () => {
@@ -53,7 +56,7 @@ export async function render(container, { me }) {
     try {
       rows = await api.getAll('/admin/users');
     } catch (error) {
-      replace(tableSlot, errorNotice(error, 'Users'));
+      replace(tableSlot, errorNotice(error, t('page.users')));
       return;
     }
     try {
@@ -66,59 +69,59 @@ export async function render(container, { me }) {
       rows,
       search: u => `${u.name} ${u.group} ${u.role}`,
       filters: [
-        { name: 'role', all: 'Any role', options: ROLES, test: (u, v) => u.role === v },
-        { name: 'group', options: [...new Set(rows.map(u => u.group))].sort(), test: (u, v) => u.group === v },
+        { name: 'role', all: t('users.anyRole'), options: roleOptions(ROLES), test: (u, v) => u.role === v },
+        { name: 'group', all: t('common.allGroups'), options: [...new Set(rows.map(u => u.group))].sort(), test: (u, v) => u.group === v },
       ],
-      empty: 'No users yet.',
+      empty: t('users.empty'),
       columns: [
-        { title: 'Name', value: u => h('button', { type: 'button', class: 'link', onclick: () => details(u.name) }, u.name) },
-        { title: 'Group', value: u => u.group },
-        { title: 'Role', value: u => badge(ROLES.find(r => r[0] === u.role)?.[1] ?? u.role, u.role === 'user' ? null : 'role') },
-        { title: 'Password', value: u => (u.has_password ? 'set' : '—') },
-        { title: 'Locked until', value: u => (u.locked_until ? formatDate(u.locked_until) : '—') },
-        { title: 'Limits', value: u => u.limits },
-        { title: 'Source', value: u => u.source },
+        { title: t('column.name'), value: u => h('button', { type: 'button', class: 'link', onclick: () => details(u.name) }, u.name) },
+        { title: t('column.group'), value: u => u.group },
+        { title: t('column.role'), value: u => badge(roleLabel(u.role), u.role === 'user' ? null : 'role') },
+        { title: t('login.password'), value: u => (u.has_password ? t('users.passwordSet') : '—') },
+        { title: t('users.lockedUntil'), value: u => (u.locked_until ? formatDate(u.locked_until) : '—') },
+        { title: t('column.limits'), value: u => u.limits },
+        { title: t('column.source'), value: u => sourceLabel(u.source) },
         { title: '', class: 'row-actions', value: u => h('span', null,
           h('button', { type: 'button', class: 'secondary small', onclick: () => {
             const form = userForm(me, groups, u);
-            formDialog(`Edit ${u.name}`, form.node, 'Save', async () => {
+            formDialog(t('users.editTitle', { name: u.name }), form.node, t('action.save'), async () => {
               await api.patch(`/admin/users/${encodeURIComponent(u.name)}`, form.read());
               await load();
               return true;
             });
             form.focus();
-          } }, 'Edit'),
+          } }, t('action.edit')),
           u.locked_until ? h('button', { type: 'button', class: 'secondary small', onclick: async () => {
             try {
               await api.patch(`/admin/users/${encodeURIComponent(u.name)}`, { unlock: true });
               await load();
             } catch (error) {
-              replace(status, errorNotice(error, 'Unlocking'));
+              replace(status, errorNotice(error, t('users.unlocking')));
             }
-          } }, 'Unlock') : null,
+          } }, t('users.unlock')) : null,
           u.source === 'api' ? h('button', { type: 'button', class: 'danger small', onclick: async () => {
-            if (!await confirmDialog('Delete user', `Delete user “${u.name}”? It must have no active keys.`, 'Delete')) return;
+            if (!await confirmDialog(t('users.deleteTitle'), t('users.deleteConfirm', { name: u.name }), t('action.delete'))) return;
             try {
               await api.del(`/admin/users/${encodeURIComponent(u.name)}`);
               await load();
             } catch (error) {
-              replace(status, errorNotice(error, 'Deleting the user'));
+              replace(status, errorNotice(error, t('users.deleting')));
             }
-          } }, 'Delete') : null) },
+          } }, t('action.delete')) : null) },
       ],
     }));
   };
 
   const create = h('button', { type: 'button', class: 'primary', id: 'create-user', onclick: () => {
     const form = userForm(me, groups, null);
-    formDialog('Create a user', form.node, 'Create user', async () => {
+    formDialog(t('users.createTitle'), form.node, t('users.create'), async () => {
       await api.post('/admin/users', form.read());
       await load();
       return true;
     });
     form.focus();
-  } }, 'Create user');
+  } }, t('users.create'));
 
-  replace(container, pageHeader('Users', me.role === 'group_admin' ? `Users of group ${me.group}.` : 'People and apps that own keys; admins and passwords for signing in here.', create), status, tableSlot);
+  replace(container, pageHeader(t('page.users'), me.role === 'group_admin' ? t('users.subtitleGroup', { group: me.group }) : t('users.subtitle'), create), status, tableSlot);
   await load();
 }

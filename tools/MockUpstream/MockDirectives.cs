@@ -31,6 +31,9 @@ internal sealed class MockDirectives
     public string? Tool { get; private set; }
     public bool ParallelTools { get; private set; }
 
+    /// <summary>Streams: hold the connection open this long after the last event before ending the response.</summary>
+    public int LingerMs { get; private set; }
+
     /// <summary>Error type (Anthropic) or code (Responses) to fail a stream with after its first delta.</summary>
     public string? StreamError { get; private set; }
 
@@ -175,6 +178,10 @@ internal sealed class MockDirectives
         else if (Is(name, "tool_args"))
         {
             ToolArguments = value;
+        }
+        else if (Is(name, "linger_ms"))
+        {
+            LingerMs = TryParseInt(value, out var linger) ? linger : LingerMs;
         }
         else if (Is(name, "tool"))
         {

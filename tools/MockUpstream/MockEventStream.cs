@@ -156,5 +156,12 @@ internal sealed class MockEventStream : IDisposable
         {
             await _body.WriteAsync(trailer, _context.RequestAborted);
         }
+
+        if (_directives.LingerMs > 0)
+        {
+            // Everything is sent; the response (and the connection's use) ends only later, as a slow upstream's does.
+            await _body.FlushAsync(_context.RequestAborted);
+            await _pipeline.WaitAsync(_context, TimeSpan.FromMilliseconds(_directives.LingerMs));
+        }
     }
 }

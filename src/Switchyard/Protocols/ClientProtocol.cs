@@ -113,6 +113,12 @@ public interface IStreamTap
 
     TokenUsage Usage { get; }
 
+    /// <summary>
+    /// The frames relayed so far end a complete stream (<c>[DONE]</c>, <c>message_stop</c>, <c>response.completed</c>,
+    /// Gemini's chunk with a finishReason): a client may close once it has them, and has then not left early.
+    /// </summary>
+    bool Finished => false;
+
     /// <summary>What ends each relayed frame: a blank line, or CRLF CRLF where the upstream frames so (Gemini).</summary>
     ReadOnlySpan<byte> FrameEnd => "\n\n"u8;
 

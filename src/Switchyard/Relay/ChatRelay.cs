@@ -44,7 +44,7 @@ public sealed partial class ChatRelay(
         var span = Telemetry.Tracing.GatewayTracing.StartRequest(http.Request, context.Endpoint);
         try
         {
-            if (await RunAsync(http, protocol, context) is { } error)
+            if (await RunAsync(http, protocol, context) is { } error && !(error.Kind == GatewayErrorKind.ClientDisconnected && context.ClientHasEnd))
             {
                 context.Fail(error);
                 if (!http.Response.HasStarted)
@@ -56,7 +56,10 @@ public sealed partial class ChatRelay(
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            context.Fail(StreamErrors.ClientLeft);
+            if (!context.ClientHasEnd)
+            {
+                context.Fail(StreamErrors.ClientLeft);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !aborted.IsCancellationRequested)
         {

@@ -126,6 +126,7 @@ internal static class ConvertedExchange
                     writer.Write(relayed, output);
                 }
                 var wrote = events.Count > 0;
+                var final = events.Exists(e => e is MessageStopped);
                 context.StreamedEvents += events.Count;
                 events.Clear();
                 context.Usage = parser.Usage;
@@ -133,6 +134,7 @@ internal static class ConvertedExchange
                 {
                     return flushError;
                 }
+                context.ClientHasEnd |= final;
                 if (failure is not null)
                 {
                     break;

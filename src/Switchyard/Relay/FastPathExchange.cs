@@ -111,6 +111,7 @@ internal static class FastPathExchange
                 {
                     return flushError;
                 }
+                context.ClientHasEnd |= wrote && tap.Finished;
                 if (read.IsCompleted)
                 {
                     break;

@@ -46,6 +46,12 @@ internal sealed class RelayContext(string endpoint, TimeProvider time)
     /// <summary>The requested model, when a fallback model served instead.</summary>
     public string? FallbackFrom { get; set; }
 
+    /// <summary>
+    /// The client has been sent the final event of a complete stream. A client that closes after it (Codex does, as soon
+    /// as it reads response.completed) has its whole answer: the request completed, whatever the upstream still sends.
+    /// </summary>
+    public bool ClientHasEnd { get; set; }
+
     /// <summary>The client's hosted tools left out of the upstream request (comma-separated types), for the ledger's note.</summary>
     public string? ToolsDropped { get; set; }
 

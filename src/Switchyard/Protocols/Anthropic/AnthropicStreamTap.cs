@@ -16,6 +16,8 @@ internal sealed class AnthropicStreamTap : IStreamTap
 
     public TokenUsage Usage => _fields.ToUsage();
 
+    public bool Finished => _stopped && _streamError is null;
+
     public bool OnFrame(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data)
     {
         if (eventName.SequenceEqual("message_start"u8) || eventName.SequenceEqual("message_delta"u8))

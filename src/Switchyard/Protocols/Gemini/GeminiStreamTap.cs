@@ -19,6 +19,8 @@ internal sealed class GeminiStreamTap(bool jsonArray = false) : IStreamTap
 
     public TokenUsage Usage => _usage.ToUsage();
 
+    public bool Finished => _finished && _streamError is null;
+
     public ReadOnlySpan<byte> FrameEnd => "\r\n\r\n"u8;
 
     public bool OnFrame(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data)

@@ -68,6 +68,8 @@ internal sealed class OpenAiStreamTap(bool clientWantsUsage) : IStreamTap
 
     public TokenUsage Usage { get; private set; }
 
+    public bool Finished => _sawDone;
+
     public bool OnFrame(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data)
     {
         if (SseFrame.IsDone(data))

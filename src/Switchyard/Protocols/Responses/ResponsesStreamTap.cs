@@ -17,6 +17,8 @@ internal sealed class ResponsesStreamTap : IStreamTap
 
     public TokenUsage Usage { get; private set; }
 
+    public bool Finished => _finished && _streamError is null;
+
     public bool OnFrame(ReadOnlySpan<byte> eventName, ReadOnlySpan<byte> data)
     {
         var type = Scan(data, out var sequence);

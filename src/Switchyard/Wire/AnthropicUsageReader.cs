@@ -10,16 +10,20 @@ namespace Switchyard.Wire;
 public static class AnthropicUsageReader
 {
     /// <summary>Anthropic's own fields, before conversion; null means "not present in this object".</summary>
-    public record struct Fields(long? Input, long? Output, long? CacheRead, long? CacheWrite)
+    /// <param name="Thinking">
+    /// <c>output_tokens_details.thinking_tokens</c>, where Anthropic reports how much of <c>output_tokens</c> was
+    /// thinking: the reasoning tokens, already inside the output as OpenAI counts them.
+    /// </param>
+    public record struct Fields(long? Input, long? Output, long? CacheRead, long? CacheWrite, long? Thinking = null)
     {
         public readonly Fields MergedOver(Fields earlier) => new(
-            Input ?? earlier.Input, Output ?? earlier.Output, CacheRead ?? earlier.CacheRead, CacheWrite ?? earlier.CacheWrite);
+            Input ?? earlier.Input, Output ?? earlier.Output, CacheRead ?? earlier.CacheRead, CacheWrite ?? earlier.CacheWrite, Thinking ?? earlier.Thinking);
 
         public readonly TokenUsage ToUsage()
         {
             var cacheRead = CacheRead ?? 0;
             var cacheWrite = CacheWrite ?? 0;
-            return new TokenUsage((Input ?? 0) + cacheRead + cacheWrite, Output ?? 0, cacheRead, cacheWrite, 0);
+            return new TokenUsage((Input ?? 0) + cacheRead + cacheWrite, Output ?? 0, cacheRead, cacheWrite, Math.Min(Thinking ?? 0, Output ?? 0));
         }
     }
 
@@ -99,6 +103,29 @@ public static class AnthropicUsageReader
             else if (reader.ValueTextEquals("cache_creation_input_tokens"u8))
             {
                 fields.CacheWrite = ReadLong(ref reader);
+            }
+            else if (reader.ValueTextEquals("output_tokens_details"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        if (reader.ValueTextEquals("thinking_tokens"u8))
+                        {
+                            fields.Thinking = ReadLong(ref reader);
+                        }
+                        else
+                        {
+                            reader.Read();
+                            reader.Skip();
+                        }
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
             }
             else
             {

@@ -17,7 +17,7 @@ public static class GeminiFinishReason
     /// <summary>Gemini has no stop-sequence or tool-use reason: both are STOP there.</summary>
     public static string FromCanonical(StopReason reason) => reason switch
     {
-        StopReason.MaxTokens => "MAX_TOKENS",
+        StopReason.MaxTokens or StopReason.ContextWindowExceeded => "MAX_TOKENS",
         StopReason.ContentFilter or StopReason.Refusal => "SAFETY",
         _ => "STOP",
     };

@@ -15,7 +15,7 @@ public sealed class AnthropicMessagesTests : IAsyncLifetime
 {
     private GatewayHarness _gateway = null!;
 
-    public async Task InitializeAsync() => _gateway = await GatewayHarness.StartAsync();
+    public async Task InitializeAsync() => _gateway = await GatewayHarness.StartAsync(customize: GeminiChannel.Add);
 
     public async Task DisposeAsync() => await _gateway.DisposeAsync();
 
@@ -136,6 +136,24 @@ public sealed class AnthropicMessagesTests : IAsyncLifetime
         var delta = body.Split("\n\n").Single(f => f.StartsWith("event: message_delta", StringComparison.Ordinal));
         Assert.Contains("\"output_tokens\":5", delta);
         Assert.Contains("\"stop_reason\":\"end_turn\"", delta);
+    }
+
+    [Theory]
+    [InlineData("gpt-4o")]
+    [InlineData(GeminiChannel.Flash)]
+    public async Task Stream_ToUpstreamReportingUsageLate_InputEstimateAtMessageStartExactInMessageDelta(string model)
+    {
+        var (status, body, _) = await PostAsync("/v1/messages",
+            $$"""{"model":"{{model}}","max_tokens":100,"stream":true,"system":"You are terse.","messages":[{"role":"user","content":"Tell me about the weather in Paris this weekend, please."}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        JsonElement Usage(string name) => JsonDocument.Parse(body.Split("\n\n").Single(f => f.StartsWith("event: " + name, StringComparison.Ordinal)).Split("\ndata: ")[1])
+            .RootElement.GetProperty(name == "message_start" ? "message" : "usage") is var e && name == "message_start" ? e.GetProperty("usage") : e;
+        var record = Assert.Single(await _gateway.LedgerAsync(1));
+        var atStart = Usage("message_start").GetProperty("input_tokens").GetInt64();
+        Assert.InRange(atStart, record.Usage.Input / 2, record.Usage.Input * 2);
+        Assert.Equal(record.Usage.Input, Usage("message_delta").GetProperty("input_tokens").GetInt64());
+        Assert.Equal(record.Usage.Output, Usage("message_delta").GetProperty("output_tokens").GetInt64());
     }
 
     [Fact]

@@ -126,4 +126,10 @@ public sealed record ThinkingConfig(bool Enabled, long? BudgetTokens = null, str
 {
     /// <summary>The Responses API's <c>reasoning.summary</c> ("auto", "concise", "detailed"): whether the client wants reasoning shown.</summary>
     public string? Summary { get; init; }
+
+    /// <summary>
+    /// Anthropic's <c>thinking: {type: "adaptive"}</c>: the model decides whether and how much to think, so there is no
+    /// budget; <see cref="Effort"/> holds its <c>output_config.effort</c> when the client gave one.
+    /// </summary>
+    public bool Adaptive { get; init; }
 }

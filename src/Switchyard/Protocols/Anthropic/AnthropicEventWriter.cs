@@ -11,7 +11,12 @@ namespace Switchyard.Protocols.Anthropic;
 /// _delta / _stop per block, then message_delta (stop reason and usage) and message_stop. The stop reason is held
 /// until the end because OpenAI-format upstreams report usage after it.
 /// </summary>
-internal sealed class AnthropicEventWriter : IClientStreamWriter
+/// <param name="estimatedInput">
+/// The gateway's estimate of the prompt's tokens. Anthropic reports the input at message_start, and clients such as
+/// LangChain read it only there; upstreams that report usage only at the end (OpenAI-format, Gemini) get the estimate
+/// there, and the exact figures follow in message_delta, as Anthropic's own cumulative usage does.
+/// </param>
+internal sealed class AnthropicEventWriter(long estimatedInput = 0) : IClientStreamWriter
 {
     private readonly Dictionary<int, int> _clientIndex = [];
     private int _openIndex = -1;
@@ -108,7 +113,7 @@ internal sealed class AnthropicEventWriter : IClientStreamWriter
             w.WriteEndArray();
             w.WriteNull("stop_reason");
             w.WriteNull("stop_sequence");
-            AnthropicMessagesCodec.WriteUsage(w, _usage);
+            AnthropicMessagesCodec.WriteUsage(w, _usage.Input > 0 ? _usage : _usage with { Input = estimatedInput });
             w.WriteEndObject();
         });
         Frame(output, "ping", w => w.WriteString("type", "ping"));

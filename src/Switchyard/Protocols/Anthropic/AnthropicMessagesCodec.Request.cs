@@ -19,7 +19,9 @@ public sealed partial class AnthropicMessagesCodec
             throw new InvalidRequestException("messages", "messages: Field required");
         }
         var thinking = root.TryGetProperty("thinking", out var t) && t.ValueKind == JsonValueKind.Object
-            ? new ThinkingConfig(Str(t, "type") is "enabled" or "adaptive", Integer(t, "budget_tokens", "thinking.budget_tokens"))
+            ? new ThinkingConfig(Str(t, "type") is "enabled" or "adaptive", Integer(t, "budget_tokens", "thinking.budget_tokens"),
+                root.TryGetProperty("output_config", out var config) ? Str(config, "effort") : null)
+            { Adaptive = Str(t, "type") == "adaptive" }
             : null;
         var system = ReadSystem(root);
         var turns = new List<ChatMessage>();

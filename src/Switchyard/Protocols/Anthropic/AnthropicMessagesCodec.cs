@@ -13,7 +13,7 @@ public sealed partial class AnthropicMessagesCodec : IClientCodec
 {
     public string Name => "anthropic.messages";
 
-    public IClientStreamWriter CreateStreamWriter(ChatRequest request) => new AnthropicEventWriter();
+    public IClientStreamWriter CreateStreamWriter(ChatRequest request) => new AnthropicEventWriter(Billing.TokenEstimator.Estimate(request));
 
     public void WriteError(IBufferWriter<byte> output, GatewayError error)
     {
@@ -53,6 +53,8 @@ public sealed partial class AnthropicMessagesCodec : IClientCodec
         StopReason.StopSequence => "stop_sequence",
         StopReason.ToolUse => "tool_use",
         StopReason.Refusal or StopReason.ContentFilter => "refusal",
+        StopReason.PauseTurn => "pause_turn",
+        StopReason.ContextWindowExceeded => "model_context_window_exceeded",
         _ => "end_turn",
     };
 

@@ -22,7 +22,9 @@ public sealed class AnthropicMessagesProtocol(string endpoint, string upstreamPa
     public override string Endpoint => endpoint;
     public override ChannelFamily Family => ChannelFamily.Anthropic;
     public override string? RequiredArray => "messages";
-    public override IClientCodec? Codec => codec;
+    public override IClientCodec? Codec => countsTokens ? codec : _messages ??= new MessagesCodec(codec);
+
+    private MessagesCodec? _messages;
     public override string UpstreamPath => upstreamPath;
 
     public override ReadOnlySpan<char> ApiKey(HttpRequest request)

@@ -298,7 +298,11 @@ public sealed partial class OpenAiChatConverter
             {
                 throw new InvalidRequestException("tools", $"Tools of type '{Str(tool, "type")}' cannot be served by this channel; only function tools with a name can.");
             }
-            result.Add(new ToolDefinition(name, Str(function, "description"), Clone(function, "parameters")));
+            // cache_control beside a tool is Anthropic's prompt-caching marker as OpenAI-format clients of Claude write it.
+            result.Add(new ToolDefinition(name, Str(function, "description"), Clone(function, "parameters"))
+            {
+                CacheControl = Clone(tool, "cache_control") ?? Clone(function, "cache_control"),
+            });
         }
         return result;
     }

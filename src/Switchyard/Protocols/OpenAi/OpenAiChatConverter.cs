@@ -25,7 +25,8 @@ public sealed partial class OpenAiChatConverter(TimeProvider time) : IClientCode
 
     internal static string FinishReason(StopReason reason) => reason switch
     {
-        StopReason.MaxTokens => "length",
+        // The answer was cut by a limit either way; Chat Completions names only one.
+        StopReason.MaxTokens or StopReason.ContextWindowExceeded => "length",
         StopReason.ToolUse => "tool_calls",
         StopReason.ContentFilter or StopReason.Refusal => "content_filter",
         _ => "stop",

@@ -242,7 +242,7 @@ internal sealed class ResponseIds(string upstreamId)
 
     public static ResponseStatus FinalStatus(StopReason? reason) => reason switch
     {
-        StopReason.MaxTokens => ResponseStatus.IncompleteMaxTokens,
+        StopReason.MaxTokens or StopReason.ContextWindowExceeded => ResponseStatus.IncompleteMaxTokens,
         StopReason.ContentFilter => ResponseStatus.IncompleteContentFilter,
         _ => ResponseStatus.Completed,
     };

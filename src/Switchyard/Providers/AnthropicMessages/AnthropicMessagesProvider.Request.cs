@@ -96,7 +96,13 @@ public sealed partial class AnthropicMessagesProvider
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
-        if (budget is { } thinkingBudget)
+        if (budget is not null && request.Thinking is { Adaptive: true, BudgetTokens: null })
+        {
+            writer.WriteStartObject("thinking");
+            writer.WriteString("type", "adaptive");
+            writer.WriteEndObject();
+        }
+        else if (budget is { } thinkingBudget)
         {
             writer.WriteStartObject("thinking");
             writer.WriteString("type", "enabled");

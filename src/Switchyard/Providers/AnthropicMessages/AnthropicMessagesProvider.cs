@@ -89,7 +89,9 @@ public sealed partial class AnthropicMessagesProvider : IProviderAdapter
 
     internal static StopReason StopReasonOf(string? reason) => reason switch
     {
-        "max_tokens" or "model_context_window_exceeded" => StopReason.MaxTokens,
+        "max_tokens" => StopReason.MaxTokens,
+        "model_context_window_exceeded" => StopReason.ContextWindowExceeded,
+        "pause_turn" => StopReason.PauseTurn,
         "stop_sequence" => StopReason.StopSequence,
         "tool_use" => StopReason.ToolUse,
         "refusal" => StopReason.Refusal,

@@ -251,6 +251,7 @@ public sealed partial class GeminiProvider
             writer.WriteStartObject("thinkingConfig");
             // Clients that ask for reasoning show it (Claude Code's thinking blocks, reasoning_content): thoughts are asked for.
             writer.WriteBoolean("includeThoughts", true);
+            // Adaptive thinking without an effort has no budget either: Gemini's dynamic budget, -1.
             writer.WriteNumber("thinkingBudget", thinking.BudgetTokens ?? Budget(thinking.Effort));
             writer.WriteEndObject();
         }

@@ -137,6 +137,8 @@ public sealed partial class OpenAiCompatibleProvider
     public static string? ReasoningEffort(ThinkingConfig? thinking) => thinking switch
     {
         { Enabled: true, Effort: { } effort } => effort,
+        // Adaptive thinking leaves the amount to the model; OpenAI's default effort is the nearest equivalent.
+        { Enabled: true, Adaptive: true } => "medium",
         { Enabled: true, BudgetTokens: <= 2048 } => "low",
         { Enabled: true, BudgetTokens: <= 8192 } => "medium",
         { Enabled: true } => "high",

@@ -45,6 +45,38 @@ public sealed class AnthropicStreamWriterTests
     }
 
     [Fact]
+    public void Write_UpstreamWithoutUsageAtStart_MessageStartCarriesTheInputEstimate()
+    {
+        var request = new ChatRequest { Model = "m", Messages = [new ChatMessage(ChatRole.User, [new TextPart("What is the weather in Paris this weekend?")])], Stream = true };
+        var sse = AnthropicGolden.Render(_codec.CreateStreamWriter(request),
+        [
+            new MessageStarted("chatcmpl-9x", "gpt-4o", null),
+            new MessageDelta(StopReason.EndTurn, null, new TokenUsage(Input: 14, Output: 3, Cached: 0, CacheWrite: 0, Reasoning: 0)),
+            MessageStopped.Instance,
+        ]);
+
+        var frames = sse.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(f => JsonDocument.Parse(f.Split("\ndata: ")[1]).RootElement).ToList();
+        var estimate = global::Switchyard.Billing.TokenEstimator.Estimate(request);
+        Assert.True(estimate > 0);
+        Assert.Equal(estimate, frames[0].GetProperty("message").GetProperty("usage").GetProperty("input_tokens").GetInt64());
+        var delta = frames.Single(f => f.GetProperty("type").GetString() == "message_delta").GetProperty("usage");
+        Assert.Equal((14, 3), (delta.GetProperty("input_tokens").GetInt64(), delta.GetProperty("output_tokens").GetInt64()));
+    }
+
+    [Fact]
+    public void Write_UpstreamUsageAtStart_MessageStartKeepsTheUpstreamsCount()
+    {
+        var request = new ChatRequest { Model = "m", Messages = [new ChatMessage(ChatRole.User, [new TextPart("What is the weather in Paris this weekend?")])], Stream = true };
+        var sse = AnthropicGolden.Render(_codec.CreateStreamWriter(request),
+        [
+            new MessageStarted("msg_1", "claude", new TokenUsage(Input: 42, Output: 1, Cached: 0, CacheWrite: 0, Reasoning: 0)),
+            MessageStopped.Instance,
+        ]);
+
+        Assert.Contains("\"input_tokens\":42", sse.Split("\n\n")[0]);
+    }
+
+    [Fact]
     public void Write_OpenAiEventOrder_PutsLateUsageIntoMessageDelta()
     {
         var sse = Render(

@@ -58,7 +58,8 @@ public sealed class AnthropicProviderResponseTests
     [InlineData("stop_sequence", StopReason.StopSequence)]
     [InlineData("tool_use", StopReason.ToolUse)]
     [InlineData("refusal", StopReason.Refusal)]
-    [InlineData("pause_turn", StopReason.EndTurn)]
+    [InlineData("pause_turn", StopReason.PauseTurn)]
+    [InlineData("model_context_window_exceeded", StopReason.ContextWindowExceeded)]
     public void ReadResponse_StopReason_MapsToCanonical(string stopReason, StopReason expected)
     {
         var response = ReadOk($$$"""

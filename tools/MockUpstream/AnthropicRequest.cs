@@ -56,6 +56,13 @@ internal sealed class AnthropicRequest
         request.Stream = !countTokens && root.TryGetProperty("stream", out var stream) && stream.ValueKind == JsonValueKind.True;
         request.ReadTools(root);
         request.ReadStopSequences(root);
+        // Structured outputs: output_config.format (the older beta spelled it output_format).
+        if ((root.TryGetProperty("output_config", out var output) && output.ValueKind == JsonValueKind.Object && output.TryGetProperty("format", out var format)
+                || root.TryGetProperty("output_format", out format))
+            && format.ValueKind == JsonValueKind.Object && format.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.Object)
+        {
+            request.Prompt.RequireSchema(schema);
+        }
         return null;
     }
 

@@ -65,6 +65,21 @@ public sealed class AdminApiTests
         Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
     }
 
+    [Fact]
+    public async Task Keys_CreateWithAModelPattern_AdmitsOnlyMatchingNames()
+    {
+        await using var gateway = await GatewayHarness.StartAsync();
+
+        using var created = await gateway.Http.SendAsync(Admin(HttpMethod.Post, "/admin/keys", """{"name":"minis","group":"team","models":["gpt-4o-m*"]}"""));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var secret = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("key").GetString()!;
+        using var allowed = await gateway.Http.SendAsync(gateway.Post("/v1/chat/completions", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""", secret));
+        using var refused = await gateway.Http.SendAsync(gateway.Post("/v1/chat/completions", """{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}""", secret));
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
     [Theory]
     [InlineData("""{"group":"team"}""", "name")]
     [InlineData("""{"name":"x"}""", "group")]

@@ -84,6 +84,18 @@ public sealed partial class AnthropicMessagesProvider
             writer.WriteString("user_id", user);
             writer.WriteEndObject();
         }
+        if (JsonSchemaOf(request.ResponseFormat) is { } schema)
+        {
+            // Anthropic's structured outputs constrain the answer as OpenAI's json_schema and Gemini's
+            // responseJsonSchema do; clients that parse the answer (Gemini CLI's model router) depend on it.
+            writer.WriteStartObject("output_config");
+            writer.WriteStartObject("format");
+            writer.WriteString("type", "json_schema");
+            writer.WritePropertyName("schema");
+            schema.WriteTo(writer);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
         if (budget is not null && request.Thinking is { Adaptive: true, BudgetTokens: null })
         {
             writer.WriteStartObject("thinking");
@@ -103,6 +115,13 @@ public sealed partial class AnthropicMessagesProvider
         }
         writer.WriteEndObject();
     }
+
+    /// <summary>The schema of OpenAI's <c>response_format: {type: json_schema}</c>; Anthropic has no schemaless JSON mode.</summary>
+    private static JsonElement? JsonSchemaOf(JsonElement? format) =>
+        format is { ValueKind: JsonValueKind.Object } f && f.TryGetProperty("type", out var type) && type.ValueEquals("json_schema")
+            && f.TryGetProperty("json_schema", out var spec) && spec.ValueKind == JsonValueKind.Object
+            && spec.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.Object
+            ? schema : null;
 
     /// <summary>OpenAI's effort levels as Anthropic budgets (Anthropic's minimum is 1024).</summary>
     private static long Budget(ThinkingConfig thinking) => thinking.BudgetTokens ?? thinking.Effort switch

@@ -34,6 +34,36 @@ public sealed class AnthropicProviderRequestTests
     }
 
     [Fact]
+    public void WriteRequest_JsonSchemaResponseFormat_BecomesOutputConfigFormat()
+    {
+        var request = Minimal(new ChatMessage(ChatRole.User, [new TextPart("route me")])) with
+        {
+            MaxTokens = 100,
+            ResponseFormat = JsonDocument.Parse("""{"type":"json_schema","json_schema":{"name":"verdict","schema":{"type":"object","properties":{"score":{"type":"integer"}},"required":["score"]}}}""").RootElement,
+        };
+
+        using var body = JsonDocument.Parse(WriteBody(request));
+
+        var format = body.RootElement.GetProperty("output_config").GetProperty("format");
+        Assert.Equal("json_schema", format.GetProperty("type").GetString());
+        Assert.Equal("""{"type":"object","properties":{"score":{"type":"integer"}},"required":["score"]}""", format.GetProperty("schema").GetRawText());
+    }
+
+    [Fact]
+    public void WriteRequest_JsonObjectResponseFormat_WritesNoOutputConfig()
+    {
+        var request = Minimal(new ChatMessage(ChatRole.User, [new TextPart("hi")])) with
+        {
+            MaxTokens = 100,
+            ResponseFormat = JsonDocument.Parse("""{"type":"json_object"}""").RootElement,
+        };
+
+        using var body = JsonDocument.Parse(WriteBody(request));
+
+        Assert.False(body.RootElement.TryGetProperty("output_config", out _));
+    }
+
+    [Fact]
     public void AddHeaders_Key_SendsApiKeyAndDefaultVersion()
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, "https://api.anthropic.com/v1/messages");

@@ -127,8 +127,11 @@ public sealed class RequestBodyStorageTests
         var (otherStatus, otherBody) = await BodiesAsync(gateway, id, TenancyFixture.LeadKey);
         var (missingStatus, missingBody) = await BodiesAsync(gateway, "req_does_not_exist", TenancyFixture.LeadKey);
         Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (otherStatus, missingStatus));
+        // The echoed id passes through the redactor like any error text: this config's phone-number pattern masks a
+        // run of ten digits, which a random id holds about one time in five.
+        var shownId = gateway.Host.Services.GetRequiredService<Switchyard.Security.Redactor>().Redact(id);
         Assert.Equal(missingBody.GetRawText().Replace("req_does_not_exist", "ID", StringComparison.Ordinal),
-            otherBody.GetRawText().Replace(id, "ID", StringComparison.Ordinal));
+            otherBody.GetRawText().Replace(shownId, "ID", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.Forbidden, (await BodiesAsync(gateway, id, GatewayHarness.ClientKey)).Status);
 
         // The team group opts in through the admin API (a super admin's decision, not its group admin's); from then on its requests are kept.

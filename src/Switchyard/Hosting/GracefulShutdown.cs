@@ -31,7 +31,24 @@ internal sealed partial class GracefulShutdown(
 
     public static TimeSpan HostShutdownTimeout(ServerConfig settings) => settings.ShutdownDelay + settings.ShutdownGrace + FlushAllowance;
 
-    public async Task StoppingAsync(CancellationToken cancellationToken)
+    private Task? _stopping;
+
+    /// <summary>
+    /// Runs once: the CLI stops the host after WaitForShutdownAsync and again when disposing it, and a second run would
+    /// wait the delay again.
+    /// </summary>
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref _stopping, first.Task, null) is { } running)
+        {
+            return running;
+        }
+        _ = DrainAsync(cancellationToken).ContinueWith(t => first.TrySetFromTask(t), TaskScheduler.Default);
+        return first.Task;
+    }
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
     {
         // A signal (SIGTERM from an orchestrator, Ctrl-C) has already fired ApplicationStopping when the host starts
         // stopping; a stop called from code (tests, embedding) has not, and has no load balancer to wait for.

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Switchyard.Configuration;
 using Switchyard.MockUpstream;
 using Switchyard.Storage;
@@ -17,37 +16,20 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
 {
     private const string Key = "sk-sy-graceful-shutdown-key-00000000001";
     private MockUpstreamServer _mock = null!;
-    private Process? _gateway;
-
-    /// <summary>SIGTERM, as systemd, Kubernetes and podman send it (Process.Kill would send SIGKILL).</summary>
-    private static async Task TerminateAsync(Process process)
-    {
-        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        await kill.WaitForExitAsync();
-        Assert.Equal(0, kill.ExitCode);
-    }
+    private GatewayProcess? _gateway;
 
     public async Task InitializeAsync() => _mock = await MockUpstreamServer.StartAsync(0, recordRequests: false);
 
     public async Task DisposeAsync()
     {
-        if (_gateway is { HasExited: false })
+        if (_gateway is not null)
         {
-            _gateway.Kill(entireProcessTree: true);
-            await _gateway.WaitForExitAsync();
+            await _gateway.DisposeAsync();
         }
-        _gateway?.Dispose();
         await _mock.DisposeAsync();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private async Task<(HttpClient Client, string Database)> StartGatewayAsync(string delay, string grace)
+    private async Task<(GatewayProcess Gateway, string Database)> StartGatewayAsync(string delay, string grace)
     {
         var folder = Directory.CreateTempSubdirectory("switchyard-shutdown-").FullName;
         var database = $"sqlite:{folder}/switchyard.db";
@@ -61,37 +43,8 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
             keys: [{ name: app, secret: {{Key}}, group: shutdown }]
             health_checks: { interval: 0s }
             """);
-        var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Switchyard.dll"), "--config", config, "--listen", $"http://127.0.0.1:{port}" },
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        _gateway = Process.Start(start)!;
-        _gateway.OutputDataReceived += (_, _) => { };
-        var errors = new System.Text.StringBuilder();
-        _gateway.ErrorDataReceived += (_, e) => { lock (errors) { errors.AppendLine(e.Data); } };
-        _gateway.BeginOutputReadLine();
-        _gateway.BeginErrorReadLine();
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                using var ready = await client.GetAsync("/readyz");
-                if (ready.IsSuccessStatusCode)
-                {
-                    return (client, database);
-                }
-            }
-            catch (HttpRequestException) when (attempt < 300 && !_gateway.HasExited)
-            {
-            }
-            Assert.True(attempt < 300 && !_gateway.HasExited, $"the gateway did not become ready: {errors}");
-            await Task.Delay(100);
-        }
+        _gateway = await GatewayProcess.StartAsync(config, folder);
+        return (_gateway, database);
     }
 
     private static HttpRequestMessage Chat(bool stream, string directives = "")
@@ -116,8 +69,8 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
     [Fact]
     public async Task SigTerm_ReportsNotReadyServesThroughTheDelayFinishesTheStreamAndLedgersEveryRequest()
     {
-        var (client, database) = await StartGatewayAsync("2s", "20s");
-        var gateway = _gateway!;
+        var (gateway, database) = await StartGatewayAsync("2s", "20s");
+        var client = gateway.Client;
         using var warm = await client.SendAsync(Chat(stream: false));
         Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
 
@@ -126,7 +79,7 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, streamResponse.StatusCode);
         var streamBody = streamResponse.Content.ReadAsStringAsync();
 
-        await TerminateAsync(gateway);
+        await gateway.TerminateAsync();
         var stopping = Stopwatch.StartNew();
         await Task.Delay(300);
         using (var notReady = await client.GetAsync("/readyz"))
@@ -146,6 +99,8 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
         Assert.True(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the gateway did not exit");
         Assert.Equal(0, gateway.ExitCode);
         Assert.True(stopping.Elapsed >= TimeSpan.FromSeconds(2), $"exited after {stopping.Elapsed}, before the 2 s delay ended");
+        // The drain runs once, although the host is stopped twice (after WaitForShutdownAsync and when disposed).
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(gateway.Output, "Shutting down: /readyz answers 503"));
 
         // After exit the listener is gone, and the ledger holds all three requests: nothing waited in memory.
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("/healthz"));
@@ -155,33 +110,16 @@ public sealed class GracefulShutdownTests : IAsyncLifetime
     [Fact]
     public async Task SigTerm_AStreamLongerThanTheGraceIsCutAndStillLedgered()
     {
-        var (client, database) = await StartGatewayAsync("0s", "1s");
-        var gateway = _gateway!;
+        var (gateway, database) = await StartGatewayAsync("0s", "1s");
+        var client = gateway.Client;
         using var streamResponse = await client.SendAsync(Chat(stream: true, "[mock:chunk_delay_ms=2000]"), HttpCompletionOption.ResponseHeadersRead);
         var streamBody = streamResponse.Content.ReadAsStringAsync();
 
-        await TerminateAsync(gateway);
+        await gateway.TerminateAsync();
         Assert.True(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the gateway did not exit after its grace");
         Assert.Equal(0, gateway.ExitCode);
         var body = await Record.ExceptionAsync(() => streamBody) is null ? await streamBody : "";
         Assert.DoesNotContain("data: [DONE]", body);
         Assert.Equal(1, await LedgerCountAsync(database));
-    }
-}
-
-file static class ProcessExtensions
-{
-    public static async Task<bool> WaitForExitAsync(this Process process, TimeSpan timeout)
-    {
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 }

@@ -11,6 +11,7 @@ namespace Switchyard.Tests.TestSupport;
 public sealed class GatewayProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Text.StringBuilder _output = new();
 
     private GatewayProcess(Process process, HttpClient client)
     {
@@ -21,6 +22,29 @@ public sealed class GatewayProcess : IAsyncDisposable
     public HttpClient Client { get; }
 
     public int ProcessId => _process.Id;
+
+    /// <summary>What the process wrote to stdout and stderr so far (its JSON log lines).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
 
     public static int FreePort()
     {
@@ -44,12 +68,12 @@ public sealed class GatewayProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1000, UseProxy = false };
         var gateway = new GatewayProcess(process, new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) });
+        process.OutputDataReceived += (_, e) => gateway.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => gateway.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -69,6 +93,36 @@ public sealed class GatewayProcess : IAsyncDisposable
                 throw new InvalidOperationException("the gateway process did not become ready");
             }
             await Task.Delay(100);
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>SIGTERM, as systemd, Kubernetes and podman send it: the graceful stop (Process.Kill would send SIGKILL).</summary>
+    public async Task TerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {_process.Id} exited with {kill.ExitCode}");
+        }
+    }
+
+    /// <summary>True when the process exited within <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

@@ -197,21 +197,27 @@ internal sealed class KeysAdmin(KeyStore store, GroupStore groups, StateReloader
         {
             return AdminErrors.Result(400, "'name' must be 1 to 128 characters.", "name");
         }
-        foreach (var model in request.Models ?? [])
+        return ValidateSettings(request.Models, request.AllowedIps, request.ExpiresAt);
+    }
+
+    /// <summary>What a new key and an edited one must both satisfy: known models (or patterns), CIDR ranges, a future expiry.</summary>
+    private IResult? ValidateSettings(IReadOnlyList<string>? models, IReadOnlyList<string>? allowedIps, DateTimeOffset? expiresAt)
+    {
+        foreach (var model in models ?? [])
         {
-            if (runtime.Catalog.Canonical(model) is null)
+            if (!ModelGlob.IsPattern(model) && runtime.Catalog.Canonical(model) is null)
             {
                 return AdminErrors.Result(400, $"Unknown model '{model}'.", "models");
             }
         }
-        foreach (var cidr in request.AllowedIps ?? [])
+        foreach (var cidr in allowedIps ?? [])
         {
             if (!System.Net.IPNetwork.TryParse(cidr, out _))
             {
                 return AdminErrors.Result(400, $"'{cidr}' is not a CIDR range such as 10.0.0.0/8 or 2001:db8::/32.", "allowed_ips");
             }
         }
-        if (request.ExpiresAt is { } expires && expires <= time.GetUtcNow())
+        if (expiresAt is { } expires && expires <= time.GetUtcNow())
         {
             return AdminErrors.Result(400, "'expires_at' must be in the future.", "expires_at");
         }
@@ -250,25 +256,7 @@ internal sealed class KeysAdmin(KeyStore store, GroupStore groups, StateReloader
                 return AdminErrors.Result(400, $"User '{request.User}' belongs to group '{user.Group}', not '{request.Group}'.", "group");
             }
         }
-        foreach (var model in request.Models ?? [])
-        {
-            if (!ModelGlob.IsPattern(model) && runtime.Catalog.Canonical(model) is null)
-            {
-                return AdminErrors.Result(400, $"Unknown model '{model}'.", "models");
-            }
-        }
-        foreach (var cidr in request.AllowedIps ?? [])
-        {
-            if (!System.Net.IPNetwork.TryParse(cidr, out _))
-            {
-                return AdminErrors.Result(400, $"'{cidr}' is not a CIDR range such as 10.0.0.0/8 or 2001:db8::/32.", "allowed_ips");
-            }
-        }
-        if (request.ExpiresAt is { } expires && expires <= time.GetUtcNow())
-        {
-            return AdminErrors.Result(400, "'expires_at' must be in the future.", "expires_at");
-        }
-        return null;
+        return ValidateSettings(request.Models, request.AllowedIps, request.ExpiresAt);
     }
 
     private static IResult NotFound() => AdminErrors.Result(404, "No such key.", "id", "key_not_found");

@@ -47,12 +47,16 @@ public sealed class QuotaPlanner(GatewayRuntime runtime)
                 Add($"{id}:endpoint:{endpoint}", $"{label} endpoint {endpoint}", endpointLimits);
             }
         }
-        AddScope($"key:{key.Id}", $"key {key.Name}", key.Limits);
-        if (key.User is { } userName && lookup.Users.TryGetValue(userName, out var user))
+        // Checked before the call: the ids and labels are built only for a scope that has limits (most have none).
+        if (key.Limits is not null)
+        {
+            AddScope($"key:{key.Id}", $"key {key.Name}", key.Limits);
+        }
+        if (key.User is { } userName && lookup.Users.TryGetValue(userName, out var user) && user.Limits is not null)
         {
             AddScope($"user:{user.Name}", $"user {user.Name}", user.Limits);
         }
-        if (group is not null)
+        if (group?.Limits is not null)
         {
             AddScope($"group:{group.Name}", $"group {group.Name}", group.Limits);
         }

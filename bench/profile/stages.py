@@ -25,7 +25,9 @@ STAGES = {
 CLIENT = re.compile(r"System\.Net\.Http\.|System\.Net\.Security")
 SERVER = re.compile(r"Microsoft\.AspNetCore\.Server\.Kestrel|System\.IO\.Pipelines|Microsoft\.AspNetCore\.Http\.")
 SOCKETS = re.compile(r"System\.Net\.Sockets")
-SQLITE = re.compile(r"libe_sqlite3|Microsoft\.Data\.Sqlite|SQLitePCL")
+# P/Invoke stubs carry the name of whichever assembly made them first (a socket send may read "SQLitePCLRaw"), so
+# SQLite is recognised by its own functions and its ADO.NET provider only.
+SQLITE = re.compile(r"libe_sqlite3\.so|Microsoft\.Data\.Sqlite|^sqlite3[A-Za-z0-9_]*\b")
 GC = re.compile(r"\bWKS::|\bSVR::|gc_heap|GCHeap|Alloc|memset|memcpy")
 JIT = re.compile(r"libclrjit")
 OWN = re.compile(r"\bSwitchyard\.([A-Za-z]+)\.")
@@ -46,6 +48,8 @@ def classify(frames):
                 return "JIT", None
             if SQLITE.search(frame):
                 inner = "ledger (Storage)"
+            elif "IL_STUB" in frame:
+                pass
             elif CLIENT.search(frame):
                 inner = "upstream I/O (HttpClient)"
             elif SERVER.search(frame):

@@ -42,8 +42,8 @@ internal sealed class SwitchyardHost : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         // JSON lines on stdout, every one through the redactor (Telemetry/Logging).
-        builder.Logging.AddConsole(o => o.FormatterName = Telemetry.Logging.JsonLogFormatter.Name);
-        builder.Logging.AddConsoleFormatter<Telemetry.Logging.JsonLogFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>();
+        builder.Services.AddSingleton<Telemetry.Logging.JsonLogFormatter>();
+        builder.Services.AddSingleton<ILoggerProvider, Telemetry.Logging.JsonLineLoggerProvider>();
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);

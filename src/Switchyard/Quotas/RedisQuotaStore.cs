@@ -5,7 +5,8 @@ using Switchyard.Resp;
 namespace Switchyard.Quotas;
 
 /// <summary>
-/// Limits shared by every instance: one Lua script call admits (all scopes, atomically) and one settles. When Redis
+/// Limits shared by every instance: a Lua script call admits (all scopes, atomically) and one settles, and the
+/// calls of concurrent requests share one round trip (<see cref="QuotaBatcher"/>). When Redis
 /// cannot be reached, <c>fail_open</c> falls back to this instance's own memory limits (logged) and
 /// <c>fail_closed</c> refuses with 503; either way the next request tries Redis again, so recovery needs no restart.
 /// </summary>
@@ -23,6 +24,11 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
 
     private long _fallbacks;
 
+    private readonly QuotaBatcher _batches = new(redis);
+
+    /// <summary>Script calls to Redis so far (for tests).</summary>
+    internal long RedisCalls => _batches.Calls;
+
     /// <summary>Admissions served from memory because Redis was unreachable (for metrics and tests).</summary>
     public long Fallbacks => Interlocked.Read(ref _fallbacks);
 
@@ -30,19 +36,23 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
     {
         var now = time.GetUtcNow();
         var ticket = new QuotaTicket(plan, now) { Issuer = this, RedisId = Guid.NewGuid().ToString("N") };
-        var keys = Keys(plan, now);
-        var args = new List<RedisArg>(6 + (plan.Scopes.Count * QuotaScripts.LimitsPerScope))
+        var keySets = KeySets(plan, now);
+        var args = new List<RedisArg>(8 + (plan.Scopes.Count * (1 + QuotaScripts.LimitsPerScope)))
         {
+            "a",
             now.ToUnixTimeMilliseconds(),
             now.ToUnixTimeSeconds(),
             plan.EstimatedTokens,
             Nano(plan.EstimatedUsd),
             ticket.RedisId,
             (now + _lifetime).ToUnixTimeMilliseconds(),
+            plan.Scopes.Count,
         };
+        var operation = new BatchedOperation(keySets, args);
         foreach (var scope in plan.Scopes)
         {
             var l = scope.Limits;
+            operation.AddKeySetSlot();
             args.Add(l.Rpm ?? -1);
             args.Add(l.Tpm ?? -1);
             args.Add(l.TokensPerDay ?? -1);
@@ -55,8 +65,7 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
         RespValue result;
         try
         {
-            var connection = await redis.GetAsync(cancellationToken);
-            result = await connection.EvalShaAsync(QuotaScripts.Admit, keys.ToArray(), args.ToArray(), cancellationToken);
+            result = await _batches.RunAsync(operation, cancellationToken);
         }
         catch (RedisException e)
         {
@@ -92,13 +101,18 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
             return;
         }
         var plan = ticket.Plan;
+        var args = new List<RedisArg>(8 + plan.Scopes.Count)
+        {
+            "s", ticket.RedisId!, ticket.ReservedAt.ToUnixTimeSeconds(), plan.EstimatedTokens, Nano(plan.EstimatedUsd), tokens, Nano(usd), plan.Scopes.Count,
+        };
+        var operation = new BatchedOperation(KeySets(plan, ticket.ReservedAt), args);
+        for (var i = 0; i < plan.Scopes.Count; i++)
+        {
+            operation.AddKeySetSlot();
+        }
         try
         {
-            var connection = await redis.GetAsync(cancellationToken);
-            await connection.EvalShaAsync(QuotaScripts.Settle, Keys(plan, ticket.ReservedAt).ToArray(),
-            [
-                ticket.RedisId!, ticket.ReservedAt.ToUnixTimeSeconds(), plan.EstimatedTokens, Nano(plan.EstimatedUsd), tokens, Nano(usd),
-            ], cancellationToken);
+            await _batches.RunAsync(operation, cancellationToken);
         }
         catch (RedisException e)
         {
@@ -113,7 +127,7 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
     {
         var now = time.GetUtcNow();
         var connection = await redis.GetAsync(cancellationToken);
-        var values = await connection.EvalShaAsync(QuotaScripts.Peek, Keys(new QuotaPlan([scope], 0, 0m), now).ToArray(),
+        var values = await connection.EvalShaAsync(QuotaScripts.Peek, [.. KeySets(new QuotaPlan([scope], 0, 0m), now)[0].Select(k => (RedisArg)k)],
             [now.ToUnixTimeMilliseconds(), now.ToUnixTimeSeconds()], cancellationToken);
         return new QuotaUsage(values[0].AsInt64(), values[1].AsInt64(), values[2].AsInt64(), values[3].AsInt64(),
             values[4].AsInt64() / 1_000_000_000m, values[5].AsInt64() / 1_000_000_000m, values[6].AsInt64() / 1_000_000_000m, values[7].AsInt64());
@@ -135,22 +149,22 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
         return (ticket, denial);
     }
 
-    private static List<RedisArg> Keys(QuotaPlan plan, DateTimeOffset at)
+    /// <summary>Each scope's seven keys as of <paramref name="at"/> (its day and month in the scope's time zone).</summary>
+    private static string[][] KeySets(QuotaPlan plan, DateTimeOffset at)
     {
-        var keys = new List<RedisArg>(plan.Scopes.Count * QuotaScripts.KeysPerScope);
-        foreach (var scope in plan.Scopes)
+        var sets = new string[plan.Scopes.Count][];
+        for (var i = 0; i < sets.Length; i++)
         {
+            var scope = plan.Scopes[i];
             var local = TimeZoneInfo.ConvertTime(at, scope.TimeZone);
             var prefix = "sy:q:" + scope.Id;
-            keys.Add(prefix + ":rpm");
-            keys.Add(prefix + ":tpm");
-            keys.Add(prefix + ":d:" + local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            keys.Add(prefix + ":m:" + local.ToString("yyyy-MM", CultureInfo.InvariantCulture));
-            keys.Add(prefix + ":usd");
-            keys.Add(prefix + ":par");
-            keys.Add(prefix + ":res");
+            sets[i] =
+            [
+                prefix + ":rpm", prefix + ":tpm", prefix + ":d:" + local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                prefix + ":m:" + local.ToString("yyyy-MM", CultureInfo.InvariantCulture), prefix + ":usd", prefix + ":par", prefix + ":res",
+            ];
         }
-        return keys;
+        return sets;
     }
 
     /// <summary>Dollars as integer nano-dollars: exact sums in Redis; a request's cost rounds by at most half a nano-dollar.</summary>

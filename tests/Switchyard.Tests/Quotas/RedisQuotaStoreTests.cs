@@ -72,6 +72,36 @@ public sealed class RedisQuotaStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConcurrentRequests_ShareRoundTrips_AndThreeInstancesStillAdmitExactlyTheLimit()
+    {
+        var stores = new[] { Store(), Store(), Store() };
+        // Two scopes per request, as a key inside a group: both must hold, and each admits exactly its limit.
+        var group = new QuotaScope("test:" + Guid.NewGuid().ToString("N"), "group g", new LimitsConfig { Rpm = 400, Tpm = 1_000_000 }, TimeZoneInfo.Utc);
+        var key = new QuotaScope("test:" + Guid.NewGuid().ToString("N"), "key k", new LimitsConfig { Rpm = 250 }, TimeZoneInfo.Utc);
+        var plan = new QuotaPlan([key, group], 10, 0m);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 900).Select(i => Task.Run(async () =>
+        {
+            var store = stores[i % 3];
+            var (ticket, _) = await store.AdmitAsync(plan, default);
+            if (ticket is not null)
+            {
+                await store.SettleAsync(ticket, 7, 0m, default);
+            }
+            return ticket;
+        })));
+
+        Assert.Equal(250, results.Count(t => t is not null));
+        Assert.Equal(250, (await stores[0].UsageAsync(key, default)).RequestsLastMinute);
+        Assert.Equal(250, (await stores[1].UsageAsync(group, default)).RequestsLastMinute);
+        // Every settlement replaced its reservation with the true 7 tokens.
+        Assert.Equal(250 * 7, (await stores[2].UsageAsync(group, default)).TokensLastMinute);
+        // 900 admissions and 250 settlements went in far fewer calls than operations.
+        var calls = stores.Sum(s => s.RedisCalls);
+        Assert.True(calls < 1150 / 2, $"{calls} Redis calls for 1150 operations");
+    }
+
+    [Fact]
     public async Task DollarBudget_SettledExactly_AndNeverOverspentBeyondOneReservation()
     {
         var a = Store();

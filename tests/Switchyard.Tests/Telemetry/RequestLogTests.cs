@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Switchyard.Configuration;
 using Switchyard.Security;
 using Switchyard.Telemetry.Logging;
@@ -62,7 +61,7 @@ public sealed class RequestLogTests
                 builder.SetMinimumLevel(LogLevel.Trace);
                 builder.AddFilter("Microsoft", LogLevel.Debug);
                 builder.Services.AddSingleton<ILoggerProvider>(sp => new CapturingProvider(
-                    sp.GetServices<ConsoleFormatter>().OfType<JsonLogFormatter>().Single(), lines));
+                    sp.GetRequiredService<JsonLogFormatter>(), lines));
             });
 
         async Task<HttpStatusCode> Chat(string model, string? key = GatewayHarness.ClientKey, bool stream = false)
@@ -137,9 +136,12 @@ public sealed class RequestLogTests
 
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> format)
             {
-                using var writer = new StringWriter();
-                formatter.Write(new Microsoft.Extensions.Logging.Abstractions.LogEntry<TState>(logLevel, category, eventId, state, exception, format), null, writer);
-                if (writer.ToString() is { Length: > 0 } line)
+                var message = format(state, exception);
+                if (message is null && exception is null)
+                {
+                    return;
+                }
+                if (formatter.Format(logLevel, category, eventId, message, state as IReadOnlyList<KeyValuePair<string, object?>>, exception) is { Length: > 0 } line)
                 {
                     lines.Enqueue(line.TrimEnd());
                 }

@@ -1,8 +1,8 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Logging.Console;
 using Switchyard.Security;
 
 namespace Switchyard.Telemetry.Logging;
@@ -12,58 +12,84 @@ namespace Switchyard.Telemetry.Logging;
 /// message template and the exception. Every string (message, field values, exception text) passes through the
 /// <see cref="Redactor"/> first, whatever code logged it.
 /// </summary>
-public sealed class JsonLogFormatter(Redactor redactor, TimeProvider time) : ConsoleFormatter(Name)
+public sealed class JsonLogFormatter(Redactor redactor, TimeProvider time)
 {
-    public new const string Name = "switchyard-json";
+    /// <summary>Template names seen so far and their field names: a template has a handful, so this stays small.</summary>
+    private static readonly ConcurrentDictionary<string, JsonEncodedText> FieldNames = new(StringComparer.Ordinal);
 
-    public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
-    {
-        var message = logEntry.Formatter?.Invoke(logEntry.State, logEntry.Exception);
-        if (message is null && logEntry.Exception is null)
-        {
-            return;
-        }
-        textWriter.Write(Format(logEntry.LogLevel, logEntry.Category, logEntry.EventId, message, logEntry.State as IReadOnlyList<KeyValuePair<string, object?>>, logEntry.Exception));
-    }
+    private static readonly JsonEncodedText Time = JsonEncodedText.Encode("time");
+    private static readonly JsonEncodedText Level = JsonEncodedText.Encode("level");
+    private static readonly JsonEncodedText CategoryName = JsonEncodedText.Encode("category");
+    private static readonly JsonEncodedText EventIdName = JsonEncodedText.Encode("event_id");
+    private static readonly JsonEncodedText MessageName = JsonEncodedText.Encode("message");
+    private static readonly JsonEncodedText ExceptionName = JsonEncodedText.Encode("exception");
 
-    public string Format(LogLevel level, string category, EventId eventId, string? message, IReadOnlyList<KeyValuePair<string, object?>>? fields, Exception? exception)
+    [ThreadStatic]
+    private static Utf8JsonWriter? _writer;
+
+    [ThreadStatic]
+    private static bool _writing;
+
+    /// <summary>Writes one line, newline included, as UTF-8.</summary>
+    public void Write(IBufferWriter<byte> output, LogLevel level, string category, EventId eventId, string? message,
+        IReadOnlyList<KeyValuePair<string, object?>>? fields, Exception? exception)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer))
+        // A line logged while this thread formats another (from a converter, say) gets a writer of its own.
+        var nested = _writing;
+        var json = nested ? new Utf8JsonWriter(output) : (_writer ??= new Utf8JsonWriter(output));
+        json.Reset(output);
+        _writing = true;
+        try
         {
             json.WriteStartObject();
-            json.WriteString("time", time.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
-            json.WriteString("level", LevelName(level));
-            json.WriteString("category", category);
+            json.WriteString(Time, time.GetUtcNow());
+            json.WriteString(Level, LevelName(level));
+            json.WriteString(CategoryName, category);
             if (eventId.Id != 0)
             {
-                json.WriteNumber("event_id", eventId.Id);
+                json.WriteNumber(EventIdName, eventId.Id);
             }
             if (message is not null)
             {
-                json.WriteString("message", redactor.Redact(message));
+                json.WriteString(MessageName, redactor.Redact(message));
             }
             if (fields is not null)
             {
-                foreach (var (key, value) in fields)
+                for (var i = 0; i < fields.Count; i++)
                 {
+                    var (key, value) = fields[i];
                     if (key == "{OriginalFormat}" || key.Length == 0)
                     {
                         continue;
                     }
-                    WriteField(json, FieldName(key), value);
+                    WriteField(json, FieldNames.GetOrAdd(key, static k => JsonEncodedText.Encode(FieldName(k))), value);
                 }
             }
             if (exception is not null)
             {
-                json.WriteString("exception", redactor.Redact(exception.ToString()));
+                json.WriteString(ExceptionName, redactor.Redact(exception.ToString()));
             }
             json.WriteEndObject();
+            json.Flush();
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan) + Environment.NewLine;
+        finally
+        {
+            // The writer is kept for the thread's next line, but must not keep this line's buffer alive.
+            json.Reset(Stream.Null);
+            _writing = nested;
+        }
+        output.Write("\n"u8);
     }
 
-    private void WriteField(Utf8JsonWriter json, string name, object? value)
+    /// <summary>The line as text (with the platform's newline), for callers that want a string.</summary>
+    public string Format(LogLevel level, string category, EventId eventId, string? message, IReadOnlyList<KeyValuePair<string, object?>>? fields, Exception? exception)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        Write(buffer, level, category, eventId, message, fields, exception);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan[..^1]) + Environment.NewLine;
+    }
+
+    private void WriteField(Utf8JsonWriter json, JsonEncodedText name, object? value)
     {
         switch (value)
         {
@@ -73,7 +99,13 @@ public sealed class JsonLogFormatter(Redactor redactor, TimeProvider time) : Con
             case bool b:
                 json.WriteBoolean(name, b);
                 break;
-            case int or long or short or byte or uint or ulong:
+            case int i:
+                json.WriteNumber(name, i);
+                break;
+            case long l:
+                json.WriteNumber(name, l);
+                break;
+            case short or byte or uint or ulong:
                 json.WriteNumber(name, Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
                 break;
             case double d:
@@ -81,6 +113,9 @@ public sealed class JsonLogFormatter(Redactor redactor, TimeProvider time) : Con
                 break;
             case decimal m:
                 json.WriteNumber(name, m);
+                break;
+            case string s:
+                json.WriteString(name, redactor.Redact(s));
                 break;
             default:
                 json.WriteString(name, redactor.Redact(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? ""));

@@ -1,0 +1,131 @@
+using Switchyard.Resp;
+
+namespace Switchyard.Quotas;
+
+/// <summary>An admission or settlement for <see cref="QuotaScripts.Batch"/>: its key sets, and its arguments with a
+/// placeholder (<see cref="AddKeySetSlot"/>) wherever the script wants a key set's index in the batch.</summary>
+internal sealed class BatchedOperation(string[][] keySets, List<RedisArg> args)
+{
+    public string[][] KeySets { get; } = keySets;
+
+    public List<RedisArg> Args { get; } = args;
+
+    /// <summary>Where in <see cref="Args"/> the key sets' indexes go, in key set order.</summary>
+    public List<int> Slots { get; } = new(keySets.Length);
+
+    /// <summary>Stands for the next key set's index; filled in when the batch is assembled.</summary>
+    public void AddKeySetSlot()
+    {
+        Slots.Add(Args.Count);
+        Args.Add(0);
+    }
+
+    public TaskCompletionSource<RespValue> Reply { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>
+/// One quota call to Redis at a time per instance: operations that arrive while a call is on its way wait for it and
+/// then go together in the next one, in arrival order. A lone request goes at once (no timer, no added latency);
+/// under load one round trip and one script run serve many requests, and the script reads each sliding window once per
+/// call instead of once per request. Each operation is still decided on its own, atomically, in Redis.
+/// </summary>
+internal sealed class QuotaBatcher(RedisLink redis)
+{
+    /// <summary>Operations per call: bounds the call's size and how long Redis runs one script.</summary>
+    private const int MaxOperations = 64;
+
+    private readonly object _gate = new();
+    private readonly Queue<BatchedOperation> _waiting = new();
+    private bool _sending;
+    private long _calls;
+
+    /// <summary>Script calls made so far (for tests: fewer than the operations when they overlapped).</summary>
+    public long Calls => Interlocked.Read(ref _calls);
+
+    public async ValueTask<RespValue> RunAsync(BatchedOperation operation, CancellationToken cancellationToken)
+    {
+        bool send;
+        lock (_gate)
+        {
+            _waiting.Enqueue(operation);
+            send = !_sending;
+            _sending = true;
+        }
+        if (send)
+        {
+            _ = SendAsync();
+        }
+        // A caller that gives up stops waiting; its operation still runs (it may already have), as a lone call would.
+        return await operation.Reply.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task SendAsync()
+    {
+        while (true)
+        {
+            List<BatchedOperation> batch;
+            lock (_gate)
+            {
+                if (_waiting.Count == 0)
+                {
+                    _sending = false;
+                    return;
+                }
+                batch = new List<BatchedOperation>(Math.Min(_waiting.Count, MaxOperations));
+                while (batch.Count < MaxOperations && _waiting.TryDequeue(out var next))
+                {
+                    batch.Add(next);
+                }
+            }
+            try
+            {
+                var (keys, args) = Assemble(batch);
+                var connection = await redis.GetAsync(CancellationToken.None);
+                Interlocked.Increment(ref _calls);
+                var replies = await connection.EvalShaAsync(QuotaScripts.Batch, keys, args, CancellationToken.None);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Reply.TrySetResult(replies[i]);
+                }
+            }
+            catch (Exception e)
+            {
+                var error = e as RedisException ?? new RedisConnectionException("The quota call to Redis failed: " + e.Message);
+                foreach (var operation in batch)
+                {
+                    operation.Reply.TrySetException(error);
+                }
+            }
+        }
+    }
+
+    /// <summary>Every distinct key set once, and each operation's arguments with its key sets' indexes filled in.</summary>
+    private static (RedisArg[] Keys, RedisArg[] Args) Assemble(List<BatchedOperation> batch)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var keys = new List<RedisArg>();
+        var args = new List<RedisArg>(1 + batch.Sum(o => o.Args.Count)) { batch.Count };
+        foreach (var operation in batch)
+        {
+            var start = args.Count;
+            args.AddRange(operation.Args);
+            for (var i = 0; i < operation.Slots.Count; i++)
+            {
+                var set = operation.KeySets[i];
+                // The rpm key names the scope; the day and month keys its calendar windows.
+                var identity = set[0] + "|" + set[2] + "|" + set[3];
+                if (!index.TryGetValue(identity, out var position))
+                {
+                    position = index.Count;
+                    index[identity] = position;
+                    foreach (var key in set)
+                    {
+                        keys.Add(key);
+                    }
+                }
+                args[start + operation.Slots[i]] = position;
+            }
+        }
+        return (keys.ToArray(), args.ToArray());
+    }
+}

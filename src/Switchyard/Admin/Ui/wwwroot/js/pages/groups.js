@@ -43,7 +43,8 @@ function groupForm(me, existing) {
 }
 
 function formatMultiplier(value) {
-  return `×${new Intl.NumberFormat(locale(), { maximumFractionDigits: 6 }).format(Number(value ?? 1))}`;
+  const number = new Intl.NumberFormat(locale(), { maximumFractionDigits: 6 }).format(Number(value ?? 1));
+  return `×${number}`;
 }
 
 async function details(groupName) {

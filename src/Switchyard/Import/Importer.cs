@@ -18,7 +18,6 @@ namespace Switchyard.Import;
 /// </summary>
 public sealed class Importer(SqlDialect dialect, GatewayConfig file, SecretCipher cipher, KeyHasher hasher, AuditLog audit, TimeProvider time)
 {
-
     public async Task<ImportPlan> RunAsync(ImportSet set, bool dryRun, CancellationToken cancellationToken)
     {
         var plan = new ImportPlan(set.Source);

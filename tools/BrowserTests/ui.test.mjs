@@ -421,6 +421,122 @@ const scenarios = {
     });
   },
 
+  // A reset link made on the users page (by a group admin in English, by the master key in Chinese), shown once, opened
+  // without signing in: a new password set, signed in with it, the link refused the second time.
+  async 'password-reset'() {
+    const user = process.env.SWITCHYARD_PLAIN_USER;
+    const steps = [
+      { lang: 'en', signIn: page => loginWithPassword(page, process.env.SWITCHYARD_GROUP_ADMIN, process.env.SWITCHYARD_GROUP_ADMIN_PASSWORD),
+        button: 'Reset link', confirm: 'Make link', title: 'Set a new password', done: `The password of ${user} is set. Sign in with it.`,
+        refused: 'This reset link is not valid', mismatch: 'The two passwords differ.' },
+      { lang: 'zh', signIn: page => loginWithKey(page, masterKey),
+        button: '重置链接', confirm: '生成链接', title: '设置新密码', done: `${user} 的密码已设置，请用它登录。`,
+        refused: '此重置链接无效', mismatch: '两次输入的密码不一致。' },
+    ];
+    for (const s of steps) {
+      const locale = LANGS[s.lang];
+      let link = null;
+      await withPage(async page => {
+        await s.signIn(page);
+        await page.click('nav a[data-page=users]');
+        await page.waitForSelector('#users-table');
+        const offered = await page.locator('#users-table [data-reset]').evaluateAll(buttons => buttons.map(b => b.dataset.reset));
+        if (s.lang === 'en') {
+          // A group admin acts on its group's plain users only: not on itself, not on the super admin.
+          assert.deepEqual(offered, [user], `a group admin is offered reset links for ${offered}`);
+        } else {
+          assert.ok(offered.includes(user) && offered.includes(process.env.SWITCHYARD_GROUP_ADMIN), `a super admin is offered ${offered}`);
+        }
+        const button = page.locator(`#users-table [data-reset="${user}"]`);
+        assert.equal((await button.textContent()).trim(), s.button);
+        await button.click();
+        await page.click(`dialog button:text-is("${s.confirm}")`);
+        await page.waitForSelector('#reset-link-panel');
+        link = await page.inputValue('#reset-link');
+        assert.ok(link.startsWith(`${base}/ui/#/reset?token=syr_`), `the link: ${link.slice(0, 40)}…`);
+        assert.equal(await page.locator('#reset-link-panel button.copy').count(), 1, 'a copy button');
+        await shot(page, `reset-link-${s.lang}-desktop`);
+        await page.click('#reset-link-done');
+        await page.waitForSelector('#reset-link-panel', { state: 'detached' });
+        assert.ok(!(await pageText(page)).includes(link.split('token=')[1]), 'the link is still in the page');
+        step(`${s.lang}: a reset link for ${user} shown once on the users page, with a copy button`);
+      }, { locale, viewport: VIEWPORTS.desktop }, { strict: true });
+
+      const password = `new password for ${user} ${s.lang} ${Date.now()}`;
+      await withPage(async page => {
+        await page.goto(link);
+        await page.waitForSelector('#reset-form');
+        assert.equal((await page.textContent('#reset-form h2')).trim(), s.title);
+        assert.equal(await page.getAttribute('html', 'lang'), s.lang === 'zh' ? 'zh-CN' : 'en');
+        await page.fill('#reset-password', password);
+        await page.fill('#reset-repeat', `${password}?`);
+        await page.click('#reset-form button[type=submit]');
+        await page.getByText(s.mismatch).waitFor();
+        await page.fill('#reset-password', password);
+        await page.fill('#reset-repeat', password);
+        await shot(page, `reset-page-${s.lang}-phone`);
+        await assertFits(page, `reset page ${s.lang}`);
+        await page.click('#reset-form button[type=submit]');
+        await page.getByText(s.done).waitFor();
+        await page.click('#reset-sign-in');
+        await page.waitForSelector('#password-login');
+        await page.fill('#login-name', user);
+        await page.fill('#login-password', password);
+        await page.click('#password-login button[type=submit]');
+        await page.waitForSelector('#logout');
+        assert.equal((await page.textContent('#who-name')).trim(), user);
+        step(`${s.lang}: the link opened without signing in, a new password set, signed in with it`);
+      }, { locale, viewport: VIEWPORTS.phone }, { strict: true });
+
+      // Used once, the same link is refused (its 401 is the answer the page expects, so not strict).
+      await withPage(async page => {
+        await page.goto(link);
+        await page.fill('#reset-password', password);
+        await page.fill('#reset-repeat', password);
+        await page.click('#reset-form button[type=submit]');
+        await page.getByText(s.refused).waitFor();
+        step(`${s.lang}: the used link is refused`);
+      }, { locale, viewport: VIEWPORTS.desktop });
+    }
+  },
+
+  // The group price multiplier: a column and a field for super admins, neither for group admins.
+  async 'group-multiplier'() {
+    const made = await fetch(`${base}/admin/groups`, {
+      method: 'POST', headers: { Authorization: `Bearer ${masterKey}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'priced' }),
+    });
+    assert.equal(made.status, 201);
+    await withPage(async page => {
+      await loginWithKey(page, masterKey);
+      await page.click('nav a[data-page=groups]');
+      await page.waitForSelector('#groups-table');
+      assert.equal(await page.locator('#groups-table thead th', { hasText: 'Price multiplier' }).count(), 1);
+      const row = page.locator('#groups-table tbody tr', { hasText: 'priced' });
+      assert.equal((await row.locator('td[data-label="Price multiplier"]').textContent()).trim(), '×1');
+      await row.getByRole('button', { name: 'Edit' }).click();
+      await page.fill('#group-multiplier', '0.5');
+      await page.click('dialog button[type=submit]');
+      await page.waitForSelector('dialog', { state: 'detached' });
+      await page.locator('#groups-table tbody tr', { hasText: 'priced' }).locator('td[data-label="Price multiplier"]', { hasText: '×0.5' }).waitFor();
+      const stored = await (await fetch(`${base}/admin/groups/priced`, { headers: { Authorization: `Bearer ${masterKey}` } })).json();
+      assert.equal(stored.price_multiplier, 0.5);
+      // A group of the config file keeps the file's multiplier: the field is shown but cannot be changed.
+      await page.locator('#groups-table tbody tr', { hasText: group }).first().getByRole('button', { name: 'Edit' }).click();
+      assert.equal(await page.isDisabled('#group-multiplier'), true);
+      await page.click('dialog button:text-is("Cancel")');
+      step('a super admin sees and edits a group\'s price multiplier');
+    }, { viewport: VIEWPORTS.desktop }, { strict: true });
+    await withPage(async page => {
+      await loginWithPassword(page, process.env.SWITCHYARD_GROUP_ADMIN, process.env.SWITCHYARD_GROUP_ADMIN_PASSWORD);
+      await page.click('nav a[data-page=groups]');
+      await page.waitForSelector('#groups-table');
+      assert.equal(await page.locator('#groups-table thead th', { hasText: 'Price multiplier' }).count(), 0);
+      await page.locator('#groups-table tbody tr').first().getByRole('button', { name: 'Edit' }).click();
+      assert.equal(await page.locator('#group-multiplier').count(), 0);
+      step('a group admin sees no price multiplier');
+    }, { viewport: VIEWPORTS.desktop }, { strict: true });
+  },
+
   // A group admin sees its group's pages, not channels, prices or the audit log, and the API agrees.
   async 'group-admin'() {
     await withPage(async page => {

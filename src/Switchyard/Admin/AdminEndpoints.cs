@@ -20,6 +20,9 @@ public static partial class AdminEndpoints
         app.MapPost("/admin/session", (Delegate)session.LoginAsync);
         app.MapGet("/admin/session", (Delegate)session.GetAsync);
         app.MapDelete("/admin/session", (Delegate)session.DeleteAsync);
+        // Opening a reset link needs no credentials either: the token is the credential.
+        var reset = ActivatorUtilities.CreateInstance<PasswordResetAdmin>(services);
+        app.MapPost("/admin/password-reset", (Delegate)reset.RedeemAsync);
 
         var admin = app.MapGroup("/admin").AddEndpointFilter(async (context, next) =>
         {

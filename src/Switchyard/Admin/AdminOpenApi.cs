@@ -35,6 +35,7 @@ internal static class AdminOpenApi
             item[route.Method.ToLowerInvariant()] = Operation(route, Ref);
         }
         AddSessionPaths(paths, Ref);
+        AddPasswordResetPath(paths, Ref);
         paths["/admin/openapi.json"] = new JsonObject
         {
             ["get"] = new JsonObject
@@ -176,6 +177,29 @@ internal static class AdminOpenApi
                 ["tags"] = new JsonArray("session"),
                 ["summary"] = "Log out: ends the session and clears the cookie (needs the x-csrf-token header).",
                 ["responses"] = new JsonObject { ["204"] = new JsonObject { ["description"] = "Logged out." }, ["401"] = ErrorResponse("No session."), ["403"] = ErrorResponse("Missing CSRF token.") },
+            },
+        };
+    }
+
+    private static void AddPasswordResetPath(JsonObject paths, Func<JsonTypeInfo, string> reference)
+    {
+        static JsonObject Json(string schema) => new() { ["application/json"] = new JsonObject { ["schema"] = new JsonObject { ["$ref"] = schema } } };
+        paths["/admin/password-reset"] = new JsonObject
+        {
+            ["post"] = new JsonObject
+            {
+                ["operationId"] = "redeemPasswordReset",
+                ["tags"] = new JsonArray("session"),
+                ["summary"] = "Set a new password with the token of a reset link (POST /admin/users/{name}/reset-link); needs no other credentials. "
+                    + "Ends the user's sessions and lifts a login lockout.",
+                ["security"] = new JsonArray(),
+                ["requestBody"] = new JsonObject { ["required"] = true, ["content"] = Json(reference(PasswordResetJsonContext.Default.PasswordResetRequest)) },
+                ["responses"] = new JsonObject
+                {
+                    ["200"] = new JsonObject { ["description"] = "The password is set; the user signs in with it.", ["content"] = Json(reference(PasswordResetJsonContext.Default.PasswordResetView)) },
+                    ["400"] = ErrorResponse("Missing token or password, or a password shorter than 12 characters (the link is not spent)."),
+                    ["401"] = ErrorResponse("Refused: the same answer for a wrong, expired, used or replaced token and a throttled address; retry-after only while this address is held back."),
+                },
             },
         };
     }

@@ -23,6 +23,7 @@ internal static class AdminRoutes
         var reconciliation = Make<ReconciliationAdmin>();
         var alerts = Make<AlertsAdmin>();
         var prices = Make<PricesAdmin>();
+        var resets = Make<PasswordResetAdmin>();
         var json = TenancyJsonContext.Default;
 
         return
@@ -37,6 +38,9 @@ internal static class AdminRoutes
                 (Func<HttpContext, string, Task<IResult>>)users.PatchAsync) { RequestBody = json.UserRequest, Response = json.UserView },
             new("DELETE", "/users/{name}", GroupAdmin, "users", "Delete a user made through the API (it must have no active keys).",
                 (Func<HttpContext, string, Task<IResult>>)users.DeleteAsync) { SuccessStatus = 204 },
+            new("POST", "/users/{name}/reset-link", GroupAdmin, "users",
+                "A one-time password reset link for the user, in this answer only; it ends the user's earlier link (group admins: plain users of their group).",
+                (Func<HttpContext, string, Task<IResult>>)resets.IssueAsync) { Response = PasswordResetJsonContext.Default.ResetLinkView, SuccessStatus = 201 },
 
             new("GET", "/groups", GroupAdmin, "groups", "List groups (group admins: their own).",
                 (Func<HttpContext, Task<IResult>>)groups.ListAsync) { Response = json.PageGroupView, Query = Paging },

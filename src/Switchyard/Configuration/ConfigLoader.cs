@@ -92,6 +92,7 @@ public static class ConfigLoader
     {
         Listen = f.String("listen") ?? ServerConfig.DefaultListen,
         MaxBodyBytes = f.Long("max_body_bytes", min: 1) ?? new ServerConfig().MaxBodyBytes,
+        PublicUrl = f.String("public_url"),
         MaxUpstreamBodyBytes = f.Long("max_upstream_body_bytes", min: 1024) ?? new ServerConfig().MaxUpstreamBodyBytes,
         ShutdownDelay = f.Duration("shutdown_delay") ?? new ServerConfig().ShutdownDelay,
         ShutdownGrace = f.Duration("shutdown_grace") ?? new ServerConfig().ShutdownGrace,
@@ -112,6 +113,7 @@ public static class ConfigLoader
         SecretKey = f.String("secret_key"),
         PreviousSecretKeys = f.StringList("previous_secret_keys"),
         SessionTtl = f.Duration("session_ttl") ?? new SecurityConfig().SessionTtl,
+        PasswordResetTtl = f.Duration("password_reset_ttl") ?? new SecurityConfig().PasswordResetTtl,
         UpstreamHosts = ReadSection(f, "upstream_hosts", h => new UpstreamHostsConfig { Allow = h.StringList("allow"), Deny = h.StringList("deny") }) ?? new UpstreamHostsConfig(),
     };
 

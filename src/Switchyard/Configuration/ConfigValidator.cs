@@ -265,6 +265,14 @@ public static class ConfigValidator
         {
             Add("security.session_ttl", "must be from 1s to 30d");
         }
+        if (config.Security.PasswordResetTtl < TimeSpan.FromMinutes(1) || config.Security.PasswordResetTtl > TimeSpan.FromDays(30))
+        {
+            Add("security.password_reset_ttl", "must be from 1m to 30d");
+        }
+        if (config.Server.PublicUrl is { } publicUrl && !PublicUrls.IsValid(publicUrl))
+        {
+            Add("server.public_url", $"must be an http:// or https:// URL without query or fragment, got '{publicUrl}'");
+        }
         if (config.Security.MasterKey is { Length: < 16 })
         {
             Add("security.master_key", "must be at least 16 characters");

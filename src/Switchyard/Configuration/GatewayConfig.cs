@@ -31,6 +31,12 @@ public sealed record ServerConfig
     public long MaxBodyBytes { get; init; } = 10 * 1024 * 1024;
 
     /// <summary>
+    /// The address clients and browsers reach the gateway at (<c>server.public_url</c>, e.g. behind a proxy): links the
+    /// gateway hands out, such as password reset links, start with it. Unset, they use the address the request came to.
+    /// </summary>
+    public string? PublicUrl { get; init; }
+
+    /// <summary>
     /// Largest non-stream upstream answer (and largest single stream frame) the gateway reads: the converted path must
     /// hold an answer whole to parse it, so this bounds the memory one request can take.
     /// </summary>
@@ -75,6 +81,9 @@ public sealed record SecurityConfig
 
     /// <summary>How long a web UI login lasts (<c>security.session_ttl</c>); the user logs in again after it.</summary>
     public TimeSpan SessionTtl { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>How long a one-time password reset link works (<c>security.password_reset_ttl</c>).</summary>
+    public TimeSpan PasswordResetTtl { get; init; } = TimeSpan.FromHours(24);
 
     /// <summary>Address ranges channel targets may (<c>allow</c>) or may not (<c>deny</c>) use; see <see cref="UpstreamHostPolicy"/>.</summary>
     public UpstreamHostsConfig UpstreamHosts { get; init; } = new();

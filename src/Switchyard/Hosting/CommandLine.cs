@@ -20,6 +20,9 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
 
     public bool DryRun { get; init; }
 
+    /// <summary><c>--public-url</c>: the gateway's public address, which the reset links an import prints start with.</summary>
+    public string? PublicUrl { get; init; }
+
     /// <summary><c>--role relay|admin|all</c>: which APIs and jobs this instance runs.</summary>
     public InstanceRole Role { get; init; } = InstanceRole.All;
 
@@ -30,12 +33,13 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
                switchyard --version                      print the version and the commit it was built from
                switchyard reencrypt [--config FILE]      re-seal stored upstream keys under security.secret_key
                switchyard verify-audit [--config FILE]   check the audit log's hash chain (exit 0 intact, 1 broken)
-               switchyard import new-api --from DB [--dry-run] [--config FILE]
+               switchyard import new-api --from DB [--dry-run] [--public-url URL] [--config FILE]
                    move channels, tokens (their keys keep working), users, groups and prices in from new-api or one-api;
                    DB is a SQLite file or a postgres:// URL, opened read-only
-               switchyard import litellm --from LITELLM_CONFIG.yaml [--database URL] [--dry-run] [--config FILE]
+               switchyard import litellm --from LITELLM_CONFIG.yaml [--database URL] [--dry-run] [--public-url URL] [--config FILE]
                    move LiteLLM's model_list, router settings and (with --database) teams, users and virtual keys in
                    --dry-run prints the plan and writes nothing; a second run creates nothing twice (docs/migrate.md)
+                   --public-url (default server.public_url): where the printed password reset links point
           --config FILE   YAML config (default: $SWITCHYARD_CONFIG, else ./switchyard.yaml if present)
           --listen URL    overrides server.listen (default http://127.0.0.1:4000)
           --role ROLE     relay: client APIs only; admin: admin API, UI and scheduled jobs only; all (default): both
@@ -46,7 +50,7 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
     public static CommandLine Parse(IReadOnlyList<string> args, out string? error)
     {
         error = null;
-        string? config = null, listen = null, verb = null, importSource = null, from = null, database = null;
+        string? config = null, listen = null, verb = null, importSource = null, from = null, database = null, publicUrl = null;
         bool demo = false, help = false, dryRun = false, version = false;
         var role = InstanceRole.All;
         if (args.Count > 0 && args[0] is "reencrypt" or "verify-audit" or "healthcheck")
@@ -129,6 +133,13 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
                 case "--dry-run" when verb == "import":
                     dryRun = true;
                     break;
+                case "--public-url" when verb == "import":
+                    publicUrl = Value();
+                    if (publicUrl is null || !Configuration.PublicUrls.IsValid(publicUrl))
+                    {
+                        error = "--public-url needs the gateway's public address, an http:// or https:// URL such as https://gateway.example.com";
+                    }
+                    break;
                 case "--help" or "-h":
                     help = true;
                     break;
@@ -148,7 +159,7 @@ internal sealed record CommandLine(string? ConfigPath, string? Listen, bool Demo
         {
             error = "import new-api needs --from DB (a SQLite file or a postgres:// URL)";
         }
-        return new CommandLine(config, listen, demo, help) { Command = verb, ImportSource = importSource, From = from, Database = database, DryRun = dryRun, Version = version, Role = role };
+        return new CommandLine(config, listen, demo, help) { Command = verb, ImportSource = importSource, From = from, Database = database, DryRun = dryRun, PublicUrl = publicUrl, Version = version, Role = role };
     }
 
     /// <summary>The config file to read: --config, else SWITCHYARD_CONFIG, else ./switchyard.yaml if present.</summary>

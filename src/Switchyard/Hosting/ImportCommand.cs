@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Identity;
 using Switchyard.Audit;
 using Switchyard.Configuration;
 using Switchyard.Import;
@@ -88,22 +87,34 @@ internal static class ImportCommand
             return Cli.ConfigErrorExitCode;
         }
         var audit = new AuditLog(new AuditStore(dialect), time, new AuditChainKeys(config.Security.SecretKey, config.Security.PreviousSecretKeys));
-        var importer = new Importer(dialect, config, cipher, hasher, audit, new PasswordHasher<string>(), time);
+        var importer = new Importer(dialect, config, cipher, hasher, audit, time);
         await output.WriteLineAsync(command.DryRun
             ? $"Dry run of the {set.Source} import: nothing is written, here or in the source."
             : $"Importing from {set.Source} (the source is only read):");
         var plan = await importer.RunAsync(set, command.DryRun, cancellationToken);
         await output.WriteAsync(plan.Render());
-        if (plan.OneTimePasswords.Count > 0)
+        if (plan.ResetLinks.Count > 0)
         {
-            await output.WriteLineAsync();
-            await output.WriteLineAsync("One-time passwords (shown only now; hand each to its user, who logs in to the web UI with it and sets their own):");
-            foreach (var (user, password) in plan.OneTimePasswords)
-            {
-                await output.WriteLineAsync($"  {user}: {password}");
-            }
+            await PrintResetLinksAsync(plan.ResetLinks, command.PublicUrl ?? config.Server.PublicUrl, output);
         }
         return 0;
+    }
+
+    /// <summary>Each link once, with its expiry; without a public address, the path and what to put before it.</summary>
+    private static async Task PrintResetLinksAsync(IReadOnlyList<PasswordResetTicket> links, string? publicUrl, TextWriter output)
+    {
+        await output.WriteLineAsync();
+        await output.WriteLineAsync("Password reset links (shown only now; hand each to its user, who opens it and sets a password; each works once):");
+        foreach (var link in links)
+        {
+            var expires = link.ExpiresAt.ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+            await output.WriteLineAsync($"  {link.User}: {(publicUrl is null ? link.Path : link.LinkUnder(PublicUrls.Origin(publicUrl)))} (expires {expires})");
+        }
+        if (publicUrl is null)
+        {
+            await output.WriteLineAsync("Put the gateway's public address before each path (e.g. https://gateway.example.com/ui/#/reset?token=…), "
+                + "or run with --public-url URL or set server.public_url to have whole links printed. A new link: POST /admin/users/{name}/reset-link or the console's Users page.");
+        }
     }
 
     private static async Task<ImportSet> ReadSourceAsync(CommandLine command, string from, Func<string, string?> environment, DateTimeOffset now,

@@ -76,6 +76,8 @@ internal static class ServiceRegistration
         services.AddSingleton<ModelStore>();
         services.AddSingleton<StateVersion>();
         services.AddSingleton<SessionStore>();
+        services.AddSingleton<PasswordResetStore>();
+        services.AddSingleton<PasswordResets>();
         services.AddSingleton<AuditStore>();
         services.AddSingleton<RequestLogStore>();
         services.AddSingleton<RequestBodyStore>();

@@ -20,7 +20,7 @@ public sealed record PlanLine(PlanAction Action, string Kind, string Name, IRead
 
 /// <summary>
 /// What an import does. A dry run and a real run against the same target compute the same plan; the real run then
-/// carries it out. The one-time passwords of users created by a real run are kept apart: they are not part of the plan.
+/// carries it out. The password reset links of users created by a real run are kept apart: they are not part of the plan.
 /// </summary>
 public sealed class ImportPlan(string source)
 {
@@ -28,8 +28,8 @@ public sealed class ImportPlan(string source)
     public List<PlanLine> Lines { get; } = [];
     public List<string> Remarks { get; } = [];
 
-    /// <summary>(user, one-time password) for each user created without a usable password; real runs only.</summary>
-    public List<(string User, string Password)> OneTimePasswords { get; } = [];
+    /// <summary>A one-time password reset link for each user created without a usable password; real runs only.</summary>
+    public List<Tenancy.PasswordResetTicket> ResetLinks { get; } = [];
 
     public int Count(PlanAction action) => Lines.Count(l => l.Action == action);
 

@@ -1,7 +1,5 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Identity;
 using Switchyard.Audit;
 using Switchyard.Configuration;
 using Switchyard.Security;
@@ -14,19 +12,19 @@ namespace Switchyard.Import;
 /// Writes an <see cref="ImportSet"/> into Switchyard's database through the stores, sealing and hashing the admin
 /// API uses: upstream keys sealed under <c>security.secret_key</c>, client keys stored only as hashes, every creation
 /// audited with the import as its actor. What exists already (by name, or a key by its hash) is left alone, so a
-/// second run creates nothing; a dry run computes the same plan and writes nothing.
+/// second run creates nothing; a dry run computes the same plan and writes nothing. A user whose source password
+/// cannot be verified is created without one and gets a one-time reset link (<see cref="PasswordResets"/>); a user
+/// already present gets none, so a second run issues no new links (an admin issues one through the admin API).
 /// </summary>
-public sealed class Importer(SqlDialect dialect, GatewayConfig file, SecretCipher cipher, KeyHasher hasher, AuditLog audit,
-    PasswordHasher<string> passwords, TimeProvider time)
+public sealed class Importer(SqlDialect dialect, GatewayConfig file, SecretCipher cipher, KeyHasher hasher, AuditLog audit, TimeProvider time)
 {
-    private const string Alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-
     public async Task<ImportPlan> RunAsync(ImportSet set, bool dryRun, CancellationToken cancellationToken)
     {
         var plan = new ImportPlan(set.Source);
         plan.Remarks.AddRange(set.Remarks);
         var groups = new GroupStore(dialect);
         var users = new UserStore(dialect);
+        var resets = new PasswordResets(new PasswordResetStore(dialect), time);
         var channels = new ChannelStore(dialect);
         var models = new ModelStore(dialect);
         var keys = new KeyStore(dialect);
@@ -67,15 +65,15 @@ public sealed class Importer(SqlDialect dialect, GatewayConfig file, SecretCiphe
             {
                 continue;
             }
-            string? oneTime = user.PasswordNote is null ? null : RandomNumberGenerator.GetString(Alphabet, 20);
-            var stored = new StoredUser(user.Config, KeySources.Api, now, now) { PasswordHash = oneTime is null ? null : passwords.HashPassword(name, oneTime) };
-            if (await users.InsertAsync(stored, cancellationToken))
+            if (await users.InsertAsync(new StoredUser(user.Config, KeySources.Api, now, now), cancellationToken))
             {
                 await RecordAsync(actor, "user.create", "user", name, cancellationToken);
                 changed = true;
-                if (oneTime is not null)
+                if (user.PasswordNote is not null)
                 {
-                    plan.OneTimePasswords.Add((name, oneTime));
+                    var ticket = await resets.IssueAsync(name, file.Security.PasswordResetTtl, cancellationToken);
+                    await RecordAsync(actor, "user.reset_link", "user", name, cancellationToken);
+                    plan.ResetLinks.Add(ticket);
                 }
             }
         }

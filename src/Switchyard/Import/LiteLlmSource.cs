@@ -279,7 +279,7 @@ public static class LiteLlmSource
             var config = new UserConfig { Name = name, Group = group, Role = role, Limits = Limits(row, budgets, notes) };
             users[name] = config;
             var passwordNote = string.IsNullOrEmpty(row.String("password")) ? null
-                : "its LiteLLM UI password is stored hashed, which Switchyard's logins (PBKDF2) cannot verify: a real run prints a one-time password for the admin to hand over";
+                : "its LiteLLM UI password is stored hashed, which Switchyard's logins (PBKDF2) cannot verify: a real run prints a one-time password reset link for the admin to hand over";
             set.Users.Add(new Imported<ImportedUser>(new ImportedUser(config, passwordNote), notes));
         }
         foreach (var row in await source.RowsAsync("LiteLLM_VerificationToken", cancellationToken))

@@ -106,7 +106,7 @@ public static class NewApiSource
         var config = new UserConfig { Name = name, Group = group, Role = role, Limits = new LimitsConfig { UsdTotal = Usd(quota, unit) } };
         notes.Add($"its remaining balance ({quota} quota) becomes a usd_total limit of ${Usd(quota, unit)} counted from the import on");
         var passwordNote = NonEmpty(row.String("password")) is null ? null
-            : "its password is stored as a bcrypt hash, which Switchyard's logins (PBKDF2) cannot verify: a real run prints a one-time password for the admin to hand over";
+            : "its password is stored as a bcrypt hash, which Switchyard's logins (PBKDF2) cannot verify: a real run prints a one-time password reset link for the admin to hand over";
         users[row.Long("id") ?? 0] = config;
         set.Users.Add(new Imported<ImportedUser>(new ImportedUser(config, passwordNote), notes));
     }

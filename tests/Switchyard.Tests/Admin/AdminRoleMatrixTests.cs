@@ -76,6 +76,7 @@ public sealed class AdminRoleMatrixTests
             R("GET", "/admin/users/{name}", _ => "/admin/users/wang", [Master, Super, Lead, User], hidden: [OtherLead]),
             R("PATCH", "/admin/users/{name}", c => $"/admin/users/del-{c.Label}", teamAdmins, _ => """{"limits":{"rpm":5}}""", hidden: [OtherLead, User]),
             R("DELETE", "/admin/users/{name}", c => $"/admin/users/del-{c.Label}", teamAdmins, hidden: [OtherLead]),
+            R("POST", "/admin/users/{name}/reset-link", _ => "/admin/users/wang/reset-link", teamAdmins, hidden: [OtherLead]),
             R("GET", "/admin/groups", _ => "/admin/groups", admins),
             R("POST", "/admin/groups", _ => "/admin/groups", supers, c => $$"""{"name":"grp-{{c.Label}}"}"""),
             R("GET", "/admin/groups/{name}", _ => "/admin/groups/team", teamAdmins),
@@ -128,7 +129,7 @@ public sealed class AdminRoleMatrixTests
                 }
                 else if (row.Hidden.Contains(caller))
                 {
-                    var expected = row.Method == "POST" ? 400 : 404;
+                    var expected = row.Pattern == "/admin/keys" ? 400 : 404;
                     if (status != expected)
                     {
                         failures.Add($"{caller.Label} {row.Method} {path}: expected {expected} as for a missing target, got {status} {text}");
@@ -145,7 +146,7 @@ public sealed class AdminRoleMatrixTests
         // The matrix covers every admin endpoint the server maps: a new endpoint without rows fails here.
         var mapped = gateway.Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText is { } raw && raw.StartsWith("/admin/", StringComparison.Ordinal) && !raw.Contains("**", StringComparison.Ordinal)
-                && raw != "/admin/session")
+                && raw != "/admin/session" && raw != "/admin/password-reset")
             .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {e.RoutePattern.RawText}"))
             .ToHashSet();
         var covered = rows.Select(r => $"{r.Method} {r.Pattern}").ToHashSet();
@@ -179,6 +180,7 @@ public sealed class AdminRoleMatrixTests
             new("unlock", t => $"/admin/users/{t}", "PATCH", (_, _) => """{"unlock":true}"""),
             new("role", t => $"/admin/users/{t}", "PATCH", (_, _) => """{"role":"user"}"""),
             new("delete user", t => $"/admin/users/{t}", "DELETE", (_, _) => null),
+            new("reset link", t => $"/admin/users/{t}/reset-link", "POST", (_, _) => null),
         };
 
         var failures = new List<string>();
@@ -206,8 +208,8 @@ public sealed class AdminRoleMatrixTests
                         var status = (int)response.StatusCode;
                         var text = await response.Content.ReadAsStringAsync();
                         // A plain user meets the endpoint's role floor before any target is looked up.
-                        var floor = actor == User && row.Label == "delete user";
-                        var expected = allowed ? "success" : visible || floor ? "403" : row.Method == "POST" ? "400" : "404";
+                        var floor = actor == User && row.Label is "delete user" or "reset link";
+                        var expected = allowed ? "success" : visible || floor ? "403" : row.Label == "create key" ? "400" : "404";
                         var ok = expected switch
                         {
                             "success" => status is >= 200 and < 300,

@@ -143,6 +143,8 @@ public sealed class ConfigLoaderTests
     [InlineData("groups:\n  - name: rd\n    limits: { rpm: many }\n", "groups[0].limits.rpm: must be an integer >= 0")]
     [InlineData("groups:\n  - name: rd\n    limits: { rpn: 5 }\n", "groups[0].limits.rpn: is not a known field")]
     [InlineData("security:\n  session_ttl: 0s\n", "security.session_ttl: must be from 1s to 30d")]
+    [InlineData("security:\n  password_reset_ttl: 10s\n", "security.password_reset_ttl: must be from 1m to 30d")]
+    [InlineData("server:\n  public_url: gateway.example.com\n", "server.public_url: must be an http:// or https:// URL without query or fragment")]
     [InlineData("telemetry:\n  trace_sample_ratio: 1.5\n", "telemetry.trace_sample_ratio: must be from 0 to 1")]
     [InlineData("router:\n  cooldown: 30 seconds\n", "router.cooldown: must be a duration such as 500ms, 30s, 5m, 1h or 1d")]
     [InlineData("models:\n  - name: a\n    aliases: [b]\n  - name: b\n", "models[0].aliases[0]: 'b' is already a model name or alias")]

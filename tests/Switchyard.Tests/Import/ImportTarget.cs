@@ -61,12 +61,15 @@ internal sealed class ImportTarget : IAsyncDisposable
     public static string Plan(string output) =>
         string.Join('\n', output.Split('\n').Skip(1).TakeWhile(line => line.Length > 0));
 
-    /// <summary>The one-time passwords a real run printed, by user.</summary>
-    public static Dictionary<string, string> OneTimePasswords(string output) =>
-        output.Split('\n').SkipWhile(line => !line.StartsWith("One-time passwords", StringComparison.Ordinal)).Skip(1)
-            .Where(line => line.StartsWith("  ", StringComparison.Ordinal))
+    /// <summary>The password reset links a real run printed (<c>  user: link (expires …)</c>), by user.</summary>
+    public static Dictionary<string, string> ResetLinks(string output) =>
+        output.Split('\n').SkipWhile(line => !line.StartsWith("Password reset links", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(line => line.StartsWith("  ", StringComparison.Ordinal))
             .Select(line => line.Trim().Split(": ", 2))
-            .ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
+            .ToDictionary(parts => parts[0], parts => parts[1][..parts[1].IndexOf(" (expires ", StringComparison.Ordinal)], StringComparer.Ordinal);
+
+    /// <summary>The token of a printed reset link.</summary>
+    public static string TokenOf(string link) => link[(link.IndexOf("?token=", StringComparison.Ordinal) + "?token=".Length)..];
 
     /// <summary>Makes the running gateway pick up what the import wrote, as its state poll would within 250 ms.</summary>
     public async Task ReloadAsync() =>

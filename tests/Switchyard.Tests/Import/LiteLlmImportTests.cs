@@ -20,7 +20,8 @@ public sealed class LiteLlmImportTests
 
         var dry = await target.RunAsync(Environment, "import", "litellm", "--from", configFile, "--database", source.Url, "--dry-run");
         Assert.True(dry.Exit == 0, dry.Errors);
-        var real = await target.RunAsync(Environment, "import", "litellm", "--from", configFile, "--database", source.Url);
+        var real = await target.RunAsync(Environment, "import", "litellm", "--from", configFile, "--database", source.Url,
+            "--public-url", "https://gateway.example.com/");
         Assert.True(real.Exit == 0, real.Errors);
 
         var plan = ImportTarget.Plan(real.Output);
@@ -50,7 +51,10 @@ public sealed class LiteLlmImportTests
         Assert.Contains("note     timeout: set router.request_timeout: 30s in switchyard.yaml", real.Output);
         Assert.Contains("note     context_window_fallbacks has no Switchyard equivalent", real.Output);
         Assert.Contains("note     general_settings.master_key: set security.master_key: ${LITELLM_MASTER_KEY} in switchyard.yaml", real.Output);
-        Assert.Equal(["admin@example.com"], ImportTarget.OneTimePasswords(real.Output).Keys);
+        var link = Assert.Single(ImportTarget.ResetLinks(real.Output));
+        Assert.Equal("admin@example.com", link.Key);
+        Assert.StartsWith("https://gateway.example.com/ui/#/reset?token=syr_", link.Value);
+        Assert.DoesNotContain("--public-url", real.Output);
 
         // The keys are stored by LiteLLM's hash under the imported hash kind, never by a secret Switchyard never saw.
         var dialect = await NewApiImportTests.TargetDialectAsync(target);

@@ -49,16 +49,21 @@ public sealed class NewApiImportTests
         Assert.Contains("skip    key      alice-deleted (new-api token 6)\n          cannot import: deleted in the source", plan);
         Assert.Contains("note     quota unit: 500000 quota = $1", real.Output);
 
-        // Users whose bcrypt password cannot be verified get a one-time password, printed once, that logs in.
-        var passwords = ImportTarget.OneTimePasswords(real.Output);
-        Assert.Equal(["alice", "carol", "root"], passwords.Keys.Order(StringComparer.Ordinal));
-        Assert.DoesNotContain("One-time", dry.Output);
+        // Users whose bcrypt password cannot be verified get a one-time reset link, printed once with its expiry; without
+        // a public address the run prints the link's path and says what to put before it.
+        Assert.Contains("approximately: its password is stored as a bcrypt hash, which Switchyard's logins (PBKDF2) cannot verify: a real run prints a one-time password reset link", ImportTarget.Plan(dry.Output));
+        var links = ImportTarget.ResetLinks(real.Output);
+        Assert.Equal(["alice", "carol", "root"], links.Keys.Order(StringComparer.Ordinal));
+        Assert.All(links.Values, link => Assert.StartsWith("/ui/#/reset?token=syr_", link));
+        Assert.Contains("--public-url", real.Output);
+        Assert.DoesNotContain("Password reset links", dry.Output);
 
         // A second run creates nothing, and the source was never written.
         var dialect = await TargetDialectAsync(target);
         var counts = await CountsAsync(dialect);
         var again = await target.RunAsync(null, "import", "new-api", "--from", source.Url);
         Assert.Contains("new-api: 0 to create", again.Output);
+        Assert.DoesNotContain("Password reset links", again.Output);
         Assert.DoesNotContain("create  ", ImportTarget.Plan(again.Output));
         Assert.Equal(counts, await CountsAsync(dialect));
         Assert.Equal(sourceBefore, await source.DumpAsync(NewApiFixture.Tables));
@@ -108,8 +113,18 @@ public sealed class NewApiImportTests
         var perRequest = ledger.Single(r => r.RequestedModel == "gemini-2.5-flash" && r.Status == 200);
         Assert.Equal(0.01m, perRequest.CostUsd);
 
+        // alice opens her link, sets a password, and signs in with it; the link works only once.
+        var reset = JsonSerializer.Serialize(new Dictionary<string, string> { ["token"] = ImportTarget.TokenOf(links["alice"]), ["password"] = "alice's own new password" });
+        using (var redeemed = await http.SendAsync(TenancyFixture.Request(HttpMethod.Post, "/admin/password-reset", reset, null)))
+        {
+            Assert.Equal(HttpStatusCode.OK, redeemed.StatusCode);
+        }
+        using (var reused = await http.SendAsync(TenancyFixture.Request(HttpMethod.Post, "/admin/password-reset", reset, null)))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, reused.StatusCode);
+        }
         using var login = await http.SendAsync(TenancyFixture.Request(HttpMethod.Post, "/admin/session",
-            JsonSerializer.Serialize(new Dictionary<string, string> { ["name"] = "alice", ["password"] = passwords["alice"] }), null));
+            JsonSerializer.Serialize(new Dictionary<string, string> { ["name"] = "alice", ["password"] = "alice's own new password" }), null));
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
     }
 

@@ -5,6 +5,7 @@ import { errorNotice, notice, roleLabel, select } from './ui.js';
 import { applyLanguage, language, LANGUAGES, setLanguage, t } from './i18n.js';
 import * as theme from './theme.js';
 import { renderLogin } from './pages/login.js';
+import { renderReset } from './pages/reset.js';
 import * as overview from './pages/overview.js';
 import * as keys from './pages/keys.js';
 import * as users from './pages/users.js';
@@ -71,6 +72,11 @@ async function render() {
   const serial = ++renderSerial;
   const me = session.identity();
   const { name, params } = route();
+  // A reset link opens its page whoever is signed in here: it is meant for the person it was handed to.
+  if (name === 'reset') {
+    renderReset(root, preferences(), params.get('token'));
+    return;
+  }
   if (!me) {
     renderLogin(root, preferences(), async () => {
       location.hash = `#/${session.pagesFor(session.identity().role)[0]}`;

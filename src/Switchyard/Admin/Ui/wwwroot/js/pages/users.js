@@ -3,8 +3,8 @@ import { h, replace } from '../dom.js';
 import * as api from '../api.js';
 import { t } from '../i18n.js';
 import {
-  badge, confirmDialog, dataTable, errorNotice, field, formatDate, formDialog, input, limitsEditor, notice, pageHeader, quotaTable, roleLabel,
-  select, sourceLabel,
+  badge, confirmDialog, copyButton, dataTable, errorNotice, field, formatDate, formDialog, input, limitsEditor, notice, pageHeader, quotaTable,
+  roleLabel, select, sourceLabel,
 } from '../ui.js';
 
 const ROLES = ['user', 'group_admin', 'super_admin'];
@@ -29,6 +29,29 @@ function userForm(me, groups, existing) {
     return body;
   };
   return { node, read, focus: () => (existing ? role : name).focus() };
+}
+
+/** Who may hand a user a reset link: as the server decides (a super admin anyone; a group admin its group's plain users). */
+function mayReset(me, user) {
+  return me.role === 'super_admin' || (me.role === 'group_admin' && user.group === me.group && user.role === 'user');
+}
+
+/** A new reset link, shown in this panel once; closing it drops the only copy the browser has. */
+function resetPanel(created, onClose) {
+  let link = created.link;
+  const output = h('input', { type: 'text', readonly: true, id: 'reset-link', class: 'secret', value: link, 'aria-label': t('users.resetLink') });
+  const panel = h('section', { class: 'secret-panel', id: 'reset-link-panel', role: 'alert' },
+    h('h2', null, t('users.resetCreated', { name: created.user })),
+    h('p', null, h('strong', null, t('users.resetCopyNow')), ' ', t('users.resetOnce', { expires: formatDate(created.expires_at) })),
+    h('div', { class: 'secret-row' }, output, copyButton(() => link)),
+    h('button', { type: 'button', class: 'primary', id: 'reset-link-done', onclick: () => {
+      link = null;
+      output.value = '';
+      panel.remove();
+      onClose();
+    } }, t('users.resetDone')));
+  output.addEventListener('focus', () => output.select());
+  return panel;
 }
 
 async function details(userName) {
@@ -91,6 +114,15 @@ export async function render(container, { me }) {
             });
             form.focus();
           } }, t('action.edit')),
+          mayReset(me, u) ? h('button', { type: 'button', class: 'secondary small', dataset: { reset: u.name }, onclick: async () => {
+            if (!await confirmDialog(t('users.resetTitle'), t('users.resetConfirm', { name: u.name }), t('users.resetIssue'), false)) return;
+            try {
+              const created = await api.post(`/admin/users/${encodeURIComponent(u.name)}/reset-link`);
+              replace(status, resetPanel(created, () => replace(status)));
+            } catch (error) {
+              replace(status, errorNotice(error, t('users.resetIssuing')));
+            }
+          } }, t('users.reset')) : null,
           u.locked_until ? h('button', { type: 'button', class: 'secondary small', onclick: async () => {
             try {
               await api.patch(`/admin/users/${encodeURIComponent(u.name)}`, { unlock: true });

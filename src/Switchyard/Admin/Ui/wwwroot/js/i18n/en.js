@@ -332,7 +332,7 @@ export default {
   'users.editTitle': "Edit {name}",
   'users.empty': "No users yet.",
   'users.lockedUntil': "Locked until",
-  'users.passwordLength': "At least 8 characters.",
+  'users.passwordLength': "At least 12 characters.",
   'users.passwordOptional': "optional: lets the user sign in here",
   'users.passwordReplace': "The user has a password; type a new one to replace it.",
   'users.passwordSet': "set",

@@ -332,7 +332,7 @@ export default {
   'users.editTitle': "编辑 {name}",
   'users.empty': "还没有用户。",
   'users.lockedUntil': "锁定至",
-  'users.passwordLength': "至少 8 个字符。",
+  'users.passwordLength': "至少 12 个字符。",
   'users.passwordOptional': "可选：设置后用户可在此登录",
   'users.passwordReplace': "该用户已有密码；输入新密码即可替换。",
   'users.passwordSet': "已设置",

@@ -18,7 +18,7 @@ function userForm(me, groups, existing) {
     : input('group', { id: 'user-group', required: true, value: existing?.group ?? me.group ?? '' });
   const roles = me.role === 'super_admin' ? ROLES : ROLES.slice(0, 2);
   const role = select('role', roleOptions(roles), existing?.role ?? 'user', { id: 'user-role' });
-  const password = input('password', { id: 'user-password', type: 'password', autocomplete: 'new-password', placeholder: existing ? t('users.passwordUnchanged') : t('users.passwordOptional'), minlength: '8' });
+  const password = input('password', { id: 'user-password', type: 'password', autocomplete: 'new-password', placeholder: existing ? t('users.passwordUnchanged') : t('users.passwordOptional'), minlength: '12' });
   const limits = limitsEditor(existing?.limits, 'user-limit');
   const node = h('div', { class: 'form-grid' }, field(t('column.name'), name), field(t('column.group'), group), field(t('column.role'), role),
     field(t('login.password'), password, existing?.has_password ? t('users.passwordReplace') : t('users.passwordLength')), limits.node);

@@ -49,7 +49,7 @@ public sealed class RouteRules
 
     public bool IsEmpty => _rules.Length == 0;
 
-    /// <summary>Every (rule, arm) pair the config declares: the bounded set the <c>arm</c> metric label takes.</summary>
+    /// <summary>Every (rule, arm) pair of the enabled rules: the bounded set the <c>arm</c> metric label takes.</summary>
     public IReadOnlyList<(string Rule, string Arm)> Arms { get; }
 
     public RouteDecision? Match(string requested, string canonical, IRouteRequest request)

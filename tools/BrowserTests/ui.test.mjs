@@ -13,7 +13,7 @@ const masterKey = process.env.SWITCHYARD_MASTER_KEY;
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const names = process.argv.slice(2);
 const group = process.env.SWITCHYARD_GROUP || 'team';
-const SUPER_ADMIN_PAGES = ['overview', 'keys', 'users', 'groups', 'channels', 'models', 'usage', 'requests', 'reports', 'audit'];
+const SUPER_ADMIN_PAGES = ['overview', 'keys', 'users', 'groups', 'channels', 'models', 'routes', 'usage', 'requests', 'reports', 'audit'];
 const step = text => console.log(`step: ${text}`);
 // Screenshots of every page: test artifacts (under the test output folder), and a few kept in docs/ui/ for docs/ui.md.
 const artifacts = process.env.SWITCHYARD_ARTIFACTS || join(process.cwd(), 'artifacts');
@@ -22,8 +22,8 @@ const VIEWPORTS = { desktop: { width: 1400, height: 900 }, phone: { width: 390, 
 const LANGS = { en: 'en-US', zh: 'zh-CN' };
 // The menu in each language: a page in the wrong language (or a missing message) shows here first.
 const MENU = {
-  en: { overview: 'Overview', keys: 'Keys', users: 'Users', groups: 'Groups', channels: 'Channels', models: 'Models & prices', usage: 'Usage', requests: 'Request log', reports: 'Reconciliation & alerts', audit: 'Audit log' },
-  zh: { overview: '概览', keys: '密钥', users: '用户', groups: '分组', channels: '渠道', models: '模型与价格', usage: '用量', requests: '请求日志', reports: '对账与告警', audit: '审计日志' },
+  en: { overview: 'Overview', keys: 'Keys', users: 'Users', groups: 'Groups', channels: 'Channels', models: 'Models & prices', routes: 'Routes & splits', usage: 'Usage', requests: 'Request log', reports: 'Reconciliation & alerts', audit: 'Audit log' },
+  zh: { overview: '概览', keys: '密钥', users: '用户', groups: '分组', channels: '渠道', models: '模型与价格', routes: '路由与分流', usage: '用量', requests: '请求日志', reports: '对账与告警', audit: '审计日志' },
 };
 
 let browser = null;
@@ -240,6 +240,72 @@ const scenarios = {
     }, { locale: 'zh-CN', viewport: VIEWPORTS.desktop }, { strict: true });
   },
 
+  // The routes page: the config's rule read-only, the stored ones in order with their arms' figures, in both
+  // languages and sizes; a super admin moves a split to 100 %, turns a rule off, reorders, deletes and adds one.
+  async routes() {
+    const admin = async (method, path, body) => {
+      const response = await fetch(`${base}${path}`, {
+        method, headers: { Authorization: `Bearer ${masterKey}`, 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: response.status, body: response.status === 204 ? null : await response.json() };
+    };
+    const split = { sticky: 'key', arms: [{ name: 'blue', percent: 50, channels: ['mock'] }, { name: 'green', percent: 50, channels: ['mock'] }] };
+    assert.equal((await admin('POST', '/admin/routes', { name: 'ui-ab', model: 'gpt-4o-mini', split })).status, 201);
+    assert.equal((await admin('POST', '/admin/routes', { name: 'ui-second', model: 'gpt-4o', when: { headers: { 'x-ui': 'b' } }, target: { model: 'gpt-4o-mini' } })).status, 201);
+    for (let i = 0; i < 4; i++) assert.equal(await chat(process.env.SWITCHYARD_CLIENT_KEY), 200);
+    for (let i = 0; (await admin('GET', '/admin/usage?group_by=arm')).body.rows.length === 0; i++) {
+      assert.ok(i < 100, 'the ledger never showed the arm');
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    const order = async page => page.locator('#routes-table tbody tr').evaluateAll(rows => rows.map(r => r.dataset.rule));
+
+    for (const [lang, locale] of Object.entries(LANGS)) {
+      for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+        await withPage(async page => {
+          await loginWithKey(page, masterKey);
+          await openPage(page, 'routes', size === 'phone');
+          await page.waitForSelector('#arms-table');
+          assert.deepEqual(await order(page), ['ui-canary', 'ui-ab', 'ui-second']);
+          assert.equal(await page.locator('#routes-table tr[data-rule=ui-canary] button').count(), 0, 'a config rule has no buttons');
+          const arm = await page.locator('#arms-table tbody tr').first().getAttribute('data-key');
+          assert.match(arm, /^ui-ab\/(blue|green)$/);
+          await shot(page, `super_admin-routes-${lang}-${size}`, size === 'desktop' ? `routes-${lang}` : null);
+          await assertFits(page, `routes ${lang} ${size}`);
+          step(`routes in ${lang} at ${viewport.width}x${viewport.height}: three rules in order, ${arm}'s figures`);
+        }, { locale, viewport }, { strict: true });
+      }
+    }
+
+    await withPage(async page => {
+      await loginWithKey(page, masterKey);
+      await openPage(page, 'routes', false);
+      await page.click('#routes-table tr[data-rule=ui-ab] button[data-act=split]');
+      await page.fill('#split-percent-0', '0');
+      await page.fill('#split-percent-1', '100');
+      await page.click('dialog button[type=submit]');
+      await page.locator('#routes-table tr[data-rule=ui-ab] li[data-arm=green]', { hasText: '100%' }).waitFor();
+      assert.deepEqual((await admin('GET', '/admin/routes/ui-ab')).body.split.arms.map(a => a.percent), [0, 100]);
+      step('a split moved to 100 % from the page');
+
+      await page.click('#routes-table tr[data-rule=ui-second] button[data-act=toggle]');
+      await page.locator('#routes-table tr[data-rule=ui-second] .badge.warn').waitFor();
+      assert.equal((await admin('GET', '/admin/routes/ui-second')).body.enabled, false);
+      await page.click('#routes-table tr[data-rule=ui-ab] button[data-act=down]');
+      await page.waitForFunction(() => [...document.querySelectorAll('#routes-table tbody tr')].map(r => r.dataset.rule).join() === 'ui-canary,ui-second,ui-ab');
+      step('a rule turned off, and the order changed');
+
+      await page.click('#routes-table tr[data-rule=ui-second] button[data-act=delete]');
+      await page.click('dialog button.danger');
+      await page.locator('#routes-table tr[data-rule=ui-second]').waitFor({ state: 'detached' });
+      await page.click('#add-route');
+      await page.fill('#route-json', JSON.stringify({ name: 'ui-new', model: 'gpt-4o', when: { protocols: ['gemini'] }, target: { model: 'gpt-4o-mini' } }));
+      await page.click('dialog button[type=submit]');
+      await page.locator('#routes-table tr[data-rule=ui-new]').waitFor();
+      assert.deepEqual(await order(page), ['ui-canary', 'ui-ab', 'ui-new']);
+      step('a rule deleted and one added from the page');
+    }, { viewport: VIEWPORTS.desktop }, { strict: true });
+  },
+
   async 'tour-super'() {
     await chat(process.env.SWITCHYARD_CLIENT_KEY);
     await tour('super_admin', page => loginWithKey(page, masterKey), SUPER_ADMIN_PAGES, ['overview', 'keys', 'usage', 'requests']);
@@ -247,7 +313,7 @@ const scenarios = {
 
   async 'tour-roles'() {
     await tour('group_admin', page => loginWithPassword(page, process.env.SWITCHYARD_GROUP_ADMIN, process.env.SWITCHYARD_GROUP_ADMIN_PASSWORD),
-      ['overview', 'keys', 'users', 'groups', 'usage', 'requests']);
+      ['overview', 'keys', 'users', 'groups', 'routes', 'usage', 'requests']);
     await tour('user', page => loginWithPassword(page, process.env.SWITCHYARD_PLAIN_USER, process.env.SWITCHYARD_PLAIN_USER_PASSWORD),
       ['overview', 'keys', 'usage', 'requests']);
   },

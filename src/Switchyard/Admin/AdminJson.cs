@@ -71,8 +71,6 @@ internal sealed record ArmRowView(string Key, string Route, string? Arm, long Re
 
 internal sealed record ArmUsageView(string GroupBy, DateTimeOffset? From, DateTimeOffset? To, IReadOnlyList<ArmRowView> Rows);
 
-internal sealed record RoutesView(IReadOnlyList<Configuration.RouteRuleConfig> Data);
-
 internal sealed record UsageView(string GroupBy, DateTimeOffset? From, DateTimeOffset? To, IReadOnlyList<UsageRowView> Rows);
 
 internal sealed record ChannelKeyView(string Id, string? KeyHint, string State, DateTimeOffset? CoolingUntil, string? DisabledReason,
@@ -102,6 +100,5 @@ internal sealed record ChannelList(IReadOnlyList<ChannelView> Data);
 [JsonSerializable(typeof(KeyList))]
 [JsonSerializable(typeof(UsageView))]
 [JsonSerializable(typeof(ArmUsageView))]
-[JsonSerializable(typeof(RoutesView))]
 [JsonSerializable(typeof(ChannelList))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -24,6 +24,7 @@ internal static class AdminRoutes
         var alerts = Make<AlertsAdmin>();
         var prices = Make<PricesAdmin>();
         var resets = Make<PasswordResetAdmin>();
+        var routes = Make<RoutesAdmin>();
         var json = TenancyJsonContext.Default;
 
         return
@@ -82,9 +83,19 @@ internal static class AdminRoutes
             new("DELETE", "/models/{name}", SuperAdmin, "models", "Delete a model's stored settings.",
                 (Func<HttpContext, string, Task<IResult>>)models.DeleteAsync) { SuccessStatus = 204 },
 
-            new("GET", "/routes", GroupAdmin, "routes", "The routing rules and A/B splits in force, in the order they are tried.",
-                (Func<HttpContext, IResult>)(http => Results.Json(new RoutesView(http.RequestServices.GetRequiredService<Routing.GatewayRuntime>().Config.Routes),
-                    AdminJsonContext.Default.RoutesView))) { Response = AdminJsonContext.Default.RoutesView },
+            new("GET", "/routes", GroupAdmin, "routes",
+                "The routing rules and A/B splits, in the order they are tried: the config file's (source config, read-only here), then those stored through this API (group admins: rules naming their group or no group).",
+                (Func<HttpContext, IResult>)routes.List) { Response = RoutesJsonContext.Default.RoutesView },
+            new("GET", "/routes/{name}", GroupAdmin, "routes", "One routing rule.",
+                (Func<HttpContext, string, IResult>)routes.Get) { Response = RoutesJsonContext.Default.RouteView },
+            new("POST", "/routes", SuperAdmin, "routes", "Store a rule after the others, validated as the config file's are; every instance applies it within a second.",
+                (Func<HttpContext, Task<IResult>>)routes.CreateAsync) { RequestBody = RoutesJsonContext.Default.RouteRequest, Response = RoutesJsonContext.Default.RouteView, SuccessStatus = 201 },
+            new("PATCH", "/routes/{name}", SuperAdmin, "routes", "Change a stored rule: each field given replaces the stored one (a target replaces a split and the reverse); a split moved to 100 % is the blue-green switch.",
+                (Func<HttpContext, string, Task<IResult>>)routes.PatchAsync) { RequestBody = RoutesJsonContext.Default.RoutePatch, Response = RoutesJsonContext.Default.RouteView },
+            new("DELETE", "/routes/{name}", SuperAdmin, "routes", "Delete a stored rule.",
+                (Func<HttpContext, string, Task<IResult>>)routes.DeleteAsync) { SuccessStatus = 204 },
+            new("PUT", "/routes/order", SuperAdmin, "routes", "Set the order of the stored rules (every stored name once); the config file's rules stay first.",
+                (Func<HttpContext, Task<IResult>>)routes.ReorderAsync) { RequestBody = RoutesJsonContext.Default.RouteOrderRequest, Response = RoutesJsonContext.Default.RoutesView },
 
             new("GET", "/usage", User, "usage", "Ledger sums by one dimension; format=csv for CSV (group admins: their group; users: their own).",
                 (Func<HttpContext, Task<IResult>>)usage.GetAsync)

@@ -109,7 +109,8 @@ public static class ConfigLoader
 
     private static SecurityConfig ReadSecurity(YamlFields f) => new()
     {
-        MasterKey = f.String("master_key"),
+        // Empty means none, so one file serves relays started without the variable: master_key: ${SWITCHYARD_MASTER_KEY:-}.
+        MasterKey = f.String("master_key") is { Length: > 0 } master ? master : null,
         SecretKey = f.String("secret_key"),
         PreviousSecretKeys = f.StringList("previous_secret_keys"),
         SessionTtl = f.Duration("session_ttl") ?? new SecurityConfig().SessionTtl,
@@ -212,6 +213,7 @@ public static class ConfigLoader
     {
         Name = f.String("name", required: true) ?? "",
         Model = f.String("model", required: true) ?? "",
+        Enabled = f.Bool("enabled") ?? true,
         When = ReadSection(f, "when", w => new RouteConditions
         {
             Headers = w.StringMap("header"),

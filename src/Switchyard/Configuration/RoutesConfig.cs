@@ -12,6 +12,9 @@ public sealed record RouteRuleConfig
     public RouteConditions When { get; init; } = new();
     public RouteTarget? Target { get; init; }
     public RouteSplit? Split { get; init; }
+
+    /// <summary>A disabled rule keeps its place and settings but matches nothing (a switch the admin API and console flip).</summary>
+    public bool Enabled { get; init; } = true;
 }
 
 /// <summary>What a request must show for a rule to match; every condition set must hold, an unset one always does.</summary>

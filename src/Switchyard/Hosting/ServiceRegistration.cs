@@ -74,6 +74,7 @@ internal static class ServiceRegistration
         services.AddSingleton<UserStore>();
         services.AddSingleton<ChannelStore>();
         services.AddSingleton<ModelStore>();
+        services.AddSingleton<RouteStore>();
         services.AddSingleton<StateVersion>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<PasswordResetStore>();

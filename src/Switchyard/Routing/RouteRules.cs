@@ -23,7 +23,7 @@ public interface IRouteRequest
 public sealed record RouteDecision(string Rule, string? Arm, string? Model, FrozenSet<string>? Channels);
 
 /// <summary>
-/// The config's <c>routes:</c>, compiled once per snapshot: tried in order, the first rule whose model pattern and
+/// The config's <c>routes:</c> and those stored through the admin API, compiled once per snapshot: tried in order (disabled ones skipped), the first rule whose model pattern and
 /// conditions match decides. A split picks its arm from a hash of the rule and the caller (key or header value), so a
 /// caller stays on one arm across requests and instances while the percentages stay.
 /// </summary>
@@ -41,15 +41,15 @@ public sealed class RouteRules
 
     public RouteRules(IReadOnlyList<RouteRuleConfig> rules)
     {
-        _rules = [.. rules.Select(Compile)];
-        Arms = [.. rules.SelectMany(r => r.Split is { } split ? split.Arms.Select(a => (r.Name, a.Name)) : [])];
+        _rules = [.. rules.Where(r => r.Enabled).Select(Compile)];
+        Arms = [.. rules.Where(r => r.Enabled).SelectMany(r => r.Split is { } split ? split.Arms.Select(a => (r.Name, a.Name)) : [])];
     }
 
     public static readonly RouteRules None = new([]);
 
     public bool IsEmpty => _rules.Length == 0;
 
-    /// <summary>Every (rule, arm) pair the config declares: the bounded set the <c>arm</c> metric label takes.</summary>
+    /// <summary>Every (rule, arm) pair of the enabled rules: the bounded set the <c>arm</c> metric label takes.</summary>
     public IReadOnlyList<(string Rule, string Arm)> Arms { get; }
 
     public RouteDecision? Match(string requested, string canonical, IRouteRequest request)

@@ -5,10 +5,10 @@ namespace Switchyard.SharedState;
 
 /// <summary>
 /// The effective config: the file's settings, with groups and users from the database (the file's own are seeded
-/// there at start), and the file's channels and models followed by those created through the admin API.
+/// there at start), and the file's channels, models and routing rules followed by those created through the admin API.
 /// </summary>
-public sealed class StateComposer(GroupStore groups, UserStore users, ChannelStore channels, ModelStore models, Security.SecretCipher cipher,
-    SecretFiles files)
+public sealed class StateComposer(GroupStore groups, UserStore users, ChannelStore channels, ModelStore models, RouteStore routes,
+    Security.SecretCipher cipher, SecretFiles files)
 {
     public async Task<GatewayConfig> ComposeAsync(GatewayConfig file, CancellationToken cancellationToken)
     {
@@ -16,10 +16,12 @@ public sealed class StateComposer(GroupStore groups, UserStore users, ChannelSto
         var storedUsers = await users.ListAsync(cancellationToken);
         var storedChannels = await channels.ListAsync(cancellationToken);
         var storedModels = await models.ListAsync(cancellationToken);
+        var storedRoutes = await routes.ListAsync(cancellationToken);
         // Key files are read here, not at parse time, so a file the agent rewrites reaches requests without a config reload.
         await files.RefreshAsync(file.Channels.SelectMany(SecretFiles.Referenced), cancellationToken);
         var fileChannels = file.Channels.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         var fileModels = file.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var fileRoutes = file.Routes.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         var fileMultipliers = file.Groups.ToDictionary(g => g.Name, g => g.PriceMultiplier, StringComparer.Ordinal);
         return file with
         {
@@ -29,6 +31,8 @@ public sealed class StateComposer(GroupStore groups, UserStore users, ChannelSto
             // A name the file declares wins: the API refuses such names, and a later file edit may add one.
             Channels = [.. file.Channels.Select(files.Resolve), .. storedChannels.Where(c => !fileChannels.Contains(c.Config.Name)).Select(Open)],
             Models = [.. file.Models, .. storedModels.Where(m => !fileModels.Contains(m.Config.Name)).Select(m => m.Config)],
+            // The file's rules are tried first: the operator's fixed policy, which no rule added at run time can shadow.
+            Routes = [.. file.Routes, .. storedRoutes.Where(r => !fileRoutes.Contains(r.Config.Name)).Select(r => r.Config)],
         };
     }
 

@@ -48,6 +48,10 @@ public sealed class AdminRoleMatrixTests
                     $$"""{"name":"{{prefix}}-{{c.Label}}","type":"openai","base_url":"{{mockUrl}}","keys":["sk-upstream-{{prefix}}-0000000000"],"models":["gpt-4o"]}""", expect: 201);
             }
             await TenancyFixture.SendAsync(http, HttpMethod.Put, "/admin/models/md-" + c.Label, """{"price":{"input":1,"output":2}}""", expect: 201);
+            foreach (var prefix in new[] { "rp", "rd" })
+            {
+                await TenancyFixture.SendAsync(http, HttpMethod.Post, "/admin/routes", $$$"""{"name":"{{{prefix}}}-{{{c.Label}}}","model":"gpt-4o","target":{"model":"gpt-4o-mini"}}""", expect: 201);
+            }
         }
 
         const string export = "date,model,input_tokens,output_tokens,cost\n2026-11-30,gpt-4o,0,0,0\n";
@@ -98,6 +102,13 @@ public sealed class AdminRoleMatrixTests
             R("DELETE", "/admin/models/{name}", c => $"/admin/models/md-{c.Label}", supers),
             R("GET", "/admin/usage", _ => "/admin/usage", Everyone),
             R("GET", "/admin/routes", _ => "/admin/routes", admins),
+            R("GET", "/admin/routes/{name}", _ => "/admin/routes/rp-master", admins),
+            // Before the rows below add and delete rules: the order names every stored rule.
+            R("PUT", "/admin/routes/order", _ => "/admin/routes/order", supers,
+                _ => $$"""{"names":[{{string.Join(",", new[] { "rd", "rp" }.SelectMany(p => Everyone.Select(e => $"\"{p}-{e.Label}\"")))}}]}"""),
+            R("POST", "/admin/routes", _ => "/admin/routes", supers, c => $$$"""{"name":"r-{{{c.Label}}}","model":"gpt-4o","target":{"model":"gpt-4o-mini"}}"""),
+            R("PATCH", "/admin/routes/{name}", c => $"/admin/routes/rp-{c.Label}", supers, _ => """{"enabled":false}"""),
+            R("DELETE", "/admin/routes/{name}", c => $"/admin/routes/rd-{c.Label}", supers),
             R("POST", "/admin/reconciliation", _ => "/admin/reconciliation?channel=mock&day=2026-11-30", supers, _ => export),
             R("GET", "/admin/reconciliation", _ => "/admin/reconciliation", supers),
             R("GET", "/admin/reconciliation/{id}", _ => $"/admin/reconciliation/{reportId}", supers),

@@ -14,13 +14,18 @@ public sealed class AdminUiBrowserTests
     /// Signing in with the master key; a key created, its secret seen once then gone, listed masked, revoked;
     /// the CSP header, data shown as text; every page renders; a request in the usage report and its CSV;
     /// the phone layout; a wrong key is refused; the language switch and the theme; every page in English and Chinese
-    /// at 1400x900 and 390x844 without errors, failing requests or sideways scrolling. One browser for all.
+    /// at 1400x900 and 390x844 without errors, failing requests or sideways scrolling; routing rules and splits edited
+    /// on the routes page, with each arm's figures. One browser for all.
     /// </summary>
     [Fact]
     public async Task MasterKey_Scenarios()
     {
-        await using var gateway = await GatewayHarness.StartAsync();
-        await BrowserRunner.RunAsync(gateway, ["master-key", "headers", "pages", "usage", "mobile", "wrong-key", "language", "reconciliation", "tour-super"]);
+        // A config rule no request carries the header for: the routes page shows it read-only, first.
+        await using var gateway = await GatewayHarness.StartAsync(customize: config => config with
+        {
+            Routes = [new RouteRuleConfig { Name = "ui-canary", Model = "gpt-4o", When = new RouteConditions { Headers = new Dictionary<string, string> { ["x-ui-canary"] = "1" } }, Target = new RouteTarget { Model = "gpt-4o-mini" } }],
+        });
+        await BrowserRunner.RunAsync(gateway, ["master-key", "headers", "pages", "usage", "mobile", "wrong-key", "language", "reconciliation", "tour-super", "routes"]);
     }
 
     /// <summary>

@@ -122,6 +122,24 @@ public sealed class ConfigLoaderTests
         Assert.Equal("http://127.0.0.1:4999", config.Server.Listen);
     }
 
+    [Fact]
+    public void Parse_MasterKeyDefaultingToEmpty_MeansNoMasterKey()
+    {
+        // What a relay started without SWITCHYARD_MASTER_KEY reads from the shared file.
+        var config = ConfigLoader.Parse("security:\n  master_key: ${NOT_SET_ANYWHERE:-}\n", Lookup);
+
+        Assert.Null(config.Security.MasterKey);
+    }
+
+    [Fact]
+    public void Parse_RouteEnabledFalse_KeptAndSkippedByTheRouter()
+    {
+        var config = ConfigLoader.Parse("routes:\n  - { name: off, model: gpt-4o, enabled: false, target: { model: gpt-4o-mini } }\n", Lookup);
+
+        Assert.False(Assert.Single(config.Routes).Enabled);
+        Assert.True(new Switchyard.Routing.RouteRules(config.Routes).IsEmpty);
+    }
+
     [Theory]
     [InlineData("security:\n  master_key: ${NOT_SET_ANYWHERE}\n", "security.master_key: environment variable NOT_SET_ANYWHERE is not set")]
     [InlineData("server:\n  listen: localhost:4000\n", "server.listen: must be an http:// or https:// URL")]

@@ -13,7 +13,7 @@ namespace Switchyard.Tests.Deploy;
 /// </summary>
 public sealed class KubernetesManifestTests
 {
-    public static TheoryData<string> Targets => new() { "base", "overlays/small", "overlays/large" };
+    public static TheoryData<string> Targets => new() { "base", "overlays/small", "overlays/large", "overlays/split" };
 
     [Theory]
     [MemberData(nameof(Targets))]
@@ -47,6 +47,54 @@ public sealed class KubernetesManifestTests
         var problems = KubernetesRules.Check(documents);
 
         Assert.Contains(problems, p => p.StartsWith("secrets:", StringComparison.Ordinal) && p.Contains("EXTRA_API_KEY", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Split_RelayPoolAndAdminTier_EachWithItsServiceAndIngressPaths()
+    {
+        var documents = await KubernetesManifests.RenderAsync("overlays/split");
+
+        var sets = KubernetesRules.OfKind(documents, "StatefulSet").ToDictionary(KubernetesRules.RoleOf, w => KubernetesRules.Str(w, "metadata", "name"));
+        Assert.Equal(new Dictionary<string, string?> { ["relay"] = "switchyard", ["admin"] = "switchyard-admin" }, sets);
+        var ingress = KubernetesRules.OfKind(documents, "Ingress").Single();
+        var paths = ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)ingress.Children[new YamlScalarNode("spec")]).Children[new YamlScalarNode("rules")])[0])
+            .Children[new YamlScalarNode("http")]).Children[new YamlScalarNode("paths")]).Children.OfType<YamlMappingNode>()
+            .ToDictionary(p => KubernetesRules.Str(p, "path")!, p => KubernetesRules.Str(p, "backend", "service", "name"));
+        Assert.Equal("switchyard-admin", paths["/admin"]);
+        Assert.Equal("switchyard-admin", paths["/ui"]);
+        Assert.Equal("switchyard", paths["/"]);
+    }
+
+    [Fact]
+    public async Task Rules_IngressSendsAdminToRelays_NamesTheRule()
+    {
+        var documents = await KubernetesManifests.RenderAsync("overlays/split");
+        var ingress = KubernetesRules.OfKind(documents, "Ingress").Single();
+        var admin = ((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)ingress.Children[new YamlScalarNode("spec")]).Children[new YamlScalarNode("rules")])[0])
+            .Children[new YamlScalarNode("http")]).Children[new YamlScalarNode("paths")]).Children.OfType<YamlMappingNode>().First(p => KubernetesRules.Str(p, "path") == "/admin");
+        var service = (YamlMappingNode)((YamlMappingNode)admin.Children[new YamlScalarNode("backend")]).Children[new YamlScalarNode("service")];
+        service.Children[new YamlScalarNode("name")] = new YamlScalarNode("switchyard");
+
+        var problems = KubernetesRules.Check(documents);
+
+        Assert.Contains(problems, p => p.StartsWith("ingress:", StringComparison.Ordinal) && p.Contains("/admin", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Rules_RelayGivenTheMasterKey_NamesTheRule()
+    {
+        var documents = await KubernetesManifests.RenderAsync("overlays/split");
+        var relay = KubernetesRules.OfKind(documents, "StatefulSet").Single(w => KubernetesRules.RoleOf(w) == "relay");
+        var env = (YamlSequenceNode)KubernetesRules.Containers(relay).Single().Children[new YamlScalarNode("env")];
+        env.Add(new YamlMappingNode
+        {
+            { "name", "SWITCHYARD_MASTER_KEY" },
+            { "valueFrom", new YamlMappingNode { { "secretKeyRef", new YamlMappingNode { { "name", "switchyard-secrets" }, { "key", "master-key" } } } } },
+        });
+
+        var problems = KubernetesRules.Check(documents);
+
+        Assert.Contains(problems, p => p.StartsWith("least privilege:", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -126,12 +174,84 @@ public static class KubernetesRules
         {
             Fail("workload", "a Deployment is rendered; the gateway runs as a StatefulSet (a journal volume per replica)");
         }
-        var workload = Workload(documents);
-        if (workload is null)
+        var workloads = OfKind(documents, "StatefulSet").ToList();
+        if (workloads.Count == 0)
         {
             Fail("workload", "no StatefulSet rendered");
             return problems;
         }
+        foreach (var secret in OfKind(documents, "Secret"))
+        {
+            Fail("secrets", $"Secret '{Str(secret, "metadata", "name")}' is rendered; secrets are created by the operator, never shipped");
+        }
+        foreach (var workload in workloads)
+        {
+            CheckWorkload(documents, workload, Fail);
+        }
+        foreach (var pdb in OfKind(documents, "PodDisruptionBudget").Where(p => !workloads.Any(w => SelectsPods(Labels(At(p, "spec", "selector", "matchLabels")), PodLabels(w)))))
+        {
+            Fail("pod disruption budget", $"PodDisruptionBudget {Str(pdb, "metadata", "name")} does not select the gateway's pods");
+        }
+        RoleRules(documents, workloads, Fail);
+        return problems;
+    }
+
+    /// <summary>The instance role a workload's gateway container runs with (<c>--role</c> in its args; <c>all</c> without).</summary>
+    public static string RoleOf(YamlMappingNode workload)
+    {
+        var args = Containers(workload).Where(c => Str(c, "name") == "switchyard").SelectMany(c => Seq(c, "args")).OfType<YamlScalarNode>().Select(a => a.Value).ToList();
+        var at = args.IndexOf("--role");
+        return at >= 0 && at + 1 < args.Count ? args[at + 1] ?? "all" : "all";
+    }
+
+    private static Dictionary<string, string> PodLabels(YamlMappingNode workload) => Labels(At(workload, "spec", "template", "metadata", "labels"));
+
+    /// <summary>
+    /// With the roles split: each Service reaches one role, an Ingress sends /admin and /ui to instances serving the admin
+    /// API and every other path to instances serving clients, and a relay gets no master key (it never reads one).
+    /// </summary>
+    private static void RoleRules(IReadOnlyList<YamlMappingNode> documents, List<YamlMappingNode> workloads, Action<string, string> Fail)
+    {
+        HashSet<string> RolesBehind(YamlMappingNode? service) => service is null ? []
+            : workloads.Where(w => SelectsPods(Labels(At(service, "spec", "selector")), PodLabels(w))).Select(RoleOf).ToHashSet();
+        YamlMappingNode? ServiceNamed(string? name) => OfKind(documents, "Service").FirstOrDefault(s => Str(s, "metadata", "name") == name);
+
+        foreach (var service in OfKind(documents, "Service"))
+        {
+            if (RolesBehind(service) is { Count: > 1 } roles)
+            {
+                Fail("service", $"Service {Str(service, "metadata", "name")} selects pods of several roles ({string.Join(", ", roles.Order())}); give each role its own component label");
+            }
+        }
+        foreach (var ingress in OfKind(documents, "Ingress"))
+        {
+            foreach (var path in Seq(ingress, "spec", "rules").SelectMany(r => Seq(r, "http", "paths")).OfType<YamlMappingNode>())
+            {
+                var route = Str(path, "path") ?? "/";
+                var serviceName = Str(path, "backend", "service", "name");
+                var roles = RolesBehind(ServiceNamed(serviceName));
+                var adminPath = route is "/admin" or "/ui" || route.StartsWith("/admin/", StringComparison.Ordinal) || route.StartsWith("/ui/", StringComparison.Ordinal);
+                string[] wanted = adminPath ? ["admin", "all"] : ["relay", "all"];
+                if (roles.Count == 0 || !roles.All(wanted.Contains))
+                {
+                    Fail("ingress", $"path {route} goes to Service {serviceName}, whose pods run as {(roles.Count == 0 ? "nothing" : string.Join(", ", roles.Order()))}; it needs {string.Join(" or ", wanted)}");
+                }
+            }
+        }
+        foreach (var workload in workloads.Where(w => RoleOf(w) == "relay"))
+        {
+            foreach (var variable in Containers(workload).SelectMany(c => Seq(c, "env")).OfType<YamlMappingNode>())
+            {
+                if (Str(variable, "name") == "SWITCHYARD_MASTER_KEY" || Str(variable, "valueFrom", "secretKeyRef", "key") == "master-key")
+                {
+                    Fail("least privilege", $"relay StatefulSet {Str(workload, "metadata", "name")} is given the master key, which a relay never reads");
+                }
+            }
+        }
+    }
+
+    private static void CheckWorkload(IReadOnlyList<YamlMappingNode> documents, YamlMappingNode workload, Action<string, string> Fail)
+    {
         var podSpec = At(workload, "spec", "template", "spec") as YamlMappingNode;
         var podLabels = Labels(At(workload, "spec", "template", "metadata", "labels"));
         var containers = Containers(workload).ToList();
@@ -139,16 +259,12 @@ public static class KubernetesRules
         if (podSpec is null || main is null)
         {
             Fail("workload", "the StatefulSet has no container named switchyard");
-            return problems;
+            return;
         }
         var serviceName = Str(workload, "spec", "serviceName");
         if (!OfKind(documents, "Service").Any(s => Str(s, "metadata", "name") == serviceName && Str(s, "spec", "clusterIP") == "None"))
         {
             Fail("workload", $"the StatefulSet's serviceName '{serviceName}' is not a rendered headless Service");
-        }
-        if (At(workload, "spec", "replicas") is not null)
-        {
-            Fail("horizontal pod autoscaler", "the StatefulSet sets spec.replicas, which every apply would reset under the autoscaler");
         }
         var selector = Labels(At(workload, "spec", "selector", "matchLabels"));
         if (selector.Count == 0 || !IsSubset(selector, podLabels))
@@ -186,11 +302,7 @@ public static class KubernetesRules
             }
         }
 
-        // Secrets: none rendered; secret-ish env only through secretKeyRef; the config's secret fields only as ${ENV}.
-        foreach (var secret in OfKind(documents, "Secret"))
-        {
-            Fail("secrets", $"Secret '{Str(secret, "metadata", "name")}' is rendered; secrets are created by the operator, never shipped");
-        }
+        // Secrets: secret-ish env only through secretKeyRef; the config's secret fields only as ${ENV}.
         foreach (var container in containers)
         {
             foreach (var variable in Seq(container, "env").OfType<YamlMappingNode>())
@@ -336,12 +448,19 @@ public static class KubernetesRules
         {
             Fail("pod disruption budget", "no PodDisruptionBudget rendered");
         }
-        foreach (var pdb in pdbs.Where(p => !SelectsPods(Labels(At(p, "spec", "selector", "matchLabels")), podLabels)))
+        else if (!pdbs.Any(p => SelectsPods(Labels(At(p, "spec", "selector", "matchLabels")), podLabels)))
         {
-            Fail("pod disruption budget", $"PodDisruptionBudget {Str(pdb, "metadata", "name")} does not select the gateway's pods");
+            Fail("pod disruption budget", $"no PodDisruptionBudget selects the pods of StatefulSet {workloadName}");
         }
-        var hpas = OfKind(documents, "HorizontalPodAutoscaler").ToList();
-        if (!hpas.Any(h => Str(h, "spec", "scaleTargetRef", "kind") == "StatefulSet" && Str(h, "spec", "scaleTargetRef", "name") == workloadName))
+        // Instances serving clients scale with the load; an admin tier may hold a fixed count instead.
+        var hpas = OfKind(documents, "HorizontalPodAutoscaler")
+            .Where(h => Str(h, "spec", "scaleTargetRef", "kind") == "StatefulSet" && Str(h, "spec", "scaleTargetRef", "name") == workloadName).ToList();
+        var fixedCount = At(workload, "spec", "replicas") is not null;
+        if (hpas.Count > 0 && fixedCount)
+        {
+            Fail("horizontal pod autoscaler", $"StatefulSet {workloadName} sets spec.replicas, which every apply would reset under the autoscaler");
+        }
+        if (hpas.Count == 0 && (RoleOf(workload) != "admin" || !fixedCount))
         {
             Fail("horizontal pod autoscaler", $"no HorizontalPodAutoscaler scales StatefulSet {workloadName}");
         }
@@ -371,7 +490,6 @@ public static class KubernetesRules
         {
             Fail("scrape annotations", $"pod template's prometheus.io/port is not server.listen's port {listenPort}");
         }
-        return problems;
     }
 
     public static YamlMappingNode? Workload(IReadOnlyList<YamlMappingNode> documents) =>

@@ -50,7 +50,7 @@ public sealed class GatewayMetrics : IDisposable
         _tokenUsage = Meter.CreateHistogram("gen_ai.client.token.usage", "{token}", "Input and output tokens per request.",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576] });
         _armRequests = Meter.CreateCounter<long>("switchyard.route.requests", "{request}",
-            "Requests a routing rule matched, by rule, split arm (empty for a plain rule), status class and outcome; both come from the config, so the labels are bounded.");
+            "Requests a routing rule matched, by rule, split arm (empty for a plain rule), status class and outcome; both come from the config or the admin API (at most 100 stored rules), so the labels are bounded.");
         _armDuration = Meter.CreateHistogram("switchyard.route.duration", "s", "Duration of the requests a routing rule matched, by rule and split arm.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] });
         _tokens = Meter.CreateCounter<long>("switchyard.tokens", "{token}", "Tokens by type: input, output, cached (input read from cache), reasoning (part of output).");

@@ -12,6 +12,7 @@ import * as users from './pages/users.js';
 import * as groups from './pages/groups.js';
 import * as channels from './pages/channels.js';
 import * as models from './pages/models.js';
+import * as routes from './pages/routes.js';
 import * as usage from './pages/usage.js';
 import * as requests from './pages/requests.js';
 import * as audit from './pages/audit.js';
@@ -24,6 +25,7 @@ const PAGES = {
   groups: { title: () => t('page.groups'), module: groups },
   channels: { title: () => t('page.channels'), module: channels },
   models: { title: () => t('page.models'), module: models },
+  routes: { title: () => t('page.routes'), module: routes },
   usage: { title: () => t('page.usage'), module: usage },
   requests: { title: () => t('page.requests'), module: requests },
   reports: { title: () => t('page.reports'), module: reports },

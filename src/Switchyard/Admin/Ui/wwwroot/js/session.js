@@ -4,8 +4,8 @@ import * as api from './api.js';
 export const ROLES = { super: 'super_admin', group: 'group_admin', user: 'user' };
 
 const PAGES_BY_ROLE = {
-  super_admin: ['overview', 'keys', 'users', 'groups', 'channels', 'models', 'usage', 'requests', 'reports', 'audit'],
-  group_admin: ['overview', 'keys', 'users', 'groups', 'usage', 'requests'],
+  super_admin: ['overview', 'keys', 'users', 'groups', 'channels', 'models', 'routes', 'usage', 'requests', 'reports', 'audit'],
+  group_admin: ['overview', 'keys', 'users', 'groups', 'routes', 'usage', 'requests'],
   user: ['overview', 'keys', 'usage', 'requests'],
 };
 

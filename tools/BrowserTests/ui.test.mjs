@@ -289,6 +289,12 @@ const scenarios = {
             // The id column holds one line: the short id never wraps into a cramped column.
             const height = await row(fallback.id).locator('td.request-id button').evaluate(b => b.getBoundingClientRect().height);
             assert.ok(height < 30, `the request id wraps (${height}px high)`);
+            const timeHeight = await row(fallback.id).locator('td').first().evaluate(td => {
+              const range = document.createRange();
+              range.selectNodeContents(td);
+              return range.getBoundingClientRect().height;
+            });
+            assert.ok(timeHeight < 30, `the time wraps (${timeHeight}px high)`);
           }
           await assertFits(page, `request log ${lang} ${size}`);
 

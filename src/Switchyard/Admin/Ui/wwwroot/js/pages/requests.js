@@ -31,7 +31,7 @@ export async function render(container, { me }) {
         { name: 'status', label: t('column.status'), type: 'number', placeholder: t('requests.statusPlaceholder') },
       ],
       columns: [
-        { title: t('column.time'), value: r => formatDate(r.created_at) },
+        { title: t('column.time'), class: 'nowrap', value: r => formatDate(r.created_at) },
         { title: t('column.status'), value: r => statusBadge(r.status) },
         { title: t('column.key'), value: r => r.key },
         { title: t('column.user'), value: r => r.user },

@@ -17,6 +17,26 @@ public sealed record Attempt(string Channel, string KeyId, string Model, int Sta
     public static IReadOnlyList<Attempt> Bounded(IReadOnlyList<Attempt> attempts) =>
         attempts.Count <= MaxKept ? attempts : [.. attempts.Take(MaxKept - 1), attempts[^1]];
 
+    /// <summary>
+    /// What a reader of the ledger sees of an error: its message and, when the upstream's own error body is passed to the
+    /// client (already redacted when read), the start of that body, since the message alone then only names the status.
+    /// </summary>
+    public static string? TextOf(GatewayError? error)
+    {
+        if (error is null)
+        {
+            return null;
+        }
+        if (error.UpstreamBody.IsEmpty)
+        {
+            return Clip(error.Message);
+        }
+        var body = error.UpstreamBody.Span;
+        // Four bytes per character at most: enough bytes for the kept characters whatever the script.
+        var head = System.Text.Encoding.UTF8.GetString(body[..Math.Min(body.Length, MaxErrorChars * 4)]).Trim();
+        return Clip(head.Length == 0 ? error.Message : $"{error.Message} {head}");
+    }
+
     /// <summary>An error text cut to <see cref="MaxErrorChars"/>, never inside a surrogate pair.</summary>
     public static string? Clip(string? error)
     {

@@ -231,7 +231,7 @@ public sealed partial class ChatRelay
                 metrics.OnAttempt(route.Channel.Name, route.UpstreamModel, relayError?.Status ?? 200, time.GetElapsedTime(started).TotalSeconds);
                 key.Health.Stats.Record(relayError is null || relayError.Kind == GatewayErrorKind.ClientDisconnected, latency);
                 context.Attempts.Add(new Attempt(route.Channel.Name, key.Health.Id, route.UpstreamModel,
-                    relayError?.Status ?? 200, latency, relayError?.LedgerName, HintOf(key), Attempt.Clip(relayError?.Message)));
+                    relayError?.Status ?? 200, latency, relayError?.LedgerName, HintOf(key), Attempt.TextOf(relayError)));
                 return (new AttemptOutcome(true, canonical), relayError);
             }
         }
@@ -286,7 +286,7 @@ public sealed partial class ChatRelay
         metrics.OnAttempt(route.Channel.Name, route.UpstreamModel, error.Status, time.GetElapsedTime(started).TotalSeconds);
         key.Health.Stats.Record(ok: !error.AllowFallback, latency);
         context.Attempts.Add(new Attempt(route.Channel.Name, key.Health.Id, route.UpstreamModel, error.Status, latency, error.LedgerName,
-            HintOf(key), Attempt.Clip(error.Message)));
+            HintOf(key), Attempt.TextOf(error)));
     }
 
     /// <summary>What the ledger shows of the upstream key an attempt used: its hint, never the key.</summary>

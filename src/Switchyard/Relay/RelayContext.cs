@@ -163,7 +163,7 @@ internal sealed class RelayContext(string endpoint, TimeProvider time)
             TtfbMs = TtfbMs,
             Stream = Stream,
             ErrorKind = Error?.LedgerName,
-            Error = Attempt.Clip(Error?.Message),
+            Error = Attempt.TextOf(Error),
             Refused = Refused && Error is not null,
             Attempts = Attempts.Count == 0 ? null : Attempt.Bounded(Attempts),
             AttemptCount = Attempts.Count,

@@ -102,6 +102,16 @@ public sealed class RequestDetailTests
         Assert.DoesNotContain("nobody-home", detail.GetRawText(), StringComparison.Ordinal);
         Assert.DoesNotContain("mock-upstream-key", detail.GetRawText(), StringComparison.Ordinal);
 
+        // An upstream failure passed through to the client: no refusal, and the upstream's own (redacted) text is kept.
+        var (failedStatus, failed) = await ChatAsync(gateway, GatewayHarness.ClientKey, "gpt-4o-mini", "[mock:status=503]");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failedStatus);
+        var upstream = (await DetailAsync(gateway, failed)).Body;
+        Assert.False(upstream.GetProperty("refused").GetBoolean());
+        Assert.Contains("service_unavailable", upstream.GetProperty("error").GetString()!, StringComparison.Ordinal);
+        var failedAttempt = upstream.GetProperty("attempts").EnumerateArray().Single();
+        Assert.Equal(503, failedAttempt.GetProperty("status").GetInt32());
+        Assert.Contains("overloaded", failedAttempt.GetProperty("error").GetString()!, StringComparison.Ordinal);
+
         // A single attempt is kept too: the detail always shows where a request went.
         var (_, plain) = await ChatAsync(gateway, GatewayHarness.ClientKey, "gpt-4o-mini");
         var single = (await DetailAsync(gateway, plain)).Body;

@@ -319,6 +319,118 @@ const scenarios = {
   },
 
 
+  // The request log's detail: a fallback (a channel whose key the mock refuses, then the fallback model), an
+  // upstream failure chosen by a mock directive, and a refusal before any upstream; in both languages at both sizes.
+  async 'request-detail'() {
+    const client = process.env.SWITCHYARD_CLIENT_KEY;
+    const send = async (model, content) => {
+      const response = await fetch(`${base}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${client}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ model, messages: [{ role: 'user', content }] }),
+      });
+      await response.arrayBuffer();
+      return { status: response.status, id: response.headers.get('x-request-id') };
+    };
+    const fallback = await send('legacy-model', 'detail prompt for the drawer');
+    const upstreamFailed = await send('gpt-4o-mini', 'fail upstream [mock:status=503]');
+    const refused = await send('no-such-model', 'never sent anywhere');
+    assert.deepEqual([fallback.status, upstreamFailed.status, refused.status], [200, 503, 404]);
+    step('a fallback, an upstream 503 and a refusal sent');
+
+    const texts = {
+      en: { title: 'Request detail', refused: 'refused', noAttempts: 'No upstream was called.' },
+      zh: { title: '请求详情', refused: '已拒绝', noAttempts: '未调用任何上游。' },
+    };
+    for (const [lang, locale] of Object.entries(LANGS)) {
+      for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+        await withPage(async page => {
+          const phone = size === 'phone';
+          await loginWithKey(page, masterKey);
+          await openPage(page, 'requests', phone);
+          const row = id => page.locator('#requests-table tbody tr', { hasText: id.slice(-8) });
+          await row(refused.id).waitFor();
+          assert.equal((await row(refused.id).locator('.badge.warn', { hasText: texts[lang].refused }).count()), 1, 'the refusal is marked in the log');
+          if (!phone) {
+            // The id column holds one line: the short id never wraps into a cramped column.
+            const height = await row(fallback.id).locator('td.request-id button').evaluate(b => b.getBoundingClientRect().height);
+            assert.ok(height < 30, `the request id wraps (${height}px high)`);
+            const timeHeight = await row(fallback.id).locator('td').first().evaluate(td => {
+              const range = document.createRange();
+              range.selectNodeContents(td);
+              return range.getBoundingClientRect().height;
+            });
+            assert.ok(timeHeight < 30, `the time wraps (${timeHeight}px high)`);
+          }
+          await assertFits(page, `request log ${lang} ${size}`);
+
+          const open = async (id, how) => {
+            if (how === 'button') await row(id).locator('button.request-open').click();
+            else await row(id).locator('td').first().click();
+            await page.waitForSelector('#request-detail .drawer-body[data-loaded=true]');
+            assert.equal((await page.textContent('#request-detail-title')).trim(), texts[lang].title);
+            assert.ok((await page.textContent('#request-detail .detail-id code')).includes(id), 'the detail shows the whole id');
+            const fits = await page.evaluate(() => {
+              const dialog = document.querySelector('#request-detail');
+              const out = [];
+              if (dialog.scrollWidth > dialog.clientWidth + 1) out.push(`drawer by ${dialog.scrollWidth - dialog.clientWidth}px`);
+              for (const el of dialog.querySelectorAll('.scroll, pre')) {
+                if (el.scrollWidth > el.clientWidth + 1) out.push(`${el.className} by ${el.scrollWidth - el.clientWidth}px`);
+              }
+              if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push('page');
+              return out;
+            });
+            assert.deepEqual(fits, [], `the detail of ${id} scrolls sideways (${lang} ${size})`);
+            if (phone) {
+              const width = await page.locator('#request-detail').evaluate(d => d.getBoundingClientRect().width);
+              assert.ok(Math.abs(width - viewport.width) <= 1, `on a phone the detail is a full-screen sheet (${width}px)`);
+            }
+          };
+          const close = async () => {
+            await page.click('#request-detail-close');
+            await page.waitForSelector('#request-detail', { state: 'detached' });
+          };
+
+          await open(fallback.id, 'row');
+          const attempts = page.locator('#request-attempts tbody tr');
+          assert.equal(await attempts.count(), 2, 'two attempts');
+          const first = await attempts.nth(0).textContent();
+          assert.ok(first.includes('rotated') && first.includes('401') && first.includes('…-key'), `first attempt: ${first}`);
+          assert.ok(!first.includes('mock-invalid-key'), 'the upstream key is shown, not its hint');
+          assert.ok((await attempts.nth(1).textContent()).includes('mock'), 'the fallback attempt');
+          assert.equal(await page.locator('#request-detail .detail-status .badge', { hasText: 'legacy-model' }).count(), 1, 'the fallback badge');
+          await page.locator('#request-bodies pre', { hasText: 'detail prompt for the drawer' }).waitFor();
+          await shot(page, `super_admin-request-detail-fallback-${lang}-${size}`, size === 'desktop' ? `request-detail-${lang}` : null);
+          await close();
+          step(`${lang} ${viewport.width}x${viewport.height}: the fallback's attempt chain, key hints and stored prompt`);
+
+          await open(upstreamFailed.id, 'button');
+          assert.ok((await page.textContent('#request-attempts')).includes('503'), 'the upstream\'s 503 in the chain');
+          assert.equal(await page.locator('#request-detail .detail-status .badge', { hasText: texts[lang].refused }).count(), 0, 'an upstream failure is no refusal');
+          await close();
+
+          await open(refused.id, 'row');
+          assert.ok((await page.textContent('#request-detail .detail-error')).includes('no-such-model'), 'the error text');
+          assert.equal(await page.locator('#request-attempts').count(), 0);
+          await page.locator('#request-detail .notice.muted', { hasText: texts[lang].noAttempts }).waitFor();
+          await shot(page, `super_admin-request-detail-refused-${lang}-${size}`);
+          await page.keyboard.press('Escape');
+          await page.waitForSelector('#request-detail', { state: 'detached' });
+          step(`${lang} ${viewport.width}x${viewport.height}: an upstream failure and a refusal, each with its error`);
+        }, { locale, viewport }, { strict: true });
+      }
+    }
+
+    // A refusal is no usage: not among the top models, while the error card counts it.
+    await withPage(async page => {
+      await loginWithKey(page, masterKey);
+      await page.waitForSelector('#top-models');
+      assert.ok(!(await page.textContent('#top-models')).includes('no-such-model'), 'a refused model among the top models');
+      assert.ok(Number((await page.textContent('#card-errors .card-value')).replace(/\D/g, '')) >= 2, 'the errors card');
+      step('the overview counts the refusal as an error, not as a top model');
+    }, { viewport: VIEWPORTS.desktop }, { strict: true });
+  },
+
   // Security headers on the UI itself, and a script injected through data stays text.
   async headers() {
     const index = await fetch(`${base}/ui/`);

@@ -10,8 +10,32 @@ namespace Switchyard.Admin;
 /// <c>channel</c>, <c>status</c>, <c>from</c>, <c>to</c>; pages with <c>limit</c> and <c>cursor</c>. Group admins see their
 /// group's rows, users their own.
 /// </summary>
-internal sealed class RequestsAdmin(RequestLogStore store, LedgerWriter ledger, RequestBodyStore bodies)
+internal sealed class RequestsAdmin(RequestLogStore store, LedgerWriter ledger, RequestBodyStore bodies, LedgerStore records)
 {
+    /// <summary>
+    /// <c>GET /admin/requests/{id}</c>: one request's whole record, to whoever the request log shows it (super admins
+    /// any, group admins their group's, users their own); any other id answers as a missing one.
+    /// </summary>
+    public async Task<IResult> GetAsync(HttpContext http, string id)
+    {
+        await FlushAsync(http.RequestAborted);
+        var principal = AdminPrincipal.Of(http);
+        var (group, user) = AdminAccess.UsageScope(principal);
+        var r = await records.FindAsync(id, http.RequestAborted);
+        if (r is null || (group is not null && r.Group != group) || (user is not null && r.User != user))
+        {
+            return AdminErrors.Result(404, $"No request '{id}' in the request log.", "id", "request_not_found");
+        }
+        // Bodies follow their own endpoint's rule: group admins and up.
+        var hasBodies = principal.Role >= AdminRole.GroupAdmin && await bodies.ExistsAsync(r.RequestId, http.RequestAborted);
+        var attempts = (r.Attempts ?? []).Select(a => new RequestAttemptView(a.Channel, a.KeyId, a.KeyHint, a.Model, a.Status, a.LatencyMs, a.ErrorKind, a.Error)).ToList();
+        return Results.Json(new RequestDetailView(r.RequestId, r.CreatedAt, r.Endpoint, r.KeyName, r.User, r.Group, r.RequestedModel, r.ServedModel,
+            r.FallbackFrom, r.Channel, r.Status, r.Refused, r.ErrorKind, r.Error, r.Usage.Input, r.Usage.Output, r.Usage.Cached, r.Usage.CacheWrite,
+            r.Usage.Reasoning, UsageAdmin.FormatUsd(r.CostUsd), r.PriceVersion, r.UsageEstimated, r.EstimatedUsage.Input, r.EstimatedUsage.Output,
+            UsageAdmin.FormatUsd(r.EstimatedCostUsd), r.LatencyMs, r.TtfbMs, r.Stream, r.Note, r.Route, r.Arm,
+            Math.Max(r.AttemptCount, attempts.Count), attempts, hasBodies), TenancyJsonContext.Default.RequestDetailView);
+    }
+
     /// <summary>
     /// <c>GET /admin/requests/{id}/bodies</c>: the stored (redacted) prompt and completion of one request of a group that
     /// stores bodies; super admins see any, group admins their own group's.
@@ -73,7 +97,7 @@ internal sealed class RequestsAdmin(RequestLogStore store, LedgerWriter ledger, 
         var views = rows.Select(r => new RequestLogView(r.request_id, DateTimeOffset.FromUnixTimeMilliseconds(r.created_at), r.endpoint, r.key_name, r.user_name,
             r.group_name, r.requested_model, r.served_model, r.channel, (int)r.status, r.input_tokens, r.output_tokens, r.cached_tokens,
             r.cache_write_tokens, r.reasoning_tokens, UsageAdmin.FormatUsd(LedgerStore.FromPico(r.cost_picousd)), r.latency_ms, r.ttfb_ms,
-            r.stream, r.error_kind, r.note, r.route, r.arm)).ToList();
+            r.stream, r.error_kind, r.note, r.route, r.arm, r.refused)).ToList();
         var next = rows.Count == limit ? $"{rows[^1].created_at.ToString(CultureInfo.InvariantCulture)}_{rows[^1].request_id}" : null;
         return Results.Json(new Page<RequestLogView>(views, next), TenancyJsonContext.Default.PageRequestLogView);
     }

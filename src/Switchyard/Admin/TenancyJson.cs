@@ -113,7 +113,20 @@ internal sealed record RequestBodiesView(string RequestId, DateTimeOffset Create
 internal sealed record RequestLogView(string RequestId, DateTimeOffset CreatedAt, string Endpoint, string? Key, string? User, string? Group,
     string? RequestedModel, string? ServedModel, string? Channel, int Status, long InputTokens, long OutputTokens, long CachedTokens,
     long CacheWriteTokens, long ReasoningTokens, string CostUsd, long LatencyMs, long? TtfbMs, bool Stream, string? ErrorKind,
-    string? Note, string? Route = null, string? Arm = null);
+    string? Note, string? Route = null, string? Arm = null, bool Refused = false);
+
+/// <summary>One upstream attempt of a request: the key by id and hint, never the key itself.</summary>
+internal sealed record RequestAttemptView(string Channel, string Key, string? KeyHint, string Model, int Status, long LatencyMs, string? ErrorKind, string? Error);
+
+/// <summary>
+/// One request's whole record: the request log's row plus the error text, the attempt chain (at most eight kept of
+/// <c>attempt_count</c>), the fallback, the estimate, the price version, and whether the caller may read stored bodies.
+/// </summary>
+internal sealed record RequestDetailView(string RequestId, DateTimeOffset CreatedAt, string Endpoint, string? Key, string? User, string? Group,
+    string? RequestedModel, string? ServedModel, string? FallbackFrom, string? Channel, int Status, bool Refused, string? ErrorKind, string? Error,
+    long InputTokens, long OutputTokens, long CachedTokens, long CacheWriteTokens, long ReasoningTokens, string CostUsd, string? PriceVersion,
+    bool UsageEstimated, long EstimatedInputTokens, long EstimatedOutputTokens, string EstimatedCostUsd, long LatencyMs, long? TtfbMs, bool Stream,
+    string? Note, string? Route, string? Arm, int AttemptCount, IReadOnlyList<RequestAttemptView> Attempts, bool Bodies);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
@@ -137,6 +150,7 @@ internal sealed record RequestLogView(string RequestId, DateTimeOffset CreatedAt
 [JsonSerializable(typeof(AuditVerification))]
 [JsonSerializable(typeof(Page<RequestLogView>))]
 [JsonSerializable(typeof(RequestBodiesView))]
+[JsonSerializable(typeof(RequestDetailView))]
 [JsonSerializable(typeof(Page<KeyView>))]
 [JsonSerializable(typeof(KeyView))]
 internal sealed partial class TenancyJsonContext : JsonSerializerContext;

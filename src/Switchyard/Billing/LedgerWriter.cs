@@ -152,14 +152,22 @@ public sealed partial class LedgerWriter(LedgerStore store, LedgerJournal journa
         batch.Clear();
     }
 
-    /// <summary>Captured bodies become redacted text here, off the request path and before any of it touches a disk.</summary>
+    /// <summary>
+    /// Captured bodies become redacted text here, off the request path and before any of it touches a disk; the error
+    /// text passes the redactor too (upstream errors are redacted when read, but a message may quote what a client sent).
+    /// </summary>
     private void RedactBodies(List<UsageRecord> batch)
     {
+        var redact = redactor ?? Security.Redactor.Default;
         for (var i = 0; i < batch.Count; i++)
         {
             if (batch[i].Captured is { } captured)
             {
-                batch[i] = batch[i] with { Captured = null, Bodies = RequestBodies.From(captured, redactor ?? Security.Redactor.Default) };
+                batch[i] = batch[i] with { Captured = null, Bodies = RequestBodies.From(captured, redact) };
+            }
+            if (batch[i].Error is { } error && redact.TryRedact(error, out var clean))
+            {
+                batch[i] = batch[i] with { Error = clean };
             }
         }
     }

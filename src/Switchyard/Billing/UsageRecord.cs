@@ -59,6 +59,22 @@ public sealed record UsageRecord
     public string? Route { get; init; }
     public string? Arm { get; init; }
 
-    /// <summary>The attempt chain, kept when there was more than one attempt or a fallback.</summary>
-    public IReadOnlyList<Contracts.Attempt>? Attempts { get; init; }
+    /// <summary>The attempt chain in order, at most <see cref="Attempt.MaxKept"/> of them (see <see cref="Attempt.Bounded"/>); null when none was made.</summary>
+    public IReadOnlyList<Attempt>? Attempts { get; init; }
+
+    /// <summary>How many upstream attempts were made, also those <see cref="Attempts"/> left out.</summary>
+    public int AttemptCount { get; init; }
+
+    /// <summary>
+    /// Refused before any upstream attempt (bad or missing key, unknown or forbidden model, limit reached, no channel
+    /// open, a request no channel can take): in the request log and the error counts, never in usage sums or rollups.
+    /// False on rows written before the marker existed, which keep counting as they did.
+    /// </summary>
+    public bool Refused { get; init; }
+
+    /// <summary>The error's text as the client got it, clipped to <see cref="Attempt.MaxErrorChars"/>; redacted by the writer.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>The requested model, when a fallback model served instead.</summary>
+    public string? FallbackFrom { get; init; }
 }

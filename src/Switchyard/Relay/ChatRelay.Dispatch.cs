@@ -80,9 +80,9 @@ public sealed partial class ChatRelay
             return lastError;
         }
         context.Route = null;
-        return new GatewayError(GatewayErrorKind.NoChannel, 503,
+        return context.Refuse(new GatewayError(GatewayErrorKind.NoChannel, 503,
             $"No channel open to group '{context.Key!.Group}' can serve the model '{context.RequestedModel}' right now.")
-        { Param = "model" };
+        { Param = "model" });
     }
 
     private readonly record struct AttemptOutcome(bool Final, ChatRequest? Canonical);
@@ -141,7 +141,7 @@ public sealed partial class ChatRelay
         else if (bridgeError is not null)
         {
             key.Health.Release();
-            return (new AttemptOutcome(true, canonical), bridgeError);
+            return (new AttemptOutcome(true, canonical), context.Refuse(bridgeError));
         }
         else
         {
@@ -153,9 +153,9 @@ public sealed partial class ChatRelay
             if (protocol.Codec is not { } codec || !_providers.TryGetValue(ProviderName(route.Channel.Config), out var provider))
             {
                 key.Health.Release();
-                return (new AttemptOutcome(true, canonical), new GatewayError(GatewayErrorKind.InvalidRequest, 400,
+                return (new AttemptOutcome(true, canonical), context.Refuse(new GatewayError(GatewayErrorKind.InvalidRequest, 400,
                     $"The model '{envelope.Model}' is served by a '{route.Channel.Config.Type}' channel, which cannot answer this endpoint.")
-                { Param = "model" });
+                { Param = "model" }));
             }
             if (canonical is null)
             {
@@ -163,7 +163,7 @@ public sealed partial class ChatRelay
                 if (canonical is null)
                 {
                     key.Health.Release();
-                    return (new AttemptOutcome(true, null), convertError);
+                    return (new AttemptOutcome(true, null), context.Refuse(convertError));
                 }
                 // Protocols that name the model in the URL (Gemini) leave it out of the body.
                 canonical = canonical with { Stream = context.Stream, Model = canonical.Model.Length > 0 ? canonical.Model : envelope.Model };
@@ -172,7 +172,7 @@ public sealed partial class ChatRelay
             if (provider.Refuse(request) is { } refusal)
             {
                 key.Health.Release();
-                return (new AttemptOutcome(true, canonical), refusal);
+                return (new AttemptOutcome(true, canonical), context.Refuse(refusal));
             }
             var body = new ArrayBufferWriter<byte>(1024);
             provider.WriteRequest(body, request, route.UpstreamModel);
@@ -231,7 +231,7 @@ public sealed partial class ChatRelay
                 metrics.OnAttempt(route.Channel.Name, route.UpstreamModel, relayError?.Status ?? 200, time.GetElapsedTime(started).TotalSeconds);
                 key.Health.Stats.Record(relayError is null || relayError.Kind == GatewayErrorKind.ClientDisconnected, latency);
                 context.Attempts.Add(new Attempt(route.Channel.Name, key.Health.Id, route.UpstreamModel,
-                    relayError?.Status ?? 200, latency, relayError?.LedgerName));
+                    relayError?.Status ?? 200, latency, relayError?.LedgerName, HintOf(key), Attempt.TextOf(relayError)));
                 return (new AttemptOutcome(true, canonical), relayError);
             }
         }
@@ -285,8 +285,12 @@ public sealed partial class ChatRelay
         var latency = Elapsed(started);
         metrics.OnAttempt(route.Channel.Name, route.UpstreamModel, error.Status, time.GetElapsedTime(started).TotalSeconds);
         key.Health.Stats.Record(ok: !error.AllowFallback, latency);
-        context.Attempts.Add(new Attempt(route.Channel.Name, key.Health.Id, route.UpstreamModel, error.Status, latency, error.LedgerName));
+        context.Attempts.Add(new Attempt(route.Channel.Name, key.Health.Id, route.UpstreamModel, error.Status, latency, error.LedgerName,
+            HintOf(key), Attempt.TextOf(error)));
     }
+
+    /// <summary>What the ledger shows of the upstream key an attempt used: its hint, never the key.</summary>
+    private static string? HintOf(ChannelKey key) => key.Secret is { } secret ? Security.SecretCipher.Hint(secret) : null;
 
     private long Elapsed(long started) => (long)time.GetElapsedTime(started).TotalMilliseconds;
 }

@@ -197,14 +197,14 @@ public sealed partial class ChatRelay(
     {
         if (RelayHeaders.NextHops(http.Request, _instance) is not { } hops)
         {
-            return new GatewayError(GatewayErrorKind.InvalidRequest, 508,
+            return context.Refuse(new GatewayError(GatewayErrorKind.InvalidRequest, 508,
                 "This request already passed through this gateway: a channel points back at it, which would loop.")
-            { Code = "loop_detected" };
+            { Code = "loop_detected" });
         }
         context.Hops = hops;
         if (KeyAuthentication.Authenticate(keys, protocol.ApiKey(http.Request), context, http) is { } authError)
         {
-            return authError;
+            return context.Refuse(authError);
         }
         var (body, bodyError) = await RequestBodyReader.ReadAsync(http.Request, runtime.Config.Server.MaxBodyBytes, http.RequestAborted);
         if (bodyError is not null)
@@ -214,14 +214,14 @@ public sealed partial class ChatRelay(
                 // A slow client is not a gateway failure: information, not error.
                 LogSlowBody(logger, context.RequestId, context.Key!.Group);
             }
-            return bodyError;
+            return context.Refuse(bodyError);
         }
         context.RequestBytes = body.Length;
         // Checked once for every path: the fast path forwards the bytes unread, and an upstream that chokes on them
         // answers 5xx, which would count against a key other tenants share.
         if (Wire.UnicodeCheck.FindProblem(body.Span) is { } textProblem)
         {
-            return new GatewayError(GatewayErrorKind.MalformedJson, 400, textProblem) { Code = "invalid_unicode" };
+            return context.Refuse(new GatewayError(GatewayErrorKind.MalformedJson, 400, textProblem) { Code = "invalid_unicode" });
         }
         if (runtime.Current.BodyGroups.Contains(context.Key!.Group))
         {
@@ -230,27 +230,27 @@ public sealed partial class ChatRelay(
         using var envelope = protocol.ReadEnvelope(http.Request, body, out var parseError);
         if (envelope is null)
         {
-            return parseError;
+            return context.Refuse(parseError);
         }
         context.Stream = protocol.CanStream && envelope.Stream;
         if (System.Text.Encoding.UTF8.GetByteCount(envelope.Model) > RequestEnvelope.MaxModelBytes)
         {
             // Refused before it is recorded: the name would otherwise be stored in the ledger and logs at any length.
-            return new GatewayError(GatewayErrorKind.InvalidRequest, 400,
+            return context.Refuse(new GatewayError(GatewayErrorKind.InvalidRequest, 400,
                 $"The model name is longer than {RequestEnvelope.MaxModelBytes} bytes.")
-            { Param = "model", Code = "model_name_too_long" };
+            { Param = "model", Code = "model_name_too_long" });
         }
         if (RouteResolution.Check(runtime, context, envelope.Model) is { } modelError)
         {
-            return modelError;
+            return context.Refuse(modelError);
         }
         if (!runtime.Current.Routes.IsEmpty && RouteResolution.ApplyRules(runtime, context, http.Response, new RouteRequest(http.Request, context, envelope, body.Length)) is { } ruleError)
         {
-            return ruleError;
+            return context.Refuse(ruleError);
         }
         if (await AdmitAsync(http, context, body.Length, envelope.MaxOutputTokens) is { } quotaError)
         {
-            return quotaError;
+            return context.Refuse(quotaError);
         }
         return await DispatchAsync(http, protocol, envelope, context);
     }

@@ -77,6 +77,19 @@ internal sealed class RelayContext(string endpoint, TimeProvider time)
 
     public long ElapsedMs => (long)time.GetElapsedTime(_started).TotalMilliseconds;
 
+    /// <summary>Ended before any upstream attempt: logged as a failure, never summed as usage (see <see cref="UsageRecord.Refused"/>).</summary>
+    public bool Refused { get; private set; }
+
+    /// <summary>Marks a refusal and answers it; once an attempt reached an upstream the request is no refusal, whatever follows.</summary>
+    public GatewayError? Refuse(GatewayError? error)
+    {
+        if (error is not null && Attempts.Count == 0)
+        {
+            Refused = true;
+        }
+        return error;
+    }
+
     public void Fail(GatewayError error)
     {
         Error = error;
@@ -150,7 +163,11 @@ internal sealed class RelayContext(string endpoint, TimeProvider time)
             TtfbMs = TtfbMs,
             Stream = Stream,
             ErrorKind = Error?.LedgerName,
-            Attempts = Attempts.Count > 1 || FallbackFrom is not null ? Attempts : null,
+            Error = Attempt.TextOf(Error),
+            Refused = Refused && Error is not null,
+            Attempts = Attempts.Count == 0 ? null : Attempt.Bounded(Attempts),
+            AttemptCount = Attempts.Count,
+            FallbackFrom = FallbackFrom,
             Note = ToolsDropped is { } dropped ? $"hosted tools left out: {dropped}" : null,
             Route = RouteDecision?.Rule,
             Arm = RouteDecision?.Arm,

@@ -7,8 +7,8 @@ namespace Switchyard.Storage;
 
 /// <summary>
 /// The daily rollups (<c>usage_daily</c>): sums per UTC day, key, user, group, model and channel of the records a
-/// batch really inserted, added in the batch's own transaction. So the rollups always equal the sums of the records,
-/// and a replayed record (already present) adds nothing. '' stands for a missing value.
+/// batch really inserted, added in the batch's own transaction. So the rollups always equal the sums of the records
+/// not refused (see <see cref="UsageRecord.Refused"/>), and a replayed record (already present) adds nothing. '' stands for a missing value.
 /// </summary>
 internal static class LedgerRollup
 {
@@ -30,6 +30,11 @@ internal static class LedgerRollup
         var sums = new Dictionary<Key, long[]>();
         foreach (var r in inserted)
         {
+            if (r.Refused)
+            {
+                // Refusals are no usage: the rollups sum what the report sums (see UsageReport).
+                continue;
+            }
             var key = new Key(LedgerDays.Format(r.CreatedAt), r.KeyName ?? "", r.User ?? "", r.Group ?? "", r.ServedModel ?? r.RequestedModel ?? "", r.Channel ?? "");
             if (!sums.TryGetValue(key, out var s))
             {

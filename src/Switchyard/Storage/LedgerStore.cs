@@ -21,7 +21,7 @@ public sealed class LedgerStore(SqlDialect dialect)
         "served_model", "channel", "status", "input_tokens", "output_tokens", "cached_tokens", "cache_write_tokens",
         "reasoning_tokens", "cost_picousd", "latency_ms", "ttfb_ms", "stream", "error_kind", "attempts", "price_version",
         "usage_estimated", "estimated_input_tokens", "estimated_output_tokens", "estimated_cost_picousd",
-        "note", "route", "arm",
+        "note", "route", "arm", "refused", "error_message", "fallback_from", "attempt_count",
     ];
 
     private const string InsertPrice = """
@@ -93,8 +93,8 @@ public sealed class LedgerStore(SqlDialect dialect)
     {
         "created_at" or "input_tokens" or "output_tokens" or "cached_tokens" or "cache_write_tokens" or "reasoning_tokens" or "cost_picousd"
             or "latency_ms" or "ttfb_ms" or "estimated_input_tokens" or "estimated_output_tokens" or "estimated_cost_picousd" => NpgsqlTypes.NpgsqlDbType.Bigint,
-        "status" => NpgsqlTypes.NpgsqlDbType.Integer,
-        "stream" or "usage_estimated" => NpgsqlTypes.NpgsqlDbType.Boolean,
+        "status" or "attempt_count" => NpgsqlTypes.NpgsqlDbType.Integer,
+        "stream" or "usage_estimated" or "refused" => NpgsqlTypes.NpgsqlDbType.Boolean,
         _ => NpgsqlTypes.NpgsqlDbType.Text,
     }).ToArray();
 
@@ -179,6 +179,10 @@ public sealed class LedgerStore(SqlDialect dialect)
         v[27] = r.Note;
         v[28] = r.Route;
         v[29] = r.Arm;
+        v[30] = r.Refused;
+        v[31] = r.Error;
+        v[32] = r.FallbackFrom;
+        v[33] = r.AttemptCount;
     }
 
     private async Task<IReadOnlyCollection<string>> StorePricesAsync(DbConnection connection, DbTransaction transaction,
@@ -287,5 +291,9 @@ public sealed class LedgerStore(SqlDialect dialect)
         Note = (string?)row.note,
         Route = (string?)row.route,
         Arm = (string?)row.arm,
+        Refused = Convert.ToBoolean(row.refused),
+        Error = (string?)row.error_message,
+        FallbackFrom = (string?)row.fallback_from,
+        AttemptCount = (int)Convert.ToInt64(row.attempt_count),
     };
 }

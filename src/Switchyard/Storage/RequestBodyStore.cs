@@ -51,6 +51,14 @@ public sealed class RequestBodyStore(SqlDialect dialect)
         }
     }
 
+    /// <summary>Whether a request's bodies are stored, without reading them (a request's detail says so).</summary>
+    public async Task<bool> ExistsAsync(string requestId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM request_bodies WHERE request_id = @requestId", new { requestId }, cancellationToken: cancellationToken)) > 0;
+    }
+
     public async Task<StoredBodies?> FindAsync(string requestId, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);

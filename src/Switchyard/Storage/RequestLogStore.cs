@@ -31,6 +31,7 @@ public sealed class RequestLogRow
     public string? note { get; set; }
     public string? route { get; set; }
     public string? arm { get; set; }
+    public bool refused { get; set; }
 }
 
 /// <summary>The request log: ledger rows, newest first, filtered, a page at a time.</summary>
@@ -65,7 +66,8 @@ public sealed class RequestLogStore(SqlDialect dialect)
         args.Add("limit", q.Limit);
         var sql = $"""
             SELECT request_id, created_at, endpoint, key_name, user_name, group_name, requested_model, served_model, channel, status,
-                input_tokens, output_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttfb_ms, stream, error_kind, note, route, arm
+                input_tokens, output_tokens, cached_tokens, cache_write_tokens, reasoning_tokens, cost_picousd, latency_ms, ttfb_ms, stream, error_kind, note, route, arm,
+                refused
             FROM usage_records {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))}
             ORDER BY created_at DESC, request_id DESC LIMIT @limit
             """;

@@ -213,7 +213,8 @@ public sealed class UsageReport(SqlDialect dialect)
             UsageGrouping.Month => dialect.MonthOf("created_at"),
             _ => throw new ArgumentOutOfRangeException(nameof(grouping)),
         };
-        var conditions = new List<string> { "created_at >= @from", "created_at < @to" };
+        // Refusals never reached an upstream: no usage, and left out of the rollups alike.
+        var conditions = new List<string> { "created_at >= @from", "created_at < @to", "NOT refused" };
         AddFilter(conditions, filter, "key_name", "user_name", "group_name", "COALESCE(served_model, requested_model, '')", "channel");
         return $"SELECT {dimension} AS dimension, {Sums} FROM usage_records WHERE {string.Join(" AND ", conditions)} GROUP BY {dimension}";
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Switchyard.Tests.TestSupport;
 
 namespace Switchyard.Tests.Admin;
@@ -52,12 +53,23 @@ public sealed class AdminReportInputTests
             using var ok = await gateway.Http.SendAsync(gateway.Post("/v1/chat/completions",
                 """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""", key.GetProperty("key").GetString()));
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-            // The model is the client's choice even when no channel serves it; the ledger still records the request.
+            // The model is the client's choice even when no channel serves it: refused, so in the request log only.
             using var unknown = await gateway.Http.SendAsync(gateway.Post("/v1/chat/completions",
                 JsonSerializer.Serialize(new { model = name, messages = new[] { new { role = "user", content = "hi" } } })));
             Assert.False(unknown.IsSuccessStatusCode);
         }
         await gateway.LedgerAsync(expectAtLeast: names.Count * 2);
+        // Records written before refusals were marked still count such a name as usage, as do model names admins choose.
+        await gateway.Host.Services.GetRequiredService<Switchyard.Storage.LedgerStore>().InsertAsync([.. names.Select((name, i) => new Switchyard.Billing.UsageRecord
+        {
+            RequestId = $"req_old_{i}",
+            CreatedAt = DateTimeOffset.UtcNow,
+            Endpoint = "chat.completions",
+            Group = "team",
+            RequestedModel = name,
+            Status = 404,
+            LatencyMs = 1,
+        })], default);
 
         foreach (var groupBy in new[] { "key", "model" })
         {

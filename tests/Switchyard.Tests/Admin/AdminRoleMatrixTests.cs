@@ -115,6 +115,7 @@ public sealed class AdminRoleMatrixTests
             R("GET", "/admin/alerts", _ => "/admin/alerts", supers),
             R("GET", "/admin/requests", _ => "/admin/requests", Everyone),
             R("GET", "/admin/prices", _ => "/admin/prices", supers),
+            R("GET", "/admin/requests/{id}", _ => "/admin/requests/req_matrix_bodies", teamAdmins, hidden: [OtherLead, User]),
             R("GET", "/admin/requests/{id}/bodies", _ => "/admin/requests/req_matrix_bodies/bodies", teamAdmins, hidden: [OtherLead]),
             R("GET", "/admin/audit", _ => "/admin/audit", supers),
             R("GET", "/admin/audit/verify", _ => "/admin/audit/verify", supers),

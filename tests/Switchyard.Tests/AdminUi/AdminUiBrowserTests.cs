@@ -29,6 +29,28 @@ public sealed class AdminUiBrowserTests
     }
 
     /// <summary>
+    /// The request log's detail in both languages at both sizes: a fallback's attempt chain (a channel whose key the
+    /// mock refuses, then the fallback model) with key hints and the stored prompt, an upstream 503 chosen by a mock
+    /// directive, and a refusal with its error text and no attempts, which the overview counts as an error and never as
+    /// a top model.
+    /// </summary>
+    [Fact]
+    public async Task RequestLogDetail_Scenario()
+    {
+        await using var gateway = await GatewayHarness.StartAsync(customize: config => config with
+        {
+            Channels =
+            [
+                .. config.Channels,
+                new ChannelConfig { Name = "rotated", Type = "openai", BaseUrl = config.Channels[0].BaseUrl, Keys = ["mock-invalid-key"], Models = ["legacy-model"] },
+            ],
+            Models = [.. config.Models, new ModelConfig { Name = "legacy-model", Fallbacks = ["gpt-4o-mini"] }],
+            Groups = [.. config.Groups.Select(g => g.Name == "team" ? g with { StoreBodies = true } : g)],
+        });
+        await BrowserRunner.RunAsync(gateway, ["request-detail"]);
+    }
+
+    /// <summary>
     /// Name and password: a wrong one refused, an HttpOnly session cookie, writes only with the CSRF header, a key
     /// created and revoked through the session, logout; a group admin sees neither channels nor other groups;
     /// a user sees only its own keys and usage; every page of a group admin and of a user in both languages and sizes.

@@ -21,6 +21,8 @@ public sealed class UsageRollupTests
         {
             var estimated = random.Next(10) == 0;
             var failed = random.Next(8) == 0;
+            // Some failures were refusals (no upstream reached): never part of the sums.
+            var refused = failed && random.Next(2) == 0;
             var offsetMs = random.NextInt64(0, 5L * 86_400_000);
             // On the hour now and then, on a midnight sometimes: the edges the range logic must put on the right side.
             if (random.Next(6) == 0)
@@ -43,12 +45,13 @@ public sealed class UsageRollupTests
                 ServedModel = failed ? null : Models[random.Next(Models.Length)],
                 Channel = failed ? null : "ch" + random.Next(2),
                 Status = failed ? 502 : 200,
-                Usage = estimated ? default : new TokenUsage(random.Next(5000), random.Next(900), random.Next(100), random.Next(50), random.Next(30)),
-                CostUsd = estimated ? 0m : random.Next(1, 10_000_000) / 1_000_000_000_000m * random.Next(1, 1000),
+                Usage = estimated || refused ? default : new TokenUsage(random.Next(5000), random.Next(900), random.Next(100), random.Next(50), random.Next(30)),
+                CostUsd = estimated || refused ? 0m : random.Next(1, 10_000_000) / 1_000_000_000_000m * random.Next(1, 1000),
                 UsageEstimated = estimated,
                 EstimatedUsage = estimated ? new TokenUsage(random.Next(1000), random.Next(100), 0, 0, 0) : default,
                 EstimatedCostUsd = estimated ? random.Next(1, 1000) / 1_000_000m : 0m,
                 LatencyMs = 3,
+                Refused = refused,
             };
         }).ToList();
     }
@@ -66,7 +69,7 @@ public sealed class UsageRollupTests
     };
 
     private static List<UsageRow> Expected(IEnumerable<UsageRecord> records, UsageGrouping g, DateTimeOffset? from, DateTimeOffset? to) =>
-        records.Where(r => (from is null || r.CreatedAt >= from) && (to is null || r.CreatedAt < to))
+        records.Where(r => !r.Refused && (from is null || r.CreatedAt >= from) && (to is null || r.CreatedAt < to))
             .GroupBy(r => KeyOf(r, g)).OrderBy(x => x.Key, StringComparer.Ordinal)
             .Select(x => new UsageRow(x.Key.Length == 0 ? null : x.Key, x.Count(), x.Sum(r => r.Usage.Input), x.Sum(r => r.Usage.Output),
                 x.Sum(r => r.Usage.Cached), x.Sum(r => r.Usage.CacheWrite), x.Sum(r => r.Usage.Reasoning), x.Sum(r => r.CostUsd),
@@ -121,9 +124,10 @@ public sealed class UsageRollupTests
         var rollup = await connection.QuerySingleAsync<(long, long, long)>(
             "SELECT SUM(requests), SUM(input_tokens), SUM(cost_picousd) FROM usage_daily");
         var detail = await connection.QuerySingleAsync<(long, long, long)>(
-            "SELECT COUNT(*), SUM(input_tokens), SUM(cost_picousd) FROM usage_records");
+            "SELECT COUNT(*), SUM(input_tokens), SUM(cost_picousd) FROM usage_records WHERE NOT refused");
 
         Assert.Equal(detail, rollup);
-        Assert.Equal((400L, records.Sum(r => r.Usage.Input), records.Sum(r => LedgerStore.ToPico(r.CostUsd))), rollup);
+        Assert.Contains(records, r => r.Refused);
+        Assert.Equal(((long)records.Count(r => !r.Refused), records.Sum(r => r.Usage.Input), records.Sum(r => LedgerStore.ToPico(r.CostUsd))), rollup);
     }
 }

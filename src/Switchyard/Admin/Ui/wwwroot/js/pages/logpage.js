@@ -6,9 +6,10 @@ import { errorNotice, field, formatValue, input, notice } from '../ui.js';
 
 /**
  * filters: [{name, label, type?, placeholder?}] become query parameters (a date means from that UTC day on);
- * columns: [{title, value: row => text|Node, class?}]. Answers the node.
+ * columns: [{title, value: row => text|Node, class?}]; onOpen(row), when given, opens a row's detail on a click on the
+ * row (a button in the row opens it from the keyboard). Answers the node.
  */
-export function logTable({ path, what, filters, columns, pageSize = 50, id }) {
+export function logTable({ path, what, filters, columns, pageSize = 50, id, onOpen }) {
   const inputs = filters.map(f => ({ ...f, el: input(f.name, { id: `${id}-${f.name}`, type: f.type || 'text', placeholder: f.placeholder || '' }) }));
   const body = h('div', null, notice('muted', t('common.loading')));
   const pager = h('div', { class: 'pager' });
@@ -39,7 +40,10 @@ export function logTable({ path, what, filters, columns, pageSize = 50, id }) {
     cursors[page + 1] = next;
     replace(body, h('div', { class: 'scroll' }, h('table', { class: 'data', id },
       h('thead', null, h('tr', null, ...columns.map(c => h('th', { class: c.class, scope: 'col' }, c.title)))),
-      h('tbody', null, rows.length ? rows.map(row => h('tr', null, ...columns.map(c => {
+      h('tbody', null, rows.length ? rows.map(row => h('tr', onOpen ? {
+        class: 'openable',
+        onclick: event => { if (!event.target.closest('button, a') && !window.getSelection()?.toString()) onOpen(row); },
+      } : null, ...columns.map(c => {
         const value = c.value(row);
         return h('td', { class: c.class, 'data-label': c.title }, value instanceof Node ? value : formatValue(value));
       }))) : h('tr', null, h('td', { colspan: String(columns.length), class: 'empty' }, t('log.noMatch')))))));

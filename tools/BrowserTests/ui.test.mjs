@@ -240,6 +240,38 @@ const scenarios = {
     }, { locale: 'zh-CN', viewport: VIEWPORTS.desktop }, { strict: true });
   },
 
+  // Channel tests: one key, then every key of a channel; status, latency and the upstream's words shown, the
+  // outcome kept as the key's last health check; in both languages at both sizes.
+  async 'channel-test'() {
+    const words = { en: { passed: 'passed', failed: 'failed' }, zh: { passed: '通过', failed: '失败' } };
+    for (const [lang, locale] of Object.entries(LANGS)) {
+      for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+        await withPage(async page => {
+          await loginWithKey(page, masterKey);
+          await page.goto(`${base}/ui/#/channels`);
+          await page.waitForSelector('#channels-table');
+          await page.click('#channels-table [data-test-key="mock#0"]');
+          const passed = page.locator('#channel-test-result li[data-key="mock#0"]');
+          await passed.waitFor();
+          assert.equal((await passed.locator('.badge').textContent()).trim(), words[lang].passed);
+          assert.match(await passed.textContent(), /200/);
+          // The table, drawn again, shows the outcome as the key's last health check.
+          await page.locator('#channels-table li', { has: page.locator('[data-test-key="mock#0"]') }).locator('.hint').waitFor();
+
+          await page.click('#channels-table [data-test-channel="unreachable"]');
+          const failed = page.locator('#channel-test-result li[data-key="unreachable#0"]');
+          await failed.waitFor();
+          assert.equal((await failed.locator('.badge').textContent()).trim(), words[lang].failed);
+          assert.match(await failed.locator('.test-error').textContent(), /^unreachable/);
+          assert.ok(!(await pageText(page)).includes('nobody-home'), 'an upstream key reached the page');
+          await assertFits(page, `channel test ${lang} ${size}`);
+          await shot(page, `super_admin-channel-test-${lang}-${size}`, size === 'desktop' ? `channel-test-${lang}` : null);
+          step(`channel tests in ${lang} at ${viewport.width}x${viewport.height}: a key passed, an unreachable channel failed with its reason`);
+        }, { locale, viewport }, { strict: true });
+      }
+    }
+  },
+
   async 'tour-super'() {
     await chat(process.env.SWITCHYARD_CLIENT_KEY);
     await tour('super_admin', page => loginWithKey(page, masterKey), SUPER_ADMIN_PAGES, ['overview', 'keys', 'usage', 'requests']);

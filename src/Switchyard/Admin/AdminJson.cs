@@ -104,4 +104,5 @@ internal sealed record ChannelList(IReadOnlyList<ChannelView> Data);
 [JsonSerializable(typeof(ArmUsageView))]
 [JsonSerializable(typeof(RoutesView))]
 [JsonSerializable(typeof(ChannelList))]
+[JsonSerializable(typeof(ChannelTestView))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

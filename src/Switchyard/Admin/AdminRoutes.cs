@@ -16,6 +16,7 @@ internal static class AdminRoutes
         var groups = Make<GroupsAdmin>();
         var keys = Make<KeysAdmin>();
         var channels = Make<ChannelsAdmin>();
+        var channelTests = Make<ChannelTests>();
         var models = Make<ModelsAdmin>();
         var usage = Make<UsageAdmin>();
         var requests = Make<RequestsAdmin>();
@@ -70,6 +71,11 @@ internal static class AdminRoutes
                 (Func<HttpContext, string, Task<IResult>>)channels.PatchAsync) { RequestBody = json.ChannelRequest, Response = json.ChannelView },
             new("DELETE", "/channels/{name}", SuperAdmin, "channels", "Delete a channel made through the API.",
                 (Func<HttpContext, string, Task<IResult>>)channels.DeleteAsync) { SuccessStatus = 204 },
+            new("POST", "/channels/{name}/test", SuperAdmin, "channels",
+                "Probe every key of a channel now, as the health checker does: status, latency and the upstream's error text (key material masked); saved as each key's last health check.",
+                (Func<HttpContext, string, Task<IResult>>)channelTests.TestChannelAsync) { Response = AdminJsonContext.Default.ChannelTestView },
+            new("POST", "/channels/{name}/keys/{index}/test", SuperAdmin, "channels", "Probe one key of a channel now (index from 0, in the order the channel lists its keys).",
+                (Func<HttpContext, string, string, Task<IResult>>)channelTests.TestKeyAsync) { Response = AdminJsonContext.Default.ChannelTestView },
 
             new("GET", "/models", User, "models", "Every model's aliases, price (USD per million tokens) and fallbacks.",
                 (Func<HttpContext, IResult>)models.List) { Response = json.PageModelView, Query = Paging },

@@ -92,6 +92,8 @@ public sealed class AdminRoleMatrixTests
             R("GET", "/admin/channels/{name}", _ => "/admin/channels/mock", supers),
             R("PATCH", "/admin/channels/{name}", c => $"/admin/channels/chp-{c.Label}", supers, _ => """{"weight":2}"""),
             R("DELETE", "/admin/channels/{name}", c => $"/admin/channels/chd-{c.Label}", supers),
+            R("POST", "/admin/channels/{name}/test", c => $"/admin/channels/chp-{c.Label}/test", supers),
+            R("POST", "/admin/channels/{name}/keys/{index}/test", c => $"/admin/channels/chp-{c.Label}/keys/0/test", supers),
             R("GET", "/admin/models", _ => "/admin/models", Everyone),
             R("PUT", "/admin/models/{name}", c => $"/admin/models/m-{c.Label}", supers, _ => """{"price":{"input":1,"output":2}}"""),
             R("DELETE", "/admin/models/{name}", c => $"/admin/models/md-{c.Label}", supers),

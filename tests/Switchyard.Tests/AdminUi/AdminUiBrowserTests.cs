@@ -13,14 +13,14 @@ public sealed class AdminUiBrowserTests
     /// <summary>
     /// Signing in with the master key; a key created, its secret seen once then gone, listed masked, revoked;
     /// the CSP header, data shown as text; every page renders; a request in the usage report and its CSV;
-    /// the phone layout; a wrong key is refused; the language switch and the theme; every page in English and Chinese
+    /// the phone layout; a wrong key is refused; the language switch and the theme; channel and key tests; every page in English and Chinese
     /// at 1400x900 and 390x844 without errors, failing requests or sideways scrolling. One browser for all.
     /// </summary>
     [Fact]
     public async Task MasterKey_Scenarios()
     {
         await using var gateway = await GatewayHarness.StartAsync();
-        await BrowserRunner.RunAsync(gateway, ["master-key", "headers", "pages", "usage", "mobile", "wrong-key", "language", "reconciliation", "tour-super"]);
+        await BrowserRunner.RunAsync(gateway, ["master-key", "headers", "pages", "usage", "mobile", "wrong-key", "language", "reconciliation", "channel-test", "tour-super"]);
     }
 
     /// <summary>

@@ -105,4 +105,6 @@ internal sealed record ChannelList(IReadOnlyList<ChannelView> Data);
 [JsonSerializable(typeof(RoutesView))]
 [JsonSerializable(typeof(ChannelList))]
 [JsonSerializable(typeof(ChannelTestView))]
+[JsonSerializable(typeof(GroupQuotaView))]
+[JsonSerializable(typeof(GroupModelsView))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -17,6 +17,7 @@ internal static class AdminRoutes
         var keys = Make<KeysAdmin>();
         var channels = Make<ChannelsAdmin>();
         var channelTests = Make<ChannelTests>();
+        var members = Make<GroupMemberViews>();
         var models = Make<ModelsAdmin>();
         var usage = Make<UsageAdmin>();
         var requests = Make<RequestsAdmin>();
@@ -47,6 +48,11 @@ internal static class AdminRoutes
                 (Func<HttpContext, string, Task<IResult>>)groups.GetAsync) { Response = json.GroupView },
             new("PATCH", "/groups/{name}", GroupAdmin, "groups", "Change a group's allowed models, limits, time zone or store_bodies (group admins: their own, only tightening under the super admin's ceiling).",
                 (Func<HttpContext, string, Task<IResult>>)groups.PatchAsync) { RequestBody = json.GroupRequest, Response = json.GroupView },
+            new("GET", "/groups/{name}/quota", User, "groups", "A group's limits with used and remaining in their current windows (members of the group too).",
+                (Func<HttpContext, string, Task<IResult>>)members.QuotaAsync) { Response = AdminJsonContext.Default.GroupQuotaView },
+            new("GET", "/groups/{name}/models", User, "groups",
+                "The models a group's members may use, each with the price the group is charged (USD per million tokens, its price_multiplier applied; members of the group too).",
+                (Func<HttpContext, string, IResult>)members.Models) { Response = AdminJsonContext.Default.GroupModelsView },
             new("DELETE", "/groups/{name}", SuperAdmin, "groups", "Delete a group made through the API (it must have no users or active keys).",
                 (Func<HttpContext, string, Task<IResult>>)groups.DeleteAsync) { SuccessStatus = 204 },
 

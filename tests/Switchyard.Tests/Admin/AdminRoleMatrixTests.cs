@@ -80,6 +80,8 @@ public sealed class AdminRoleMatrixTests
             R("POST", "/admin/groups", _ => "/admin/groups", supers, c => $$"""{"name":"grp-{{c.Label}}"}"""),
             R("GET", "/admin/groups/{name}", _ => "/admin/groups/team", teamAdmins),
             R("PATCH", "/admin/groups/{name}", _ => "/admin/groups/team", teamAdmins, _ => """{"limits":{"rpm":100000}}"""),
+            R("GET", "/admin/groups/{name}/quota", _ => "/admin/groups/team/quota", [Master, Super, Lead, User]),
+            R("GET", "/admin/groups/{name}/models", _ => "/admin/groups/team/models", [Master, Super, Lead, User]),
             R("DELETE", "/admin/groups/{name}", c => $"/admin/groups/gdel-{c.Label}", supers),
             R("GET", "/admin/keys", _ => "/admin/keys", Everyone),
             R("POST", "/admin/keys", _ => "/admin/keys", [Master, Super, Lead, User], c => $$"""{"name":"k-{{c.Label}}","group":"team","user":"wang"}""", hidden: [OtherLead]),

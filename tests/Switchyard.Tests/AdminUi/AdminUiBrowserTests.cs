@@ -26,7 +26,8 @@ public sealed class AdminUiBrowserTests
     /// <summary>
     /// Name and password: a wrong one refused, an HttpOnly session cookie, writes only with the CSRF header, a key
     /// created and revoked through the session, logout; a group admin sees neither channels nor other groups;
-    /// a user sees only its own keys and usage; every page of a group admin and of a user in both languages and sizes.
+    /// a user sees only its own keys and usage, its limits and its group's, the models it may use at its group's prices
+    /// and a new key's client set-ups; every page of a group admin and of a user in both languages and sizes.
     /// </summary>
     [Fact]
     public async Task PasswordLogin_GroupAdmin_AndUser_Scenarios()
@@ -35,12 +36,13 @@ public sealed class AdminUiBrowserTests
         {
             Users =
             [
-                .. config.Users.Select(u => u.Name == "wang" ? u with { Password = UserPassword } : u),
+                .. config.Users.Select(u => u.Name == "wang" ? u with { Password = UserPassword, Limits = new LimitsConfig { Rpm = 50 } } : u),
                 new UserConfig { Name = "root", Group = "team", Role = Roles.SuperAdmin, Password = AdminPassword },
                 new UserConfig { Name = "lead", Group = "team", Role = Roles.GroupAdmin, Password = LeadPassword },
             ],
+            Groups = [.. config.Groups.Select(g => g.Name == "team" ? g with { Limits = new LimitsConfig { Rpm = 1000 }, PriceMultiplier = 1.5m } : g)],
         });
-        await BrowserRunner.RunAsync(gateway, ["password-login", "group-admin", "user-role", "tour-roles"], new Dictionary<string, string>
+        await BrowserRunner.RunAsync(gateway, ["password-login", "group-admin", "user-role", "self-service", "tour-roles"], new Dictionary<string, string>
         {
             ["SWITCHYARD_ADMIN_USER"] = "root",
             ["SWITCHYARD_ADMIN_PASSWORD"] = AdminPassword,

@@ -90,6 +90,8 @@ async function loginWithPassword(page, name, password) {
 
 /** Creates a key in group 'team' through the keys page's dialog and waits for the one-time secret. */
 async function createKey(page, name, more) {
+  // On a phone the menu is folded behind its button.
+  if (!(await page.isVisible('nav.nav'))) await page.click('.menu-toggle');
   await page.click('nav a[data-page=keys]');
   await page.waitForSelector('#keys-table');
   await page.click('#create-key');
@@ -306,6 +308,38 @@ const scenarios = {
     }, { viewport: VIEWPORTS.desktop }, { strict: true });
   },
 
+  // Channel tests: one key, then every key of a channel; status, latency and the upstream's words shown, the
+  // outcome kept as the key's last health check; in both languages at both sizes.
+  async 'channel-test'() {
+    const words = { en: { passed: 'passed', failed: 'failed' }, zh: { passed: '通过', failed: '失败' } };
+    for (const [lang, locale] of Object.entries(LANGS)) {
+      for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+        await withPage(async page => {
+          await loginWithKey(page, masterKey);
+          await page.goto(`${base}/ui/#/channels`);
+          await page.waitForSelector('#channels-table');
+          await page.click('#channels-table [data-test-key="mock#0"]');
+          const passed = page.locator('#channel-test-result li[data-key="mock#0"]');
+          await passed.waitFor();
+          assert.equal((await passed.locator('.badge').textContent()).trim(), words[lang].passed);
+          assert.match(await passed.textContent(), /200/);
+          // The table, drawn again, shows the outcome as the key's last health check.
+          await page.locator('#channels-table li', { has: page.locator('[data-test-key="mock#0"]') }).locator('.hint').waitFor();
+
+          await page.click('#channels-table [data-test-channel="unreachable"]');
+          const failed = page.locator('#channel-test-result li[data-key="unreachable#0"]');
+          await failed.waitFor();
+          assert.equal((await failed.locator('.badge').textContent()).trim(), words[lang].failed);
+          assert.match(await failed.locator('.test-error').textContent(), /^unreachable/);
+          assert.ok(!(await pageText(page)).includes('nobody-home'), 'an upstream key reached the page');
+          await assertFits(page, `channel test ${lang} ${size}`);
+          await shot(page, `super_admin-channel-test-${lang}-${size}`, size === 'desktop' ? `channel-test-${lang}` : null);
+          step(`channel tests in ${lang} at ${viewport.width}x${viewport.height}: a key passed, an unreachable channel failed with its reason`);
+        }, { locale, viewport }, { strict: true });
+      }
+    }
+  },
+
   async 'tour-super'() {
     await chat(process.env.SWITCHYARD_CLIENT_KEY);
     await tour('super_admin', page => loginWithKey(page, masterKey), SUPER_ADMIN_PAGES, ['overview', 'keys', 'usage', 'requests']);
@@ -313,9 +347,9 @@ const scenarios = {
 
   async 'tour-roles'() {
     await tour('group_admin', page => loginWithPassword(page, process.env.SWITCHYARD_GROUP_ADMIN, process.env.SWITCHYARD_GROUP_ADMIN_PASSWORD),
-      ['overview', 'keys', 'users', 'groups', 'routes', 'usage', 'requests']);
+      ['overview', 'keys', 'users', 'groups', 'models', 'routes', 'usage', 'requests']);
     await tour('user', page => loginWithPassword(page, process.env.SWITCHYARD_PLAIN_USER, process.env.SWITCHYARD_PLAIN_USER_PASSWORD),
-      ['overview', 'keys', 'usage', 'requests']);
+      ['overview', 'keys', 'models', 'usage', 'requests']);
   },
 
 
@@ -720,10 +754,10 @@ const scenarios = {
     await withPage(async page => {
       await loginWithPassword(page, process.env.SWITCHYARD_GROUP_ADMIN, process.env.SWITCHYARD_GROUP_ADMIN_PASSWORD);
       assert.equal(await page.textContent('#who-role'), 'Group admin');
-      for (const name of ['channels', 'models', 'audit']) {
+      for (const name of ['channels', 'audit']) {
         assert.equal(await page.locator(`nav a[data-page=${name}]`).count(), 0, `a group admin's menu has ${name}`);
       }
-      for (const name of ['keys', 'users', 'groups']) {
+      for (const name of ['keys', 'users', 'groups', 'models']) {
         assert.equal(await page.locator(`nav a[data-page=${name}]`).count(), 1, `a group admin's menu lacks ${name}`);
       }
       await page.goto(`${base}/ui/#/channels`);
@@ -772,7 +806,7 @@ const scenarios = {
       await loginWithPassword(page, process.env.SWITCHYARD_PLAIN_USER, process.env.SWITCHYARD_PLAIN_USER_PASSWORD);
       assert.equal(await page.textContent('#who-role'), 'User');
       const menu = await page.locator('nav a[data-page]').evaluateAll(links => links.map(a => a.dataset.page));
-      assert.deepEqual(menu, ['overview', 'keys', 'usage', 'requests']);
+      assert.deepEqual(menu, ['overview', 'keys', 'models', 'usage', 'requests']);
       await page.click('nav a[data-page=keys]');
       await page.waitForSelector('#keys-table');
       const owners = await page.locator('#keys-table tbody td[data-label=User]').allTextContents();
@@ -790,6 +824,65 @@ const scenarios = {
       assert.deepEqual(await users.allTextContents(), [process.env.SWITCHYARD_PLAIN_USER], 'a user\'s usage report shows other users');
       step('a user\'s usage report holds its own usage only');
     });
+  },
+
+  // A user's own view: its limits and its group's with used and remaining, the models its group may use at the
+  // group's prices, and a new key's set-ups for each client with the secret filled in, gone once dismissed.
+  async 'self-service'() {
+    const user = process.env.SWITCHYARD_PLAIN_USER;
+    const words = { en: { own: 'Yours', multiplier: '×1.5' }, zh: { own: '我的', multiplier: '×1.5' } };
+    for (const [lang, locale] of Object.entries(LANGS)) {
+      for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+        // A request in this minute, so the per-minute limit shows some use.
+        assert.equal(await chat(process.env.SWITCHYARD_CLIENT_KEY), 200);
+        await withPage(async page => {
+          await loginWithPassword(page, user, process.env.SWITCHYARD_PLAIN_USER_PASSWORD);
+          await page.goto(`${base}/ui/#/overview`);
+          await page.waitForSelector('#limits-own table.quota');
+          await page.waitForSelector('#limits-group table.quota');
+          assert.equal((await page.textContent('#limits-own h3')).trim(), words[lang].own);
+          const own = await page.locator('#limits-own table.quota tbody tr').first().locator('td').allTextContents();
+          assert.equal(own[2], '50', `own rpm limit: ${own}`);
+          assert.ok(Number(own[3]) >= 1 && Number(own[4]) <= 49, `own rpm used and remaining: ${own}`);
+          await assertFits(page, `overview limits ${lang} ${size}`);
+          await shot(page, `user-overview-limits-${lang}-${size}`, size === 'desktop' ? `user-overview-${lang}` : null);
+
+          await page.goto(`${base}/ui/#/models`);
+          await page.waitForSelector('#member-models-table');
+          await settled(page);
+          const names = await page.locator('#member-models-table tbody td:first-child code').allTextContents();
+          const usable = await page.evaluate(async g => (await (await fetch(`/admin/groups/${g}/models`)).json()).data.map(m => m.name), group);
+          assert.deepEqual(names, usable, 'the page lists exactly the models the group may use');
+          assert.ok(names.includes('gpt-4o-mini'), `usable models: ${names}`);
+          assert.ok((await page.textContent('#content')).includes(words[lang].multiplier), 'the group multiplier is named');
+          await assertFits(page, `member models ${lang} ${size}`);
+          await shot(page, `user-models-${lang}-${size}`, size === 'desktop' ? `user-models-${lang}` : null);
+
+          await createKey(page, `snippets-${lang}-${size}-${Date.now()}`);
+          const secret = await page.inputValue('#new-key-secret');
+          await page.click('#snippet-curl summary');
+          await page.locator('#new-key-panel').scrollIntoViewIfNeeded();
+          await shot(page, `user-key-snippets-${lang}-${size}`, size === 'desktop' ? `key-snippets-${lang}` : null);
+          await page.click('#snippet-curl summary');
+          for (const id of ['curl', 'python', 'claude', 'codex', 'gemini']) {
+            await page.click(`#snippet-${id} summary`);
+            const text = await page.textContent(`#snippet-${id} pre`);
+            assert.ok(text.includes(secret), `${id} snippet lacks the secret`);
+            assert.ok(text.includes(base), `${id} snippet lacks the base URL`);
+          }
+          assert.ok((await page.textContent('#snippet-claude pre')).includes(`ANTHROPIC_BASE_URL=${base}\n`), 'Claude Code takes the address without /v1');
+          assert.ok((await page.textContent('#snippet-codex pre')).includes(`base_url = "${base}/v1"`), 'Codex takes /v1');
+          assert.ok((await page.textContent('#snippet-gemini pre')).includes(`GOOGLE_GEMINI_BASE_URL=${base}\n`));
+          const model = (await page.textContent('#snippet-curl pre')).match(/"model":"([^"]+)"/)?.[1];
+          assert.ok(usable.includes(model), `the curl snippet names ${model}, not a usable model`);
+          await assertFits(page, `key snippets ${lang} ${size}`);
+          await page.click('#new-key-done');
+          await page.waitForSelector('#new-key-panel', { state: 'detached' });
+          assert.ok(!(await pageText(page)).includes(secret), 'the secret stayed in the page');
+          step(`self-service in ${lang} at ${viewport.width}x${viewport.height}: limits, models at the group's prices, snippets once`);
+        }, { locale, viewport }, { strict: true });
+      }
+    }
   },
 
   // On a phone-sized screen the menu folds behind a button and nothing scrolls sideways.

@@ -27,6 +27,13 @@ internal static class AdminAccess
     /// <summary>Read a group, its usage and its remaining quota.</summary>
     public static bool CanSeeGroup(AdminPrincipal p, string group) => IsSuper(p) || AdminsGroup(p, group);
 
+    /// <summary>
+    /// Read what a group's members live with — its limits' use and the models they may use at the group's prices —
+    /// but not its settings: whoever may see the group, and its own members.
+    /// </summary>
+    public static bool CanSeeGroupAsMember(AdminPrincipal p, string group) =>
+        CanSeeGroup(p, group) || (p.Group is not null && string.Equals(p.Group, group, StringComparison.Ordinal));
+
     /// <summary>Change a group's limits and allowed models (creating or deleting groups needs a super admin).</summary>
     public static bool CanEditGroup(AdminPrincipal p, string group) => IsSuper(p) || AdminsGroup(p, group);
 

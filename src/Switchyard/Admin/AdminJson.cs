@@ -101,4 +101,7 @@ internal sealed record ChannelList(IReadOnlyList<ChannelView> Data);
 [JsonSerializable(typeof(UsageView))]
 [JsonSerializable(typeof(ArmUsageView))]
 [JsonSerializable(typeof(ChannelList))]
+[JsonSerializable(typeof(ChannelTestView))]
+[JsonSerializable(typeof(GroupQuotaView))]
+[JsonSerializable(typeof(GroupModelsView))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

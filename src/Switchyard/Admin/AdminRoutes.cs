@@ -16,6 +16,8 @@ internal static class AdminRoutes
         var groups = Make<GroupsAdmin>();
         var keys = Make<KeysAdmin>();
         var channels = Make<ChannelsAdmin>();
+        var channelTests = Make<ChannelTests>();
+        var members = Make<GroupMemberViews>();
         var models = Make<ModelsAdmin>();
         var usage = Make<UsageAdmin>();
         var requests = Make<RequestsAdmin>();
@@ -51,6 +53,11 @@ internal static class AdminRoutes
                 (Func<HttpContext, string, Task<IResult>>)groups.GetAsync) { Response = json.GroupView },
             new("PATCH", "/groups/{name}", GroupAdmin, "groups", "Change a group's allowed models, limits, time zone or store_bodies (group admins: their own, only tightening under the super admin's ceiling).",
                 (Func<HttpContext, string, Task<IResult>>)groups.PatchAsync) { RequestBody = json.GroupRequest, Response = json.GroupView },
+            new("GET", "/groups/{name}/quota", User, "groups", "A group's limits with used and remaining in their current windows (members of the group too).",
+                (Func<HttpContext, string, Task<IResult>>)members.QuotaAsync) { Response = AdminJsonContext.Default.GroupQuotaView },
+            new("GET", "/groups/{name}/models", User, "groups",
+                "The models a group's members may use, each with the price the group is charged (USD per million tokens, its price_multiplier applied; members of the group too).",
+                (Func<HttpContext, string, IResult>)members.Models) { Response = AdminJsonContext.Default.GroupModelsView },
             new("DELETE", "/groups/{name}", SuperAdmin, "groups", "Delete a group made through the API (it must have no users or active keys).",
                 (Func<HttpContext, string, Task<IResult>>)groups.DeleteAsync) { SuccessStatus = 204 },
 
@@ -75,6 +82,11 @@ internal static class AdminRoutes
                 (Func<HttpContext, string, Task<IResult>>)channels.PatchAsync) { RequestBody = json.ChannelRequest, Response = json.ChannelView },
             new("DELETE", "/channels/{name}", SuperAdmin, "channels", "Delete a channel made through the API.",
                 (Func<HttpContext, string, Task<IResult>>)channels.DeleteAsync) { SuccessStatus = 204 },
+            new("POST", "/channels/{name}/test", SuperAdmin, "channels",
+                "Probe every key of a channel now, as the health checker does: status, latency and the upstream's error text (key material masked); saved as each key's last health check.",
+                (Func<HttpContext, string, Task<IResult>>)channelTests.TestChannelAsync) { Response = AdminJsonContext.Default.ChannelTestView },
+            new("POST", "/channels/{name}/keys/{index}/test", SuperAdmin, "channels", "Probe one key of a channel now (index from 0, in the order the channel lists its keys).",
+                (Func<HttpContext, string, string, Task<IResult>>)channelTests.TestKeyAsync) { Response = AdminJsonContext.Default.ChannelTestView },
 
             new("GET", "/models", User, "models", "Every model's aliases, price (USD per million tokens) and fallbacks.",
                 (Func<HttpContext, IResult>)models.List) { Response = json.PageModelView, Query = Paging },

@@ -19,7 +19,10 @@ public sealed partial class HealthChecker(GatewayRuntime runtime, HealthStore st
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
     private readonly string _holder = Environment.MachineName + ":" + Environment.ProcessId + ":" + Guid.NewGuid().ToString("N")[..8];
-    private readonly Dictionary<string, DateTimeOffset> _applied = new(StringComparer.Ordinal);
+    /// <summary>Upstream error text kept from a test's answer: enough for a message, never a whole page.</summary>
+    private const int ErrorTextChars = 300;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _applied = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -71,12 +74,50 @@ public sealed partial class HealthChecker(GatewayRuntime runtime, HealthStore st
         {
             foreach (var key in channel.Keys)
             {
-                if (results.TryGetValue(key.Health.Id, out var result) && (!_applied.TryGetValue(key.Health.Id, out var seen) || result.At > seen))
+                if (results.TryGetValue(key.Health.Id, out var result))
                 {
-                    _applied[key.Health.Id] = result.At;
-                    Apply(key.Health, result);
+                    ApplyIfNewer(key.Health, result);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Probes one key now, on demand (the admin API's channel test): the same probe as a round's, its result saved
+    /// and applied here at once (every other instance applies it at its next round), with the upstream's own error
+    /// text passed through <paramref name="redact"/> — which must take out key material — and cut short.
+    /// </summary>
+    public async Task<HealthProbeResult> TestAsync(Channel channel, ChannelKey key, Func<string, string> redact, CancellationToken cancellationToken)
+    {
+        var (result, upstreamText) = await ProbeAsync(channel, key, readError: true, cancellationToken);
+        if (upstreamText is { Length: > 0 })
+        {
+            var text = redact(upstreamText);
+            result = result with { Error = Bounded(result.Error + ": " + text) };
+        }
+        metrics.OnHealthCheck(channel.Name, result.Ok, result.Status);
+        await store.SaveAsync(key.Health.Id, result, cancellationToken);
+        ApplyIfNewer(key.Health, result);
+        return result;
+    }
+
+    private static string Bounded(string text) => text.Length <= ErrorTextChars ? text : string.Concat(text.AsSpan(0, ErrorTextChars - 1), "…");
+
+    private void ApplyIfNewer(KeyHealth health, HealthProbeResult result)
+    {
+        var applied = false;
+        _applied.AddOrUpdate(health.Id, _ =>
+        {
+            applied = true;
+            return result.At;
+        }, (_, seen) =>
+        {
+            applied = result.At > seen;
+            return applied ? result.At : seen;
+        });
+        if (applied)
+        {
+            Apply(health, result);
         }
     }
 
@@ -101,12 +142,13 @@ public sealed partial class HealthChecker(GatewayRuntime runtime, HealthStore st
 
     private async Task ProbeAndSaveAsync(Channel channel, ChannelKey key, CancellationToken cancellationToken)
     {
-        var result = await ProbeAsync(channel, key, cancellationToken);
+        var (result, _) = await ProbeAsync(channel, key, readError: false, cancellationToken);
         metrics.OnHealthCheck(channel.Name, result.Ok, result.Status);
         await store.SaveAsync(key.Health.Id, result, cancellationToken);
     }
 
-    private async Task<HealthProbeResult> ProbeAsync(Channel channel, ChannelKey key, CancellationToken cancellationToken)
+    /// <returns>The result, and with <paramref name="readError"/> the upstream's error message when it refused (unredacted).</returns>
+    private async Task<(HealthProbeResult Result, string? UpstreamText)> ProbeAsync(Channel channel, ChannelKey key, bool readError, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         using var message = new HttpRequestMessage(HttpMethod.Get, new Uri(channel.BaseUrl, "models"));
@@ -136,17 +178,19 @@ public sealed partial class HealthChecker(GatewayRuntime runtime, HealthStore st
         {
             using var response = await upstream.Invoker.SendAsync(message, timeout.Token);
             var status = (int)response.StatusCode;
-            if (channel.Config.Family == ChannelFamily.Gemini && status == 400
-                && Providers.Gemini.GeminiKeyRejection.IsKeyRejected(status, await ReadSmallAsync(response, timeout.Token)))
+            var body = response.IsSuccessStatusCode || (!readError && !(channel.Config.Family == ChannelFamily.Gemini && status == 400))
+                ? null : await ReadSmallAsync(response, timeout.Token);
+            var text = readError && body is not null ? UpstreamErrorText.Of(body) : null;
+            if (channel.Config.Family == ChannelFamily.Gemini && status == 400 && Providers.Gemini.GeminiKeyRejection.IsKeyRejected(status, body))
             {
                 // Counted as the 401 it means, so every instance that reads this result disables the key too.
-                return new HealthProbeResult(time.GetUtcNow(), false, 401, Elapsed(started), $"status 400 {Providers.Gemini.GeminiKeyRejection.Reason}");
+                return (new HealthProbeResult(time.GetUtcNow(), false, 401, Elapsed(started), $"status 400 {Providers.Gemini.GeminiKeyRejection.Reason}"), text);
             }
-            return new HealthProbeResult(time.GetUtcNow(), response.IsSuccessStatusCode, status, Elapsed(started), response.IsSuccessStatusCode ? null : $"status {status}");
+            return (new HealthProbeResult(time.GetUtcNow(), response.IsSuccessStatusCode, status, Elapsed(started), response.IsSuccessStatusCode ? null : $"status {status}"), text);
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return new HealthProbeResult(time.GetUtcNow(), false, null, Elapsed(started), e is HttpRequestException http ? $"unreachable: {http.HttpRequestError}" : "timed out");
+            return (new HealthProbeResult(time.GetUtcNow(), false, null, Elapsed(started), e is HttpRequestException http ? $"unreachable: {http.HttpRequestError}" : "timed out"), null);
         }
     }
 

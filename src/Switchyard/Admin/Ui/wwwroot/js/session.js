@@ -5,8 +5,8 @@ export const ROLES = { super: 'super_admin', group: 'group_admin', user: 'user' 
 
 const PAGES_BY_ROLE = {
   super_admin: ['overview', 'keys', 'users', 'groups', 'channels', 'models', 'routes', 'usage', 'requests', 'reports', 'audit'],
-  group_admin: ['overview', 'keys', 'users', 'groups', 'routes', 'usage', 'requests'],
-  user: ['overview', 'keys', 'usage', 'requests'],
+  group_admin: ['overview', 'keys', 'users', 'groups', 'models', 'routes', 'usage', 'requests'],
+  user: ['overview', 'keys', 'models', 'usage', 'requests'],
 };
 
 let current = null;

@@ -76,11 +76,42 @@ function openForm(title, existing, submit) {
   form.focus();
 }
 
+/** One key's test outcome as a line: the key, a badge, status and latency, and the upstream's (masked) words. */
+function testLine(result) {
+  const outcome = result.ok ? badge(t('channels.testPassed'), 'ok') : badge(t('channels.testFailedBadge'), 'bad');
+  const status = result.status === null || result.status === undefined ? t('channels.testNoAnswer') : t('channels.testStatus', { status: result.status });
+  return h('li', { dataset: { key: result.key_id } }, h('code', null, result.key_hint ?? result.key_id), ' ', outcome, ' ',
+    t('channels.testLatency', { status, ms: formatNumber(result.latency_ms) }),
+    result.error ? h('div', { class: 'hint test-error' }, result.error) : null);
+}
+
 export async function render(container) {
   const status = h('div');
   const tableSlot = h('div', null, notice('muted', t('common.loading')));
 
-  const load = async () => {
+  // A test answers with each key's outcome; the table then shows it as the key's last health check too.
+  const runTest = async (channel, path, button) => {
+    button.disabled = true;
+    replace(status, notice('muted', t('channels.testing', { name: channel })));
+    try {
+      const answer = await api.post(path);
+      replace(status, h('section', { class: 'panel', id: 'channel-test-result' },
+        h('h3', null, t('channels.testTitle', { name: answer.channel })),
+        h('ul', { class: 'plain' }, ...answer.results.map(testLine))));
+      await load();
+    } catch (error) {
+      replace(status, errorNotice(error, t('channels.testing', { name: channel })));
+    } finally {
+      button.disabled = false;
+    }
+  };
+  const testButton = (channel, path, label, data) => {
+    const button = h('button', { type: 'button', class: 'secondary small', dataset: data }, label);
+    button.addEventListener('click', () => runTest(channel, path, button));
+    return button;
+  };
+
+  async function load() {
     let rows;
     try {
       rows = await api.getAll('/admin/channels');
@@ -101,15 +132,18 @@ export async function render(container) {
         { title: t('column.models'), value: c => c.models },
         { title: t('page.groups'), value: c => (c.groups?.length ? c.groups : t('common.all')) },
         { title: t('channels.priorityWeight'), class: 'num', value: c => `${c.priority} / ${c.weight}` },
-        { title: t('page.keys'), value: c => h('ul', { class: 'plain' }, ...(c.keys ?? []).map(k => h('li', null,
+        { title: t('page.keys'), value: c => h('ul', { class: 'plain' }, ...(c.keys ?? []).map((k, i) => h('li', null,
           h('code', null, k.key_hint ?? t('common.none')), ' ', stateBadge(k.state), ' ',
+          testButton(c.name, `/admin/channels/${encodeURIComponent(c.name)}/keys/${i}/test`, t('channels.test'), { testKey: k.id }), ' ',
           t('channels.keyStats', { requests: formatNumber(k.requests_last_minute ?? 0), errors: formatNumber(k.errors_last_minute ?? 0) }),
           k.latency_p50_ms ? t('channels.keyLatency', { ms: formatNumber(k.latency_p50_ms) }) : '',
           k.last_health_check ? h('div', { class: 'hint' }, t(k.last_health_check.ok ? 'channels.checkOk' : 'channels.checkFailed', {
             at: formatDate(k.last_health_check.at), ms: formatNumber(k.last_health_check.latency_ms), error: k.last_health_check.error ?? k.last_health_check.status ?? '',
           })) : null))) },
         { title: t('column.source'), value: c => sourceLabel(c.source ?? 'config') },
-        { title: '', class: 'row-actions', value: c => ((c.source ?? 'config') !== 'api' ? h('span', { class: 'hint' }, t('channels.editInConfig')) : h('span', null,
+        { title: '', class: 'row-actions', value: c => h('span', null,
+          testButton(c.name, `/admin/channels/${encodeURIComponent(c.name)}/test`, t('channels.testAll'), { testChannel: c.name }),
+          ...((c.source ?? 'config') !== 'api' ? [h('span', { class: 'hint' }, t('channels.editInConfig'))] : [
           h('button', { type: 'button', class: 'secondary small', onclick: () => openForm(t('channels.editTitle', { name: c.name }), c, async body => {
             await api.patch(`/admin/channels/${encodeURIComponent(c.name)}`, body);
             await load();
@@ -122,10 +156,10 @@ export async function render(container) {
             } catch (error) {
               replace(status, errorNotice(error, t('channels.deleting')));
             }
-          } }, t('action.delete')))) },
+          } }, t('action.delete'))])) },
       ],
     }));
-  };
+  }
 
   const create = h('button', { type: 'button', class: 'primary', id: 'create-channel', onclick: () => openForm(t('channels.createTitle'), null, async body => {
     await api.post('/admin/channels', body);

@@ -3,6 +3,7 @@
 import { h, replace } from '../dom.js';
 import * as api from '../api.js';
 import { t } from '../i18n.js';
+import { clientSnippets } from '../snippets.js';
 import {
   badge, confirmDialog, copyButton, dataTable, errorNotice, field, formatDate, formDialog, input, limitsEditor, list,
   formatDay, formatUsd, notice, pageHeader, quotaTable, select, sourceLabel,
@@ -26,17 +27,47 @@ async function optional(path) {
   }
 }
 
+/** A model the new key may use, for the snippets: its own list's first plain name, else its group's first model. */
+async function snippetModel(created) {
+  const own = (created.models ?? []).find(m => !/[*?[]/.test(m));
+  if (own) return own;
+  try {
+    const answer = await api.get(`/admin/groups/${encodeURIComponent(created.group)}/models`);
+    return answer.data?.[0]?.name ?? 'gpt-4o-mini';
+  } catch {
+    return 'gpt-4o-mini';
+  }
+}
+
 /** The secret of a new key, shown in this panel once; closing it drops the only copy the browser has. */
-function secretPanel(created, onClose) {
+function secretPanel(created, model, onClose) {
   let secret = created.key;
+  const base = location.origin;
   const output = h('input', { type: 'text', readonly: true, id: 'new-key-secret', class: 'secret', value: secret, 'aria-label': t('keys.newKey') });
+  const blocks = clientSnippets(base, secret, model, t('keys.snippetPrompt')).map(([id, label, text]) => {
+    let kept = text;
+    const code = h('code', null, text);
+    return {
+      node: h('details', { class: 'snippet', id: `snippet-${id}` },
+        h('summary', null, t(label)),
+        h('pre', null, code),
+        copyButton(() => kept)),
+      drop() {
+        kept = null;
+        code.textContent = '';
+      },
+    };
+  });
   const panel = h('section', { class: 'secret-panel', id: 'new-key-panel', role: 'alert' },
     h('h2', null, t('keys.created', { name: created.name })),
     h('p', null, h('strong', null, t('keys.copyNow')), ' ', t('keys.onlyHash')),
     h('div', { class: 'secret-row' }, output, copyButton(() => secret)),
+    h('p', null, t('keys.baseUrl'), ' ', h('code', { id: 'new-key-base-url' }, `${base}/v1`), ' ', h('span', { class: 'hint' }, t('keys.baseUrlHint'))),
+    h('div', { class: 'snippets' }, ...blocks.map(b => b.node)),
     h('button', { type: 'button', class: 'primary', id: 'new-key-done', onclick: () => {
       secret = null;
       output.value = '';
+      for (const b of blocks) b.drop();
       panel.remove();
       onClose();
     } }, t('keys.stored')));
@@ -96,7 +127,7 @@ function createDialog(me, groups, users, onCreated) {
     if (limitValues) payload.limits = limitValues;
     if (expires.value) payload.expires_at = `${expires.value}T23:59:59Z`;
     const created = await api.post('/admin/keys', payload);
-    onCreated(created);
+    await onCreated(created);
     return true;
   });
   name.focus();
@@ -175,10 +206,11 @@ export async function render(container, { me }) {
   };
 
   const createButton = h('button', { type: 'button', class: 'primary', id: 'create-key', onclick: async () => {
-    if (groups === null) groups = (await optional('/admin/groups')) ?? [];
+    // A user may not list groups (the API refuses it); its keys belong to its own group.
+    if (groups === null) groups = me.role === 'user' ? (me.group ? [me.group] : []) : (await optional('/admin/groups')) ?? [];
     if (users === null && me.role !== 'user') users = (await optional('/admin/users')) ?? [];
-    createDialog(me, groups, users, created => {
-      replace(secretSlot, secretPanel(created, () => replace(secretSlot)));
+    createDialog(me, groups, users, async created => {
+      replace(secretSlot, secretPanel(created, await snippetModel(created), () => replace(secretSlot)));
       load();
     });
   } }, t('keys.create'));

@@ -1,4 +1,5 @@
-// Models and prices (USD per million tokens), aliases and fallbacks. Super admins edit them.
+// Models and prices (USD per million tokens), aliases and fallbacks. Super admins edit them; group admins and users
+// see the models their group may use at the prices it is charged.
 import { h, replace } from '../dom.js';
 import * as api from '../api.js';
 import { t } from '../i18n.js';
@@ -32,7 +33,42 @@ function modelForm(existing) {
   };
 }
 
+/**
+ * A group admin's or a user's view: only the models its group may use, at the prices the group is charged
+ * (its price multiplier applied), read-only.
+ */
+async function renderForMember(container, me) {
+  const tableSlot = h('div', null, notice('muted', t('common.loading')));
+  const header = pageHeader(t('page.models'), t('models.subtitleMember', { group: me.group }));
+  replace(container, header, tableSlot);
+  let answer;
+  try {
+    answer = await api.get(`/admin/groups/${encodeURIComponent(me.group)}/models`);
+  } catch (error) {
+    replace(tableSlot, errorNotice(error, t('page.models')));
+    return;
+  }
+  const multiplier = Number(answer.price_multiplier);
+  replace(container, header,
+    multiplier !== 1 ? notice('muted', t('models.multiplierNote', { multiplier: String(answer.price_multiplier) })) : null,
+    dataTable({
+      id: 'member-models-table',
+      rows: answer.data,
+      search: m => `${m.name} ${m.model}`,
+      empty: t('models.noneUsable'),
+      columns: [
+        { title: t('models.requestAs'), value: m => h('code', null, m.name) },
+        { title: t('column.model'), value: m => (m.model === m.name ? '' : m.model) },
+        ...PRICES.map(key => ({ title: priceLabel(key), class: 'num', value: m => price(m.price?.[key]) })),
+      ],
+    }));
+}
+
 export async function render(container, { me }) {
+  if (me.role !== 'super_admin' && me.group) {
+    await renderForMember(container, me);
+    return;
+  }
   const status = h('div');
   const tableSlot = h('div', null, notice('muted', t('common.loading')));
   const editable = me.role === 'super_admin';

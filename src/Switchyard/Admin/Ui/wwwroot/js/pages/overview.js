@@ -4,7 +4,7 @@ import * as api from '../api.js';
 import { barChart } from '../chart.js';
 import { locale, t } from '../i18n.js';
 import {
-  daysAgoUtc, errorNotice, formatDay, formatNumber, formatUsd, monthStartUtc, notice, pageHeader, todayUtc,
+  daysAgoUtc, errorNotice, formatDay, formatNumber, formatUsd, monthStartUtc, notice, pageHeader, quotaTable, todayUtc,
 } from '../ui.js';
 
 function card(label, value, note, id) {
@@ -27,11 +27,30 @@ async function errorsToday() {
   return { failed, total: rows.length, truncated: rows.truncated };
 }
 
+/** The signed-in user's own limits and its group's, each with used and remaining (the master key has neither). */
+async function limits(me, slot) {
+  if (!me.group) return;
+  const [own, group] = await Promise.allSettled([
+    api.get(`/admin/users/${encodeURIComponent(me.name)}`),
+    api.get(`/admin/groups/${encodeURIComponent(me.group)}/quota`),
+  ]);
+  const part = (title, id, answer) => h('div', { class: 'limits-part', id },
+    h('h3', null, title),
+    answer.status === 'rejected' ? errorNotice(answer.reason, title)
+      : answer.value.quota ? quotaTable(answer.value.quota) : notice('muted', t('limits.unavailable')));
+  replace(slot, h('h2', null, t('overview.limitsTitle')),
+    h('div', { class: 'limits-split' },
+      part(t('overview.limitsOwn'), 'limits-own', own),
+      part(t('overview.limitsGroup', { group: me.group }), 'limits-group', group)));
+}
+
 export async function render(container, { me }) {
   const cards = h('div', { class: 'cards' }, notice('muted', t('common.loading')));
   const chart = h('div');
+  const quota = h('div', { id: 'overview-limits' });
   const models = h('div');
-  replace(container, pageHeader(t('page.overview'), me.role === 'user' ? t('overview.subtitleUser') : t('overview.subtitle')), cards, chart, models);
+  replace(container, pageHeader(t('page.overview'), me.role === 'user' ? t('overview.subtitleUser') : t('overview.subtitle')), cards, quota, chart, models);
+  const quotaDrawn = limits(me, quota);
 
   const [today, month, days, errors] = await Promise.allSettled([
     usage(todayUtc(), todayUtc(), 'model'),
@@ -81,4 +100,5 @@ export async function render(container, { me }) {
     }
     replace(chart, h('h2', null, t('overview.chartTitle')), barChart(bars, { format: formatUsd, title: t('overview.chartTitle') }));
   }
+  await quotaDrawn;
 }

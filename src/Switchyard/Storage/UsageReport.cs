@@ -120,14 +120,15 @@ public sealed class UsageReport(SqlDialect dialect)
 
     /// <summary>
     /// Per key name: the last UTC day it served a request and what it spent from <paramref name="monthStart"/> (a UTC
-    /// day) on, from the daily rollups (a key list's "last used" and "spend this month").
+    /// day) on, from the daily rollups (a key list's "last used" and "spend this month"). Refusals are not in the
+    /// rollups, so a key that was only refused has not been used.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, KeyActivity>> KeyActivityAsync(DateOnly monthStart, CancellationToken cancellationToken)
     {
         await using var connection = await dialect.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync(new CommandDefinition(
             "SELECT key_name, MAX(day) AS last_day, COALESCE(SUM(CASE WHEN day >= @month THEN cost_picousd ELSE 0 END), 0) AS month_picousd "
-            + "FROM usage_daily WHERE key_name <> '' AND channel <> '' GROUP BY key_name",
+            + "FROM usage_daily WHERE key_name <> '' GROUP BY key_name",
             new { month = monthStart.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) }, cancellationToken: cancellationToken));
         var activity = new Dictionary<string, KeyActivity>(StringComparer.Ordinal);
         foreach (var row in rows)

@@ -72,4 +72,20 @@ public sealed class RefusedRecordTests
             .Single(r => r.request_id == "old");
         Assert.False(oldRow.refused);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabases.Both), MemberType = typeof(TestDatabases))]
+    public async Task KeyActivity_CountsChannelLessUsage_NotRefusals(DatabaseKind kind)
+    {
+        var dialect = await TestDatabases.CreateMigratedAsync(kind);
+        await new LedgerStore(dialect).InsertAsync(
+        [
+            Record("channel-less", false, null, 502) with { KeyName = "answered-without-channel" },
+            Record("refused", true, null, 401) with { KeyName = "only-refused" },
+        ], default);
+
+        var activity = await new UsageReport(dialect).KeyActivityAsync(DateOnly.FromDateTime(Day.UtcDateTime), default);
+
+        Assert.Equal(["answered-without-channel"], activity.Keys);
+    }
 }

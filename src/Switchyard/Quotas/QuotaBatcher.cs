@@ -102,7 +102,7 @@ internal sealed class QuotaBatcher(RedisLink redis)
     /// <summary>Every distinct key set once, and each operation's arguments with its key sets' indexes filled in.</summary>
     private static (RedisArg[] Keys, RedisArg[] Args) Assemble(List<BatchedOperation> batch)
     {
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var index = new Dictionary<string[], int>(KeySetComparer.Instance);
         var keys = new List<RedisArg>();
         var args = new List<RedisArg>(1 + batch.Sum(o => o.Args.Count)) { batch.Count };
         foreach (var operation in batch)
@@ -112,12 +112,10 @@ internal sealed class QuotaBatcher(RedisLink redis)
             for (var i = 0; i < operation.Slots.Count; i++)
             {
                 var set = operation.KeySets[i];
-                // The rpm key names the scope; the day and month keys its calendar windows.
-                var identity = set[0] + "|" + set[2] + "|" + set[3];
-                if (!index.TryGetValue(identity, out var position))
+                if (!index.TryGetValue(set, out var position))
                 {
                     position = index.Count;
-                    index[identity] = position;
+                    index[set] = position;
                     foreach (var key in set)
                     {
                         keys.Add(key);
@@ -128,4 +126,19 @@ internal sealed class QuotaBatcher(RedisLink redis)
         }
         return (keys.ToArray(), args.ToArray());
     }
+}
+
+/// <summary>
+/// Two key sets are the same when they name the same scope (rpm key) and calendar windows (day and month keys). Most
+/// compare by reference (the store shares each scope's set per day); the contents decide when two arrays were made at
+/// once, since one key set counted under two indexes would let the script's window sums drift apart.
+/// </summary>
+internal sealed class KeySetComparer : IEqualityComparer<string[]>
+{
+    public static readonly KeySetComparer Instance = new();
+
+    public bool Equals(string[]? x, string[]? y) =>
+        ReferenceEquals(x, y) || (x is not null && y is not null && x[0] == y[0] && x[2] == y[2] && x[3] == y[3]);
+
+    public int GetHashCode(string[] obj) => HashCode.Combine(obj[0], obj[2]);
 }

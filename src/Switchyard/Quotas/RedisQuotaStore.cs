@@ -155,17 +155,38 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
         var sets = new string[plan.Scopes.Count][];
         for (var i = 0; i < sets.Length; i++)
         {
-            var scope = plan.Scopes[i];
-            var local = TimeZoneInfo.ConvertTime(at, scope.TimeZone);
-            var prefix = "sy:q:" + scope.Id;
-            sets[i] =
-            [
-                prefix + ":rpm", prefix + ":tpm", prefix + ":d:" + local.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                prefix + ":m:" + local.ToString("yyyy-MM", CultureInfo.InvariantCulture), prefix + ":usd", prefix + ":par", prefix + ":res",
-            ];
+            sets[i] = KeySet(plan.Scopes[i], at);
         }
         return sets;
     }
+
+    /// <summary>
+    /// The keys change only when the scope's local day does, so each scope's set is made once a day and shared by its
+    /// requests (the batcher then recognises a set by reference). Bounded: past 10,000 scopes the cache starts over.
+    /// </summary>
+    private static string[] KeySet(QuotaScope scope, DateTimeOffset at)
+    {
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, scope.TimeZone).DateTime);
+        var cacheKey = (scope.Id, scope.TimeZone.Id);
+        if (KeySetCache.TryGetValue(cacheKey, out var cached) && cached.Day == day)
+        {
+            return cached.Keys;
+        }
+        var prefix = "sy:q:" + scope.Id;
+        string[] keys =
+        [
+            prefix + ":rpm", prefix + ":tpm", prefix + ":d:" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            prefix + ":m:" + day.ToString("yyyy-MM", CultureInfo.InvariantCulture), prefix + ":usd", prefix + ":par", prefix + ":res",
+        ];
+        if (KeySetCache.Count >= 10_000)
+        {
+            KeySetCache.Clear();
+        }
+        KeySetCache[cacheKey] = (day, keys);
+        return keys;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Scope, string TimeZone), (DateOnly Day, string[] Keys)> KeySetCache = new();
 
     /// <summary>Dollars as integer nano-dollars: exact sums in Redis; a request's cost rounds by at most half a nano-dollar.</summary>
     public static long Nano(decimal usd) => (long)decimal.Round(usd * 1_000_000_000m, MidpointRounding.ToEven);

@@ -13,7 +13,7 @@ const masterKey = process.env.SWITCHYARD_MASTER_KEY;
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const names = process.argv.slice(2);
 const group = process.env.SWITCHYARD_GROUP || 'team';
-const SUPER_ADMIN_PAGES = ['overview', 'keys', 'users', 'groups', 'channels', 'models', 'routes', 'usage', 'requests', 'reports', 'audit'];
+const SUPER_ADMIN_PAGES = ['overview', 'playground', 'keys', 'users', 'groups', 'channels', 'models', 'routes', 'usage', 'requests', 'reports', 'audit'];
 const step = text => console.log(`step: ${text}`);
 // Screenshots of every page: test artifacts (under the test output folder), and a few kept in docs/ui/ for docs/ui.md.
 const artifacts = process.env.SWITCHYARD_ARTIFACTS || join(process.cwd(), 'artifacts');
@@ -22,8 +22,8 @@ const VIEWPORTS = { desktop: { width: 1400, height: 900 }, phone: { width: 390, 
 const LANGS = { en: 'en-US', zh: 'zh-CN' };
 // The menu in each language: a page in the wrong language (or a missing message) shows here first.
 const MENU = {
-  en: { overview: 'Overview', keys: 'Keys', users: 'Users', groups: 'Groups', channels: 'Channels', models: 'Models & prices', routes: 'Routes & splits', usage: 'Usage', requests: 'Request log', reports: 'Reconciliation & alerts', audit: 'Audit log' },
-  zh: { overview: '概览', keys: '密钥', users: '用户', groups: '分组', channels: '渠道', models: '模型与价格', routes: '路由与分流', usage: '用量', requests: '请求日志', reports: '对账与告警', audit: '审计日志' },
+  en: { overview: 'Overview', playground: 'Playground', keys: 'Keys', users: 'Users', groups: 'Groups', channels: 'Channels', models: 'Models & prices', routes: 'Routes & splits', usage: 'Usage', requests: 'Request log', reports: 'Reconciliation & alerts', audit: 'Audit log' },
+  zh: { overview: '概览', playground: '调试台', keys: '密钥', users: '用户', groups: '分组', channels: '渠道', models: '模型与价格', routes: '路由与分流', usage: '用量', requests: '请求日志', reports: '对账与告警', audit: '审计日志' },
 };
 
 let browser = null;
@@ -347,9 +347,9 @@ const scenarios = {
 
   async 'tour-roles'() {
     await tour('group_admin', page => loginWithPassword(page, process.env.SWITCHYARD_GROUP_ADMIN, process.env.SWITCHYARD_GROUP_ADMIN_PASSWORD),
-      ['overview', 'keys', 'users', 'groups', 'models', 'routes', 'usage', 'requests']);
+      ['overview', 'playground', 'keys', 'users', 'groups', 'models', 'routes', 'usage', 'requests']);
     await tour('user', page => loginWithPassword(page, process.env.SWITCHYARD_PLAIN_USER, process.env.SWITCHYARD_PLAIN_USER_PASSWORD),
-      ['overview', 'keys', 'models', 'usage', 'requests']);
+      ['overview', 'playground', 'keys', 'models', 'usage', 'requests']);
   },
 
 
@@ -806,7 +806,7 @@ const scenarios = {
       await loginWithPassword(page, process.env.SWITCHYARD_PLAIN_USER, process.env.SWITCHYARD_PLAIN_USER_PASSWORD);
       assert.equal(await page.textContent('#who-role'), 'User');
       const menu = await page.locator('nav a[data-page]').evaluateAll(links => links.map(a => a.dataset.page));
-      assert.deepEqual(menu, ['overview', 'keys', 'models', 'usage', 'requests']);
+      assert.deepEqual(menu, ['overview', 'playground', 'keys', 'models', 'usage', 'requests']);
       await page.click('nav a[data-page=keys]');
       await page.waitForSelector('#keys-table');
       const owners = await page.locator('#keys-table tbody td[data-label=User]').allTextContents();
@@ -880,6 +880,66 @@ const scenarios = {
           await page.waitForSelector('#new-key-panel', { state: 'detached' });
           assert.ok(!(await pageText(page)).includes(secret), 'the secret stayed in the page');
           step(`self-service in ${lang} at ${viewport.width}x${viewport.height}: limits, models at the group's prices, snippets once`);
+        }, { locale, viewport }, { strict: true });
+      }
+    }
+  },
+
+  // The playground as a plain user, in both languages at both sizes: every client protocol streamed and one answer
+  // whole, the conversation carried from turn to turn, the settings in each request's body, the served model and
+  // the ledger's tokens and cost under each answer, and the request recorded as the user's under its playground key.
+  async playground() {
+    const user = process.env.SWITCHYARD_PLAIN_USER;
+    const BODY_FIELDS = {
+      chat: b => [b.messages[0].content, b.temperature, b.max_tokens, b.messages.length],
+      responses: b => [b.instructions, b.temperature, b.max_output_tokens, b.input.length],
+      messages: b => [b.system, b.temperature, b.max_tokens, b.messages.length],
+      gemini: b => [b.systemInstruction.parts[0].text, b.generationConfig.temperature, b.generationConfig.maxOutputTokens, b.contents.length],
+    };
+    for (const [lang, locale] of Object.entries(LANGS)) {
+      for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+        await withPage(async page => {
+          const sent = [];
+          page.on('request', request => {
+            if (request.url().includes('/admin/playground/')) sent.push({ url: request.url(), body: JSON.parse(request.postData()) });
+          });
+          await loginWithPassword(page, user, process.env.SWITCHYARD_PLAIN_USER_PASSWORD);
+          await openPage(page, 'playground', size === 'phone');
+          await page.waitForSelector('#play-model option[value="gpt-4o-mini"]', { state: 'attached' });
+          assert.equal(await page.isDisabled('#play-group'), true, 'a user plays in its own group only');
+          await page.selectOption('#play-model', 'gpt-4o-mini');
+          await page.fill('#play-system', 'Answer briefly.');
+          await page.fill('#play-temperature', '0.3');
+          await page.fill('#play-max-tokens', '64');
+          const protocols = lang === 'en' && size === 'desktop' ? ['chat', 'responses', 'messages', 'gemini'] : [size === 'phone' ? 'messages' : 'gemini', 'chat'];
+          for (const [i, protocol] of protocols.entries()) {
+            await page.selectOption('#play-protocol', protocol);
+            // The last turn of each run is answered whole, not streamed.
+            if (i === protocols.length - 1) await page.uncheck('#play-stream');
+            await page.fill('#play-message', `Hello number ${i + 1}`);
+            await page.click('#play-send');
+            const answer = page.locator('.play-turn.assistant').nth(i);
+            await answer.locator('.play-ledger').waitFor();
+            assert.ok((await answer.locator('.play-text').textContent()).trim().length > 0, `${protocol}: an empty answer`);
+            assert.equal(await answer.locator('.notice.error').count(), 0, `${protocol}: the answer failed`);
+            assert.ok((await answer.locator('.play-facts').first().textContent()).includes('gpt-4o-mini'), `${protocol}: the served model is not named`);
+            const ledger = await answer.locator('.play-ledger').textContent();
+            assert.ok(/\$\d/.test(ledger) && /\d/.test(ledger), `${protocol}: tokens and cost: ${ledger}`);
+            const request = sent[i];
+            assert.ok(request.url.includes(protocol === 'gemini' ? '/v1beta/models/gpt-4o-mini:' : protocol === 'chat' ? '/chat/completions' : `/${protocol}`), request.url);
+            // System prompt, temperature, max tokens, and every turn so far (the chat's system message counts as one).
+            assert.deepEqual(BODY_FIELDS[protocol](request.body), ['Answer briefly.', 0.3, 64, 2 * i + 1 + (protocol === 'chat' ? 1 : 0)], `${protocol} body`);
+            const id = (await answer.locator('.play-request code').textContent()).trim();
+            const record = await page.evaluate(async rid => (await fetch(`/admin/requests/${rid}`)).json(), id);
+            assert.equal(record.key, `playground:${user}:${group}`, 'the request is the user\'s, under its playground key');
+            assert.equal(record.user, user);
+          }
+          await page.locator('.play-turn.assistant').last().scrollIntoViewIfNeeded();
+          await shot(page, `user-playground-${lang}-${size}`, size === 'desktop' ? `playground-${lang}` : null);
+          await assertFits(page, `playground ${lang} ${size}`);
+          await page.click('#play-clear');
+          assert.equal(await page.locator('.play-turn').count(), 0, 'a new conversation starts empty');
+          step(`playground in ${lang} at ${viewport.width}x${viewport.height}: ${protocols.join(', ')} answered, ledgered as ${user}`);
         }, { locale, viewport }, { strict: true });
       }
     }

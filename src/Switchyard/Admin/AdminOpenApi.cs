@@ -29,7 +29,8 @@ internal static class AdminOpenApi
         var paths = new JsonObject();
         foreach (var route in routes)
         {
-            var path = "/admin" + route.Pattern;
+            // A catch-all route value ({**target}) is one path parameter to OpenAPI.
+            var path = "/admin" + route.Pattern.Replace("{**", "{", StringComparison.Ordinal);
             var item = paths[path] as JsonObject ?? new JsonObject();
             paths[path] = item;
             item[route.Method.ToLowerInvariant()] = Operation(route, Ref);
@@ -109,7 +110,7 @@ internal static class AdminOpenApi
         {
             if (segment.StartsWith('{'))
             {
-                parameters.Add(new JsonObject { ["name"] = segment.Trim('{', '}'), ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } });
+                parameters.Add(new JsonObject { ["name"] = segment.Trim('{', '}', '*'), ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } });
             }
         }
         foreach (var (name, description) in route.Query)
@@ -212,7 +213,7 @@ internal static class AdminOpenApi
 
     private static string OperationId(AdminRoute route)
     {
-        var words = route.Pattern.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(s => s.StartsWith('{') ? "By" + Capital(s.Trim('{', '}')) : Capital(s));
+        var words = route.Pattern.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(s => s.StartsWith('{') ? "By" + Capital(s.Trim('{', '}', '*')) : Capital(s));
         return route.Method.ToLowerInvariant() + string.Concat(words);
     }
 

@@ -7,6 +7,8 @@ namespace Switchyard.Admin;
 /// <summary>The admin API's route table: every endpoint, its role floor (see <see cref="AdminAccess"/>) and its documentation.</summary>
 internal static class AdminRoutes
 {
+    private static readonly (string, string)[] PlaygroundGroup = [("group", "The group to play in: your own unless you are a super admin.")];
+
     private static readonly (string, string)[] Paging = [("limit", "Page size, 1 to 1000 (default 100)."), ("cursor", "The next_cursor of the previous page.")];
 
     public static IReadOnlyList<AdminRoute> Build(IServiceProvider services)
@@ -27,6 +29,7 @@ internal static class AdminRoutes
         var prices = Make<PricesAdmin>();
         var resets = Make<PasswordResetAdmin>();
         var routes = Make<RoutesAdmin>();
+        var playground = Make<PlaygroundAdmin>();
         var json = TenancyJsonContext.Default;
 
         return
@@ -157,6 +160,17 @@ internal static class AdminRoutes
             new("GET", "/requests/{id}/bodies", GroupAdmin, "requests",
                 "The stored, redacted prompt and completion of one request (groups with store_bodies only; group admins: their group's).",
                 (Func<HttpContext, string, Task<IResult>>)requests.BodiesAsync) { Response = json.RequestBodiesView },
+
+            new("POST", "/playground/v1/chat/completions", User, "playground",
+                "The console's playground: an OpenAI Chat Completions request run as you, with your group's models, limits and prices, ledgered like any (super admins and the master key: ?group= picks the group).",
+                (Func<HttpContext, Task>)playground.ChatAsync) { Query = PlaygroundGroup },
+            new("POST", "/playground/v1/responses", User, "playground", "The playground's OpenAI Responses request, run as you.",
+                (Func<HttpContext, Task>)playground.ResponsesAsync) { Query = PlaygroundGroup },
+            new("POST", "/playground/v1/messages", User, "playground", "The playground's Anthropic Messages request, run as you.",
+                (Func<HttpContext, Task>)playground.MessagesAsync) { Query = PlaygroundGroup },
+            new("POST", "/playground/v1beta/models/{**target}", User, "playground",
+                "The playground's Gemini request (target: {model}:generateContent or {model}:streamGenerateContent with alt=sse), run as you.",
+                (Func<HttpContext, string, Task>)playground.GeminiAsync) { Query = [("alt", "sse to stream."), .. PlaygroundGroup] },
 
             new("GET", "/audit", SuperAdmin, "audit", "The audit log, newest first.",
                 (Func<HttpContext, Task<IResult>>)audit.ListAsync)

@@ -159,10 +159,15 @@ internal sealed class GroupsAdmin(GroupStore groups, UserStore users, KeyStore k
         {
             return AdminErrors.Result(409, $"Group '{name}' is declared in the config file; remove it there.", code: "declared_in_config");
         }
-        if ((await users.ListAsync(http.RequestAborted)).Any(u => u.Config.Group == name)
-            || (await keys.ListAsync(http.RequestAborted)).Any(k => k.Group == name && k.RevokedAt is null))
+        var active = (await keys.ListAsync(http.RequestAborted)).Where(k => k.Group == name && k.RevokedAt is null).ToList();
+        if ((await users.ListAsync(http.RequestAborted)).Any(u => u.Config.Group == name) || active.Any(k => k.Source != KeySources.Playground))
         {
             return AdminErrors.Result(409, $"Group '{name}' still has users or active keys.", code: "group_in_use");
+        }
+        // Playground keys left by super admins who played in the group (its members' would have kept it in use).
+        foreach (var playground in active)
+        {
+            await keys.RevokeAsync(playground.Id, time.GetUtcNow(), http.RequestAborted);
         }
         await groups.DeleteAsync(name, http.RequestAborted);
         await state.ChangedAsync(http.RequestAborted);

@@ -155,9 +155,15 @@ internal sealed class KeysAdmin(KeyStore store, GroupStore groups, StateReloader
         {
             return AdminErrors.Forbidden("You may change only your own keys, or as a group admin your group's keys of users whose role is below yours.");
         }
-        if (key.Source != KeySources.Api)
+        if (key.Source == KeySources.Config)
         {
             return AdminErrors.Result(409, $"Key '{key.Name}' is declared in the config file; change it there.", "id", "declared_in_config");
+        }
+        // The playground finds its keys by source, user and group; the name only tells people what the key is.
+        if (request.Name is not null && request.Name != key.Name
+            && (key.Source == KeySources.Playground || request.Name.StartsWith(KeySources.PlaygroundPrefix, StringComparison.Ordinal)))
+        {
+            return ReservedName();
         }
         if (key.RevokedAt is not null)
         {
@@ -234,6 +240,10 @@ internal sealed class KeysAdmin(KeyStore store, GroupStore groups, StateReloader
         {
             return AdminErrors.Result(400, "'name' is required (at most 128 characters).", "name");
         }
+        if (request.Name.StartsWith(KeySources.PlaygroundPrefix, StringComparison.Ordinal))
+        {
+            return ReservedName();
+        }
         if (string.IsNullOrWhiteSpace(request.Group))
         {
             return AdminErrors.Result(400, "'group' is required.", "group");
@@ -259,11 +269,14 @@ internal sealed class KeysAdmin(KeyStore store, GroupStore groups, StateReloader
         return ValidateSettings(request.Models, request.AllowedIps, request.ExpiresAt);
     }
 
+    private static IResult ReservedName() => AdminErrors.Result(400,
+        $"Names starting with '{KeySources.PlaygroundPrefix}' belong to the console's playground keys, whose names do not change.", "name", "name_reserved");
+
     private static IResult NotFound() => AdminErrors.Result(404, "No such key.", "id", "key_not_found");
 
-    private static string Json(KeyView view) => JsonSerializer.Serialize(view, AdminJsonContext.Default.KeyView);
+    internal static string Json(KeyView view) => JsonSerializer.Serialize(view, AdminJsonContext.Default.KeyView);
 
-    private static KeyView View(VirtualKey key) => new()
+    internal static KeyView View(VirtualKey key) => new()
     {
         Id = key.Id,
         Name = key.Name,

@@ -182,9 +182,15 @@ internal sealed class UsersAdmin(UserStore users, GroupStore groups, KeyStore ke
         {
             return AdminErrors.Result(409, $"User '{name}' is declared in the config file; remove it there.", code: "declared_in_config");
         }
-        if ((await keys.ListAsync(http.RequestAborted)).Any(k => k.User == name && k.RevokedAt is null))
+        var active = (await keys.ListAsync(http.RequestAborted)).Where(k => k.User == name && k.RevokedAt is null).ToList();
+        if (active.Any(k => k.Source != KeySources.Playground))
         {
             return AdminErrors.Result(409, $"User '{name}' still has active keys; revoke them first.", code: "user_in_use");
+        }
+        // The console made the user's playground keys, not the user: they go with it.
+        foreach (var playground in active)
+        {
+            await keys.RevokeAsync(playground.Id, time.GetUtcNow(), http.RequestAborted);
         }
         await users.DeleteAsync(name, http.RequestAborted);
         await sessions.EndAllAsync(name, http.RequestAborted);

@@ -36,7 +36,16 @@ public sealed partial class ChatRelay(
 {
     private readonly FrozenDictionary<string, IProviderAdapter> _providers = providers.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
 
-    public async Task HandleAsync(HttpContext http, ClientProtocol protocol)
+    public Task HandleAsync(HttpContext http, ClientProtocol protocol) => HandleAsync(http, protocol, null);
+
+    /// <summary>
+    /// A request whose caller was already identified another way (the console's playground, signed in as a user): it
+    /// runs as <paramref name="key"/> with every check after authentication, so its limits, models and ledger record are
+    /// those of any request made with that key.
+    /// </summary>
+    public Task HandleAsAsync(HttpContext http, ClientProtocol protocol, VirtualKey key) => HandleAsync(http, protocol, key);
+
+    private async Task HandleAsync(HttpContext http, ClientProtocol protocol, VirtualKey? identified)
     {
         var context = new RelayContext(protocol.Endpoint, time) { BeforeAnswer = _journalAhead ??= JournalAheadAsync };
         http.Response.Headers["x-request-id"] = context.RequestId;
@@ -44,7 +53,7 @@ public sealed partial class ChatRelay(
         var span = Telemetry.Tracing.GatewayTracing.StartRequest(http.Request, context.Endpoint);
         try
         {
-            if (await RunAsync(http, protocol, context) is { } error && !(error.Kind == GatewayErrorKind.ClientDisconnected && context.ClientHasEnd))
+            if (await RunAsync(http, protocol, context, identified) is { } error && !(error.Kind == GatewayErrorKind.ClientDisconnected && context.ClientHasEnd))
             {
                 context.Fail(error);
                 if (!http.Response.HasStarted)
@@ -193,7 +202,7 @@ public sealed partial class ChatRelay(
     /// <summary>This gateway instance's hop marker (see <see cref="RelayHeaders.Hop"/>), random per start.</summary>
     private readonly string _instance = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
 
-    private async Task<GatewayError?> RunAsync(HttpContext http, ClientProtocol protocol, RelayContext context)
+    private async Task<GatewayError?> RunAsync(HttpContext http, ClientProtocol protocol, RelayContext context, VirtualKey? identified)
     {
         if (RelayHeaders.NextHops(http.Request, _instance) is not { } hops)
         {
@@ -202,7 +211,11 @@ public sealed partial class ChatRelay(
             { Code = "loop_detected" });
         }
         context.Hops = hops;
-        if (KeyAuthentication.Authenticate(keys, protocol.ApiKey(http.Request), context, http) is { } authError)
+        if (identified is not null)
+        {
+            context.Key = identified;
+        }
+        else if (KeyAuthentication.Authenticate(keys, protocol.ApiKey(http.Request), context, http) is { } authError)
         {
             return context.Refuse(authError);
         }

@@ -36,6 +36,17 @@ public sealed class KeyStore(SqlDialect dialect)
         return row is null ? null : ToKey(row);
     }
 
+    /// <summary>The newest unrevoked console-playground key of <paramref name="user"/> (null: the master key) in <paramref name="group"/>.</summary>
+    public async Task<VirtualKey?> FindPlaygroundAsync(string? user, string group, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        var row = await connection.QueryFirstOrDefaultAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM virtual_keys WHERE source = @source AND group_name = @group AND revoked_at IS NULL"
+            + (user is null ? " AND user_name IS NULL" : " AND user_name = @user") + " ORDER BY created_at DESC LIMIT 1",
+            new { source = KeySources.Playground, group, user }, cancellationToken: cancellationToken));
+        return row is null ? null : ToKey(row);
+    }
+
     /// <returns>False when the name is taken.</returns>
     public async Task<bool> InsertAsync(VirtualKey key, CancellationToken cancellationToken)
     {

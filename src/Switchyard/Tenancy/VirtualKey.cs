@@ -64,4 +64,9 @@ public static class KeySources
 {
     public const string Config = "config";
     public const string Api = "api";
+
+    /// <summary>Made by the console's playground for one user in one group; its name starts with <see cref="PlaygroundPrefix"/>.</summary>
+    public const string Playground = "playground";
+
+    public const string PlaygroundPrefix = "playground:";
 }

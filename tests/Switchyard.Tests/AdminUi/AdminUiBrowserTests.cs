@@ -54,7 +54,8 @@ public sealed class AdminUiBrowserTests
     /// Name and password: a wrong one refused, an HttpOnly session cookie, writes only with the CSRF header, a key
     /// created and revoked through the session, logout; a group admin sees neither channels nor other groups;
     /// a user sees only its own keys and usage, its limits and its group's, the models it may use at its group's prices
-    /// and a new key's client set-ups; every page of a group admin and of a user in both languages and sizes.
+    /// and a new key's client set-ups; every page of a group admin and of a user in both languages and sizes; the
+    /// playground as the user in each client protocol, its answers' served model, tokens and cost, ledgered as the user's.
     /// </summary>
     [Fact]
     public async Task PasswordLogin_GroupAdmin_AndUser_Scenarios()
@@ -69,7 +70,7 @@ public sealed class AdminUiBrowserTests
             ],
             Groups = [.. config.Groups.Select(g => g.Name == "team" ? g with { Limits = new LimitsConfig { Rpm = 1000 }, PriceMultiplier = 1.5m } : g)],
         });
-        await BrowserRunner.RunAsync(gateway, ["password-login", "group-admin", "user-role", "self-service", "tour-roles"], new Dictionary<string, string>
+        await BrowserRunner.RunAsync(gateway, ["password-login", "group-admin", "user-role", "self-service", "tour-roles", "playground"], new Dictionary<string, string>
         {
             ["SWITCHYARD_ADMIN_USER"] = "root",
             ["SWITCHYARD_ADMIN_PASSWORD"] = AdminPassword,

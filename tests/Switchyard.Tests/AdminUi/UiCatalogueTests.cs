@@ -17,6 +17,8 @@ public sealed partial class UiCatalogueTests
     private static readonly HashSet<string> NotText = new(StringComparer.Ordinal)
     {
         "Switchyard", "Bearer ", "Content-Type", "Authorization", "Accept", "English", "中文",
+        // A KeyboardEvent.key value, not text.
+        "Enter",
     };
 
     [Fact]

@@ -54,15 +54,33 @@ async function errorOf(response) {
   return error;
 }
 
-/** Sends one admin API request; answers the parsed JSON (or text with {text: true}), throws ApiError. */
-export async function request(method, path, body, options = {}) {
-  const headers = { Accept: options.text ? 'text/csv, text/plain, */*' : 'application/json' };
-  const key = options.key ?? adminKey();
+function credentials(method, headers, key) {
   if (key) {
-    headers.Authorization = `Bearer ${key}`;
+    headers.Authorization = 'Bearer ' + key;
   } else if (method !== 'GET' && method !== 'HEAD' && csrfToken) {
     headers['x-csrf-token'] = csrfToken;
   }
+  return headers;
+}
+
+/**
+ * POSTs JSON and answers the response itself, unread, so its body can be read as it streams (the playground);
+ * throws ApiError for a refusal, whichever API's error shape it comes in (all of them carry error.message).
+ */
+export async function open(path, body, signal) {
+  const headers = credentials('POST', { Accept: 'text/event-stream, application/json', 'Content-Type': 'application/json' }, adminKey());
+  const response = await fetch(path, { method: 'POST', headers, body: JSON.stringify(body), credentials: 'same-origin', cache: 'no-store', signal });
+  if (!response.ok) {
+    const error = await errorOf(response);
+    error.requestId = response.headers.get('x-request-id');
+    throw error;
+  }
+  return response;
+}
+
+/** Sends one admin API request; answers the parsed JSON (or text with {text: true}), throws ApiError. */
+export async function request(method, path, body, options = {}) {
+  const headers = credentials(method, { Accept: options.text ? 'text/csv, text/plain, */*' : 'application/json' }, options.key ?? adminKey());
   // A file's text (a CSV export) goes as it is; anything else as JSON.
   const raw = typeof body === 'string' && options.contentType;
   if (body !== undefined) headers['Content-Type'] = raw ? options.contentType : 'application/json';

@@ -7,6 +7,7 @@ import * as theme from './theme.js';
 import { renderLogin } from './pages/login.js';
 import { renderReset } from './pages/reset.js';
 import * as overview from './pages/overview.js';
+import * as playground from './pages/playground.js';
 import * as keys from './pages/keys.js';
 import * as users from './pages/users.js';
 import * as groups from './pages/groups.js';
@@ -20,6 +21,7 @@ import * as reports from './pages/reports.js';
 
 const PAGES = {
   overview: { title: () => t('page.overview'), module: overview },
+  playground: { title: () => t('page.playground'), module: playground },
   keys: { title: () => t('page.keys'), module: keys },
   users: { title: () => t('page.users'), module: users },
   groups: { title: () => t('page.groups'), module: groups },

@@ -4,9 +4,9 @@ import * as api from './api.js';
 export const ROLES = { super: 'super_admin', group: 'group_admin', user: 'user' };
 
 const PAGES_BY_ROLE = {
-  super_admin: ['overview', 'keys', 'users', 'groups', 'channels', 'models', 'routes', 'usage', 'requests', 'reports', 'audit'],
-  group_admin: ['overview', 'keys', 'users', 'groups', 'models', 'routes', 'usage', 'requests'],
-  user: ['overview', 'keys', 'models', 'usage', 'requests'],
+  super_admin: ['overview', 'playground', 'keys', 'users', 'groups', 'channels', 'models', 'routes', 'usage', 'requests', 'reports', 'audit'],
+  group_admin: ['overview', 'playground', 'keys', 'users', 'groups', 'models', 'routes', 'usage', 'requests'],
+  user: ['overview', 'playground', 'keys', 'models', 'usage', 'requests'],
 };
 
 let current = null;

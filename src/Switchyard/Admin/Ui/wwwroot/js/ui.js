@@ -75,7 +75,7 @@ export function roleLabel(role) {
 
 /** Where an entity is defined: the config file or the admin API. */
 export function sourceLabel(source) {
-  return source === 'api' ? t('source.api') : t('source.config');
+  return source === 'api' ? t('source.api') : source === 'playground' ? t('source.playground') : t('source.config');
 }
 
 export function badge(text, kind) {

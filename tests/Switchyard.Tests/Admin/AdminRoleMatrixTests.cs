@@ -121,6 +121,13 @@ public sealed class AdminRoleMatrixTests
             R("GET", "/admin/prices", _ => "/admin/prices", supers),
             R("GET", "/admin/requests/{id}", _ => "/admin/requests/req_matrix_bodies", teamAdmins, hidden: [OtherLead, User]),
             R("GET", "/admin/requests/{id}/bodies", _ => "/admin/requests/req_matrix_bodies/bodies", teamAdmins, hidden: [OtherLead]),
+            // In team: its members and super admins play there; the other group's admin may not.
+            R("POST", "/admin/playground/v1/chat/completions", _ => "/admin/playground/v1/chat/completions?group=team", [Master, Super, Lead, User],
+                _ => """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""),
+            R("POST", "/admin/playground/v1/responses", _ => "/admin/playground/v1/responses?group=team", [Master, Super, Lead, User],
+                _ => """{"model":"gpt-4o-mini","input":"hi"}"""),
+            R("POST", "/admin/playground/v1/messages", _ => "/admin/playground/v1/messages?group=team", [Master, Super, Lead, User],
+                _ => """{"model":"claude-sonnet-4-5","max_tokens":8,"messages":[{"role":"user","content":"hi"}]}"""),
             R("GET", "/admin/audit", _ => "/admin/audit", supers),
             R("GET", "/admin/audit/verify", _ => "/admin/audit/verify", supers),
             R("GET", "/admin/audit/export", _ => "/admin/audit/export", supers),

@@ -270,7 +270,7 @@ public sealed partial class ChatRelay(
 
     private static HttpRequestMessage NewMessage(Routing.ChannelRoute route, string path, ReadOnlyMemory<byte> body, bool stream, string hops)
     {
-        var message = new HttpRequestMessage(HttpMethod.Post, new Uri(route.Channel.BaseUrl, path))
+        var message = new HttpRequestMessage(HttpMethod.Post, route.Channel.UrlFor(path))
         {
             Content = new ReadOnlyMemoryContent(body),
             Version = System.Net.HttpVersion.Version11,

@@ -49,6 +49,26 @@ public sealed class Channel
     public ChannelConfig Config { get; }
     public string Name => Config.Name;
     public Uri BaseUrl { get; }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Uri> _urls = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// <see cref="BaseUrl"/> with <paramref name="path"/> appended. A channel is asked for a handful of paths (one per
+    /// endpoint and model), so each is parsed once rather than per request; past 256 the rest are made afresh.
+    /// </summary>
+    public Uri UrlFor(string path)
+    {
+        if (_urls.TryGetValue(path, out var url))
+        {
+            return url;
+        }
+        url = new Uri(BaseUrl, path);
+        if (_urls.Count < 256)
+        {
+            _urls.TryAdd(path, url);
+        }
+        return url;
+    }
     public IReadOnlyList<ChannelKey> Keys => _keys;
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Dapper;
+using SQLitePCL;
 using Switchyard.Billing;
 using Switchyard.Configuration;
 using Switchyard.Contracts;
@@ -40,7 +41,7 @@ public sealed class LedgerStore(SqlDialect dialect)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var prices = await StorePricesAsync(connection, transaction, records, cancellationToken);
         var inserted = dialect.Kind == DatabaseKind.Sqlite
-            ? await InsertRecordsOneByOneAsync(connection, transaction, records, cancellationToken)
+            ? InsertRecordsOneByOne((Microsoft.Data.Sqlite.SqliteConnection)connection, records)
             : await CopyRecordsAsync((Npgsql.NpgsqlConnection)connection, records, cancellationToken);
         await RequestBodyStore.InsertAsync(connection, transaction, records, cancellationToken);
         // A request id the database already held (a replayed batch) adds nothing to the rollups.
@@ -55,38 +56,102 @@ public sealed class LedgerStore(SqlDialect dialect)
     /// <summary>
     /// SQLite: one single-row statement, compiled once and re-run per record inside the transaction. With no network
     /// round trip to save, this beats multi-row statements, whose thousands of parameters cost more to parse and bind
-    /// than the rows cost to insert. Returns the request ids that were new.
+    /// than the rows cost to insert. The values are bound straight through SQLite's API rather than as ADO.NET
+    /// parameters: boxing 34 values per row and binding each through the provider's type inference cost about as much
+    /// as SQLite's own insert (the ledger's largest item in the request path's profile). Returns the request ids that
+    /// were new.
     /// </summary>
-    private static async Task<HashSet<string>> InsertRecordsOneByOneAsync(DbConnection connection, DbTransaction transaction,
-        IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken)
+    private static HashSet<string> InsertRecordsOneByOne(Microsoft.Data.Sqlite.SqliteConnection connection, IReadOnlyList<UsageRecord> records)
     {
         var inserted = new HashSet<string>(StringComparer.Ordinal);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = new StringBuilder("INSERT INTO usage_records (").AppendJoin(", ", Columns).Append(") VALUES (")
-            .AppendJoin(", ", Columns.Select((_, c) => "@p" + c.ToString(CultureInfo.InvariantCulture))).Append(") ON CONFLICT DO NOTHING").ToString();
-        var parameters = new DbParameter[Columns.Length];
-        for (var c = 0; c < Columns.Length; c++)
+        var db = connection.Handle!;
+        var sql = new StringBuilder("INSERT INTO usage_records (").AppendJoin(", ", Columns).Append(") VALUES (")
+            .AppendJoin(", ", Columns.Select((_, c) => "?" + (c + 1).ToString(CultureInfo.InvariantCulture))).Append(") ON CONFLICT DO NOTHING").ToString();
+        Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
+        using (statement)
         {
-            parameters[c] = command.CreateParameter();
-            parameters[c].ParameterName = "@p" + c.ToString(CultureInfo.InvariantCulture);
-            command.Parameters.Add(parameters[c]);
-        }
-        await command.PrepareAsync(cancellationToken);
-        var values = new object?[Columns.Length];
-        foreach (var record in records)
-        {
-            Fill(values, record);
-            for (var c = 0; c < values.Length; c++)
+            foreach (var record in records)
             {
-                parameters[c].Value = values[c] ?? DBNull.Value;
-            }
-            if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
-            {
-                inserted.Add(record.RequestId);
+                Bind(statement, record);
+                var step = raw.sqlite3_step(statement);
+                if (step != raw.SQLITE_DONE)
+                {
+                    Check(db, step);
+                }
+                if (raw.sqlite3_changes(db) == 1)
+                {
+                    inserted.Add(record.RequestId);
+                }
+                Check(db, raw.sqlite3_reset(statement));
             }
         }
         return inserted;
+    }
+
+    private static void Check(sqlite3 db, int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            Microsoft.Data.Sqlite.SqliteException.ThrowExceptionForRC(rc, db);
+        }
+    }
+
+    /// <summary>The record's values in <see cref="Columns"/> order (SQLite numbers parameters from 1; null binds NULL).</summary>
+    private static void Bind(sqlite3_stmt s, UsageRecord r)
+    {
+        Text(s, 1, r.RequestId);
+        raw.sqlite3_bind_int64(s, 2, r.CreatedAt.ToUnixTimeMilliseconds());
+        Text(s, 3, r.Endpoint);
+        Text(s, 4, r.KeyId);
+        Text(s, 5, r.KeyName);
+        Text(s, 6, r.User);
+        Text(s, 7, r.Group);
+        Text(s, 8, r.RequestedModel);
+        Text(s, 9, r.ServedModel);
+        Text(s, 10, r.Channel);
+        raw.sqlite3_bind_int64(s, 11, r.Status);
+        raw.sqlite3_bind_int64(s, 12, r.Usage.Input);
+        raw.sqlite3_bind_int64(s, 13, r.Usage.Output);
+        raw.sqlite3_bind_int64(s, 14, r.Usage.Cached);
+        raw.sqlite3_bind_int64(s, 15, r.Usage.CacheWrite);
+        raw.sqlite3_bind_int64(s, 16, r.Usage.Reasoning);
+        raw.sqlite3_bind_int64(s, 17, ToPico(r.CostUsd));
+        raw.sqlite3_bind_int64(s, 18, r.LatencyMs);
+        if (r.TtfbMs is { } ttfb)
+        {
+            raw.sqlite3_bind_int64(s, 19, ttfb);
+        }
+        else
+        {
+            raw.sqlite3_bind_null(s, 19);
+        }
+        raw.sqlite3_bind_int64(s, 20, r.Stream ? 1 : 0);
+        Text(s, 21, r.ErrorKind);
+        Text(s, 22, StorageJson.Attempts(r.Attempts));
+        Text(s, 23, r.PriceVersion);
+        raw.sqlite3_bind_int64(s, 24, r.UsageEstimated ? 1 : 0);
+        raw.sqlite3_bind_int64(s, 25, r.EstimatedUsage.Input);
+        raw.sqlite3_bind_int64(s, 26, r.EstimatedUsage.Output);
+        raw.sqlite3_bind_int64(s, 27, ToPico(r.EstimatedCostUsd));
+        Text(s, 28, r.Note);
+        Text(s, 29, r.Route);
+        Text(s, 30, r.Arm);
+        raw.sqlite3_bind_int64(s, 31, r.Refused ? 1 : 0);
+        Text(s, 32, r.Error);
+        Text(s, 33, r.FallbackFrom);
+        raw.sqlite3_bind_int64(s, 34, r.AttemptCount);
+
+        static void Text(sqlite3_stmt s, int index, string? value)
+        {
+            if (value is null)
+            {
+                raw.sqlite3_bind_null(s, index);
+            }
+            else
+            {
+                raw.sqlite3_bind_text(s, index, value);
+            }
+        }
     }
 
     private static readonly NpgsqlTypes.NpgsqlDbType[] CopyTypes = Columns.Select(c => c switch

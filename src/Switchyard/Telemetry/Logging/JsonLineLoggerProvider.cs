@@ -17,6 +17,16 @@ public sealed class JsonLineLoggerProvider : ILoggerProvider
     private const int QueueCapacity = 16_384;
     private const int BatchBytes = 64 * 1024;
 
+    /// <summary>
+    /// Woken with fewer lines than <see cref="GatherBelow"/> queued, the writer waits this long for more before it
+    /// writes. Under load one write then carries a few dozen lines, and the logging threads stop paying a wake-up of
+    /// the writer for nearly every line (both showed in profiles at several µs per request). A line reaches stdout at
+    /// most this much later.
+    /// </summary>
+    private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(5);
+
+    private const int GatherBelow = 256;
+
     private readonly JsonLogFormatter _formatter;
     private readonly Stream _output;
     private readonly Channel<Line> _queue;
@@ -77,6 +87,10 @@ public sealed class JsonLineLoggerProvider : ILoggerProvider
         var reader = _queue.Reader;
         while (WaitForLines(reader))
         {
+            if (reader.Count < GatherBelow && Volatile.Read(ref _disposed) == 0)
+            {
+                Thread.Sleep(Gather);
+            }
             var length = 0;
             while (reader.TryRead(out var line))
             {

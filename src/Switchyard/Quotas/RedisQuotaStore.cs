@@ -35,7 +35,7 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
     public async ValueTask<(QuotaTicket? Ticket, QuotaDenial? Denial)> AdmitAsync(QuotaPlan plan, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var ticket = new QuotaTicket(plan, now) { Issuer = this, RedisId = Guid.NewGuid().ToString("N") };
+        var ticket = new QuotaTicket(plan, now) { Issuer = this, RedisId = NewReservationId() };
         var keySets = KeySets(plan, now);
         var args = new List<RedisArg>(8 + (plan.Scopes.Count * (1 + QuotaScripts.LimitsPerScope)))
         {
@@ -161,15 +161,37 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
     }
 
     /// <summary>
+    /// A reservation's member in the in-flight set: unique among the reservations alive at once across instances, not
+    /// secret, so <see cref="Random.Shared"/> (128 bits) rather than a GUID, which costs a system call per admission.
+    /// </summary>
+    private static string NewReservationId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Random.Shared.NextBytes(bytes);
+        return Convert.ToHexStringLower(bytes);
+    }
+
+    /// <summary>
     /// The keys change only when the scope's local day does, so each scope's set is made once a day and shared by its
-    /// requests (the batcher then recognises a set by reference). Bounded: past 10,000 scopes the cache starts over.
+    /// requests (the batcher then recognises a set by reference), and is used without converting the time to the
+    /// scope's zone while the instant is well inside that day (an hour off either end, which covers any daylight-saving
+    /// shift). Bounded: past 10,000 scopes the cache starts over.
     /// </summary>
     private static string[] KeySet(QuotaScope scope, DateTimeOffset at)
     {
-        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, scope.TimeZone).DateTime);
         var cacheKey = (scope.Id, scope.TimeZone.Id);
-        if (KeySetCache.TryGetValue(cacheKey, out var cached) && cached.Day == day)
+        var cached = KeySetCache.GetValueOrDefault(cacheKey);
+        if (cached.Keys is not null && at >= cached.From && at < cached.Until)
         {
+            return cached.Keys;
+        }
+        var local = TimeZoneInfo.ConvertTime(at, scope.TimeZone);
+        var day = DateOnly.FromDateTime(local.DateTime);
+        var from = at - local.TimeOfDay + TimeSpan.FromHours(1);
+        var until = at + (local.Date.AddDays(1) - local.DateTime) - TimeSpan.FromHours(1);
+        if (cached.Keys is not null && cached.Day == day)
+        {
+            KeySetCache[cacheKey] = cached with { From = from, Until = until };
             return cached.Keys;
         }
         var prefix = "sy:q:" + scope.Id;
@@ -182,11 +204,14 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
         {
             KeySetCache.Clear();
         }
-        KeySetCache[cacheKey] = (day, keys);
+        KeySetCache[cacheKey] = new CachedKeySet(day, keys, from, until);
         return keys;
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Scope, string TimeZone), (DateOnly Day, string[] Keys)> KeySetCache = new();
+    /// <param name="From">From this instant to <paramref name="Until"/>, <paramref name="Keys"/> are the day's without asking the time zone.</param>
+    private readonly record struct CachedKeySet(DateOnly Day, string[] Keys, DateTimeOffset From, DateTimeOffset Until);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Scope, string TimeZone), CachedKeySet> KeySetCache = new();
 
     /// <summary>Dollars as integer nano-dollars: exact sums in Redis; a request's cost rounds by at most half a nano-dollar.</summary>
     public static long Nano(decimal usd) => (long)decimal.Round(usd * 1_000_000_000m, MidpointRounding.ToEven);

@@ -202,6 +202,41 @@ public sealed class RedisQuotaStoreTests : IAsyncLifetime
         Assert.Equal((100L, 0.2m, 0L), (usage.TokensToday, usage.UsdTotal, usage.InFlight));
     }
 
+    /// <summary>
+    /// A daily limit in the scope's own time zone: its counter holds through the local day, late in it too (where the
+    /// store asks the zone again), a new one starts at local midnight, and a clock set back finds the old day's again.
+    /// </summary>
+    [Fact]
+    public async Task DailyTokens_InTheScopesZone_StartAfreshAtLocalMidnight()
+    {
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        // Noon in Shanghai (UTC+8).
+        var time = new ManualTimeProvider(new DateTimeOffset(2030, 3, 14, 4, 0, 0, TimeSpan.Zero));
+        var link = new RedisLink(TestRedis.Options, NullLoggerFactory.Instance, time);
+        _links.Add(link);
+        var store = new RedisQuotaStore(link, true, new MemoryQuotaStore(time), time, NullLogger<RedisQuotaStore>.Instance);
+        var plan = new QuotaPlan([new QuotaScope("test:" + Guid.NewGuid().ToString("N"), "key k", new LimitsConfig { TokensPerDay = 100 }, shanghai)], 60, 0m);
+
+        var (first, _) = await store.AdmitAsync(plan, default);
+        await store.SettleAsync(first!, 60, 0m, default);
+        time.Advance(TimeSpan.FromHours(6));
+        Assert.Equal("tokens_per_day", (await store.AdmitAsync(plan, default)).Denial?.Limit);
+        // 23:59 local: the same day, 60 of 100 used.
+        time.Advance(TimeSpan.FromHours(5) + TimeSpan.FromMinutes(59));
+        Assert.Equal("tokens_per_day", (await store.AdmitAsync(plan, default)).Denial?.Limit);
+        // 00:01 local, the next day (still 14 March in UTC): a new day's counter.
+        time.Advance(TimeSpan.FromMinutes(2));
+        var (next, denial) = await store.AdmitAsync(plan, default);
+        Assert.Null(denial);
+        await store.SettleAsync(next!, 70, 0m, default);
+        Assert.Equal(70L, (await store.UsageAsync(plan.Scopes[0], default)).TokensToday);
+        // Two hours on, the same new day; then the clock set back to the evening before finds that day's 60 again.
+        time.Advance(TimeSpan.FromHours(2));
+        Assert.Equal("tokens_per_day", (await store.AdmitAsync(plan, default)).Denial?.Limit);
+        time.Advance(TimeSpan.FromHours(-4));
+        Assert.Equal(60L, (await store.UsageAsync(plan.Scopes[0], default)).TokensToday);
+    }
+
     [Fact]
     public async Task SettlingAfterExpiry_CountsTheUsageOnce()
     {

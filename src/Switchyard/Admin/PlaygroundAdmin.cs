@@ -67,7 +67,8 @@ internal sealed class PlaygroundAdmin(ChatRelay relay, ClientProtocols protocols
         {
             return (null, AdminErrors.Forbidden("The playground runs in your own group only."));
         }
-        if (!runtime.Config.Groups.Any(g => g.Name == group))
+        // The same test key creation makes: the playground's key is made in this group.
+        if (!runtime.Catalog.IsKnownGroup(group))
         {
             return (null, AdminErrors.Result(404, $"No group named '{group}'.", "group", "group_not_found"));
         }

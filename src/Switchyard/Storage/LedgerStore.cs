@@ -70,6 +70,11 @@ public sealed class LedgerStore(SqlDialect dialect)
         Check(db, raw.sqlite3_prepare_v2(db, sql, out var statement));
         using (statement)
         {
+            // Bind and Fill (PostgreSQL's COPY) each list the columns in order: a column added to one must be in both.
+            if (raw.sqlite3_bind_parameter_count(statement) != BoundColumns)
+            {
+                throw new InvalidOperationException($"usage_records has {Columns.Length} columns but Bind sets {BoundColumns}.");
+            }
             foreach (var record in records)
             {
                 Bind(statement, record);
@@ -95,6 +100,8 @@ public sealed class LedgerStore(SqlDialect dialect)
             Microsoft.Data.Sqlite.SqliteException.ThrowExceptionForRC(rc, db);
         }
     }
+
+    private const int BoundColumns = 34;
 
     /// <summary>The record's values in <see cref="Columns"/> order (SQLite numbers parameters from 1; null binds NULL).</summary>
     private static void Bind(sqlite3_stmt s, UsageRecord r)

@@ -42,21 +42,42 @@ internal sealed class QuotaBatcher(RedisLink redis)
     /// <summary>Script calls made so far (for tests: fewer than the operations when they overlapped).</summary>
     public long Calls => Interlocked.Read(ref _calls);
 
-    public async ValueTask<RespValue> RunAsync(BatchedOperation operation, CancellationToken cancellationToken)
+    /// <param name="before">Operations that go first, in the same call (lease reports that free room for this one).</param>
+    public async ValueTask<RespValue> RunAsync(BatchedOperation operation, List<BatchedOperation>? before, CancellationToken cancellationToken)
+    {
+        Enqueue(before, operation);
+        // A caller that gives up stops waiting; its operation still runs (it may already have), as a lone call would.
+        return await operation.Reply.Task.WaitAsync(cancellationToken);
+    }
+
+    public ValueTask<RespValue> RunAsync(BatchedOperation operation, CancellationToken cancellationToken) => RunAsync(operation, null, cancellationToken);
+
+    /// <summary>Queues operations whose replies nobody waits for (their failures are the caller's to observe).</summary>
+    public void Post(List<BatchedOperation> operations) => Enqueue(operations, null);
+
+    private void Enqueue(List<BatchedOperation>? operations, BatchedOperation? last)
     {
         bool send;
         lock (_gate)
         {
-            _waiting.Enqueue(operation);
-            send = !_sending;
-            _sending = true;
+            if (operations is not null)
+            {
+                foreach (var operation in operations)
+                {
+                    _waiting.Enqueue(operation);
+                }
+            }
+            if (last is not null)
+            {
+                _waiting.Enqueue(last);
+            }
+            send = !_sending && _waiting.Count > 0;
+            _sending |= send;
         }
         if (send)
         {
             _ = SendAsync();
         }
-        // A caller that gives up stops waiting; its operation still runs (it may already have), as a lone call would.
-        return await operation.Reply.Task.WaitAsync(cancellationToken);
     }
 
     private async Task SendAsync()

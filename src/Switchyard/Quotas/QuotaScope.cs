@@ -34,6 +34,9 @@ public sealed class QuotaTicket(QuotaPlan plan, DateTimeOffset reservedAt)
 
     /// <summary>The reservation's member in Redis's in-flight set.</summary>
     internal string? RedisId { get; set; }
+
+    /// <summary>Admitted from this instance's leases (<see cref="QuotaLeases"/>): settled through them.</summary>
+    internal bool Leased { get; init; }
     private int _closed;
 
     /// <summary>True the first time only: a ticket settles or releases once.</summary>

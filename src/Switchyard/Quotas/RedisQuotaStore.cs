@@ -6,12 +6,13 @@ namespace Switchyard.Quotas;
 
 /// <summary>
 /// Limits shared by every instance: a Lua script call admits (all scopes, atomically) and one settles, and the
-/// calls of concurrent requests share one round trip (<see cref="QuotaBatcher"/>). When Redis
+/// calls of concurrent requests share one round trip (<see cref="QuotaBatcher"/>). Far from its limits a scope is
+/// leased (<see cref="QuotaLeases"/>): most requests are then admitted and settled here, without a round trip. When Redis
 /// cannot be reached, <c>fail_open</c> falls back to this instance's own memory limits (logged) and
 /// <c>fail_closed</c> refuses with 503; either way the next request tries Redis again, so recovery needs no restart.
 /// </summary>
 public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, MemoryQuotaStore fallback, TimeProvider time, ILogger<RedisQuotaStore> logger)
-    : IQuotaStore
+    : IQuotaStore, IAsyncDisposable
 {
     /// <summary>How long an in-flight reservation holds a max_parallel slot if its instance dies before settling.</summary>
     public static readonly TimeSpan ReservationLifetime = TimeSpan.FromMinutes(15);
@@ -25,9 +26,15 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
     private long _fallbacks;
 
     private readonly QuotaBatcher _batches = new(redis);
+    private readonly QuotaLeases _leases = new();
+    private ITimer? _reporter;
+    private int _reporting;
 
     /// <summary>Script calls to Redis so far (for tests).</summary>
     internal long RedisCalls => _batches.Calls;
+
+    /// <summary>Requests admitted from leases, without a call to Redis (for tests).</summary>
+    internal long LeasedAdmissions => _leases.Drawn;
 
     /// <summary>Admissions served from memory because Redis was unreachable (for metrics and tests).</summary>
     public long Fallbacks => Interlocked.Read(ref _fallbacks);
@@ -35,17 +42,32 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
     public async ValueTask<(QuotaTicket? Ticket, QuotaDenial? Denial)> AdmitAsync(QuotaPlan plan, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var ticket = new QuotaTicket(plan, now) { Issuer = this, RedisId = NewReservationId() };
+        var second = now.ToUnixTimeSeconds();
         var keySets = KeySets(plan, now);
-        var args = new List<RedisArg>(8 + (plan.Scopes.Count * (1 + QuotaScripts.LimitsPerScope)))
+        var nanoUsd = Nano(plan.EstimatedUsd);
+        var leasable = Leasable(plan);
+        if (leasable)
+        {
+            StartReporting();
+            if (_leases.TryDraw(plan, keySets, second, plan.EstimatedTokens, nanoUsd, out var headers))
+            {
+                return (new QuotaTicket(plan, now) { Issuer = this, Leased = true, Headers = headers }, null);
+            }
+        }
+        var ask = leasable ? _leases.BeginAsk(plan, second) : 0;
+        var ticket = new QuotaTicket(plan, now) { Issuer = this, RedisId = NewReservationId() };
+        var leaseId = ask > 0 ? NewReservationId() : "-";
+        var args = new List<RedisArg>(10 + (plan.Scopes.Count * (1 + QuotaScripts.LimitsPerScope)))
         {
             "a",
             now.ToUnixTimeMilliseconds(),
-            now.ToUnixTimeSeconds(),
+            second,
             plan.EstimatedTokens,
-            Nano(plan.EstimatedUsd),
+            nanoUsd,
             ticket.RedisId,
             (now + _lifetime).ToUnixTimeMilliseconds(),
+            ask,
+            leaseId,
             plan.Scopes.Count,
         };
         var operation = new BatchedOperation(keySets, args);
@@ -65,14 +87,32 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
         RespValue result;
         try
         {
-            result = await _batches.RunAsync(operation, cancellationToken);
+            result = await _batches.RunAsync(operation, _leases.TakeReturns(), cancellationToken);
         }
         catch (RedisException e)
         {
+            _leases.EndAsk(plan);
             return await FallBackAsync(plan, e, cancellationToken);
+        }
+        catch (OperationCanceledException) when (ask > 0)
+        {
+            // The call still runs: a lease it brings is taken when it arrives, so it goes back in time.
+            _ = operation.Reply.Task.ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully && t.Result[0].AsInt64() == 0)
+                {
+                    _leases.Install(plan, keySets, second, leaseId, t.Result, plan.EstimatedTokens, nanoUsd);
+                }
+                else
+                {
+                    _leases.EndAsk(plan);
+                }
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
         }
         if (result[0].AsInt64() == 1)
         {
+            _leases.EndAsk(plan);
             var scope = plan.Scopes[(int)result[1].AsInt64()];
             var limit = result[2].AsString()!;
             var retry = result[3].AsInt64() switch
@@ -82,6 +122,10 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
                 var ms => TimeSpan.FromMilliseconds(ms),
             };
             return (null, new QuotaDenial(scope.Label, limit, Window(limit), LimitValue(scope.Limits, limit), retry));
+        }
+        if (ask > 0)
+        {
+            _leases.Install(plan, keySets, second, leaseId, result, plan.EstimatedTokens, nanoUsd);
         }
         ticket.Headers = new RateHeaders(
             result[1].AsInt64() is >= 0 and var rl ? rl : null, result[1].AsInt64() >= 0 ? Math.Max(0, result[2].AsInt64()) : null,
@@ -101,6 +145,11 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
             return;
         }
         var plan = ticket.Plan;
+        if (ticket.Leased)
+        {
+            _leases.Settle(KeySets(plan, ticket.ReservedAt), ticket.ReservedAt.ToUnixTimeSeconds(), tokens - plan.EstimatedTokens, Nano(usd) - Nano(plan.EstimatedUsd));
+            return;
+        }
         var args = new List<RedisArg>(8 + plan.Scopes.Count)
         {
             "s", ticket.RedisId!, ticket.ReservedAt.ToUnixTimeSeconds(), plan.EstimatedTokens, Nano(plan.EstimatedUsd), tokens, Nano(usd), plan.Scopes.Count,
@@ -121,11 +170,88 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
         }
     }
 
+    /// <summary>Scopes with a parallel limit are never leased: a slot is held for a request's whole life, not a second.</summary>
+    private static bool Leasable(QuotaPlan plan)
+    {
+        foreach (var scope in plan.Scopes)
+        {
+            if (scope.Limits.MaxParallel is not null)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void StartReporting()
+    {
+        if (_reporter is null && Interlocked.Exchange(ref _reporting, 1) == 0)
+        {
+            // Real time even under a test clock: reports must flow whatever the clock says.
+            _reporter = TimeProvider.System.CreateTimer(_ => Report(endAll: false), null, QuotaLeases.ReportEvery, QuotaLeases.ReportEvery);
+        }
+    }
+
+    /// <summary>Sends the leases' reports, returns and settlement sums (one call, shared with whatever else is queued).</summary>
+    private void Report(bool endAll)
+    {
+        if (_leases.TakeReports(time.GetUtcNow().ToUnixTimeSeconds(), endAll) is { } operations)
+        {
+            _batches.Post(operations);
+            _ = ObserveAsync(operations);
+        }
+    }
+
+    private async Task ObserveAsync(List<BatchedOperation> operations)
+    {
+        try
+        {
+            await Task.WhenAll(operations.Select(o => o.Reply.Task));
+        }
+        catch (RedisException e)
+        {
+            // Spent shares and settlement sums not reported stay as the leases counted them (their estimates); a lease
+            // not returned is taken back by the next admission once it expires.
+            LogSettleFailed(logger, e.Message);
+        }
+    }
+
+    /// <summary>Everything this instance holds or owes reported to Redis now (for the admin views and tests).</summary>
+    internal async Task FlushAsync(bool endLeases, CancellationToken cancellationToken)
+    {
+        if (_leases.TakeReports(time.GetUtcNow().ToUnixTimeSeconds(), endLeases) is { } operations)
+        {
+            _batches.Post(operations);
+            await Task.WhenAll(operations.Select(o => o.Reply.Task)).WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>For tests: stops reporting without returning anything, as a killed process would.</summary>
+    internal void Crash() => _reporter?.Dispose();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_reporter is { } reporter)
+        {
+            await reporter.DisposeAsync();
+        }
+        try
+        {
+            // Leases go back at a graceful stop, so other instances get their room at once.
+            await FlushAsync(endLeases: true, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            LogSettleFailed(logger, e.Message);
+        }
+    }
+
     public ValueTask ReleaseAsync(QuotaTicket ticket, CancellationToken cancellationToken) => SettleAsync(ticket, 0, 0m, cancellationToken);
 
     public async ValueTask<QuotaUsage> UsageAsync(QuotaScope scope, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        await FlushAsync(endLeases: false, cancellationToken);
         var connection = await redis.GetAsync(cancellationToken);
         var values = await connection.EvalShaAsync(QuotaScripts.Peek, [.. KeySets(new QuotaPlan([scope], 0, 0m), now)[0].Select(k => (RedisArg)k)],
             [now.ToUnixTimeMilliseconds(), now.ToUnixTimeSeconds()], cancellationToken);
@@ -149,7 +275,7 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
         return (ticket, denial);
     }
 
-    /// <summary>Each scope's seven keys as of <paramref name="at"/> (its day and month in the scope's time zone).</summary>
+    /// <summary>Each scope's eight keys as of <paramref name="at"/> (its day and month in the scope's time zone).</summary>
     private static string[][] KeySets(QuotaPlan plan, DateTimeOffset at)
     {
         var sets = new string[plan.Scopes.Count][];
@@ -199,6 +325,7 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
         [
             prefix + ":rpm", prefix + ":tpm", prefix + ":d:" + day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             prefix + ":m:" + day.ToString("yyyy-MM", CultureInfo.InvariantCulture), prefix + ":usd", prefix + ":par", prefix + ":res",
+            prefix + ":lse",
         ];
         if (KeySetCache.Count >= 10_000)
         {

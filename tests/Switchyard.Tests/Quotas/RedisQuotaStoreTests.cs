@@ -260,4 +260,111 @@ public sealed class RedisQuotaStoreTests : IAsyncLifetime
 
         Assert.Equal([300L, 300L, 340L, 100L], steps);
     }
+
+    /// <summary>Limits far above the traffic, as most are: leases admit and settle without a round trip each.</summary>
+    private static readonly LimitsConfig Roomy = new() { Rpm = 1_000_000, Tpm = 1_000_000_000, TokensPerDay = 10_000_000_000, UsdPerDay = 1_000m };
+
+    [Fact]
+    public async Task Leases_FarFromTheLimits_SpareRoundTrips_AndTheCountersEndExact()
+    {
+        var store = Store();
+        var plan = Plan(Roomy, tokens: 100, usd: 0.001m);
+
+        for (var i = 0; i < 2_000; i++)
+        {
+            var (ticket, denial) = await store.AdmitAsync(plan, default);
+            Assert.Null(denial);
+            await store.SettleAsync(ticket!, 70, 0.0007m, default);
+        }
+
+        Assert.True(store.LeasedAdmissions > 1_500, $"{store.LeasedAdmissions} of 2000 admitted from leases");
+        Assert.True(store.RedisCalls < 400, $"{store.RedisCalls} Redis calls for 2000 admissions and settlements");
+        // Once the leases are back, the counters hold exactly the true usage: what a lease did not spend went back,
+        // and the leased requests' settlements replaced their estimates.
+        await store.FlushAsync(endLeases: true, default);
+        var usage = await Store().UsageAsync(plan.Scopes[0], default);
+        Assert.Equal((2_000L, 140_000L, 140_000L, 1.4m), (usage.RequestsLastMinute, usage.TokensLastMinute, usage.TokensToday, usage.UsdToday));
+    }
+
+    [Fact]
+    public async Task Leases_ThreeInstances_NeverAdmitPastTheLimit_AndReachItExactlyOnceTheyAreBack()
+    {
+        var stores = new[] { Store(), Store(), Store() };
+        var plan = Plan(new LimitsConfig { Rpm = 2_000 });
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 3_000).Select(i => Task.Run(async () =>
+        {
+            var store = stores[i % 3];
+            var (ticket, _) = await store.AdmitAsync(plan, default);
+            if (ticket is not null)
+            {
+                await store.SettleAsync(ticket, 7, 0m, default);
+            }
+            return ticket;
+        })));
+
+        var admitted = results.Count(t => t is not null);
+        Assert.InRange(admitted, 1, 2_000);
+        Assert.True(stores.Sum(s => s.LeasedAdmissions) > 0, "no admission came from a lease");
+        foreach (var store in stores)
+        {
+            await store.FlushAsync(endLeases: true, default);
+        }
+        Assert.Equal(admitted, (await stores[0].UsageAsync(plan.Scopes[0], default)).RequestsLastMinute);
+        // With every lease back, one instance admits exactly what is left, and then refuses.
+        while ((await stores[1].AdmitAsync(plan, default)).Ticket is not null)
+        {
+            admitted++;
+        }
+        Assert.Equal(2_000, admitted);
+        Assert.Equal(2_000, (await stores[2].UsageAsync(plan.Scopes[0], default)).RequestsLastMinute);
+    }
+
+    [Fact]
+    public async Task Leases_GoBackAtAGracefulStop()
+    {
+        var stopping = Store();
+        var plan = Plan(new LimitsConfig { Rpm = 1_000 });
+
+        Assert.NotNull((await stopping.AdmitAsync(plan, default)).Ticket);
+        // The admission leased 15 more requests (1/64 of the 999 left), counted at once.
+        Assert.Equal(16, (await Store().UsageAsync(plan.Scopes[0], default)).RequestsLastMinute);
+        await stopping.DisposeAsync();
+
+        Assert.Equal(1, (await Store().UsageAsync(plan.Scopes[0], default)).RequestsLastMinute);
+    }
+
+    [Fact]
+    public async Task Leases_OfACrashedInstance_KeepWhatItReported_AndTheRestGoesBackWhenTheyExpire()
+    {
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var link = new RedisLink(TestRedis.Options, NullLoggerFactory.Instance, time);
+        _links.Add(link);
+        var crashed = new RedisQuotaStore(link, true, new MemoryQuotaStore(time), time, NullLogger<RedisQuotaStore>.Instance, TimeSpan.FromMinutes(1));
+        var survivor = new RedisQuotaStore(link, true, new MemoryQuotaStore(time), time, NullLogger<RedisQuotaStore>.Instance);
+        var plan = Plan(Roomy, tokens: 100, usd: 0.01m);
+
+        Assert.NotNull((await crashed.AdmitAsync(plan, default)).Ticket);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.NotNull((await crashed.AdmitAsync(plan, default)).Ticket);
+        }
+        await crashed.FlushAsync(endLeases: false, default);
+        crashed.Crash();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.NotNull((await crashed.AdmitAsync(plan, default)).Ticket);
+        }
+        Assert.Equal(8, crashed.LeasedAdmissions);
+        // While its lease is alive the whole lease stays counted: 1 admission and 16 leased requests' estimates.
+        Assert.Equal(1_700L, (await survivor.UsageAsync(plan.Scopes[0], default)).TokensToday);
+        time.Advance(TimeSpan.FromMinutes(2));
+        Assert.NotNull((await survivor.AdmitAsync(plan, default)).Ticket);
+        await survivor.FlushAsync(endLeases: true, default);
+
+        // The 5 reported leased requests stay counted; the admission that never settled, the 3 unreported requests
+        // and the lease's unspent rest went back; the survivor's own admission counts.
+        var usage = await survivor.UsageAsync(plan.Scopes[0], default);
+        Assert.Equal((600L, 0.06m), (usage.TokensToday, usage.UsdToday));
+    }
 }

@@ -17,7 +17,17 @@ public sealed class QuotaPlanner(GatewayRuntime runtime)
     public const long DefaultOutputReservation = 1024;
     public const long MaxOutputReservation = 4096;
 
-    private sealed record Lookup(GatewayConfig Config, FrozenDictionary<string, UserConfig> Users, FrozenDictionary<string, (GroupConfig Group, TimeZoneInfo Zone)> Groups);
+    private sealed record Lookup(GatewayConfig Config, FrozenDictionary<string, UserConfig> Users, FrozenDictionary<string, (GroupConfig Group, TimeZoneInfo Zone)> Groups)
+    {
+        /// <summary>
+        /// Each key's scopes per model and kind of call, made once per key (a reloaded key is a new object) and config:
+        /// their ids and labels are strings built from names, not worth building per request.
+        /// </summary>
+        public System.Runtime.CompilerServices.ConditionalWeakTable<VirtualKey, System.Collections.Concurrent.ConcurrentDictionary<(string Model, string? Endpoint), QuotaScope[]?>> Scopes { get; } = new();
+    }
+
+    /// <summary>Bounds a key's cached scope lists (models × kinds of call it used).</summary>
+    private const int MaxCachedPerKey = 256;
 
     private Lookup? _lookup;
 
@@ -25,6 +35,29 @@ public sealed class QuotaPlanner(GatewayRuntime runtime)
     public QuotaPlan? Plan(VirtualKey key, string canonicalModel, string? endpoint, int bodyBytes, long? maxOutputTokens)
     {
         var lookup = Current();
+        var perKey = lookup.Scopes.GetValue(key, static _ => new());
+        if (!perKey.TryGetValue((canonicalModel, endpoint), out var scopes))
+        {
+            if (perKey.Count >= MaxCachedPerKey)
+            {
+                perKey.Clear();
+            }
+            scopes = Scopes(lookup, key, canonicalModel, endpoint);
+            perKey[(canonicalModel, endpoint)] = scopes;
+        }
+        if (scopes is null)
+        {
+            return null;
+        }
+        // A JSON body holds about one token per four bytes of text; its syntax makes this an overestimate, the safe side.
+        var prompt = bodyBytes / 4;
+        var output = Math.Min(maxOutputTokens ?? DefaultOutputReservation, MaxOutputReservation);
+        var usd = PriceBook.Cost(runtime.Prices.For(canonicalModel), new TokenUsage(prompt, output, 0, 0, 0));
+        return new QuotaPlan(scopes, prompt + output, usd);
+    }
+
+    private static QuotaScope[]? Scopes(Lookup lookup, VirtualKey key, string canonicalModel, string? endpoint)
+    {
         var (group, zone) = lookup.Groups.TryGetValue(key.Group, out var found) ? found : (null, TimeZoneInfo.Utc);
         List<QuotaScope>? scopes = null;
         void Add(string id, string label, LimitsConfig? limits)
@@ -60,15 +93,7 @@ public sealed class QuotaPlanner(GatewayRuntime runtime)
         {
             AddScope($"group:{group.Name}", $"group {group.Name}", group.Limits);
         }
-        if (scopes is null)
-        {
-            return null;
-        }
-        // A JSON body holds about one token per four bytes of text; its syntax makes this an overestimate, the safe side.
-        var prompt = bodyBytes / 4;
-        var output = Math.Min(maxOutputTokens ?? DefaultOutputReservation, MaxOutputReservation);
-        var usd = PriceBook.Cost(runtime.Prices.For(canonicalModel), new TokenUsage(prompt, output, 0, 0, 0));
-        return new QuotaPlan(scopes, prompt + output, usd);
+        return scopes?.ToArray();
     }
 
     /// <summary>The key's own scope (for its admin view), or null when the key has no limits.</summary>

@@ -30,7 +30,8 @@ public sealed class QuotaTicket(QuotaPlan plan, DateTimeOffset reservedAt)
     internal IQuotaStore? Issuer { get; set; }
 
     /// <summary>The memory store's token-window entry per scope id, corrected in place at settlement.</summary>
-    internal Dictionary<string, object> Entries { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<string, object> Entries => _entries ??= new(StringComparer.Ordinal);
+    private Dictionary<string, object>? _entries;
 
     /// <summary>The reservation's member in Redis's in-flight set.</summary>
     internal string? RedisId { get; set; }

@@ -12,7 +12,11 @@ internal sealed record LoadOptions(
     int Concurrency,
     TimeSpan Duration,
     TimeSpan Warmup,
-    int? WatchPid)
+    int? WatchPid,
+    int Intervals = 1,
+    Uri? PrimeUrl = null,
+    TimeSpan PrimeSeconds = default,
+    Uri? WaitReady = null)
 {
     public const string Usage = """
         LoadGen: a closed-loop HTTP load generator for chat completions.
@@ -25,7 +29,11 @@ internal sealed record LoadOptions(
           --seconds S          measured duration (default 10)
           --warmup S           unmeasured run before it (default 2)
           --watch-pid PID      also report that process's CPU per request and memory over the measured run
-        Prints one JSON line: requests, errors, rps, latency and time-to-first-byte percentiles in ms.
+          --intervals N        split the measured run into N equal runs on the same connections, a line each
+          --prime-url URL      first load this other endpoint (its own connections) for --prime-seconds, so this
+          --prime-seconds S    process's own first-run costs are paid before the measurement (default 2)
+          --wait-ready URL     then poll this URL every 10 ms until it answers 200, and start at once
+        Prints one JSON line per interval: requests, errors, rps, latency and time-to-first-byte percentiles in ms.
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -66,6 +74,10 @@ internal sealed record LoadOptions(
         var seconds = Seconds("seconds", "10");
         var warmup = Seconds("warmup", "2");
         var pidText = Get("watch-pid", "");
+        var intervalsText = Get("intervals", "1");
+        var primeText = Get("prime-url", "");
+        var primeSeconds = Seconds("prime-seconds", "2");
+        var readyText = Get("wait-ready", "");
         if (values.Count > 0)
         {
             throw new ArgumentException($"unknown option --{values.Keys.First()}");
@@ -85,8 +97,16 @@ internal sealed record LoadOptions(
                 ? p
                 : throw new ArgumentException($"--watch-pid must be a process id, got '{pidText}'");
         }
+        if (!int.TryParse(intervalsText, NumberStyles.None, CultureInfo.InvariantCulture, out var intervals) || intervals < 1)
+        {
+            throw new ArgumentException($"--intervals must be a positive integer, got '{intervalsText}'");
+        }
+        Uri? Absolute(string name, string text) => text.Length == 0 ? null
+            : Uri.TryCreate(text, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u
+            : throw new ArgumentException($"--{name} must be an absolute http(s) URL, got '{text}'");
         return new LoadOptions(uri, key, Encoding.UTF8.GetBytes(body), stream, concurrency,
-            TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmup), pid);
+            TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmup), pid, intervals, Absolute("prime-url", primeText),
+            TimeSpan.FromSeconds(primeSeconds), Absolute("wait-ready", readyText));
     }
 
     private static string DefaultBody(string model, bool stream) =>

@@ -96,6 +96,7 @@ public static class ConfigLoader
         MaxUpstreamBodyBytes = f.Long("max_upstream_body_bytes", min: 1024) ?? new ServerConfig().MaxUpstreamBodyBytes,
         ShutdownDelay = f.Duration("shutdown_delay") ?? new ServerConfig().ShutdownDelay,
         ShutdownGrace = f.Duration("shutdown_grace") ?? new ServerConfig().ShutdownGrace,
+        WarmUp = f.Duration("warm_up") ?? new ServerConfig().WarmUp,
     };
 
     private static StorageConfig ReadStorage(YamlFields f) => new()

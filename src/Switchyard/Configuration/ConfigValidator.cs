@@ -98,6 +98,10 @@ public static class ConfigValidator
         {
             Add("server.shutdown_delay", "must be from 0s to 10m");
         }
+        if (config.Server.WarmUp < TimeSpan.Zero || config.Server.WarmUp > TimeSpan.FromMinutes(1))
+        {
+            Add("server.warm_up", "must be from 0s to 1m");
+        }
         if (config.Server.ShutdownGrace < TimeSpan.Zero || config.Server.ShutdownGrace > TimeSpan.FromHours(1))
         {
             Add("server.shutdown_grace", "must be from 0s to 1h");

@@ -50,6 +50,13 @@ public sealed record ServerConfig
 
     /// <summary>After it stops accepting, how long requests and streams in flight may take to finish before they are cut.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Before the gateway starts listening, how long it runs its request path on loopback against a throwaway copy of
+    /// itself, so the runtime has compiled more of the hot code before the first real request (0, the default, skips
+    /// it: it delays every start by as long and helps only in part; bench/README.md has the measurements).
+    /// </summary>
+    public TimeSpan WarmUp { get; init; } = TimeSpan.Zero;
 }
 
 public sealed record StorageConfig

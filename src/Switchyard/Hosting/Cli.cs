@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Switchyard.Configuration;
 using Switchyard.MockUpstream;
 
@@ -74,6 +75,10 @@ internal static class Cli
             return ConfigErrorExitCode;
         }
 
+        // Before the real gateway exists, so nothing of it (ledger, metrics, log, spans) sees the warm-up's traffic.
+        var warmUp = command.Role.ServesClients() && config.Server.WarmUp > TimeSpan.Zero
+            ? await WarmUp.RunAsync(config.Server.WarmUp, CancellationToken.None)
+            : null;
         SwitchyardHost host;
         try
         {
@@ -86,6 +91,7 @@ internal static class Cli
         }
         await using (host)
         {
+            warmUp?.Log(host.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().CreateLogger("Switchyard.Hosting.WarmUp"));
             foreach (var key in host.GeneratedKeys)
             {
                 Console.WriteLine($"Generated key '{key.Name}' (shown once, stored only as a hash): {key.Secret}");

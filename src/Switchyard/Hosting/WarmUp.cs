@@ -18,7 +18,7 @@ namespace Switchyard.Hosting;
 /// </summary>
 internal static partial class WarmUp
 {
-    private const int Connections = 8;
+    private const int Connections = 2;
 
     /// <summary>What each loop sends in turn: path, body, and whose way of presenting the key (OpenAI, Anthropic, Gemini).</summary>
     private static readonly (string Path, string Body, char Client)[] Requests =

@@ -18,7 +18,10 @@ namespace Switchyard.Hosting;
 /// </summary>
 internal static partial class WarmUp
 {
-    private const int Connections = 2;
+    /// <summary>Loopback connections, each sending every kind of request in turn (at least once each, however short the warm-up).</summary>
+    internal const int Connections = 2;
+
+    internal static int RequestKinds => Requests.Length;
 
     /// <summary>What each loop sends in turn: path, body, and whose way of presenting the key (OpenAI, Anthropic, Gemini).</summary>
     private static readonly (string Path, string Body, char Client)[] Requests =
@@ -84,7 +87,7 @@ internal static partial class WarmUp
             var deadline = clock.Elapsed + duration;
             await Task.WhenAll(Enumerable.Range(0, Connections).Select(async loop =>
             {
-                for (var i = loop; clock.Elapsed < deadline && !cancellationToken.IsCancellationRequested; i++)
+                for (var i = loop; (i < loop + Requests.Length || clock.Elapsed < deadline) && !cancellationToken.IsCancellationRequested; i++)
                 {
                     var (path, body, kind) = Requests[i % Requests.Length];
                     using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };

@@ -25,7 +25,8 @@ public sealed partial class WarmUpTests
 
         Assert.Null(outcome.Error);
         Assert.Equal(0, outcome.Failed);
-        Assert.True(outcome.Answered >= 14, $"{outcome.Answered} requests answered");
+        // Every kind of request on every connection at least once, however busy the machine.
+        Assert.True(outcome.Answered >= WarmUp.Connections * WarmUp.RequestKinds, $"{outcome.Answered} requests answered");
         Assert.Equal(before, WarmUpFolders());
     }
 

@@ -286,11 +286,25 @@ public sealed class RedisQuotaStoreTests : IAsyncLifetime
         Assert.Equal((2_000L, 140_000L, 140_000L, 1.4m), (usage.RequestsLastMinute, usage.TokensLastMinute, usage.TokensToday, usage.UsdToday));
     }
 
+    /// <summary>A store on a clock that stands still: its leases stay in their second for the whole test.</summary>
+    private RedisQuotaStore StoreAt(TimeProvider time)
+    {
+        var link = new RedisLink(TestRedis.Options, NullLoggerFactory.Instance, time);
+        _links.Add(link);
+        return new RedisQuotaStore(link, true, new MemoryQuotaStore(time), time, NullLogger<RedisQuotaStore>.Instance);
+    }
+
     [Fact]
     public async Task Leases_ThreeInstances_NeverAdmitPastTheLimit_AndReachItExactlyOnceTheyAreBack()
     {
-        var stores = new[] { Store(), Store(), Store() };
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var stores = new[] { StoreAt(time), StoreAt(time), StoreAt(time) };
         var plan = Plan(new LimitsConfig { Rpm = 2_000 });
+        // Each instance's first admission goes to Redis and takes a lease of 16 more.
+        foreach (var store in stores)
+        {
+            Assert.NotNull((await store.AdmitAsync(plan, default)).Ticket);
+        }
 
         var results = await Task.WhenAll(Enumerable.Range(0, 3_000).Select(i => Task.Run(async () =>
         {
@@ -303,9 +317,9 @@ public sealed class RedisQuotaStoreTests : IAsyncLifetime
             return ticket;
         })));
 
-        var admitted = results.Count(t => t is not null);
+        var admitted = 3 + results.Count(t => t is not null);
         Assert.InRange(admitted, 1, 2_000);
-        Assert.True(stores.Sum(s => s.LeasedAdmissions) > 0, "no admission came from a lease");
+        Assert.True(stores.Sum(s => s.LeasedAdmissions) >= 48, $"{stores.Sum(s => s.LeasedAdmissions)} admissions came from leases");
         foreach (var store in stores)
         {
             await store.FlushAsync(endLeases: true, default);
@@ -317,21 +331,23 @@ public sealed class RedisQuotaStoreTests : IAsyncLifetime
             admitted++;
         }
         Assert.Equal(2_000, admitted);
+        await stores[1].FlushAsync(endLeases: true, default);
         Assert.Equal(2_000, (await stores[2].UsageAsync(plan.Scopes[0], default)).RequestsLastMinute);
     }
 
     [Fact]
     public async Task Leases_GoBackAtAGracefulStop()
     {
-        var stopping = Store();
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var stopping = StoreAt(time);
         var plan = Plan(new LimitsConfig { Rpm = 1_000 });
 
         Assert.NotNull((await stopping.AdmitAsync(plan, default)).Ticket);
         // The admission leased 15 more requests (1/64 of the 999 left), counted at once.
-        Assert.Equal(16, (await Store().UsageAsync(plan.Scopes[0], default)).RequestsLastMinute);
+        Assert.Equal(16, (await StoreAt(time).UsageAsync(plan.Scopes[0], default)).RequestsLastMinute);
         await stopping.DisposeAsync();
 
-        Assert.Equal(1, (await Store().UsageAsync(plan.Scopes[0], default)).RequestsLastMinute);
+        Assert.Equal(1, (await StoreAt(time).UsageAsync(plan.Scopes[0], default)).RequestsLastMinute);
     }
 
     [Fact]

@@ -226,8 +226,8 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
         }
     }
 
-    /// <summary>For tests: stops reporting without returning anything, as a killed process would.</summary>
-    internal void Crash() => _reporter?.Dispose();
+    /// <summary>For tests: stops reporting without returning anything, as a killed process would (a report under way finishes first).</summary>
+    internal ValueTask CrashAsync() => _reporter?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {

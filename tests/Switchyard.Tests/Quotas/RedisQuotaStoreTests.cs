@@ -366,7 +366,7 @@ public sealed class RedisQuotaStoreTests : IAsyncLifetime
             Assert.NotNull((await crashed.AdmitAsync(plan, default)).Ticket);
         }
         await crashed.FlushAsync(endLeases: false, default);
-        crashed.Crash();
+        await crashed.CrashAsync();
         for (var i = 0; i < 3; i++)
         {
             Assert.NotNull((await crashed.AdmitAsync(plan, default)).Ticket);

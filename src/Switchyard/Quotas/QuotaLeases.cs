@@ -72,14 +72,17 @@ internal sealed class QuotaLeases
                 state.SpentRequests++;
                 state.SpentTokens += tokens;
                 state.SpentNanoUsd += nanoUsd;
+                // What others had left when the lease was taken, plus what this instance has not spent of it.
                 var limits = plan.Scopes[i].Limits;
-                if (limits.Rpm is { } rpm && (requestsLeft is null || state.RequestsLeft + state.Requests - state.SpentRequests < requestsLeft))
+                var scopeRequestsLeft = state.RequestsLeft + state.Requests - state.SpentRequests;
+                var scopeTokensLeft = state.TokensLeft + state.Tokens - state.SpentTokens;
+                if (limits.Rpm is { } rpm && (requestsLeft is null || scopeRequestsLeft < requestsLeft))
                 {
-                    (requestLimit, requestsLeft) = (rpm, state.RequestsLeft + state.Requests - state.SpentRequests);
+                    (requestLimit, requestsLeft) = (rpm, scopeRequestsLeft);
                 }
-                if (limits.Tpm is { } tpm && (tokensLeft is null || state.TokensLeft + state.Tokens - state.SpentTokens < tokensLeft))
+                if (limits.Tpm is { } tpm && (tokensLeft is null || scopeTokensLeft < tokensLeft))
                 {
-                    (tokenLimit, tokensLeft) = (tpm, state.TokensLeft + state.Tokens - state.SpentTokens);
+                    (tokenLimit, tokensLeft) = (tpm, scopeTokensLeft);
                 }
             }
             Drawn++;
@@ -181,13 +184,7 @@ internal sealed class QuotaLeases
     {
         lock (_gate)
         {
-            if (_outbox.Count == 0)
-            {
-                return null;
-            }
-            var taken = _outbox;
-            _outbox = [];
-            return taken;
+            return TakeOutbox();
         }
     }
 
@@ -227,26 +224,20 @@ internal sealed class QuotaLeases
                 _outbox.Add(operation);
             }
             _settlements.Clear();
-            if (_outbox.Count == 0)
-            {
-                return null;
-            }
-            var taken = _outbox;
-            _outbox = [];
-            return taken;
+            return TakeOutbox();
         }
     }
 
-    /// <summary>Whether anything waits to be reported.</summary>
-    public bool HasReports
+    /// <summary>Under the lock: the queued operations, or null when there are none.</summary>
+    private List<BatchedOperation>? TakeOutbox()
     {
-        get
+        if (_outbox.Count == 0)
         {
-            lock (_gate)
-            {
-                return _outbox.Count > 0 || _settlements.Count > 0 || _scopes.Count > 0;
-            }
+            return null;
         }
+        var taken = _outbox;
+        _outbox = [];
+        return taken;
     }
 
     /// <param name="counts">An admission: counted towards the scope's next ask.</param>

@@ -38,6 +38,9 @@ public sealed class QuotaTicket(QuotaPlan plan, DateTimeOffset reservedAt)
 
     /// <summary>Admitted from this instance's leases (<see cref="QuotaLeases"/>): settled through them.</summary>
     internal bool Leased { get; init; }
+
+    /// <summary>The Redis store's key sets of the admission, which its settlement uses again.</summary>
+    internal string[][]? KeySets { get; init; }
     private int _closed;
 
     /// <summary>True the first time only: a ticket settles or releases once.</summary>

@@ -15,9 +15,6 @@ internal static class QuotaScripts
 {
     public const int LimitsPerScope = 8;
 
-    /// <summary>Keys per scope in <see cref="Batch"/>.</summary>
-    public const int KeysPerScope = 8;
-
     /// <summary>A lease takes at most this fraction (1/64) of what any of a scope's limits has left (the script's <c>share</c>).</summary>
     public const int LeaseShare = 64;
 

@@ -51,11 +51,11 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
             StartReporting();
             if (_leases.TryDraw(plan, keySets, second, plan.EstimatedTokens, nanoUsd, out var headers))
             {
-                return (new QuotaTicket(plan, now) { Issuer = this, Leased = true, Headers = headers }, null);
+                return (new QuotaTicket(plan, now) { Issuer = this, Leased = true, Headers = headers, KeySets = keySets }, null);
             }
         }
         var ask = leasable ? _leases.BeginAsk(plan, second) : 0;
-        var ticket = new QuotaTicket(plan, now) { Issuer = this, RedisId = NewReservationId() };
+        var ticket = new QuotaTicket(plan, now) { Issuer = this, RedisId = NewReservationId(), KeySets = keySets };
         var leaseId = ask > 0 ? NewReservationId() : "-";
         var args = new List<RedisArg>(10 + (plan.Scopes.Count * (1 + QuotaScripts.LimitsPerScope)))
         {
@@ -145,16 +145,18 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
             return;
         }
         var plan = ticket.Plan;
+        // The admission's key sets: usage counts in the day and month the request started in.
+        var keySets = ticket.KeySets ?? KeySets(plan, ticket.ReservedAt);
         if (ticket.Leased)
         {
-            _leases.Settle(KeySets(plan, ticket.ReservedAt), ticket.ReservedAt.ToUnixTimeSeconds(), tokens - plan.EstimatedTokens, Nano(usd) - Nano(plan.EstimatedUsd));
+            _leases.Settle(keySets, ticket.ReservedAt.ToUnixTimeSeconds(), tokens - plan.EstimatedTokens, Nano(usd) - Nano(plan.EstimatedUsd));
             return;
         }
         var args = new List<RedisArg>(8 + plan.Scopes.Count)
         {
             "s", ticket.RedisId!, ticket.ReservedAt.ToUnixTimeSeconds(), plan.EstimatedTokens, Nano(plan.EstimatedUsd), tokens, Nano(usd), plan.Scopes.Count,
         };
-        var operation = new BatchedOperation(KeySets(plan, ticket.ReservedAt), args);
+        var operation = new BatchedOperation(keySets, args);
         for (var i = 0; i < plan.Scopes.Count; i++)
         {
             operation.AddKeySetSlot();
@@ -188,18 +190,28 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
         if (_reporter is null && Interlocked.Exchange(ref _reporting, 1) == 0)
         {
             // Real time even under a test clock: reports must flow whatever the clock says.
-            _reporter = TimeProvider.System.CreateTimer(_ => Report(endAll: false), null, QuotaLeases.ReportEvery, QuotaLeases.ReportEvery);
+            _reporter = TimeProvider.System.CreateTimer(_ => Report(), null, QuotaLeases.ReportEvery, QuotaLeases.ReportEvery);
         }
     }
 
     /// <summary>Sends the leases' reports, returns and settlement sums (one call, shared with whatever else is queued).</summary>
-    private void Report(bool endAll)
+    private void Report()
     {
-        if (_leases.TakeReports(time.GetUtcNow().ToUnixTimeSeconds(), endAll) is { } operations)
+        if (PostReports(endLeases: false) is { } operations)
         {
-            _batches.Post(operations);
             _ = ObserveAsync(operations);
         }
+    }
+
+    /// <returns>The operations queued, or null when there was nothing to report.</returns>
+    private List<BatchedOperation>? PostReports(bool endLeases)
+    {
+        var operations = _leases.TakeReports(time.GetUtcNow().ToUnixTimeSeconds(), endLeases);
+        if (operations is not null)
+        {
+            _batches.Post(operations);
+        }
+        return operations;
     }
 
     private async Task ObserveAsync(List<BatchedOperation> operations)
@@ -219,9 +231,8 @@ public sealed partial class RedisQuotaStore(RedisLink redis, bool failOpen, Memo
     /// <summary>Everything this instance holds or owes reported to Redis now (for the admin views and tests).</summary>
     internal async Task FlushAsync(bool endLeases, CancellationToken cancellationToken)
     {
-        if (_leases.TakeReports(time.GetUtcNow().ToUnixTimeSeconds(), endLeases) is { } operations)
+        if (PostReports(endLeases) is { } operations)
         {
-            _batches.Post(operations);
             await Task.WhenAll(operations.Select(o => o.Reply.Task)).WaitAsync(cancellationToken);
         }
     }

@@ -22,12 +22,27 @@ public sealed class RedisQuotaStoreTests : IAsyncLifetime
         }
     }
 
-    private RedisQuotaStore Store(bool failOpen = true, RedisOptions? options = null, TimeProvider? time = null)
+    /// <param name="lifetime">How long a reservation lives unsettled (the store's own default when null).</param>
+    private RedisQuotaStore Store(bool failOpen = true, RedisOptions? options = null, TimeProvider? time = null, TimeSpan? lifetime = null)
     {
         var link = new RedisLink(options ?? TestRedis.Options, NullLoggerFactory.Instance, TimeProvider.System);
         _links.Add(link);
-        return new RedisQuotaStore(link, failOpen, new MemoryQuotaStore(TimeProvider.System), time ?? TimeProvider.System, NullLogger<RedisQuotaStore>.Instance);
+        return new RedisQuotaStore(link, failOpen, new MemoryQuotaStore(TimeProvider.System), time ?? TimeProvider.System, NullLogger<RedisQuotaStore>.Instance,
+            lifetime ?? RedisQuotaStore.ReservationLifetime);
     }
+
+    /// <summary>Requests at once, spread over the instances in turn; each admitted one settles with 7 tokens.</summary>
+    private static Task<QuotaTicket?[]> BurstAsync(RedisQuotaStore[] stores, QuotaPlan plan, int requests) =>
+        Task.WhenAll(Enumerable.Range(0, requests).Select(i => Task.Run(async () =>
+        {
+            var store = stores[i % stores.Length];
+            var (ticket, _) = await store.AdmitAsync(plan, default);
+            if (ticket is not null)
+            {
+                await store.SettleAsync(ticket, 7, 0m, default);
+            }
+            return ticket;
+        })));
 
     /// <summary>Scope ids unique to the test, so runs and tests never share counters.</summary>
     private static QuotaPlan Plan(LimitsConfig limits, long tokens = 10, decimal usd = 0m) =>
@@ -80,16 +95,7 @@ public sealed class RedisQuotaStoreTests : IAsyncLifetime
         var key = new QuotaScope("test:" + Guid.NewGuid().ToString("N"), "key k", new LimitsConfig { Rpm = 250 }, TimeZoneInfo.Utc);
         var plan = new QuotaPlan([key, group], 10, 0m);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 900).Select(i => Task.Run(async () =>
-        {
-            var store = stores[i % 3];
-            var (ticket, _) = await store.AdmitAsync(plan, default);
-            if (ticket is not null)
-            {
-                await store.SettleAsync(ticket, 7, 0m, default);
-            }
-            return ticket;
-        })));
+        var results = await BurstAsync(stores, plan, 900);
 
         Assert.Equal(250, results.Count(t => t is not null));
         Assert.Equal(250, (await stores[0].UsageAsync(key, default)).RequestsLastMinute);
@@ -286,19 +292,12 @@ public sealed class RedisQuotaStoreTests : IAsyncLifetime
         Assert.Equal((2_000L, 140_000L, 140_000L, 1.4m), (usage.RequestsLastMinute, usage.TokensLastMinute, usage.TokensToday, usage.UsdToday));
     }
 
-    /// <summary>A store on a clock that stands still: its leases stay in their second for the whole test.</summary>
-    private RedisQuotaStore StoreAt(TimeProvider time)
-    {
-        var link = new RedisLink(TestRedis.Options, NullLoggerFactory.Instance, time);
-        _links.Add(link);
-        return new RedisQuotaStore(link, true, new MemoryQuotaStore(time), time, NullLogger<RedisQuotaStore>.Instance);
-    }
-
     [Fact]
     public async Task Leases_ThreeInstances_NeverAdmitPastTheLimit_AndReachItExactlyOnceTheyAreBack()
     {
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        var stores = new[] { StoreAt(time), StoreAt(time), StoreAt(time) };
+        // A clock that stands still: the leases stay in their second for the whole test.
+        var stores = new[] { Store(time: time), Store(time: time), Store(time: time) };
         var plan = Plan(new LimitsConfig { Rpm = 2_000 });
         // Each instance's first admission goes to Redis and takes a lease of 16 more.
         foreach (var store in stores)
@@ -306,16 +305,7 @@ public sealed class RedisQuotaStoreTests : IAsyncLifetime
             Assert.NotNull((await store.AdmitAsync(plan, default)).Ticket);
         }
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 3_000).Select(i => Task.Run(async () =>
-        {
-            var store = stores[i % 3];
-            var (ticket, _) = await store.AdmitAsync(plan, default);
-            if (ticket is not null)
-            {
-                await store.SettleAsync(ticket, 7, 0m, default);
-            }
-            return ticket;
-        })));
+        var results = await BurstAsync(stores, plan, 3_000);
 
         var admitted = 3 + results.Count(t => t is not null);
         Assert.InRange(admitted, 1, 2_000);
@@ -339,25 +329,23 @@ public sealed class RedisQuotaStoreTests : IAsyncLifetime
     public async Task Leases_GoBackAtAGracefulStop()
     {
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        var stopping = StoreAt(time);
+        var stopping = Store(time: time);
         var plan = Plan(new LimitsConfig { Rpm = 1_000 });
 
         Assert.NotNull((await stopping.AdmitAsync(plan, default)).Ticket);
         // The admission leased 15 more requests (1/64 of the 999 left), counted at once.
-        Assert.Equal(16, (await StoreAt(time).UsageAsync(plan.Scopes[0], default)).RequestsLastMinute);
+        Assert.Equal(16, (await Store(time: time).UsageAsync(plan.Scopes[0], default)).RequestsLastMinute);
         await stopping.DisposeAsync();
 
-        Assert.Equal(1, (await StoreAt(time).UsageAsync(plan.Scopes[0], default)).RequestsLastMinute);
+        Assert.Equal(1, (await Store(time: time).UsageAsync(plan.Scopes[0], default)).RequestsLastMinute);
     }
 
     [Fact]
     public async Task Leases_OfACrashedInstance_KeepWhatItReported_AndTheRestGoesBackWhenTheyExpire()
     {
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        var link = new RedisLink(TestRedis.Options, NullLoggerFactory.Instance, time);
-        _links.Add(link);
-        var crashed = new RedisQuotaStore(link, true, new MemoryQuotaStore(time), time, NullLogger<RedisQuotaStore>.Instance, TimeSpan.FromMinutes(1));
-        var survivor = new RedisQuotaStore(link, true, new MemoryQuotaStore(time), time, NullLogger<RedisQuotaStore>.Instance);
+        var crashed = Store(time: time, lifetime: TimeSpan.FromMinutes(1));
+        var survivor = Store(time: time);
         var plan = Plan(Roomy, tokens: 100, usd: 0.01m);
 
         Assert.NotNull((await crashed.AdmitAsync(plan, default)).Ticket);

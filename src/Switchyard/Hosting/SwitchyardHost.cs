@@ -62,6 +62,17 @@ internal sealed class SwitchyardHost : IAsyncDisposable
         var app = builder.Build();
         app.MapSwitchyard(role);
         var generated = await app.Services.GetRequiredService<StorageBootstrap>().PrepareAsync(cancellationToken);
+        // Minimal-API endpoints are built, and their parameter binding compiled, on the first request; here instead.
+        foreach (var source in ((IEndpointRouteBuilder)app).DataSources)
+        {
+            _ = source.Endpoints;
+        }
+        if (config.Server.WarmUp > TimeSpan.Zero)
+        {
+            // What the start made hot is re-compiled by the runtime in the background; let that finish before listening
+            // rather than in the first seconds of traffic.
+            await WarmUp.SettleAsync(WarmUp.CompiledMethods, System.Diagnostics.Stopwatch.StartNew(), WarmUp.StartSettleLimit, cancellationToken);
+        }
         await app.StartAsync(cancellationToken);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new SwitchyardHost(app, new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), generated);

@@ -15,11 +15,18 @@ namespace Switchyard.Hosting;
 /// process's, so the real gateway starts with its hot paths already compiled (and re-compiled with the profile tiered
 /// PGO gathers) instead of paying for that in its first seconds of traffic; nothing of the throwaway one is left
 /// behind: no ledger record, metric, log line or quota count of the real gateway's.
+/// It sends in passes with pauses between them, and ends once a pass leaves the runtime almost nothing new to compile
+/// (or at <c>warm_up</c>): under load, the runtime's one background compiler thread gets a small share of the cores
+/// and takes many seconds to catch up; in a pause it has them to itself.
 /// </summary>
 internal static partial class WarmUp
 {
-    /// <summary>Loopback connections, each sending every kind of request in turn (at least once each, however short the warm-up).</summary>
-    internal const int Connections = 2;
+    /// <summary>
+    /// Loopback connections of a pass, each sending every kind of request in turn (at least once each, however short the
+    /// warm-up). Many and new every pass, because a fresh instance in a fleet accepts many at once and opens as many
+    /// upstream: their set-up code is hot in its first second.
+    /// </summary>
+    internal const int Connections = 16;
 
     internal static int RequestKinds => Requests.Length;
 
@@ -37,7 +44,8 @@ internal static partial class WarmUp
     ];
 
     /// <summary>What the warm-up did, logged by the real gateway once its log exists.</summary>
-    public sealed record Outcome(long Answered, long Failed, TimeSpan Took, string? Error)
+    /// <param name="Settled">Whether it ended because the runtime had almost nothing left to compile, not at the limit.</param>
+    public sealed record Outcome(long Answered, long Failed, int Passes, bool Settled, TimeSpan Took, string? Error)
     {
         public void Log(ILogger logger)
         {
@@ -47,20 +55,24 @@ internal static partial class WarmUp
             }
             else
             {
-                LogDone(logger, Answered, Failed, Took.TotalSeconds);
+                LogDone(logger, Answered, Failed, Passes, Took.TotalSeconds, Settled ? "the runtime had compiled the hot paths" : "stopped at the limit");
             }
         }
     }
 
-    public static async Task<Outcome> RunAsync(TimeSpan duration, CancellationToken cancellationToken)
+    /// <param name="compiledMethods">The process's compiled-method count; the runtime's own unless a test stands in for it.</param>
+    public static async Task<Outcome> RunAsync(TimeSpan duration, CancellationToken cancellationToken, Func<long>? compiledMethods = null)
     {
+        compiledMethods ??= CompiledMethods;
         if (duration <= TimeSpan.Zero)
         {
-            return new Outcome(0, 0, TimeSpan.Zero, null);
+            return new Outcome(0, 0, 0, false, TimeSpan.Zero, null);
         }
         var clock = Stopwatch.StartNew();
         var folder = Directory.CreateTempSubdirectory("switchyard-warm-up-");
         long answered = 0, failed = 0;
+        var passes = 0;
+        var settled = false;
         string? error = null;
         try
         {
@@ -83,32 +95,19 @@ internal static partial class WarmUp
                 l.Services.AddSingleton<ILoggerProvider>(sp =>
                     new Telemetry.Logging.JsonLineLoggerProvider(sp.GetRequiredService<Telemetry.Logging.JsonLogFormatter>(), Stream.Null));
             }, cancellationToken: cancellationToken);
-            using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = host.Address };
             var deadline = clock.Elapsed + duration;
-            await Task.WhenAll(Enumerable.Range(0, Connections).Select(async loop =>
+            var compiled = compiledMethods();
+            while (clock.Elapsed < deadline && !cancellationToken.IsCancellationRequested)
             {
-                for (var i = loop; (i < loop + Requests.Length || clock.Elapsed < deadline) && !cancellationToken.IsCancellationRequested; i++)
+                // New connections every pass (see Connections).
+                using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = host.Address };
+                var first = passes == 0;
+                await Task.WhenAll(Enumerable.Range(0, Connections).Select(async loop =>
                 {
-                    var (path, body, kind) = Requests[i % Requests.Length];
-                    using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-                    if (kind == 'a')
+                    for (var i = 0; i < PassRequests && ((first && i < Requests.Length) || clock.Elapsed < deadline) && !cancellationToken.IsCancellationRequested; i++)
                     {
-                        request.Headers.Add("x-api-key", clientKey);
-                        request.Headers.Add("anthropic-version", "2023-06-01");
-                    }
-                    else if (kind == 'g')
-                    {
-                        request.Headers.Add("x-goog-api-key", clientKey);
-                    }
-                    else
-                    {
-                        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", clientKey);
-                    }
-                    try
-                    {
-                        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-                        await response.Content.CopyToAsync(Stream.Null, cancellationToken);
-                        if (response.IsSuccessStatusCode)
+                        var (path, body, kind) = Requests[(i + loop) % Requests.Length];
+                        if (await SendAsync(client, path, body, kind, clientKey, cancellationToken))
                         {
                             Interlocked.Increment(ref answered);
                         }
@@ -117,12 +116,16 @@ internal static partial class WarmUp
                             Interlocked.Increment(ref failed);
                         }
                     }
-                    catch (HttpRequestException)
-                    {
-                        Interlocked.Increment(ref failed);
-                    }
+                }));
+                passes++;
+                var before = compiled;
+                compiled = await SettleAsync(compiledMethods, clock, deadline, cancellationToken);
+                if (!first && compiled - before < SettledBelow)
+                {
+                    settled = true;
+                    break;
                 }
-            }));
+            }
         }
         catch (Exception e) when (e is IOException or HttpRequestException or InvalidOperationException or System.Data.Common.DbException)
         {
@@ -139,11 +142,71 @@ internal static partial class WarmUp
             {
             }
         }
-        return new Outcome(answered, failed, clock.Elapsed, error);
+        return new Outcome(answered, failed, passes, settled, clock.Elapsed, error);
     }
 
-    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Warm-up: {Answered} requests relayed on loopback ({Failed} failed) in {Seconds:F1} s; starting")]
-    private static partial void LogDone(ILogger logger, long answered, long failed, double seconds);
+    /// <summary>
+    /// Requests per connection in one pass: every kind of request 100 times per pass, past the 30 calls after which the
+    /// runtime re-compiles a method (and again after its instrumented version has run as often).
+    /// </summary>
+    internal const int PassRequests = 50;
+
+    /// <summary>How long the real gateway waits, before it listens, for the runtime to finish compiling what its start made hot.</summary>
+    internal static readonly TimeSpan StartSettleLimit = TimeSpan.FromSeconds(5);
+
+    /// <summary>A pass after which the runtime compiled fewer methods than this found the hot paths compiled.</summary>
+    private const long SettledBelow = 20;
+
+    private static async Task<bool> SendAsync(HttpClient client, string path, string body, char kind, string clientKey, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        if (kind == 'a')
+        {
+            request.Headers.Add("x-api-key", clientKey);
+            request.Headers.Add("anthropic-version", "2023-06-01");
+        }
+        else if (kind == 'g')
+        {
+            request.Headers.Add("x-goog-api-key", clientKey);
+        }
+        else
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", clientKey);
+        }
+        try
+        {
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            await response.Content.CopyToAsync(Stream.Null, cancellationToken);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    internal static long CompiledMethods() => System.Runtime.JitInfo.GetCompiledMethodCount();
+
+    /// <summary>
+    /// Waits until the runtime has compiled nothing new for 200 ms, or until <paramref name="deadline"/> on
+    /// <paramref name="clock"/>; returns the process's compiled-method count.
+    /// </summary>
+    internal static async Task<long> SettleAsync(Func<long> compiledMethods, Stopwatch clock, TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        var count = compiledMethods();
+        var quiet = 0;
+        while (quiet < 4 && clock.Elapsed < deadline && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(50, cancellationToken);
+            var now = compiledMethods();
+            quiet = now == count ? quiet + 1 : 0;
+            count = now;
+        }
+        return count;
+    }
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Warm-up: {Answered} requests relayed on loopback ({Failed} failed) in {Passes} passes, {Seconds:F1} s, {Ending}; starting")]
+    private static partial void LogDone(ILogger logger, long answered, long failed, int passes, double seconds, string ending);
 
     [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "Warm-up could not run; starting without it: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);

@@ -31,6 +31,30 @@ public sealed partial class WarmUpTests
     }
 
     [Fact]
+    public async Task EndsAfterAPassThatLeftNothingToCompile_BeforeItsLimit()
+    {
+        // A runtime that compiles nothing more: the first pass never counts (it compiles everything), the second ends it.
+        var outcome = await WarmUp.RunAsync(TimeSpan.FromSeconds(60), default, compiledMethods: () => 1000);
+
+        Assert.Null(outcome.Error);
+        Assert.Equal((2, true), (outcome.Passes, outcome.Settled));
+        Assert.True(outcome.Took < TimeSpan.FromSeconds(30), $"took {outcome.Took}");
+        Assert.Equal(2L * WarmUp.Connections * WarmUp.PassRequests, outcome.Answered + outcome.Failed);
+    }
+
+    [Fact]
+    public async Task StopsAtItsLimit_WhileTheRuntimeKeepsCompiling()
+    {
+        long count = 0;
+        var outcome = await WarmUp.RunAsync(TimeSpan.FromSeconds(2), default, compiledMethods: () => Interlocked.Add(ref count, 1000));
+
+        Assert.Null(outcome.Error);
+        Assert.False(outcome.Settled);
+        Assert.True(outcome.Passes >= 1);
+        Assert.True(outcome.Took < TimeSpan.FromSeconds(20), $"took {outcome.Took}");
+    }
+
+    [Fact]
     public async Task Zero_SkipsIt()
     {
         var outcome = await WarmUp.RunAsync(TimeSpan.Zero, default);
@@ -76,7 +100,7 @@ public sealed partial class WarmUpTests
 
             Assert.Equal(2, RequestsTotal().Matches(metrics).Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)));
             var log = gateway.Output;
-            Assert.Matches(@"Warm-up: \d+ requests relayed on loopback \(0 failed\)", log);
+            Assert.Matches(@"Warm-up: \d+ requests relayed on loopback \(0 failed\) in \d+ passes", log);
             Assert.Equal(2, log.Split('\n').Count(line => line.Contains("\"event_id\":1000,", StringComparison.Ordinal)));
         }
         await using var connection = new SqliteConnection($"Data Source={database};Pooling=False");

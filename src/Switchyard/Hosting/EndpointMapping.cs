@@ -69,13 +69,15 @@ internal static class EndpointMapping
         app.ServiceProvider.GetRequiredService<GeminiEndpoints>().Map(app);
     }
 
-    private static async Task ReadyAsync(HttpContext http, SqlDialect dialect, ShutdownState shutdown, Configuration.SecretFiles secretFiles)
+    private static async Task ReadyAsync(HttpContext http, SqlDialect dialect, ShutdownState shutdown, StartupState startup, Configuration.SecretFiles secretFiles)
     {
-        if (shutdown.Draining)
+        if (shutdown.Draining || startup.Warming)
         {
             http.Response.StatusCode = 503;
             http.Response.ContentType = "application/json";
-            await http.Response.WriteAsync("{\"status\":\"unavailable\",\"reason\":\"shutting down\"}", http.RequestAborted);
+            await http.Response.WriteAsync(shutdown.Draining
+                ? "{\"status\":\"unavailable\",\"reason\":\"shutting down\"}"
+                : "{\"status\":\"unavailable\",\"reason\":\"warming up\"}", http.RequestAborted);
             return;
         }
         // Serving on keys read before a file broke is allowed, but a load balancer should prefer an instance whose keys are current.

@@ -54,6 +54,7 @@ internal sealed class SwitchyardHost : IAsyncDisposable
         logging?.Invoke(builder.Logging);
         builder.Services.AddSwitchyard(config, configPath, role);
         builder.Services.AddSingleton<ShutdownState>();
+        builder.Services.AddSingleton<StartupState>();
         builder.Services.AddSingleton(config.Server);
         // Registered before every other hosted service, so its StoppingAsync (the drain) runs while they all still run.
         builder.Services.Insert(0, ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, GracefulShutdown>());
@@ -62,20 +63,21 @@ internal sealed class SwitchyardHost : IAsyncDisposable
         var app = builder.Build();
         app.MapSwitchyard(role);
         var generated = await app.Services.GetRequiredService<StorageBootstrap>().PrepareAsync(cancellationToken);
-        // Minimal-API endpoints are built, and their parameter binding compiled, on the first request; here instead.
-        foreach (var source in ((IEndpointRouteBuilder)app).DataSources)
+        var warming = config.Server.WarmUp > TimeSpan.Zero && role.ServesClients();
+        var startup = app.Services.GetRequiredService<StartupState>();
+        if (warming)
         {
-            _ = source.Endpoints;
-        }
-        if (config.Server.WarmUp > TimeSpan.Zero)
-        {
-            // What the start made hot is re-compiled by the runtime in the background; let that finish before listening
-            // rather than in the first seconds of traffic.
-            await WarmUp.SettleAsync(WarmUp.CompiledMethods, System.Diagnostics.Stopwatch.StartNew(), WarmUp.StartSettleLimit, cancellationToken);
+            startup.BeginWarming();
         }
         await app.StartAsync(cancellationToken);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new SwitchyardHost(app, new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal)), generated);
+        var address = new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        if (warming)
+        {
+            await WarmUp.FinishAsync(address, cancellationToken);
+            startup.EndWarming();
+        }
+        return new SwitchyardHost(app, address, generated);
     }
 
     public async ValueTask DisposeAsync()

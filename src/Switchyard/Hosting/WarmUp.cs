@@ -151,7 +151,7 @@ internal static partial class WarmUp
     /// </summary>
     internal const int PassRequests = 50;
 
-    /// <summary>How long the real gateway waits, before it listens, for the runtime to finish compiling what its start made hot.</summary>
+    /// <summary>How long the real gateway waits, before it reports ready, for the runtime to finish compiling what its start made hot.</summary>
     internal static readonly TimeSpan StartSettleLimit = TimeSpan.FromSeconds(5);
 
     /// <summary>A pass after which the runtime compiled fewer methods than this found the hot paths compiled.</summary>
@@ -183,6 +183,28 @@ internal static partial class WarmUp
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// The real gateway's part, once it listens and while <c>/readyz</c> still answers 503: its first request builds its
+    /// routing — every endpoint's request delegate and the route matcher, made per host, so the throwaway gateway
+    /// cannot build them for it — so it sends that request itself (to <c>/healthz</c>: no ledger record, log line or
+    /// metric), then gives the runtime up to <see cref="StartSettleLimit"/> to compile what its start made hot.
+    /// </summary>
+    internal static async Task FinishAsync(Uri address, CancellationToken cancellationToken)
+    {
+        using (var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = address, Timeout = StartSettleLimit })
+        {
+            try
+            {
+                using var response = await client.GetAsync("/healthz", cancellationToken);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // Routing is then built by the first caller instead: slower, not wrong.
+            }
+        }
+        await SettleAsync(CompiledMethods, Stopwatch.StartNew(), StartSettleLimit, cancellationToken);
     }
 
     internal static long CompiledMethods() => System.Runtime.JitInfo.GetCompiledMethodCount();

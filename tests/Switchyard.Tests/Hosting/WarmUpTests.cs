@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Configuration;
 using Switchyard.Hosting;
 using Switchyard.MockUpstream;
 using Switchyard.Tests.TestSupport;
@@ -52,6 +54,42 @@ public sealed partial class WarmUpTests
         Assert.False(outcome.Settled);
         Assert.True(outcome.Passes >= 1);
         Assert.True(outcome.Took < TimeSpan.FromSeconds(20), $"took {outcome.Took}");
+    }
+
+    [Fact]
+    public async Task Readyz_Answers503WarmingUp_UntilTheGatewayHasFinishedItsWarmUp()
+    {
+        await using var mock = await MockUpstreamServer.StartAsync(0, recordRequests: false);
+        var folder = Directory.CreateTempSubdirectory("switchyard-warming-").FullName;
+        var (clientKey, masterKey) = DemoConfig.NewSecrets();
+        var demo = DemoConfig.Create(mock.BaseAddress, clientKey, masterKey);
+        var config = ConfigValidator.Validate(demo with
+        {
+            Server = demo.Server with { Listen = "http://127.0.0.1:0" },
+            Storage = demo.Storage with { Database = "sqlite:" + Path.Combine(folder, "ledger.db"), Journal = Path.Combine(folder, "journal") },
+        });
+        await using (var host = await SwitchyardHost.StartAsync(config))
+        {
+            using var client = new HttpClient { BaseAddress = host.Address };
+            var startup = host.Services.GetRequiredService<StartupState>();
+            Assert.False(startup.Warming);
+
+            startup.BeginWarming();
+            using (var warming = await client.GetAsync("/readyz"))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, warming.StatusCode);
+                Assert.Contains("warming up", await warming.Content.ReadAsStringAsync());
+            }
+            // Serving is not refused meanwhile: only load balancers are told to wait.
+            using (var health = await client.GetAsync("/healthz"))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+            }
+            startup.EndWarming();
+            using var ready = await client.GetAsync("/readyz");
+            Assert.Equal(System.Net.HttpStatusCode.OK, ready.StatusCode);
+        }
+        Directory.Delete(folder, recursive: true);
     }
 
     [Fact]

@@ -16,21 +16,6 @@ internal sealed class ShutdownState
 }
 
 /// <summary>
-/// Whether the instance, already listening, is still finishing its warm-up (<c>server.warm_up</c>); <c>/readyz</c>
-/// answers 503 until it is done.
-/// </summary>
-internal sealed class StartupState
-{
-    private volatile bool _warming;
-
-    public bool Warming => _warming;
-
-    public void BeginWarming() => _warming = true;
-
-    public void EndWarming() => _warming = false;
-}
-
-/// <summary>
 /// The stop sequence of a rolling restart. Runs first when the host stops, before any hosted service's StopAsync:
 /// report not ready, keep serving for <c>server.shutdown_delay</c> so load balancers stop sending, then stop
 /// Kestrel with <c>server.shutdown_grace</c> for requests and streams in flight. Only after that do the other

@@ -100,7 +100,7 @@ internal static partial class WarmUp
             while (clock.Elapsed < deadline && !cancellationToken.IsCancellationRequested)
             {
                 // New connections every pass (see Connections).
-                using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = host.Address };
+                using var client = LoopbackClient(host.Address);
                 var first = passes == 0;
                 await Task.WhenAll(Enumerable.Range(0, Connections).Select(async loop =>
                 {
@@ -193,8 +193,9 @@ internal static partial class WarmUp
     /// </summary>
     internal static async Task FinishAsync(Uri address, CancellationToken cancellationToken)
     {
-        using (var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = address, Timeout = StartSettleLimit })
+        using (var client = LoopbackClient(address))
         {
+            client.Timeout = StartSettleLimit;
             try
             {
                 using var response = await client.GetAsync("/healthz", cancellationToken);
@@ -206,6 +207,9 @@ internal static partial class WarmUp
         }
         await SettleAsync(CompiledMethods, Stopwatch.StartNew(), StartSettleLimit, cancellationToken);
     }
+
+    private static HttpClient LoopbackClient(Uri address) =>
+        new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = address };
 
     internal static long CompiledMethods() => System.Runtime.JitInfo.GetCompiledMethodCount();
 
